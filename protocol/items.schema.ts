@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { UserInput } from './userInput.schema.js';
+
+/** What a parsed command does, for clients that summarise commands. */
+export const CommandAction = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('read'), command: z.string(), name: z.string(), path: z.string() }),
+  z.object({ type: z.literal('listFiles'), command: z.string(), path: z.string().nullable() }),
+  z.object({ type: z.literal('search'), command: z.string(), query: z.string().nullable(), path: z.string().nullable() }),
+  z.object({ type: z.literal('unknown'), command: z.string() }),
+]);
+export type CommandAction = z.infer<typeof CommandAction>;
+
+export const CommandExecutionStatus = z.enum(['inProgress', 'completed', 'failed', 'declined']);
+export type CommandExecutionStatus = z.infer<typeof CommandExecutionStatus>;
+
+export const PatchApplyStatus = z.enum(['inProgress', 'completed', 'failed', 'declined']);
+export type PatchApplyStatus = z.infer<typeof PatchApplyStatus>;
+
+export const PatchChangeKind = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('add') }),
+  z.object({ type: z.literal('delete') }),
+  z.object({ type: z.literal('update'), move_path: z.string().nullable() }),
+]);
+export type PatchChangeKind = z.infer<typeof PatchChangeKind>;
+
+export const FileUpdateChange = z.object({ path: z.string(), kind: PatchChangeKind, diff: z.string() });
+export type FileUpdateChange = z.infer<typeof FileUpdateChange>;
+
+const timing = {
+  startedAtMs: z.number().int().nullable(),
+  completedAtMs: z.number().int().nullable(),
+};
+
+export const UserMessageItem = z.object({
+  type: z.literal('userMessage'),
+  id: z.string(),
+  clientId: z.string().nullable(),
+  content: z.array(UserInput),
+  ...timing,
+});
+
+export const AgentMessageItem = z.object({
+  type: z.literal('agentMessage'),
+  moderation: z.null(),
+  id: z.string(),
+  text: z.string(),
+  phase: z.string().nullable(),
+  memoryCitation: z.null(),
+  delivery: z.null(),
+  questions: z.null(),
+  ...timing,
+});
+
+export const ReasoningItem = z.object({
+  type: z.literal('reasoning'),
+  id: z.string(),
+  summary: z.array(z.string()),
+  content: z.array(z.string()),
+  ...timing,
+});
+
+export const CommandExecutionItem = z.object({
+  type: z.literal('commandExecution'),
+  id: z.string(),
+  pluginId: z.null(),
+  scriptPath: z.null(),
+  command: z.string(),
+  cwd: z.string(),
+  processId: z.string().nullable(),
+  source: z.enum(['agent', 'unifiedExecStartup', 'unifiedExecInteraction', 'userShell']),
+  status: CommandExecutionStatus,
+  commandActions: z.array(CommandAction),
+  aggregatedOutput: z.string().nullable(),
+  exitCode: z.number().int().nullable(),
+  durationMs: z.number().int().nullable(),
+  ...timing,
+});
+
+export const FileChangeItem = z.object({
+  type: z.literal('fileChange'),
+  id: z.string(),
+  changes: z.array(FileUpdateChange),
+  status: PatchApplyStatus,
+  ...timing,
+});
+
+export const McpToolCallItem = z.object({
+  type: z.literal('mcpToolCall'),
+  id: z.string(),
+  server: z.string(),
+  tool: z.string(),
+  arguments: z.unknown(),
+  status: z.enum(['inProgress', 'completed', 'failed']),
+  result: z.unknown().nullable(),
+  error: z.object({ message: z.string() }).nullable(),
+  ...timing,
+});
+
+/** Every kind of item a turn is made of, as clients see it. */
+export const ThreadItem = z.discriminatedUnion('type', [
+  UserMessageItem,
+  AgentMessageItem,
+  ReasoningItem,
+  CommandExecutionItem,
+  FileChangeItem,
+  McpToolCallItem,
+]);
+export type ThreadItem = z.infer<typeof ThreadItem>;
+export type UserMessageItem = z.infer<typeof UserMessageItem>;
+export type AgentMessageItem = z.infer<typeof AgentMessageItem>;
+export type ReasoningItem = z.infer<typeof ReasoningItem>;
+export type CommandExecutionItem = z.infer<typeof CommandExecutionItem>;
+export type FileChangeItem = z.infer<typeof FileChangeItem>;
+export type McpToolCallItem = z.infer<typeof McpToolCallItem>;

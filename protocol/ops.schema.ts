@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { ApprovalPolicy, ReasoningEffort, ReasoningSummary, SandboxMode, SandboxPolicy } from './common.schema.js';
+import { UserInput } from './userInput.schema.js';
+import { ApprovalDecision } from './approval.schema.js';
+
+/** Settings a client may change for one thread at its start (all optional: config fills the rest). */
+export const ThreadOverrides = z.object({
+  cwd: z.string().optional(),
+  model: z.string().optional(),
+  modelProvider: z.string().optional(),
+  approvalPolicy: ApprovalPolicy.optional(),
+  sandbox: SandboxMode.optional(),
+  config: z.record(z.string(), z.unknown()).optional(),
+  profile: z.string().optional(),
+  baseInstructions: z.string().optional(),
+  developerInstructions: z.string().optional(),
+  ephemeral: z.boolean().optional(),
+  addDirs: z.array(z.string()).optional(),
+});
+export type ThreadOverrides = z.infer<typeof ThreadOverrides>;
+
+/** Settings a client may change from one turn on. */
+export const TurnOverrides = z.object({
+  cwd: z.string().optional(),
+  approvalPolicy: ApprovalPolicy.optional(),
+  sandboxPolicy: SandboxPolicy.optional(),
+  model: z.string().optional(),
+  effort: ReasoningEffort.nullable().optional(),
+  summary: ReasoningSummary.optional(),
+});
+export type TurnOverrides = z.infer<typeof TurnOverrides>;
+
+/** Commands an adapter sends to a session actor. */
+export const Op = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('turn.start'),
+    turnId: z.string(),
+    input: z.array(UserInput).min(1),
+    overrides: TurnOverrides.default({}),
+  }),
+  z.object({ type: z.literal('turn.interrupt') }),
+  z.object({ type: z.literal('approval.decide'), approvalId: z.string(), decision: ApprovalDecision }),
+  z.object({ type: z.literal('thread.close') }),
+]);
+export type Op = z.infer<typeof Op>;

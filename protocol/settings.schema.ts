@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { ApprovalPolicy, ReasoningEffort, ReasoningSummary, SandboxMode } from './common.schema.js';
+
+/** A model provider after config resolution: where requests go and how they are retried. */
+export const ProviderSettings = z.object({
+  id: z.string(),
+  name: z.string(),
+  baseUrl: z.string(),
+  wireApi: z.enum(['responses', 'chat']),
+  envKey: z.string().nullable(),
+  httpHeaders: z.record(z.string(), z.string()),
+  envHttpHeaders: z.record(z.string(), z.string()),
+  queryParams: z.record(z.string(), z.string()),
+  requestMaxRetries: z.number().int().min(0),
+  streamMaxRetries: z.number().int().min(0),
+  streamIdleTimeoutMs: z.number().int().positive(),
+});
+export type ProviderSettings = z.infer<typeof ProviderSettings>;
+
+/** Everything a thread runs with, after config layers and client overrides are applied. */
+export const ThreadSettings = z.object({
+  model: z.string(),
+  provider: ProviderSettings,
+  reasoningEffort: ReasoningEffort.nullable(),
+  reasoningSummary: ReasoningSummary,
+  approvalPolicy: ApprovalPolicy,
+  sandboxMode: SandboxMode,
+  /** Writable roots besides the cwd (config and --add-dir). */
+  writableRoots: z.array(z.string()),
+  networkAccess: z.boolean(),
+  cwd: z.string(),
+  /** The shell commands run in, e.g. /bin/bash. */
+  shell: z.string(),
+  tools: z.object({ viewImage: z.boolean() }),
+  features: z.record(z.string(), z.boolean()),
+  /** Replaces the built-in instructions when set (model_instructions_file / baseInstructions). */
+  baseInstructions: z.string().nullable(),
+  developerInstructions: z.string().nullable(),
+  modelContextWindow: z.number().int().nullable(),
+  projectTrusted: z.boolean(),
+  ephemeral: z.boolean(),
+});
+export type ThreadSettings = z.infer<typeof ThreadSettings>;
+
+/** A tool as offered to the model (Responses API shape; the chat client converts it). */
+export const ToolSpec = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('function'),
+    name: z.string(),
+    description: z.string(),
+    strict: z.boolean(),
+    parameters: z.record(z.string(), z.unknown()),
+  }),
+  z.object({
+    type: z.literal('custom'),
+    name: z.string(),
+    description: z.string(),
+    format: z.object({ type: z.literal('grammar'), syntax: z.enum(['lark', 'regex']), definition: z.string() }),
+  }),
+]);
+export type ToolSpec = z.infer<typeof ToolSpec>;

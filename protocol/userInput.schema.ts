@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+/** A span inside a text input that a client marked up (mentions and the like); kept as given. */
+export const TextElement = z.looseObject({});
+
+/** One piece of what the user sends in a turn. */
+export const UserInput = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), text: z.string(), text_elements: z.array(TextElement).default([]) }),
+  z.object({ type: z.literal('image'), url: z.string().min(1) }),
+  z.object({ type: z.literal('localImage'), path: z.string().min(1) }),
+  z.object({ type: z.literal('skill'), name: z.string().min(1), path: z.string().min(1) }),
+]);
+export type UserInput = z.infer<typeof UserInput>;
