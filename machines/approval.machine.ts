@@ -1,0 +1,134 @@
+import { assign, enqueueActions, setup } from 'xstate';
+import type { ApprovalDecision, ApprovalRequest, CommandRisk } from '../protocol/index.js';
+import { publish, type ProtocolEmitted } from './publish.js';
+import { promiseActor } from './unprovided.js';
+
+export interface ApprovalInput {
+  threadId: string;
+  approvalId: string;
+  request: ApprovalRequest;
+  /** Ask the model for a risk assessment before asking the user (experimental feature). */
+  assessRisk: boolean;
+}
+
+export interface ApprovalOutput {
+  decision: ApprovalDecision;
+  /** The turn ended before the user answered. */
+  abandoned: boolean;
+}
+
+export type ApprovalEvent =
+  | { type: 'decide'; decision: ApprovalDecision }
+  | { type: 'abandon' };
+
+interface ApprovalContext extends ApprovalInput {
+  risk: CommandRisk | null;
+  decision: ApprovalDecision | null;
+  abandoned: boolean;
+}
+
+/** How long the optional risk assessment may delay the question. */
+export const RISK_ASSESSMENT_TIMEOUT_MS = 5_000;
+
+const decisionKey = (decision: ApprovalDecision): string =>
+  typeof decision === 'string' ? decision : 'acceptWithExecpolicyAmendment';
+
+/** The decisions the request offers; a file-change request offers the fixed set. */
+const offeredKeys = (request: ApprovalRequest): string[] =>
+  request.method === 'item/commandExecution/requestApproval'
+    ? request.params.availableDecisions.map(decisionKey)
+    : ['accept', 'acceptForSession', 'decline', 'cancel'];
+
+/**
+ * One question to the user: optionally assess the risk (bounded), ask, and wait for the
+ * decision or for the turn to give up. The request and its `serverRequest/resolved` are
+ * published from here, so a request is always resolved once it was asked.
+ */
+export const approvalMachine = setup({
+  types: {
+    input: {} as ApprovalInput,
+    output: {} as ApprovalOutput,
+    context: {} as ApprovalContext,
+    events: {} as ApprovalEvent,
+    emitted: {} as ProtocolEmitted,
+  },
+  actors: {
+    assessRisk: promiseActor<CommandRisk | null, { request: ApprovalRequest }>('assessRisk'),
+  },
+  delays: {
+    assessmentTimeout: RISK_ASSESSMENT_TIMEOUT_MS,
+  },
+  guards: {
+    shouldAssess: ({ context }) =>
+      context.assessRisk && context.request.method === 'item/commandExecution/requestApproval',
+    isOffered: ({ context, event }) =>
+      event.type === 'decide' && offeredKeys(context.request).includes(decisionKey(event.decision)),
+  },
+  actions: {
+    recordRisk: assign({ risk: (_, risk: CommandRisk | null) => risk }),
+    recordDecision: assign({
+      decision: ({ event }) => (event.type === 'decide' ? event.decision : null),
+    }),
+    /** A decision the request did not offer is treated as the safe answer. */
+    recordDecline: assign({ decision: 'decline' as const }),
+    recordAbandon: assign({ decision: 'cancel' as const, abandoned: true }),
+    publishRequest: enqueueActions(({ context, enqueue, self }) => {
+      const { request } = context;
+      if (request.method === 'item/commandExecution/requestApproval') {
+        publish(enqueue, self, {
+          method: request.method,
+          approvalId: context.approvalId,
+          params: { ...request.params, risk: context.risk },
+        });
+      } else {
+        publish(enqueue, self, { method: request.method, approvalId: context.approvalId, params: request.params });
+      }
+    }),
+    publishResolved: enqueueActions(({ context, enqueue, self }) => {
+      publish(enqueue, self, {
+        method: 'serverRequest/resolved',
+        approvalId: context.approvalId,
+        params: { threadId: context.threadId },
+      });
+    }),
+  },
+}).createMachine({
+  id: 'approval',
+  context: ({ input }) => ({ ...input, risk: null, decision: null, abandoned: false }),
+  initial: 'starting',
+  states: {
+    starting: {
+      always: [{ guard: 'shouldAssess', target: 'assessing' }, { target: 'asking' }],
+    },
+    /** The model reads the command; the user is asked either way once this ends or times out. */
+    assessing: {
+      invoke: {
+        id: 'assessRisk',
+        src: 'assessRisk',
+        input: ({ context }) => ({ request: context.request }),
+        onDone: { target: 'asking', actions: { type: 'recordRisk', params: ({ event }) => event.output } },
+        onError: { target: 'asking' },
+      },
+      after: { assessmentTimeout: { target: 'asking' } },
+      on: { abandon: { target: 'abandoned', actions: 'recordAbandon' } },
+    },
+    /** The request is out; waiting for the user's decision. */
+    asking: {
+      entry: 'publishRequest',
+      on: {
+        decide: [
+          { guard: 'isOffered', target: 'resolved', actions: 'recordDecision' },
+          { target: 'resolved', actions: 'recordDecline' },
+        ],
+        abandon: { target: 'resolved', actions: 'recordAbandon' },
+      },
+    },
+    resolved: {
+      entry: 'publishResolved',
+      type: 'final',
+    },
+    /** Given up before anything was asked: nothing to resolve. */
+    abandoned: { type: 'final' },
+  },
+  output: ({ context }) => ({ decision: context.decision ?? 'cancel', abandoned: context.abandoned }),
+});

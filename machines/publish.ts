@@ -1,0 +1,37 @@
+import type { AnyActorRef } from 'xstate';
+import type { ProtocolEvent } from '../protocol/index.js';
+
+/** The event a child machine sends its parent for each protocol event it publishes. */
+export interface RelayEvent {
+  type: 'relay';
+  event: ProtocolEvent;
+}
+
+/** What every machine emits: one protocol event in an XState event envelope. */
+export interface ProtocolEmitted {
+  type: 'protocol';
+  event: ProtocolEvent;
+}
+
+interface PublishingEnqueue {
+  emit: (emitted: ProtocolEmitted) => void;
+  sendParent: (event: RelayEvent) => void;
+}
+
+/**
+ * Emits protocol events from a machine and, when the machine runs as a child, relays
+ * them to its parent, which publishes them in turn. Only the root actor's emissions
+ * reach adapters, so the order every client sees is the order of the parent's mailbox.
+ */
+export function publish(enqueue: PublishingEnqueue, self: AnyActorRef, ...events: ProtocolEvent[]): void {
+  for (const event of events) {
+    enqueue.emit({ type: 'protocol', event });
+    if (self._parent) enqueue.sendParent({ type: 'relay', event });
+  }
+}
+
+/** Wall-clock milliseconds, for the timing fields of items. */
+export const nowMs = (): number => Date.now();
+
+/** Wall-clock seconds, for the timing fields of turns and threads. */
+export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
