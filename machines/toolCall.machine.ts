@@ -6,6 +6,7 @@ import type {
   CommandExecutionItem,
   PlanStep,
   ResponseItem,
+  SandboxMode,
 } from '../protocol/index.js';
 import { approvalMachine, type ApprovalOutput } from './approval.machine.js';
 import { nowMs, publish, type ProtocolEmitted, type RelayEvent } from './publish.js';
@@ -25,6 +26,7 @@ export interface ToolCallInput {
   turnId: string;
   call: ToolCallRequest;
   approvalPolicy: ApprovalPolicy;
+  sandboxMode: SandboxMode;
   /** Ask the model to assess a command's risk before asking the user. */
   assessRisk: boolean;
   /** What the user accepted "for the session" so far in this thread. */
@@ -56,6 +58,13 @@ export type PreparedCall =
       grantKey: string;
     }
   | { kind: 'writeStdin'; view: CommandView; run: unknown };
+
+export interface PolicyCheckInput {
+  prepared: PreparedCall;
+  approvalPolicy: ApprovalPolicy;
+  sandboxMode: SandboxMode;
+  sessionGrants: string[];
+}
 
 /** What the exec-policy check decided for a command. */
 export type PolicyVerdict =
@@ -159,9 +168,7 @@ export const toolCallMachine = setup({
   },
   actors: {
     prepareCall: promiseActor<PreparedCall, { call: ToolCallRequest }>('prepareCall'),
-    checkPolicy: promiseActor<PolicyVerdict, { prepared: PreparedCall; approvalPolicy: ApprovalPolicy; sessionGrants: string[] }>(
-      'checkPolicy',
-    ),
+    checkPolicy: promiseActor<PolicyVerdict, PolicyCheckInput>('checkPolicy'),
     viewImage: promiseActor<ResponseItem[], { call: ToolCallRequest; path: string }>('viewImage'),
     exec: callbackActor<ExecActorInput, { type: 'kill' }>('exec'),
     approval: approvalMachine,
@@ -351,6 +358,7 @@ export const toolCallMachine = setup({
         input: ({ context }) => ({
           prepared: context.prepared!,
           approvalPolicy: context.approvalPolicy,
+          sandboxMode: context.sandboxMode,
           sessionGrants: context.sessionGrants,
         }),
         onDone: { target: 'deciding', actions: { type: 'setVerdict', params: ({ event }) => event.output } },

@@ -398,6 +398,7 @@ export const turnMachine = setup({
             turnId: context.turnId,
             call,
             approvalPolicy: context.settings.approvalPolicy,
+            sandboxMode: context.settings.sandboxMode,
             assessRisk: context.settings.features['sandbox_command_assessment'] === true,
             sessionGrants: [...context.sessionGrants, ...context.grants],
           },

@@ -19,6 +19,7 @@ const input: ToolCallInput = {
   turnId: 'tu',
   call: { callId: 'call_1', name: 'exec_command', kind: 'function', payload: '{"cmd":"ls"}' },
   approvalPolicy: 'on-request',
+  sandboxMode: 'workspace-write',
   assessRisk: false,
   sessionGrants: [],
 };

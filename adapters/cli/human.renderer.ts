@@ -1,0 +1,138 @@
+import type { Observable } from 'rxjs';
+import type { PlanStep, ProtocolEvent, ThreadItem, TokenUsageBreakdown } from '../../protocol/index.js';
+
+export interface HumanOutput {
+  /** The transcript: agent text, commands and their output, plans, usage. */
+  write: (text: string) => void;
+  /** Warnings and notices that are not part of the transcript. */
+  warn: (text: string) => void;
+  color: boolean;
+}
+
+const paint = (on: boolean, code: string, text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
+
+const planMark: Record<PlanStep['status'], string> = { completed: '✓', inProgress: '→', pending: '•' };
+
+/**
+ * Renders a session's events for a person reading a terminal: text as it streams,
+ * each command with its output, plan updates, and a token-usage line at the end.
+ */
+export class HumanRenderer {
+  /** Whether the transcript currently ends in the middle of a line. */
+  private midLine = false;
+  private usage: TokenUsageBreakdown | null = null;
+  private readonly streamedCommandOutput = new Set<string>();
+
+  constructor(private readonly out: HumanOutput) {}
+
+  render(event: ProtocolEvent): void {
+    switch (event.method) {
+      case 'item/started':
+        this.itemStarted(event.params.item);
+        return;
+      case 'item/agentMessage/delta':
+        this.text(event.params.delta);
+        return;
+      case 'item/reasoning/summaryTextDelta':
+        this.text(paint(this.out.color, '2;3', event.params.delta));
+        return;
+      case 'item/commandExecution/outputDelta':
+        this.streamedCommandOutput.add(event.params.itemId);
+        this.text(paint(this.out.color, '2', event.params.delta));
+        return;
+      case 'item/completed':
+        this.itemCompleted(event.params.item);
+        return;
+      case 'turn/plan/updated':
+        this.line(paint(this.out.color, '1', 'Plan') + (event.params.explanation ? `: ${event.params.explanation}` : ''));
+        for (const step of event.params.plan) this.line(`  ${planMark[step.status]} ${step.step}`);
+        return;
+      case 'thread/tokenUsage/updated':
+        this.usage = event.params.tokenUsage.total;
+        return;
+      case 'error':
+        this.endLine();
+        this.out.warn(`${event.params.willRetry ? 'retrying' : 'error'}: ${event.params.error.message}\n`);
+        return;
+      case 'item/commandExecution/requestApproval':
+      case 'item/fileChange/requestApproval':
+        // asked by the approval prompt, which owns the terminal while it waits
+        return;
+      case 'turn/completed': {
+        const { turn } = event.params;
+        if (turn.status !== 'completed') this.line(paint(this.out.color, '31', `turn ${turn.status}${turn.error ? `: ${turn.error.message}` : ''}`));
+        if (this.usage) {
+          const u = this.usage;
+          this.line(
+            paint(
+              this.out.color,
+              '2',
+              `tokens used: ${u.totalTokens} (input ${u.inputTokens}, cached ${u.cachedInputTokens}, output ${u.outputTokens}, reasoning ${u.reasoningOutputTokens})`,
+            ),
+          );
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private itemStarted(item: ThreadItem): void {
+    if (item.type === 'commandExecution') this.line(paint(this.out.color, '1;36', `$ ${item.command}`) + paint(this.out.color, '2', `  (in ${item.cwd})`));
+    if (item.type === 'reasoning') this.line(paint(this.out.color, '2;3', 'thinking…'));
+  }
+
+  private itemCompleted(item: ThreadItem): void {
+    switch (item.type) {
+      case 'agentMessage':
+        if (!this.midLine && item.text) this.text(item.text);
+        this.endLine();
+        return;
+      case 'reasoning':
+        this.endLine();
+        return;
+      case 'commandExecution': {
+        if (!this.streamedCommandOutput.has(item.id) && item.aggregatedOutput) this.text(paint(this.out.color, '2', item.aggregatedOutput));
+        this.endLine();
+        const seconds = item.durationMs !== null ? ` in ${(item.durationMs / 1000).toFixed(1)}s` : '';
+        const outcome =
+          item.status === 'completed'
+            ? paint(this.out.color, '32', `✓ exit ${item.exitCode ?? '(still running)'}${seconds}`)
+            : item.status === 'declined'
+              ? paint(this.out.color, '33', '✗ declined')
+              : paint(this.out.color, '31', `✗ failed${item.exitCode !== null ? ` (exit ${item.exitCode})` : ''}${seconds}`);
+        this.line(outcome);
+        return;
+      }
+      case 'fileChange':
+        for (const change of item.changes) this.line(`${change.kind.type} ${change.path}`);
+        this.line(item.status === 'completed' ? paint(this.out.color, '32', '✓ patch applied') : paint(this.out.color, '31', `✗ patch ${item.status}`));
+        return;
+      default:
+        return;
+    }
+  }
+
+  private text(text: string): void {
+    if (!text) return;
+    this.out.write(text);
+    this.midLine = !text.endsWith('\n');
+  }
+
+  private endLine(): void {
+    if (this.midLine) this.out.write('\n');
+    this.midLine = false;
+  }
+
+  private line(text: string): void {
+    this.endLine();
+    this.out.write(`${text}\n`);
+  }
+}
+
+/** Renders a session's events as a readable transcript. */
+export function renderHuman(events$: Observable<ProtocolEvent>, out: HumanOutput) {
+  const renderer = new HumanRenderer(out);
+  return events$.subscribe((event) => renderer.render(event));
+}
