@@ -7,6 +7,7 @@ import type {
   PlanStep,
   ResponseItem,
   SandboxMode,
+  ThreadSettings,
 } from '../protocol/index.js';
 import { approvalMachine, type ApprovalOutput } from './approval.machine.js';
 import { nowMs, publish, type ProtocolEmitted, type RelayEvent } from './publish.js';
@@ -25,8 +26,8 @@ export interface ToolCallInput {
   threadId: string;
   turnId: string;
   call: ToolCallRequest;
-  approvalPolicy: ApprovalPolicy;
-  sandboxMode: SandboxMode;
+  /** The thread's settings as of this turn (cwd, shell, sandbox, approval policy). */
+  settings: ThreadSettings;
   /** Ask the model to assess a command's risk before asking the user. */
   assessRisk: boolean;
   /** What the user accepted "for the session" so far in this thread. */
@@ -167,7 +168,7 @@ export const toolCallMachine = setup({
     emitted: {} as ProtocolEmitted,
   },
   actors: {
-    prepareCall: promiseActor<PreparedCall, { call: ToolCallRequest }>('prepareCall'),
+    prepareCall: promiseActor<PreparedCall, { call: ToolCallRequest; settings: ThreadSettings }>('prepareCall'),
     checkPolicy: promiseActor<PolicyVerdict, PolicyCheckInput>('checkPolicy'),
     viewImage: promiseActor<ResponseItem[], { call: ToolCallRequest; path: string }>('viewImage'),
     exec: callbackActor<ExecActorInput, { type: 'kill' }>('exec'),
@@ -315,7 +316,7 @@ export const toolCallMachine = setup({
       invoke: {
         id: 'prepareCall',
         src: 'prepareCall',
-        input: ({ context }) => ({ call: context.call }),
+        input: ({ context }) => ({ call: context.call, settings: context.settings }),
         onDone: { target: 'routing', actions: { type: 'setPrepared', params: ({ event }) => event.output } },
         onError: {
           target: 'done',
@@ -357,8 +358,8 @@ export const toolCallMachine = setup({
         src: 'checkPolicy',
         input: ({ context }) => ({
           prepared: context.prepared!,
-          approvalPolicy: context.approvalPolicy,
-          sandboxMode: context.sandboxMode,
+          approvalPolicy: context.settings.approvalPolicy,
+          sandboxMode: context.settings.sandboxMode,
           sessionGrants: context.sessionGrants,
         }),
         onDone: { target: 'deciding', actions: { type: 'setVerdict', params: ({ event }) => event.output } },

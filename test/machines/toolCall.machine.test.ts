@@ -10,6 +10,7 @@ import {
 } from '../../machines/index.js';
 import type { ProtocolEvent } from '../../protocol/index.js';
 import { replayPure } from './harness.js';
+import { settingsFixture } from './fixtures.js';
 import { lifecycleViolations } from './invariants.js';
 
 type AnyEvent = { type: string; [key: string]: unknown };
@@ -18,8 +19,7 @@ const input: ToolCallInput = {
   threadId: 'th',
   turnId: 'tu',
   call: { callId: 'call_1', name: 'exec_command', kind: 'function', payload: '{"cmd":"ls"}' },
-  approvalPolicy: 'on-request',
-  sandboxMode: 'workspace-write',
+  settings: settingsFixture(),
   assessRisk: false,
   sessionGrants: [],
 };
