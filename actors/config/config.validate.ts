@@ -1,0 +1,87 @@
+import type { z } from 'zod';
+import { ConfigError } from './config.error.js';
+import { mergeTables } from './config.merge.js';
+import { ConfigLayerTable } from './config.schema.js';
+import { formatKeyPath, isTable, type Table } from './key.path.js';
+
+export interface ValidatedLayer {
+  values: Table;
+  /** Unknown keys, each naming the source and the key; they were dropped from `values`. */
+  warnings: string[];
+}
+
+/**
+ * Checks one layer on its own, so a problem is reported against the file (or flag) that
+ * holds it: unknown keys become warnings and are dropped, a wrong type throws.
+ */
+export function validateLayer(values: Table, source: string): ValidatedLayer {
+  const result = ConfigLayerTable.safeParse(values);
+  if (result.success) return { values: result.data, warnings: [] };
+
+  const cleaned = mergeTables({}, values);
+  const warnings: string[] = [];
+  for (const issue of result.error.issues) {
+    if (issue.code !== 'unrecognized_keys') throw typeError(issue, values, source);
+    const holder = valueAt(cleaned, issue.path);
+    for (const key of issue.keys) {
+      warnings.push(`${source}: unknown key ${formatKeyPath([...issue.path.map(pathKey), key])} (ignored)`);
+      if (isTable(holder)) delete holder[key];
+    }
+  }
+  return { values: ConfigLayerTable.parse(cleaned), warnings: warnings.sort() };
+}
+
+function typeError(issue: z.core.$ZodIssue, values: Table, source: string): ConfigError {
+  const found = describeValue(valueAt(values, issue.path));
+  return new ConfigError('type', source, formatKeyPath(issue.path.map(pathKey)), `expected ${expectation(issue)}, found ${found}`);
+}
+
+function expectation(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_value':
+      return `one of ${issue.values.map(String).join('|')}`;
+    case 'invalid_type':
+      return TYPE_NAMES[issue.expected] ?? issue.expected;
+    case 'too_small':
+      if (issue.origin === 'string') return 'a non-empty string';
+      return `a number ${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}`;
+    case 'too_big':
+      return `a number ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}`;
+    default:
+      return issue.message;
+  }
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'an integer',
+  boolean: 'a boolean',
+  array: 'an array',
+  object: 'a table',
+  record: 'a table',
+};
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value instanceof Date) return `the date-time ${value.toISOString()}`;
+  if (Array.isArray(value)) return `an array (${JSON.stringify(value)})`;
+  if (isTable(value)) return 'a table';
+  return String(value);
+}
+
+function pathKey(key: PropertyKey): string | number {
+  return typeof key === 'symbol' ? String(key) : key;
+}
+
+/** Follows an issue path through tables and arrays, as zod reports it. */
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (Array.isArray(value) && typeof key === 'number') value = value[key];
+    else if (isTable(value) && typeof key === 'string') value = value[key];
+    else return undefined;
+  }
+  return value;
+}

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { ReasoningEffort } from '../../protocol/index.js';
+
+/** One model as `model/list` presents it, with what the runtime needs to know about it. */
+export const ModelInfo = z.object({
+  id: z.string(),
+  /** The name sent to the provider. */
+  model: z.string(),
+  displayName: z.string(),
+  description: z.string(),
+  /** Still accepted when configured, but not offered in pickers. */
+  hidden: z.boolean(),
+  supportedReasoningEfforts: z.array(z.object({ reasoningEffort: ReasoningEffort, description: z.string() })),
+  defaultReasoningEffort: ReasoningEffort,
+  /** The model users of this one should move to, if any. */
+  upgrade: z.string().nullable(),
+  isDefault: z.boolean(),
+  contextWindow: z.number().int().positive(),
+});
+export type ModelInfo = z.infer<typeof ModelInfo>;
+
+const effort = (reasoningEffort: ReasoningEffort, description: string) => ({ reasoningEffort, description });
+
+const QUICK = effort('low', 'Answers fast; enough for small, well-specified edits');
+const BALANCED = effort('medium', 'Thinks as much as most coding tasks need');
+const THOROUGH = effort('high', 'Reasons longer before acting; for tricky bugs and designs');
+
+// The context windows are what the models accept as input in practice, which is what
+// compaction has to plan around.
+const MODELS: readonly ModelInfo[] = [
+  {
+    id: 'gpt-5.1-codex',
+    model: 'gpt-5.1-codex',
+    displayName: 'gpt-5.1-codex',
+    description: 'Tuned for agentic coding: reads, edits and tests code in the workspace.',
+    hidden: false,
+    supportedReasoningEfforts: [QUICK, BALANCED, THOROUGH],
+    defaultReasoningEffort: 'medium',
+    upgrade: null,
+    isDefault: true,
+    contextWindow: 272_000,
+  },
+  {
+    id: 'gpt-5.1-codex-max',
+    model: 'gpt-5.1-codex-max',
+    displayName: 'gpt-5.1-codex-max',
+    description: 'The coding model for long tasks that span many files and turns.',
+    hidden: false,
+    supportedReasoningEfforts: [
+      QUICK,
+      BALANCED,
+      THOROUGH,
+      effort('xhigh', 'Spends the most reasoning on each step; slow, for the hardest problems'),
+    ],
+    defaultReasoningEffort: 'medium',
+    upgrade: null,
+    isDefault: false,
+    contextWindow: 272_000,
+  },
+  {
+    id: 'gpt-5.1-codex-mini',
+    model: 'gpt-5.1-codex-mini',
+    displayName: 'gpt-5.1-codex-mini',
+    description: 'A smaller, cheaper coding model for routine changes.',
+    hidden: false,
+    supportedReasoningEfforts: [BALANCED, THOROUGH],
+    defaultReasoningEffort: 'medium',
+    upgrade: null,
+    isDefault: false,
+    contextWindow: 272_000,
+  },
+  {
+    id: 'gpt-5.1',
+    model: 'gpt-5.1',
+    displayName: 'gpt-5.1',
+    description: 'A general model, also good at explaining code and answering questions about it.',
+    hidden: false,
+    supportedReasoningEfforts: [effort('none', 'Replies without a reasoning phase'), QUICK, BALANCED, THOROUGH],
+    defaultReasoningEffort: 'medium',
+    upgrade: null,
+    isDefault: false,
+    contextWindow: 272_000,
+  },
+  {
+    id: 'gpt-5-codex',
+    model: 'gpt-5-codex',
+    displayName: 'gpt-5-codex',
+    description: 'The previous coding model; gpt-5.1-codex does the same work better.',
+    hidden: false,
+    supportedReasoningEfforts: [QUICK, BALANCED, THOROUGH],
+    defaultReasoningEffort: 'medium',
+    upgrade: 'gpt-5.1-codex',
+    isDefault: false,
+    contextWindow: 272_000,
+  },
+  {
+    id: 'gpt-5',
+    model: 'gpt-5',
+    displayName: 'gpt-5',
+    description: 'An older general model, kept so existing configs keep working.',
+    hidden: true,
+    supportedReasoningEfforts: [effort('minimal', 'Reasons as little as possible'), QUICK, BALANCED, THOROUGH],
+    defaultReasoningEffort: 'medium',
+    upgrade: 'gpt-5.1',
+    isDefault: false,
+    contextWindow: 272_000,
+  },
+];
+
+/** The built-in models, in the order pickers show them (hidden ones included; callers filter). */
+export function modelCatalog(): ModelInfo[] {
+  return MODELS.map((entry) => ({ ...entry, supportedReasoningEfforts: [...entry.supportedReasoningEfforts] }));
+}
+
+/** The catalog entry for a configured model name, or undefined for models it does not know. */
+export function findModel(model: string): ModelInfo | undefined {
+  return MODELS.find((entry) => entry.model === model || entry.id === model);
+}
+
+/** The model threads use when nothing names one. */
+export function defaultModel(): ModelInfo {
+  const entry = MODELS.find((candidate) => candidate.isDefault);
+  if (!entry) throw new Error('the model catalog has no default model');
+  return entry;
+}

@@ -1,0 +1,33 @@
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { ConfigLayerTable } from './config.schema.js';
+
+/**
+ * The project a directory belongs to: the nearest ancestor holding `.git` (a directory,
+ * or a file in worktrees and submodules), else the directory itself.
+ */
+export async function findProjectRoot(cwd: string): Promise<string> {
+  const start = resolve(cwd);
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (await exists(resolve(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return start;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Whether `[projects."<path>"] trust_level = "trusted"` covers the project. The most
+ * specific entry decides: the cwd's own entry, then the project root's, so one folder
+ * of a trusted repository can still be marked untrusted.
+ */
+export function isProjectTrusted(projects: ConfigLayerTable['projects'], projectRoot: string, cwd: string = projectRoot): boolean {
+  const levels = new Map(Object.entries(projects ?? {}).map(([path, entry]) => [resolve(path), entry.trust_level]));
+  const level = levels.get(resolve(cwd)) ?? levels.get(resolve(projectRoot));
+  return level === 'trusted';
+}

@@ -1,0 +1,101 @@
+import { readFile, stat } from 'node:fs/promises';
+import type { ProviderSettings, ThreadOverrides, ThreadSettings } from '../../protocol/index.js';
+import { PROVIDER_LIMIT_DEFAULTS } from './config.defaults.js';
+import { ConfigError } from './config.error.js';
+import { restack, threadLayer, type LoadedConfig } from './config.loader.js';
+import { absolutePath } from './config.paths.js';
+import { formatKeyPath } from './key.path.js';
+import { findModel } from './model.catalog.js';
+
+const THREAD_OVERRIDES = 'thread overrides';
+
+/**
+ * What a thread runs with: the loaded config, with the client's overrides on top (its
+ * `config` object and profile slot in below the managed layers, so those still win).
+ */
+export async function resolveThreadSettings(
+  loaded: LoadedConfig,
+  overrides: ThreadOverrides,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ThreadSettings> {
+  const cwd = await resolveCwd(loaded, overrides.cwd, env);
+  const thread = overrides.config ? threadLayer(overrides.config, cwd, env, []) : null;
+  const effective = thread !== null || overrides.profile !== undefined ? restack(loaded, thread, overrides.profile) : loaded;
+  const { config } = effective;
+
+  const model = overrides.model ?? config.model;
+  const catalogEntry = findModel(model);
+  const sandboxTable = config.sandbox_workspace_write ?? {};
+  const writableRoots = [...(sandboxTable.writable_roots ?? []), ...(overrides.addDirs ?? [])].map((path) =>
+    absolutePath(path, cwd, env),
+  );
+
+  return {
+    model,
+    provider: resolveProvider(effective, overrides.modelProvider),
+    reasoningEffort: config.model_reasoning_effort ?? catalogEntry?.defaultReasoningEffort ?? null,
+    reasoningSummary: config.model_reasoning_summary,
+    approvalPolicy: overrides.approvalPolicy ?? config.approval_policy,
+    sandboxMode: overrides.sandbox ?? config.sandbox_mode,
+    writableRoots: [...new Set(writableRoots)],
+    networkAccess: sandboxTable.network_access ?? false,
+    cwd,
+    shell: config.shell ?? env['SHELL'] ?? '/bin/bash',
+    tools: { viewImage: config.tools?.view_image ?? true },
+    features: config.features ?? {},
+    baseInstructions: overrides.baseInstructions ?? (await readInstructions(effective)),
+    developerInstructions: overrides.developerInstructions ?? config.developer_instructions ?? null,
+    modelContextWindow: config.model_context_window ?? catalogEntry?.contextWindow ?? null,
+    projectTrusted: effective.projectTrusted,
+    ephemeral: overrides.ephemeral ?? false,
+  };
+}
+
+async function resolveCwd(loaded: LoadedConfig, requested: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
+  const cwd = requested === undefined ? loaded.cwd : absolutePath(requested, loaded.cwd, env);
+  const info = await stat(cwd).catch(() => null);
+  if (info?.isDirectory()) return cwd;
+  const why = info ? 'is not a directory' : 'does not exist';
+  throw new ConfigError('cwd', cwd, null, `the working directory ${why}; start the thread in an existing directory`);
+}
+
+function resolveProvider(loaded: LoadedConfig, requested: string | undefined): ProviderSettings {
+  const { config, origins } = loaded;
+  const id = requested ?? config.model_provider;
+  const source = requested === undefined ? (origins['model_provider'] ?? 'config') : THREAD_OVERRIDES;
+  const table = config.model_providers[id];
+  if (table === undefined) {
+    const known = Object.keys(config.model_providers).sort().join(', ');
+    throw new ConfigError('provider', source, 'model_provider', `unknown provider "${id}"; known providers: ${known} (or define [model_providers.${formatKeyPath([id])}])`);
+  }
+  if (table.base_url === undefined) {
+    const prefix = formatKeyPath(['model_providers', id]);
+    const definedIn = Object.entries(origins).find(([key]) => key.startsWith(`${prefix}.`))?.[1] ?? source;
+    throw new ConfigError('provider', definedIn, `${prefix}.base_url`, 'required: the URL requests go to, e.g. "http://localhost:8080/v1"');
+  }
+  return {
+    id,
+    name: table.name ?? id,
+    baseUrl: table.base_url,
+    wireApi: table.wire_api ?? 'responses',
+    envKey: table.env_key ?? null,
+    httpHeaders: table.http_headers ?? {},
+    envHttpHeaders: table.env_http_headers ?? {},
+    queryParams: table.query_params ?? {},
+    requestMaxRetries: table.request_max_retries ?? PROVIDER_LIMIT_DEFAULTS.request_max_retries,
+    streamMaxRetries: table.stream_max_retries ?? PROVIDER_LIMIT_DEFAULTS.stream_max_retries,
+    streamIdleTimeoutMs: table.stream_idle_timeout_ms ?? PROVIDER_LIMIT_DEFAULTS.stream_idle_timeout_ms,
+  };
+}
+
+/** The instructions file replaces the built-in instructions; its path was made absolute when its layer loaded. */
+async function readInstructions(loaded: LoadedConfig): Promise<string | null> {
+  const file = loaded.config.model_instructions_file;
+  if (file === undefined) return null;
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const source = loaded.origins['model_instructions_file'] ?? 'config';
+    throw new ConfigError('instructions', source, 'model_instructions_file', `cannot read ${file}: ${(error as Error).message}`);
+  }
+}
