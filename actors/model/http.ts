@@ -1,0 +1,65 @@
+import type { ProviderSettings } from '../../protocol/settings.schema.js';
+import type { TurnError } from '../../protocol/thread.schema.js';
+import { turnError } from './request.js';
+
+/** Sent as the `originator` header so providers can tell which client called. */
+export const ORIGINATOR = 'statecraft';
+
+/** The endpoint URL: base URL + wire path, with the provider's query parameters. */
+export function endpointUrl(provider: ProviderSettings, path: string): URL {
+  const url = new URL(provider.baseUrl);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`;
+  for (const [key, value] of Object.entries(provider.queryParams)) url.searchParams.set(key, value);
+  return url;
+}
+
+const isLoopback = (host: string): boolean =>
+  host === 'localhost' || host === '[::1]' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+
+export type Credentials = { apiKey: string | null } | { error: TurnError };
+
+/**
+ * The API key from the provider's env var. A missing key is an error, except for
+ * servers on this machine (local models and the scripted server need none).
+ */
+export function resolveCredentials(provider: ProviderSettings, env: NodeJS.ProcessEnv): Credentials {
+  if (!provider.envKey) return { apiKey: null };
+  const key = env[provider.envKey];
+  if (key !== undefined && key.trim() !== '') return { apiKey: key.trim() };
+  let host = '';
+  try {
+    host = new URL(provider.baseUrl).hostname;
+  } catch {
+    // an unparsable base URL is reported when the request is built
+  }
+  if (isLoopback(host)) return { apiKey: null };
+  return {
+    error: turnError(
+      `The model provider "${provider.name}" needs an API key in the environment variable ${provider.envKey}, which is not set. ` +
+        `Set it (export ${provider.envKey}=...) or change model_providers.${provider.id}.env_key in config.toml.`,
+      'unauthorized',
+    ),
+  };
+}
+
+/** Request headers: JSON in, SSE out, auth, session, and the provider's own headers. */
+export function requestHeaders(
+  provider: ProviderSettings,
+  env: NodeJS.ProcessEnv,
+  apiKey: string | null,
+  threadId: string,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'text/event-stream',
+    originator: ORIGINATOR,
+    session_id: threadId,
+  };
+  if (apiKey) headers.authorization = `Bearer ${apiKey}`;
+  for (const [name, value] of Object.entries(provider.httpHeaders)) headers[name.toLowerCase()] = value;
+  for (const [name, variable] of Object.entries(provider.envHttpHeaders)) {
+    const value = env[variable];
+    if (value !== undefined && value !== '') headers[name.toLowerCase()] = value;
+  }
+  return headers;
+}

@@ -1,0 +1,75 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+
+/** Streamed assistant text: `chunks` are the deltas (default: the whole text), sent `repeat` times. */
+export const ScriptText = z.strictObject({
+  text: z.string(),
+  chunks: z.array(z.string()).optional(),
+  repeat: z.number().int().min(1).optional(),
+  /** Pause before each chunk after the first. */
+  delayMs: z.number().min(0).optional(),
+});
+/** A reasoning item; each string is one summary part. */
+export const ScriptReasoning = z.strictObject({ reasoning: z.array(z.string()) });
+/** A function call; `args` is sent JSON-encoded as the call's arguments. */
+export const ScriptCall = z.strictObject({ call: z.string().min(1), args: z.record(z.string(), z.unknown()) });
+/** A freeform (custom) tool call such as apply_patch. */
+export const ScriptCustom = z.strictObject({ custom: z.string().min(1), input: z.string() });
+export const ScriptItem = z.union([ScriptText, ScriptReasoning, ScriptCall, ScriptCustom]);
+export type ScriptItem = z.infer<typeof ScriptItem>;
+
+/** Answer with an HTTP error and a JSON body `{error: {message, type, code}}`. */
+export const ScriptErrorTurn = z.strictObject({
+  error: z.strictObject({
+    status: z.number().int().min(400).max(599),
+    message: z.string(),
+    retryAfterSeconds: z.number().min(0).optional(),
+    code: z.string().optional(),
+  }),
+});
+/** Stream `afterItems` of `items`, then cut the connection without response.completed. */
+export const ScriptDropTurn = z.strictObject({
+  drop: z.strictObject({ afterItems: z.number().int().min(0).optional() }),
+  items: z.array(ScriptItem).optional(),
+});
+/** Stream `items`, then a response.failed event. */
+export const ScriptFailedTurn = z.strictObject({
+  failed: z.strictObject({ message: z.string(), code: z.string().optional() }),
+  items: z.array(ScriptItem).optional(),
+});
+/** What the scripted model does for one request. */
+export const ScriptTurn = z.union([z.array(ScriptItem), ScriptErrorTurn, ScriptDropTurn, ScriptFailedTurn]);
+export type ScriptTurn = z.infer<typeof ScriptTurn>;
+
+/** A scripted model: one turn per request, in order. */
+export const Script = z.strictObject({ turns: z.array(ScriptTurn) });
+export type Script = z.infer<typeof Script>;
+
+/**
+ * Reads a script file: `{turns: [...]}`, a bare array of turns, or a conformance
+ * scenario.json (its `model_turns`). Errors name the file and what is wrong.
+ */
+export async function loadScript(path: string): Promise<Script> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read the model script ${path}: ${(error as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`the model script ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  const candidate = Array.isArray(raw)
+    ? { turns: raw }
+    : typeof raw === 'object' && raw !== null && 'model_turns' in raw
+      ? { turns: (raw as { model_turns: unknown }).model_turns }
+      : raw;
+  const parsed = Script.safeParse(candidate);
+  if (!parsed.success) {
+    throw new Error(`the model script ${path} is not valid (expected {"turns": [...]} or a scenario with "model_turns"):\n${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}

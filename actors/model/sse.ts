@@ -1,0 +1,47 @@
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+
+/** Thrown when the server sends nothing for longer than the idle timeout. */
+export class IdleTimeoutError extends Error {
+  constructor(readonly idleMs: number) {
+    super(`no data from the model for ${idleMs}ms`);
+    this.name = 'IdleTimeoutError';
+  }
+}
+
+/** Waits for `promise`, but rejects with IdleTimeoutError if it takes longer than `ms`. */
+export function withIdleTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new IdleTimeoutError(ms)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * The SSE messages of a response body, as they arrive. Each read from the socket must
+ * come within `idleMs`; a clean end of the body simply ends the iteration.
+ */
+export async function* readSse(body: ReadableStream<Uint8Array>, idleMs: number): AsyncGenerator<EventSourceMessage> {
+  const pending: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (message) => pending.push(message) });
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  try {
+    for (;;) {
+      const { done, value } = await withIdleTimeout(reader.read(), idleMs);
+      parser.feed(done ? decoder.decode() : decoder.decode(value, { stream: true }));
+      while (pending.length > 0) yield pending.shift()!;
+      if (done) return;
+    }
+  } finally {
+    reader.cancel().catch(() => undefined);
+  }
+}
