@@ -1,0 +1,230 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import type { Readable } from 'node:stream';
+import { execa, type ResultPromise } from 'execa';
+import { HeadTailBuffer } from './output.js';
+
+/** Characters of output kept per read (head and tail halves); more is counted, not stored. */
+export const CAPTURE_CAP_CHARS = 1024 * 1024;
+/** How long TERM gets before KILL. */
+export const KILL_GRACE_MS = 2_000;
+/** After the shell exits, how long to wait for its pipes to drain (background children may hold them). */
+const DRAIN_GRACE_MS = 200;
+
+export interface ProcessExit {
+  exitCode: number | null;
+  signal: string | null;
+  /** Set when nothing could be spawned. */
+  spawnError: string | null;
+}
+
+/** Pids of process groups we lead that may still be alive; killed if this process exits. */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function installExitHook() {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const pid of liveGroups) signalGroup(pid, 'SIGKILL');
+  });
+}
+
+/** Send a signal to a whole process group; false when the group no longer exists. */
+export function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Whether the group still has a running member. Zombies count as gone: orphans wait for
+ * PID 1 to reap them, which in some containers takes a while.
+ */
+export function groupAlive(pgid: number): boolean {
+  if (!signalGroup(pgid, 0)) return false;
+  if (process.platform !== 'linux') return true;
+  return livingMembers(pgid) > 0;
+}
+
+function livingMembers(pgid: number): number {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return 1;
+  }
+  let count = 0;
+  for (const entry of entries) {
+    if (entry.charCodeAt(0) > 57) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // After the parenthesised name: state, ppid, pgrp, ...
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 3);
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') count++;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return count;
+}
+
+const signalNumber = (signal: string) => (osConstants.signals as Record<string, number | undefined>)[signal];
+
+/**
+ * One spawned child leading its own process group. Output from stdout and stderr is
+ * decoded incrementally, forwarded to the current listener in arrival order and kept
+ * (bounded) until the next read takes it.
+ */
+export class ExecProcess {
+  readonly pid: number | undefined;
+  readonly startedAt = Date.now();
+  /** Set once kill() was called. */
+  killed = false;
+  /** Where new output goes right now (the call waiting on this process), if anywhere. */
+  listener: ((chunk: string) => void) | null;
+  readonly exited: Promise<ProcessExit>;
+  private unread = new HeadTailBuffer(CAPTURE_CAP_CHARS);
+  private finished: ProcessExit | null = null;
+  private killTimer: NodeJS.Timeout | null = null;
+  private readonly child: ResultPromise;
+
+  constructor(argv: string[], options: { cwd: string; env: Record<string, string> }, listener: (chunk: string) => void) {
+    this.listener = listener;
+    const [file, ...args] = argv;
+    this.child = execa(file!, args, {
+      cwd: options.cwd,
+      env: options.env,
+      extendEnv: false,
+      detached: true,
+      cleanup: true,
+      reject: false,
+      buffer: false,
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stderr: 'pipe',
+    });
+    // The result promise only settles once every pipe closes; outcomes come from child events.
+    this.child.catch(() => undefined);
+    this.pid = this.child.pid;
+    if (this.pid !== undefined) {
+      installExitHook();
+      liveGroups.add(this.pid);
+    }
+    this.exited = new Promise<ProcessExit>((resolve) => {
+      const finish = (exit: ProcessExit) => {
+        if (this.finished) return;
+        this.finished = exit;
+        resolve(exit);
+      };
+      this.child.on('error', (error: Error) => {
+        if (this.pid === undefined) finish({ exitCode: null, signal: null, spawnError: error.message });
+      });
+      this.child.on('exit', (code, signal) => {
+        const exit: ProcessExit = {
+          exitCode: code ?? (signal ? 128 + (signalNumber(signal) ?? 0) : null),
+          signal: signal ?? null,
+          spawnError: null,
+        };
+        const streams = [this.child.stdout, this.child.stderr].filter((s): s is Readable => s !== null);
+        const drained = Promise.all(streams.map((s) => new Promise<void>((done) => (s.readableEnded || s.destroyed ? done() : s.once('close', () => done())))));
+        const timer = setTimeout(() => {
+          for (const stream of streams) stream.destroy();
+          finish(exit);
+        }, DRAIN_GRACE_MS);
+        void drained.then(() => {
+          clearTimeout(timer);
+          finish(exit);
+        });
+      });
+    });
+    void this.exited.then(() => {
+      this.child.stdin?.destroy();
+      if (this.pid !== undefined && !groupAlive(this.pid)) liveGroups.delete(this.pid);
+    });
+    this.attach(this.child.stdout);
+    this.attach(this.child.stderr);
+    this.child.stdin?.on('error', () => undefined);
+  }
+
+  get running(): boolean {
+    return this.pid !== undefined && this.finished === null;
+  }
+
+  get exit(): ProcessExit | null {
+    return this.finished;
+  }
+
+  private attach(stream: Readable | null) {
+    if (!stream) return;
+    const decoder = new TextDecoder('utf-8');
+    stream.on('data', (data: Buffer) => this.emit(decoder.decode(data, { stream: true })));
+    stream.on('end', () => this.emit(decoder.decode()));
+    stream.on('error', () => undefined);
+  }
+
+  private emit(text: string) {
+    if (text.length === 0) return;
+    this.unread.push(text);
+    this.listener?.(text);
+  }
+
+  /** Output since the previous call, handing over the buffer and starting a fresh one. */
+  takeUnread(): HeadTailBuffer {
+    const taken = this.unread;
+    this.unread = new HeadTailBuffer(CAPTURE_CAP_CHARS);
+    return taken;
+  }
+
+  /** Write to the child's stdin; resolves once handed to the OS (or the pipe is gone). */
+  write(chars: string): Promise<void> {
+    const stdin = this.child.stdin;
+    if (!stdin || stdin.destroyed || !stdin.writable || chars.length === 0) return Promise.resolve();
+    return new Promise((resolve) => stdin.write(chars, () => resolve()));
+  }
+
+  /** TERM the whole group now and KILL it after a grace period. */
+  kill(): void {
+    if (this.pid === undefined) return;
+    this.killed = true;
+    signalGroup(this.pid, 'SIGTERM');
+    if (this.killTimer) return;
+    const pid = this.pid;
+    this.killTimer = setTimeout(() => {
+      signalGroup(pid, 'SIGKILL');
+    }, KILL_GRACE_MS);
+    this.killTimer.unref();
+  }
+
+  /** Kill the group and wait until it is gone (KILL after the grace period); true if it went. */
+  async terminate(): Promise<boolean> {
+    if (this.pid === undefined) return true;
+    const pid = this.pid;
+    if (!groupAlive(pid)) {
+      liveGroups.delete(pid);
+      return true;
+    }
+    this.kill();
+    const deadline = Date.now() + KILL_GRACE_MS + 1_000;
+    let forced = false;
+    while (Date.now() < deadline) {
+      if (!groupAlive(pid) && this.finished !== null) break;
+      if (!forced && Date.now() > deadline - 1_000) {
+        forced = true;
+        signalGroup(pid, 'SIGKILL');
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const gone = !groupAlive(pid);
+    if (gone) liveGroups.delete(pid);
+    return gone;
+  }
+
+  /** Whether this group may still have members (the child or something it left behind). */
+  get groupMayLive(): boolean {
+    return this.pid !== undefined && groupAlive(this.pid);
+  }
+}

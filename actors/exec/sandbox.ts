@@ -1,0 +1,73 @@
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { execa } from 'execa';
+import type { SandboxSpec } from './types.js';
+
+/**
+ * bubblewrap arguments (everything after `bwrap`): the whole filesystem read-only, a
+ * private /dev and /proc, the writable roots that exist bound read-write, the network
+ * namespace unshared unless allowed, then the command to run.
+ */
+export function bwrapArgv(sandbox: SandboxSpec, cwd: string, command: string[] = []): string[] {
+  const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
+  if (sandbox.mode === 'workspace-write') {
+    const seen = new Set<string>();
+    for (const root of sandbox.writableRoots) {
+      if (seen.has(root) || !isDirectoryOrFile(root)) continue;
+      seen.add(root);
+      args.push('--bind', root, root);
+    }
+  }
+  if (!sandbox.networkAccess) args.push('--unshare-net');
+  args.push('--die-with-parent', '--chdir', cwd, ...command);
+  return args;
+}
+
+const isDirectoryOrFile = (path: string) => {
+  try {
+    return existsSync(path) && (statSync(path).isDirectory() || statSync(path).isFile());
+  } catch {
+    return false;
+  }
+};
+
+/** The first executable called `name` on PATH, or null. */
+export function findOnPath(name: string, path: string | undefined = process.env.PATH): string | null {
+  for (const dir of (path ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+export interface SandboxProbe {
+  available: boolean;
+  reason: string | null;
+}
+
+let probe: Promise<SandboxProbe> | null = null;
+
+/** Whether bubblewrap is installed and can actually build a sandbox here (checked once). */
+export function probeSandbox(): Promise<SandboxProbe> {
+  probe ??= runProbe();
+  return probe;
+}
+
+async function runProbe(): Promise<SandboxProbe> {
+  const bwrap = findOnPath('bwrap');
+  if (!bwrap) return { available: false, reason: 'bubblewrap (bwrap) is not installed or not on PATH' };
+  const trial = await execa(bwrap, [...bwrapArgv({ mode: 'read-only', writableRoots: [], networkAccess: false }, '/'), 'true'], {
+    reject: false,
+    timeout: 10_000,
+    stdin: 'ignore',
+  });
+  if (trial.exitCode === 0) return { available: true, reason: null };
+  const detail = String(trial.stderr ?? '').trim() || trial.shortMessage || `exit code ${trial.exitCode}`;
+  return { available: false, reason: `bwrap cannot create a sandbox here: ${detail}` };
+}

@@ -1,0 +1,188 @@
+import { statSync } from 'node:fs';
+import type { ExecOutcome } from '../../machines/index.js';
+import { modelText, type HeadTailBuffer } from './output.js';
+import { ExecProcess, CAPTURE_CAP_CHARS, type ProcessExit } from './process.js';
+import { bwrapArgv, findOnPath } from './sandbox.js';
+import type { ExecHandle, ExecSpec, OutputSink, StdinRequest } from './types.js';
+
+export const DEFAULT_YIELD_MS = 10_000;
+/** A poll (write_stdin without input) waits longer by default than a keystroke. */
+export const DEFAULT_POLL_YIELD_MS = 5_000;
+export const DEFAULT_INPUT_YIELD_MS = 250;
+export const MIN_YIELD_MS = 250;
+export const MAX_YIELD_MS = 30_000;
+export const DEFAULT_MAX_OUTPUT_TOKENS = 10_000;
+/** Rough size of a token, used to turn a token budget into characters. */
+export const CHARS_PER_TOKEN = 4;
+
+const clampYield = (ms: number | null, fallback: number) => Math.min(MAX_YIELD_MS, Math.max(MIN_YIELD_MS, ms ?? fallback));
+const charLimit = (tokens: number | null) => Math.max(1, tokens ?? DEFAULT_MAX_OUTPUT_TOKENS) * CHARS_PER_TOKEN;
+const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
+
+interface Session {
+  id: number;
+  process: ExecProcess;
+  spec: ExecSpec;
+}
+
+const failedOutcome = (message: string, durationMs = 0): ExecOutcome => ({
+  exitCode: null,
+  stillRunning: false,
+  interrupted: false,
+  failedToRun: true,
+  processId: null,
+  aggregatedOutput: '',
+  durationMs,
+  modelOutput: message,
+});
+
+/** The argv that runs a spec: the shell, maybe under a pty (`script`), maybe inside bubblewrap. */
+export function commandArgv(spec: ExecSpec): string[] {
+  const flag = spec.login ? '-lc' : '-c';
+  let inner = [spec.shell, flag, spec.command];
+  if (spec.tty) {
+    // util-linux `script` gives the command a pseudo-terminal; without it tty is ignored.
+    const script = findOnPath('script', spec.env.PATH ?? process.env.PATH);
+    if (script) inner = [script, '-qfec', inner.map(quote).join(' '), '/dev/null'];
+  }
+  if (!spec.sandbox) return inner;
+  const bwrap = findOnPath('bwrap', spec.env.PATH ?? process.env.PATH) ?? findOnPath('bwrap') ?? 'bwrap';
+  return [bwrap, ...bwrapArgv(spec.sandbox, spec.cwd, inner)];
+}
+
+/**
+ * The processes of one thread: starts commands, keeps those that outlive their yield
+ * time as numbered sessions the model can write to and poll, and kills them all on demand.
+ */
+export class ExecSessions {
+  private nextId = 1;
+  private readonly sessions = new Map<number, Session>();
+  /** Every process started here whose group may still be alive. */
+  private readonly spawned = new Set<ExecProcess>();
+
+  start(spec: ExecSpec, sink: OutputSink): ExecHandle {
+    const callStart = Date.now();
+    const cwdProblem = checkCwd(spec.cwd);
+    if (cwdProblem) {
+      return { processId: null, kill: () => undefined, done: Promise.resolve(failedOutcome(`failed to run \`${spec.displayCommand}\`: ${cwdProblem}`)) };
+    }
+    const proc = new ExecProcess(commandArgv(spec), { cwd: spec.cwd, env: spec.env }, (chunk) => sink.onOutput(chunk));
+    if (proc.pid !== undefined) {
+      this.spawned.add(proc);
+      // Forget it once it and everything it started are gone; killAll covers what remains.
+      void proc.exited.then(() => {
+        if (!proc.groupMayLive) this.spawned.delete(proc);
+      });
+    }
+    const listener = proc.listener;
+    const done = this.settle(proc, spec, null, callStart, clampYield(spec.yieldTimeMs, DEFAULT_YIELD_MS), spec.maxOutputTokens).finally(() => {
+      if (proc.listener === listener) proc.listener = null;
+    });
+    return { processId: proc.pid === undefined ? null : String(proc.pid), kill: () => proc.kill(), done };
+  }
+
+  writeStdin(sessionId: number, request: StdinRequest, sink: OutputSink): ExecHandle {
+    const session = this.sessions.get(sessionId);
+    if (!session) throw new Error(`write_stdin: unknown session_id ${sessionId}: the process has ended or never existed`);
+    const callStart = Date.now();
+    const { process: proc } = session;
+    const listener = (chunk: string) => sink.onOutput(chunk);
+    proc.listener = listener;
+    const yieldMs = clampYield(request.yieldTimeMs, request.chars.length === 0 ? DEFAULT_POLL_YIELD_MS : DEFAULT_INPUT_YIELD_MS);
+    const done = proc
+      .write(request.chars)
+      .then(() => this.settle(proc, session.spec, session.id, callStart, yieldMs - (Date.now() - callStart), request.maxOutputTokens))
+      .finally(() => {
+        if (proc.listener === listener) proc.listener = null;
+      });
+    return { processId: String(proc.pid), kill: () => proc.kill(), done };
+  }
+
+  describe(sessionId: number): { command: string; cwd: string } | null {
+    const session = this.sessions.get(sessionId);
+    return session ? { command: session.spec.displayCommand, cwd: session.spec.cwd } : null;
+  }
+
+  /** Session ids of processes still running in the background. */
+  liveSessionIds(): number[] {
+    return [...this.sessions.keys()];
+  }
+
+  /** Kill every process group started here and wait for them to go. */
+  async killAll(): Promise<void> {
+    const procs = [...this.spawned];
+    await Promise.all(procs.map((proc) => proc.terminate()));
+    for (const proc of procs) if (!proc.groupMayLive) this.spawned.delete(proc);
+    this.sessions.clear();
+  }
+
+  /** Wait for exit or the yield deadline, whichever first, and describe the call's result. */
+  private async settle(proc: ExecProcess, spec: ExecSpec, sessionId: number | null, callStart: number, waitMs: number, maxTokens: number | null): Promise<ExecOutcome> {
+    let exit = await raceTimeout(proc.exited, Math.max(0, waitMs));
+    // A kill during the wait means the caller wants the end, not a session.
+    if (exit === null && proc.killed) exit = await proc.exited;
+    const durationMs = Math.round(Date.now() - callStart);
+    const output = proc.takeUnread();
+    const limit = charLimit(maxTokens);
+    if (exit === null) {
+      const id = sessionId ?? this.register(proc, spec);
+      return {
+        exitCode: null,
+        stillRunning: true,
+        interrupted: false,
+        failedToRun: false,
+        processId: String(proc.pid),
+        aggregatedOutput: output.render(CAPTURE_CAP_CHARS).text,
+        durationMs,
+        modelOutput: modelText({ kind: 'running', sessionId: id }, durationMs, output, limit),
+      };
+    }
+    if (sessionId !== null) this.sessions.delete(sessionId);
+    if (exit.spawnError !== null) {
+      this.spawned.delete(proc);
+      return failedOutcome(`failed to run \`${spec.displayCommand}\`: ${exit.spawnError}`, durationMs);
+    }
+    return finishedOutcome(proc, exit, output, durationMs, limit);
+  }
+
+  private register(proc: ExecProcess, spec: ExecSpec): number {
+    const id = this.nextId++;
+    // The session stays after an unobserved exit until a poll reports the exit code.
+    this.sessions.set(id, { id, process: proc, spec });
+    return id;
+  }
+}
+
+function finishedOutcome(proc: ExecProcess, exit: ProcessExit, output: HeadTailBuffer, durationMs: number, limit: number): ExecOutcome {
+  const note = proc.killed ? `Process was killed${exit.signal ? ` by ${exit.signal}` : ''}.` : exit.signal ? `Process terminated by ${exit.signal}.` : undefined;
+  return {
+    exitCode: exit.exitCode,
+    stillRunning: false,
+    interrupted: proc.killed,
+    failedToRun: false,
+    processId: String(proc.pid),
+    aggregatedOutput: output.render(CAPTURE_CAP_CHARS).text,
+    durationMs,
+    modelOutput: modelText({ kind: 'exited', exitCode: exit.exitCode }, durationMs, output, limit, note),
+  };
+}
+
+function checkCwd(cwd: string): string | null {
+  try {
+    return statSync(cwd).isDirectory() ? null : `working directory ${cwd} is not a directory`;
+  } catch {
+    return `working directory ${cwd} does not exist`;
+  }
+}
+
+async function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
