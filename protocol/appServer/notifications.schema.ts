@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { notificationParams } from '../events.schema.js';
+import { RequestId } from './jsonrpc.schema.js';
+
+/** Sent once the client has answered a server request, before the item it was about completes. */
+export const ServerRequestResolvedParams = z.object({ threadId: z.string(), requestId: RequestId });
+export type ServerRequestResolvedParams = z.infer<typeof ServerRequestResolvedParams>;
+
+/** The params of every notification the server sends, keyed by method. */
+export const serverNotificationParams = {
+  ...notificationParams,
+  'serverRequest/resolved': ServerRequestResolvedParams,
+} as const;
+
+export type ServerNotificationMethod = keyof typeof serverNotificationParams;
+export type ServerNotificationParams<M extends ServerNotificationMethod> = z.infer<
+  (typeof serverNotificationParams)[M]
+>;
+
+/** Builds the line for one method: its params plus the send time every server notification carries. */
+const envelope = <M extends ServerNotificationMethod>(method: M) =>
+  z.object({
+    method: z.literal(method),
+    params: serverNotificationParams[method] as (typeof serverNotificationParams)[M],
+    /** When the server emitted it, unix milliseconds. */
+    emittedAtMs: z.number().int(),
+  });
+
+type Envelopes = { [M in ServerNotificationMethod]: ReturnType<typeof envelope<M>> };
+
+/** One envelope schema per server notification method. */
+export const serverNotifications = Object.fromEntries(
+  (Object.keys(serverNotificationParams) as ServerNotificationMethod[]).map((m) => [m, envelope(m)]),
+) as Envelopes;
+
+export const isServerNotificationMethod = (method: string): method is ServerNotificationMethod =>
+  Object.hasOwn(serverNotificationParams, method);
+
+/** Any server notification line, told apart by method. */
+export const ServerNotification = z.discriminatedUnion(
+  'method',
+  Object.values(serverNotifications) as unknown as [Envelopes['error'], ...Envelopes[ServerNotificationMethod][]],
+);
+export type ServerNotification = { [M in ServerNotificationMethod]: z.infer<Envelopes[M]> }[ServerNotificationMethod];

@@ -1,0 +1,203 @@
+import { z } from 'zod';
+import {
+  ApprovalPolicy,
+  ReasoningEffort,
+  ReasoningSummary,
+  SandboxMode,
+  SandboxPolicy,
+} from '../common.schema.js';
+import { Thread, Turn } from '../thread.schema.js';
+import { UserInput } from '../userInput.schema.js';
+import { RequestId } from './jsonrpc.schema.js';
+
+/*
+ * Client → server requests. Params objects drop keys they do not know (clients of the
+ * reference send more than we read), and optional fields take `null` as "not given",
+ * because the reference's generated clients send null for unset fields.
+ */
+
+const nonEmpty = z.string().min(1);
+
+// ── initialize ────────────────────────────────────────────────────────────────
+
+export const ClientInfo = z.object({
+  name: nonEmpty,
+  title: z.string().nullish(),
+  version: z.string(),
+});
+export type ClientInfo = z.infer<typeof ClientInfo>;
+
+export const InitializeParams = z.object({
+  clientInfo: ClientInfo,
+  /** Feature switches a client announces; kept as given, none changes our behaviour yet. */
+  capabilities: z.record(z.string(), z.unknown()).nullish(),
+});
+export type InitializeParams = z.infer<typeof InitializeParams>;
+
+export const InitializeResult = z.object({
+  userAgent: z.string(),
+  codexHome: z.string(),
+  platformFamily: z.string(),
+  platformOs: z.string(),
+});
+export type InitializeResult = z.infer<typeof InitializeResult>;
+
+// ── thread/start, thread/resume ───────────────────────────────────────────────
+
+/** Settings a client may choose when it starts or resumes a thread. */
+const threadOverrideFields = {
+  cwd: z.string().nullish(),
+  model: z.string().nullish(),
+  modelProvider: z.string().nullish(),
+  approvalPolicy: ApprovalPolicy.nullish(),
+  /** The mode as a user names it; results report the resolved policy object instead. */
+  sandbox: SandboxMode.nullish(),
+  /** Config overrides: dotted key paths (e.g. "model_reasoning_effort") to values. */
+  config: z.record(z.string(), z.unknown()).nullish(),
+  baseInstructions: z.string().nullish(),
+  developerInstructions: z.string().nullish(),
+  ephemeral: z.boolean().nullish(),
+};
+
+export const ThreadStartParams = z.object(threadOverrideFields);
+export type ThreadStartParams = z.infer<typeof ThreadStartParams>;
+
+export const ThreadResumeParams = z.object({ threadId: nonEmpty, ...threadOverrideFields });
+export type ThreadResumeParams = z.infer<typeof ThreadResumeParams>;
+
+/** What a started or resumed thread really runs with, after config layering. */
+export const ThreadSessionResult = z.object({
+  thread: Thread,
+  model: z.string(),
+  modelProvider: z.string(),
+  cwd: z.string(),
+  approvalPolicy: ApprovalPolicy,
+  sandbox: SandboxPolicy,
+  reasoningEffort: ReasoningEffort.nullable(),
+  runtimeWorkspaceRoots: z.array(z.string()).optional(),
+  /** Instruction files (AGENTS.md and the like) that went into the thread's instructions. */
+  instructionSources: z.array(z.string()).optional(),
+  /** Who answers approval requests; "user" means the client is asked. */
+  approvalsReviewer: z.string(),
+  serviceTier: z.string().nullable(),
+});
+export type ThreadSessionResult = z.infer<typeof ThreadSessionResult>;
+
+export const ThreadStartResult = ThreadSessionResult;
+export type ThreadStartResult = ThreadSessionResult;
+export const ThreadResumeResult = ThreadSessionResult;
+export type ThreadResumeResult = ThreadSessionResult;
+
+// ── thread/list, thread/read ──────────────────────────────────────────────────
+
+const page = {
+  /** Opaque; pass back the nextCursor of the previous page. */
+  cursor: z.string().nullish(),
+  limit: z.number().int().positive().nullish(),
+};
+
+export const ThreadListParams = z.object(page);
+export type ThreadListParams = z.infer<typeof ThreadListParams>;
+
+export const ThreadListResult = z.object({ data: z.array(Thread), nextCursor: z.string().nullable() });
+export type ThreadListResult = z.infer<typeof ThreadListResult>;
+
+export const ThreadReadParams = z.object({ threadId: nonEmpty, includeTurns: z.boolean().nullish() });
+export type ThreadReadParams = z.infer<typeof ThreadReadParams>;
+
+export const ThreadReadResult = z.object({ thread: Thread });
+export type ThreadReadResult = z.infer<typeof ThreadReadResult>;
+
+// ── turn/start, turn/interrupt ────────────────────────────────────────────────
+
+export const TurnStartParams = z.object({
+  threadId: nonEmpty,
+  input: z.array(UserInput).min(1),
+  cwd: z.string().nullish(),
+  approvalPolicy: ApprovalPolicy.nullish(),
+  sandboxPolicy: SandboxPolicy.nullish(),
+  model: z.string().nullish(),
+  effort: ReasoningEffort.nullish(),
+  summary: ReasoningSummary.nullish(),
+});
+export type TurnStartParams = z.infer<typeof TurnStartParams>;
+
+export const TurnStartResult = z.object({ turn: Turn });
+export type TurnStartResult = z.infer<typeof TurnStartResult>;
+
+export const TurnInterruptParams = z.object({ threadId: nonEmpty, turnId: nonEmpty });
+export type TurnInterruptParams = z.infer<typeof TurnInterruptParams>;
+
+export const TurnInterruptResult = z.object({});
+export type TurnInterruptResult = z.infer<typeof TurnInterruptResult>;
+
+// ── model/list ────────────────────────────────────────────────────────────────
+
+export const ModelListParams = z.object({ ...page, includeHidden: z.boolean().nullish() });
+export type ModelListParams = z.infer<typeof ModelListParams>;
+
+export const ReasoningEffortOption = z.object({ reasoningEffort: ReasoningEffort, description: z.string() });
+export type ReasoningEffortOption = z.infer<typeof ReasoningEffortOption>;
+
+export const ModelInfo = z.object({
+  id: z.string(),
+  model: z.string(),
+  displayName: z.string(),
+  description: z.string(),
+  hidden: z.boolean(),
+  supportedReasoningEfforts: z.array(ReasoningEffortOption),
+  defaultReasoningEffort: ReasoningEffort,
+  /** The model this one should be replaced by, if any. */
+  upgrade: z.string().nullable(),
+  isDefault: z.boolean(),
+});
+export type ModelInfo = z.infer<typeof ModelInfo>;
+
+export const ModelListResult = z.object({ data: z.array(ModelInfo), nextCursor: z.string().nullable() });
+export type ModelListResult = z.infer<typeof ModelListResult>;
+
+// ── the method table ──────────────────────────────────────────────────────────
+
+/** Every client → server request we serve: its params and the result we answer with. */
+export const clientRequests = {
+  initialize: { params: InitializeParams, result: InitializeResult },
+  'thread/start': { params: ThreadStartParams, result: ThreadStartResult },
+  'thread/resume': { params: ThreadResumeParams, result: ThreadResumeResult },
+  'thread/list': { params: ThreadListParams, result: ThreadListResult },
+  'thread/read': { params: ThreadReadParams, result: ThreadReadResult },
+  'turn/start': { params: TurnStartParams, result: TurnStartResult },
+  'turn/interrupt': { params: TurnInterruptParams, result: TurnInterruptResult },
+  'model/list': { params: ModelListParams, result: ModelListResult },
+} as const;
+
+export type ClientRequestMethod = keyof typeof clientRequests;
+export type ClientRequestParams<M extends ClientRequestMethod> = z.infer<(typeof clientRequests)[M]['params']>;
+export type ClientRequestResult<M extends ClientRequestMethod> = z.infer<(typeof clientRequests)[M]['result']>;
+
+export const isClientRequestMethod = (method: string): method is ClientRequestMethod =>
+  Object.hasOwn(clientRequests, method);
+
+const request = <M extends ClientRequestMethod>(method: M) =>
+  z.object({ id: RequestId, method: z.literal(method), params: clientRequests[method].params });
+
+/** A whole client request line, told apart by method. */
+export const ClientRequest = z.discriminatedUnion('method', [
+  request('initialize'),
+  request('thread/start'),
+  request('thread/resume'),
+  request('thread/list'),
+  request('thread/read'),
+  request('turn/start'),
+  request('turn/interrupt'),
+  request('model/list'),
+]);
+export type ClientRequest = z.infer<typeof ClientRequest>;
+
+// ── client notifications ──────────────────────────────────────────────────────
+
+/** Sent once after the initialize response; carries nothing. */
+export const InitializedNotification = z.object({ method: z.literal('initialized'), params: z.object({}).nullish() });
+export type InitializedNotification = z.infer<typeof InitializedNotification>;
+
+export const clientNotifications = { initialized: InitializedNotification } as const;
+export type ClientNotificationMethod = keyof typeof clientNotifications;
