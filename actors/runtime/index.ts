@@ -1,0 +1,3 @@
+export * from './thread.runtime.js';
+export { sandboxFor, prepareToolCall } from './tool.actors.js';
+export * from './runtime.js';

@@ -1,0 +1,160 @@
+import { tmpdir } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { fromCallback, fromPromise } from 'xstate';
+import type {
+  ExecActorInput,
+  ExecOutcome,
+  PolicyCheckInput,
+  PolicyVerdict,
+  PreparedCall,
+  ToolCallRequest,
+} from '../../machines/index.js';
+import type { ResponseItem, ThreadSettings } from '../../protocol/index.js';
+import { ExecSessions, type ExecHandle, type ExecSpec, type SandboxSpec } from '../exec/index.js';
+import { decideExecPolicy } from '../policy/index.js';
+import { loadImage } from '../prompt/index.js';
+import { commandActionsOf, parseToolArgs } from '../tools/index.js';
+
+/** What a prepared exec call carries to the exec actor: a new process, or input for a live one. */
+type ExecRun =
+  | { kind: 'spawn'; spec: ExecSpec }
+  | { kind: 'poll'; sessionId: number; chars: string; yieldTimeMs: number | null; maxOutputTokens: number | null };
+
+const quoteForShell = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`);
+
+/** The command line as clients see it: the shell invocation that actually runs. */
+const displayCommand = (shell: string, login: boolean, script: string) => `${shell} ${login ? '-lc' : '-c'} ${quoteForShell(script)}`;
+
+/** What the sandbox lets a command write: the cwd, the configured roots and the temp directories. */
+export function sandboxFor(settings: ThreadSettings, cwd: string): SandboxSpec | null {
+  if (settings.sandboxMode === 'danger-full-access') return null;
+  if (settings.sandboxMode === 'read-only') return { mode: 'read-only', writableRoots: [], networkAccess: settings.networkAccess };
+  const roots = new Set([cwd, ...settings.writableRoots, tmpdir(), '/tmp']);
+  return { mode: 'workspace-write', writableRoots: [...roots], networkAccess: settings.networkAccess };
+}
+
+const stringEnv = (env: NodeJS.ProcessEnv): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+
+/** Reads a model's call into what the tool-call machine routes on. */
+export function prepareToolCall(call: ToolCallRequest, settings: ThreadSettings, sessions: ExecSessions, env: NodeJS.ProcessEnv): PreparedCall {
+  const parsed = parseToolArgs(call);
+  switch (parsed.tool) {
+    case 'invalid':
+      return { kind: 'invalid', message: parsed.message };
+    case 'update_plan':
+      return {
+        kind: 'plan',
+        explanation: parsed.args.explanation ?? null,
+        plan: parsed.args.plan.map(({ step, status }) => ({ step, status: status === 'in_progress' ? 'inProgress' : status })),
+      };
+    case 'view_image':
+      if (!settings.tools.viewImage) return { kind: 'invalid', message: 'unsupported call: view_image (turned off by tools.view_image = false)' };
+      return { kind: 'viewImage', path: resolve(settings.cwd, parsed.args.path) };
+    case 'write_stdin': {
+      const live = sessions.describe(parsed.args.session_id);
+      if (!live) return { kind: 'invalid', message: `write_stdin: unknown session_id ${parsed.args.session_id}: the process has ended or never existed` };
+      const run: ExecRun = {
+        kind: 'poll',
+        sessionId: parsed.args.session_id,
+        chars: parsed.args.chars ?? '',
+        yieldTimeMs: parsed.args.yield_time_ms ?? null,
+        maxOutputTokens: parsed.args.max_output_tokens ?? null,
+      };
+      return { kind: 'writeStdin', view: { command: live.command, cwd: live.cwd, commandActions: [] }, run };
+    }
+    case 'exec_command': {
+      const { args } = parsed;
+      const cwd = args.workdir ? (isAbsolute(args.workdir) ? args.workdir : resolve(settings.cwd, args.workdir)) : settings.cwd;
+      const shell = args.shell ?? settings.shell;
+      const login = args.login ?? true;
+      const command = displayCommand(shell, login, args.cmd);
+      const spec: ExecSpec = {
+        command: args.cmd,
+        displayCommand: command,
+        cwd,
+        shell,
+        login,
+        tty: args.tty ?? false,
+        yieldTimeMs: args.yield_time_ms ?? null,
+        maxOutputTokens: args.max_output_tokens ?? null,
+        env: stringEnv(env),
+        sandbox: sandboxFor(settings, cwd),
+      };
+      return {
+        kind: 'exec',
+        view: { command, cwd, commandActions: commandActionsOf(args.cmd, cwd) },
+        run: { kind: 'spawn', spec } satisfies ExecRun,
+        escalationRequested: args.sandbox_permissions === 'require_escalated',
+        justification: args.justification ?? null,
+        grantKey: `exec\u0000${cwd}\u0000${args.cmd}`,
+      };
+    }
+  }
+}
+
+const failedToRun = (message: string): ExecOutcome => ({
+  exitCode: null,
+  stillRunning: false,
+  interrupted: false,
+  failedToRun: true,
+  processId: null,
+  aggregatedOutput: '',
+  durationMs: 0,
+  modelOutput: message,
+});
+
+/** The actors the tool-call machine invokes, bound to one thread's process sessions. */
+export function toolActors(sessions: ExecSessions, options: { sandboxAvailable: boolean; env: NodeJS.ProcessEnv }) {
+  return {
+    prepareCall: fromPromise<PreparedCall, { call: ToolCallRequest; settings: ThreadSettings }>(async ({ input }) =>
+      prepareToolCall(input.call, input.settings, sessions, options.env),
+    ),
+    checkPolicy: fromPromise<PolicyVerdict, PolicyCheckInput>(async ({ input }) =>
+      decideExecPolicy(input, { sandboxAvailable: options.sandboxAvailable }),
+    ),
+    viewImage: fromPromise<ResponseItem[], { call: ToolCallRequest; path: string }>(async ({ input }) => {
+      const image = await loadImage(input.path);
+      return [
+        { type: 'function_call_output', call_id: input.call.callId, output: `attached image ${input.path}` },
+        {
+          type: 'message',
+          role: 'user',
+          content: [
+            { type: 'input_text', text: `<image path="${input.path}">` },
+            { type: 'input_image', image_url: image.dataUrl },
+            { type: 'input_text', text: '</image>' },
+          ],
+        },
+      ];
+    }),
+    exec: fromCallback<{ type: 'kill' }, ExecActorInput>(({ input, sendBack, receive }) => {
+      const run = input.run as ExecRun;
+      let handle: ExecHandle | null = null;
+      let settled = false;
+      const onOutput = (chunk: string) => {
+        if (!settled) sendBack({ type: 'exec.output', chunk });
+      };
+      const finish = (outcome: ExecOutcome) => {
+        if (settled) return;
+        settled = true;
+        sendBack({ type: 'exec.finished', outcome });
+      };
+      try {
+        handle =
+          run.kind === 'spawn'
+            ? sessions.start({ ...run.spec, sandbox: input.mode === 'sandboxed' ? run.spec.sandbox : null }, { onOutput })
+            : sessions.writeStdin(run.sessionId, { chars: run.chars, yieldTimeMs: run.yieldTimeMs, maxOutputTokens: run.maxOutputTokens }, { onOutput });
+        sendBack({ type: 'exec.started', processId: handle.processId });
+        handle.done.then(finish, (error: unknown) => finish(failedToRun(`failed to run the command: ${String(error)}`)));
+      } catch (error) {
+        finish(failedToRun(`failed to run the command: ${error instanceof Error ? error.message : String(error)}`));
+      }
+      receive(() => handle?.kill());
+      // A process still running when its call is torn down (the turn stopped) must not outlive it.
+      return () => {
+        if (!settled) handle?.kill();
+      };
+    }),
+  };
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+import { Command, Option } from '@commander-js/extra-typings';
+import { configShowJson, formatConfigShow, loadConfig, statecraftHome } from '../../actors/config/index.js';
+import { loadScript, startScriptedServer } from '../../actors/model/index.js';
+import { runDemo } from './demo.command.js';
+import { runExec, type CliIo } from './exec.command.js';
+import { packageVersion } from './version.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+const io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, version: packageVersion() };
+
+const program = new Command()
+  .name('statecraft')
+  .description('A coding agent for your terminal and editor: it talks to a model, runs commands in a sandbox and asks before risky steps.')
+  .version(io.version)
+  .showHelpAfterError();
+
+program
+  .command('exec')
+  .description('Run one agent turn non-interactively and print what happens')
+  .argument('[prompt]', 'what to do; "-" (or no argument with piped input) reads it from stdin')
+  .option('--json', 'print JSONL events (thread.started first) instead of a transcript', false)
+  .option('-m, --model <model>', 'the model to use')
+  .option('-C, --cd <dir>', 'the directory the agent works in')
+  .option('-c, --config <key=value>', 'override a config key (value parsed as TOML, else a string); repeatable', collect, [] as string[])
+  .option('-p, --profile <name>', 'the config profile to use')
+  .addOption(new Option('-s, --sandbox <mode>', 'where commands may write').choices(['read-only', 'workspace-write', 'danger-full-access'] as const))
+  .addOption(
+    new Option('-a, --ask-for-approval <policy>', 'when to ask before running a command (default without a terminal: never)').choices([
+      'untrusted',
+      'on-failure',
+      'on-request',
+      'never',
+    ] as const),
+  )
+  .option('--add-dir <dir>', 'an extra writable directory for this run; repeatable', collect, [] as string[])
+  .option('--full-auto', 'work without asking: sandbox workspace-write, approval on-request', false)
+  .option('--skip-git-repo-check', 'allow running outside a git repository', false)
+  .option('-o, --output-last-message <file>', "write the agent's last message to this file")
+  .option('--ephemeral', 'do not record this thread', false)
+  .action(async (prompt, flags) => {
+    process.exitCode = await runExec(prompt, flags, io);
+  });
+
+program
+  .command('demo')
+  .description('Run an offline agent turn against the built-in scripted model (no API key, no network)')
+  .action(async () => {
+    process.exitCode = await runDemo(io);
+  });
+
+program
+  .command('mock-model')
+  .description('Serve a scripted model on 127.0.0.1 speaking the Responses API (for tests and demos)')
+  .requiredOption('--script <file>', 'JSON script of model turns')
+  .option('--port <n>', 'port to listen on (default: any free port)', (value) => Number.parseInt(value, 10))
+  .action(async ({ script, port }) => {
+    try {
+      const server = await startScriptedServer({ script: await loadScript(script), ...(port !== undefined ? { port } : {}) });
+      process.stdout.write(`${server.url}\n`);
+      const stop = () => void server.close().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    } catch (error) {
+      process.stderr.write(`statecraft mock-model: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    }
+  });
+
+program
+  .command('config')
+  .description('Inspect the configuration')
+  .command('show')
+  .description('Print the effective config, each key with the layer it came from')
+  .option('--json', 'print JSON', false)
+  .option('-C, --cd <dir>', 'the project directory whose config applies')
+  .option('-c, --config <key=value>', 'override a config key; repeatable', collect, [] as string[])
+  .option('-p, --profile <name>', 'the config profile to use')
+  .action(async (flags) => {
+    try {
+      const loaded = await loadConfig({
+        cwd: flags.cd ?? process.cwd(),
+        env: process.env,
+        home: statecraftHome(process.env),
+        overrides: flags.config,
+        ...(flags.profile ? { profile: flags.profile } : {}),
+      });
+      for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`);
+      process.stdout.write(flags.json ? `${JSON.stringify(configShowJson(loaded), null, 2)}\n` : formatConfigShow(loaded));
+    } catch (error) {
+      process.stderr.write(`statecraft: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    }
+  });
+
+await program.parseAsync();

@@ -1,0 +1,127 @@
+/**
+ * `npm run bench`: performance figures of the built CLI against the scripted model server.
+ * Figures are reported next to a baseline measured in the same run, as ratios, because
+ * absolute times on shared machines say little.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { startScriptedServer, type Script } from '../../actors/model/index.js';
+
+const CLI = resolve(import.meta.dirname, '../../dist/adapters/cli/main.js');
+const RUNS = 5;
+const DELTAS = 20_000;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const fmt = (value: number, digits = 1) => value.toFixed(digits);
+
+/** Peak resident memory of a running process, read from the kernel's high-water mark. */
+async function peakRssKb(pid: number): Promise<number | null> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const match = /VmHWM:\s+(\d+) kB/.exec(status);
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+interface Run {
+  firstEventMs: number;
+  totalMs: number;
+  peakKb: number | null;
+}
+
+/** Runs `statecraft exec --json` against `url`, timing the first JSONL line and the whole run. */
+async function runExec(url: string, workspace: string, home: string): Promise<Run> {
+  const started = performance.now();
+  const child = execa(
+    'node',
+    [
+      CLI, 'exec', '--json', '--skip-git-repo-check', '-C', workspace,
+      '-c', 'model_provider="bench"',
+      '-c', `model_providers.bench.base_url="${url}"`,
+      '-c', 'model_providers.bench.name="bench"',
+      '-s', 'danger-full-access',
+      'go',
+    ],
+    { env: { STATECRAFT_HOME: home, OPENAI_API_KEY: '' }, stdin: 'ignore', buffer: false, reject: false },
+  );
+  let firstEventMs = Number.NaN;
+  let peakKb: number | null = null;
+  const sampler = setInterval(() => {
+    if (child.pid) void peakRssKb(child.pid).then((kb) => (peakKb = kb ?? peakKb));
+  }, 20);
+  child.stdout!.once('data', () => (firstEventMs = performance.now() - started));
+  const result = await child;
+  clearInterval(sampler);
+  if (result.exitCode !== 0) throw new Error(`statecraft exec failed (exit ${result.exitCode}): ${String(result.stderr)}`);
+  return { firstEventMs, totalMs: performance.now() - started, peakKb };
+}
+
+/** A bare Node start, the floor any CLI start-up is measured against. */
+async function nodeStartMs(): Promise<number> {
+  const started = performance.now();
+  await execa('node', ['-e', 'process.stdout.write("x")']);
+  return performance.now() - started;
+}
+
+/** Reading the same SSE stream with a plain fetch: the floor for streaming throughput. */
+async function rawStreamMs(url: string): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(`${url}/responses`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'bench', input: [], stream: true }),
+  });
+  await response.text();
+  return performance.now() - started;
+}
+
+async function main() {
+  const root = await mkdtemp(join(tmpdir(), 'statecraft-bench-'));
+  const home = join(root, 'home');
+  const workspace = root;
+  const answer: Script = { turns: [[{ text: 'Done.' }]] };
+  const bulk: Script['turns'][number] = [{ text: 'x'.repeat(DELTAS), chunks: ['x'], repeat: DELTAS }];
+
+  try {
+    const nodeStarts: number[] = [];
+    const firstEvents: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      nodeStarts.push(await nodeStartMs());
+      const server = await startScriptedServer({ script: answer });
+      firstEvents.push((await runExec(server.url, workspace, home)).firstEventMs);
+      await server.close();
+    }
+    const start = median(firstEvents);
+    const floor = median(nodeStarts);
+    console.log(`start to first --json event: ${fmt(start)} ms (median of ${RUNS}); bare node start ${fmt(floor)} ms; ratio ${fmt(start / floor, 2)}x`);
+
+    const rawServer = await startScriptedServer({ script: { turns: [bulk] } });
+    const rawMs = await rawStreamMs(rawServer.url);
+    await rawServer.close();
+    const server = await startScriptedServer({ script: { turns: [bulk] } });
+    const run = await runExec(server.url, workspace, home);
+    await server.close();
+    const idle = execa('node', ['-e', 'setTimeout(() => {}, 300)']);
+    await new Promise((done) => setTimeout(done, 150));
+    const idleKb = idle.pid ? await peakRssKb(idle.pid) : null;
+    await idle;
+
+    const perSecond = DELTAS / (run.totalMs / 1000);
+    const rawPerSecond = DELTAS / (rawMs / 1000);
+    console.log(
+      `${DELTAS} deltas end to end: ${fmt(run.totalMs)} ms, ${fmt(perSecond, 0)} deltas/s; ` +
+        `plain fetch of the same stream ${fmt(rawPerSecond, 0)} deltas/s; ratio ${fmt(rawPerSecond / perSecond, 2)}x slower than the raw stream`,
+    );
+    if (run.peakKb !== null && idleKb !== null) {
+      console.log(`peak RSS during that turn: ${fmt(run.peakKb / 1024)} MiB; idle node ${fmt(idleKb / 1024)} MiB; ratio ${fmt(run.peakKb / idleKb, 2)}x`);
+    }
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLI, execCli, jsonEvents, scene, toolOutputsSeen, type Scene } from './cli.harness.js';
+
+let current: Scene | null = null;
+const open = async (script: Parameters<typeof scene>[0]) => (current = await scene(script));
+afterEach(async () => {
+  await current?.cleanup();
+  current = null;
+});
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * Runs `statecraft exec` on a pseudo-terminal (util-linux `script`), answering the approval
+ * prompt with `answer` once it appears. Returns the terminal transcript and exit code.
+ */
+async function execOnTerminal(s: Scene, args: string[], answer: string) {
+  const argv = ['node', CLI, 'exec', '--skip-git-repo-check', '-C', s.workspace, ...s.providerFlags, ...args];
+  const child = execa('script', ['-qfec', argv.map(quote).join(' '), '/dev/null'], {
+    reject: false,
+    timeout: 60_000,
+    env: { STATECRAFT_HOME: s.home, OPENAI_API_KEY: '', TERM: 'dumb' },
+  });
+  let screen = '';
+  let answered = false;
+  child.stdout!.on('data', (chunk: Buffer) => {
+    screen += chunk.toString();
+    if (!answered && screen.includes('> ')) {
+      answered = true;
+      child.stdin!.write(`${answer}\r`);
+    }
+  });
+  const result = await child;
+  return { exitCode: result.exitCode, screen, answered };
+}
+
+const escalation = {
+  turns: [
+    [{ call: 'exec_command', args: { cmd: 'touch ../outside.txt', sandbox_permissions: 'require_escalated', justification: 'needs to write next to the workspace' } }],
+    [{ text: 'Done with the file.' }],
+  ],
+};
+
+describe.skipIf(!existsSync('/usr/bin/script'))('statecraft exec on a terminal', () => {
+  it('asks before an escalated command and runs it outside the sandbox when accepted', async () => {
+    const s = await open(escalation);
+    const run = await execOnTerminal(s, ['-a', 'on-request', '-s', 'workspace-write', 'write outside'], 'y');
+    expect(run.answered).toBe(true);
+    expect(run.screen).toContain('touch ../outside.txt');
+    expect(run.screen).toContain('needs to write next to the workspace');
+    expect(run.exitCode).toBe(0);
+    expect(existsSync(join(s.root, 'outside.txt'))).toBe(true);
+    expect(toolOutputsSeen(s.server.requests)[0]).toMatch(/^Exit code: 0\n/);
+  });
+
+  it('tells the model when the user declines, and the turn goes on', async () => {
+    const s = await open(escalation);
+    const run = await execOnTerminal(s, ['-a', 'on-request', '-s', 'workspace-write', 'write outside'], 'n');
+    expect(run.answered).toBe(true);
+    expect(run.exitCode).toBe(0);
+    expect(run.screen).toContain('Done with the file.');
+    expect(existsSync(join(s.root, 'outside.txt'))).toBe(false);
+    expect(toolOutputsSeen(s.server.requests)[0]).toMatch(/rejected by the user/);
+  });
+
+  it('ends the turn interrupted when the user cancels', async () => {
+    const s = await open(escalation);
+    const run = await execOnTerminal(s, ['-a', 'on-request', '-s', 'workspace-write', 'write outside'], 'c');
+    expect(run.answered).toBe(true);
+    expect(run.exitCode).toBe(1);
+    expect(run.screen).toContain('the turn was interrupted');
+    expect(existsSync(join(s.root, 'outside.txt'))).toBe(false);
+    expect(s.server.requests).toHaveLength(1);
+  });
+});
+
+describe('interrupting statecraft exec', () => {
+  it('on SIGINT kills the running command and its children, completes the turn interrupted and exits 130', async () => {
+    const s = await open({
+      turns: [[{ call: 'exec_command', args: { cmd: 'echo $$ > shell.pid; sleep 30 & echo $! > sleep.pid; wait' } }], [{ text: 'unreachable' }]],
+    });
+    const child = execCli(s, ['--json', '-s', 'workspace-write', 'sleep a while']);
+    // One SIGINT only: a second one means "quit at once" and skips the clean shutdown under test.
+    const poll = setInterval(() => {
+      if (!existsSync(join(s.workspace, 'sleep.pid'))) return;
+      clearInterval(poll);
+      child.kill('SIGINT');
+    }, 100);
+    const result = await child;
+    clearInterval(poll);
+    expect(result.exitCode).toBe(130);
+    const events = jsonEvents(result.stdout);
+    const command = events.find((event) => event.type === 'item.completed' && event.item.type === 'command_execution');
+    expect(command).toBeDefined();
+    expect(events.at(-1)).toMatchObject({ type: 'turn.failed', error: { message: expect.stringContaining('interrupted') } });
+    const pids = await Promise.all(['shell.pid', 'sleep.pid'].map(async (file) => Number((await readFile(join(s.workspace, file), 'utf8')).trim())));
+    await new Promise((done) => setTimeout(done, 300));
+    for (const pid of pids) expect(alive(pid)).toBe(false);
+    expect(s.server.requests).toHaveLength(1);
+  });
+});
