@@ -51,7 +51,8 @@ export function execCli(s: Scene, args: string[], options: Options = {}): Result
     reject: false,
     stdin: 'ignore',
     timeout: 60_000,
-    env: { STATECRAFT_HOME: s.home, OPENAI_API_KEY: '' },
+    // HOME too: a login shell must not pick up the developer's own profile scripts.
+    env: { HOME: s.root, STATECRAFT_HOME: s.home, OPENAI_API_KEY: '' },
     ...options,
   });
 }

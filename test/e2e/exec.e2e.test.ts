@@ -64,7 +64,8 @@ describe('statecraft exec against the scripted model', () => {
     const child = execCli(s, ['stream it']);
     const seen: Record<string, number> = {};
     child.stdout!.on('data', (chunk: Buffer) => {
-      for (const word of ['first', 'second']) if (!seen[word] && chunk.toString().includes(word)) seen[word] = Date.now();
+      // Whole output lines only: the command line printed above the output names both words.
+      for (const word of ['first', 'second']) if (!seen[word] && new RegExp(`^${word}$`, 'm').test(chunk.toString())) seen[word] = Date.now();
     });
     const result = await child;
     expect(result.exitCode).toBe(0);

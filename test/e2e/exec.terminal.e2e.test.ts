@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -12,10 +12,11 @@ afterEach(async () => {
   current = null;
 });
 
+/** Whether a process still runs; a zombie waiting for its reaper has already stopped. */
 const alive = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
@@ -32,7 +33,7 @@ async function execOnTerminal(s: Scene, args: string[], answer: string) {
   const child = execa('script', ['-qfec', argv.map(quote).join(' '), '/dev/null'], {
     reject: false,
     timeout: 60_000,
-    env: { STATECRAFT_HOME: s.home, OPENAI_API_KEY: '', TERM: 'dumb' },
+    env: { HOME: s.root, STATECRAFT_HOME: s.home, OPENAI_API_KEY: '', TERM: 'dumb' },
   });
   let screen = '';
   let answered = false;
