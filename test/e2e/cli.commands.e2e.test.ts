@@ -1,0 +1,115 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLI, execCli, jsonEvents, scene, type Scene } from './cli.harness.js';
+
+let current: Scene | null = null;
+const open = async (script: Parameters<typeof scene>[0]) => (current = await scene(script));
+afterEach(async () => {
+  await current?.cleanup();
+  current = null;
+});
+
+const userTexts = (body: unknown): string[] =>
+  ((body as { input?: Array<{ role?: string; content?: Array<{ text?: string }> }> }).input ?? [])
+    .filter((item) => item.role === 'user' || item.role === 'developer')
+    .flatMap((item) => (item.content ?? []).map((part) => part.text ?? ''));
+
+describe('statecraft commands', () => {
+  it('reads the prompt from piped stdin', async () => {
+    const s = await open({ turns: [[{ text: 'Got it.' }]] });
+    const result = await execCli(s, ['--json'], { input: 'prompt from a pipe\n', stdin: undefined });
+    expect(result.exitCode).toBe(0);
+    expect(userTexts(s.server.requests[0])).toContain('prompt from a pipe');
+  });
+
+  it('tells the model its instructions, AGENTS.md, developer instructions and the environment', async () => {
+    const s = await open({ turns: [[{ text: 'Noted.' }]] });
+    await writeFile(join(s.home, 'AGENTS.md'), 'Always answer in haiku.\n');
+    await writeFile(join(s.workspace, 'AGENTS.md'), 'Run npm test before finishing.\n');
+    await writeFile(join(s.root, 'instructions.md'), 'You are a test agent.\n');
+    await mkdir(join(s.root, 'extra'));
+    const result = await execCli(s, [
+      '-c', `model_instructions_file="${join(s.root, 'instructions.md')}"`,
+      '-c', 'developer_instructions="Prefer small diffs."',
+      '--add-dir', join(s.root, 'extra'),
+      '-s', 'workspace-write',
+      'hello',
+    ]);
+    expect(result.exitCode).toBe(0);
+    const request = s.server.requests[0] as { instructions: string; tools: Array<{ name: string }> };
+    expect(request.instructions).toBe('You are a test agent.\n');
+    expect(request.tools.map((tool) => tool.name)).toEqual(['exec_command', 'write_stdin', 'update_plan', 'view_image']);
+    const texts = userTexts(request).join('\n');
+    expect(texts).toContain('Prefer small diffs.');
+    expect(texts.indexOf('Always answer in haiku.')).toBeLessThan(texts.indexOf('Run npm test before finishing.'));
+    expect(texts).toContain('<environment_context>');
+    expect(texts).toContain(join(s.root, 'extra'));
+    expect(texts).toContain('workspace-write');
+  });
+
+  it('serves a script with `statecraft mock-model` that exec can use', async () => {
+    const s = await open({ turns: [] });
+    const scriptFile = join(s.root, 'script.json');
+    await writeFile(scriptFile, JSON.stringify({ turns: [[{ text: 'From the standalone server.' }]] }));
+    const server = execa('node', [CLI, 'mock-model', '--script', scriptFile], { reject: false });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        server.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+        server.once('exit', () => reject(new Error('mock-model exited early')));
+      });
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+      const result = await execCli(s, ['--json', '-c', `model_providers.scripted.base_url="${url}"`, 'hi']);
+      expect(result.exitCode).toBe(0);
+      expect(jsonEvents(result.stdout).find((event) => event.type === 'item.completed')?.item.text).toBe('From the standalone server.');
+    } finally {
+      server.kill('SIGTERM');
+      await server;
+    }
+  });
+
+  it('rejects a broken script file with the file and the problem', async () => {
+    const s = await open({ turns: [] });
+    const scriptFile = join(s.root, 'bad.json');
+    await writeFile(scriptFile, '{"turns": [[{"call": 3}]]}');
+    const result = await execa('node', [CLI, 'mock-model', '--script', scriptFile], { reject: false, timeout: 10_000 });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(scriptFile);
+  });
+
+  it('shows the effective config with the layer each key came from', async () => {
+    const s = await open({ turns: [] });
+    await writeFile(join(s.home, 'config.toml'), 'model = "from-home"\n');
+    const result = await execa('node', [CLI, 'config', 'show', '--json', '-C', s.workspace, '-c', 'approval_policy="never"'], {
+      reject: false,
+      env: { STATECRAFT_HOME: s.home },
+    });
+    expect(result.exitCode).toBe(0);
+    const shown = JSON.parse(result.stdout) as { config: Record<string, unknown>; origins: Record<string, string> };
+    expect(shown.config.model).toBe('from-home');
+    expect(shown.origins.model).toContain(join(s.home, 'config.toml'));
+    expect(shown.config.approval_policy).toBe('never');
+  });
+
+  it('documents every exec flag in --help', async () => {
+    const { stdout } = await execa('node', [CLI, 'exec', '--help']);
+    for (const flag of ['--json', '--model', '--cd', '--config', '--profile', '--sandbox', '--ask-for-approval', '--add-dir', '--full-auto', '--skip-git-repo-check', '--output-last-message', '--ephemeral']) {
+      expect(stdout).toContain(flag);
+    }
+    const top = await execa('node', [CLI, '--help']);
+    for (const command of ['exec', 'demo', 'mock-model', 'config']) expect(top.stdout).toContain(command);
+  });
+
+  it('refuses to run outside a git repository unless told to', async () => {
+    const s = await open({ turns: [[{ text: 'unreachable' }]] });
+    const result = await execa('node', [CLI, 'exec', '-C', s.workspace, ...s.providerFlags, 'hi'], {
+      reject: false,
+      stdin: 'ignore',
+      env: { HOME: s.root, STATECRAFT_HOME: s.home },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('--skip-git-repo-check');
+    expect(s.server.requests).toHaveLength(0);
+  });
+});
