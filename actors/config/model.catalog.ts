@@ -1,23 +1,9 @@
 import { z } from 'zod';
-import { ReasoningEffort } from '../../protocol/index.js';
+import { ModelInfo, type ReasoningEffort } from '../../protocol/index.js';
 
-/** One model as `model/list` presents it, with what the runtime needs to know about it. */
-export const ModelInfo = z.object({
-  id: z.string(),
-  /** The name sent to the provider. */
-  model: z.string(),
-  displayName: z.string(),
-  description: z.string(),
-  /** Still accepted when configured, but not offered in pickers. */
-  hidden: z.boolean(),
-  supportedReasoningEfforts: z.array(z.object({ reasoningEffort: ReasoningEffort, description: z.string() })),
-  defaultReasoningEffort: ReasoningEffort,
-  /** The model users of this one should move to, if any. */
-  upgrade: z.string().nullable(),
-  isDefault: z.boolean(),
-  contextWindow: z.number().int().positive(),
-});
-export type ModelInfo = z.infer<typeof ModelInfo>;
+/** One model of the catalog: what `model/list` shows, plus what the runtime needs to know. */
+export const CatalogModel = ModelInfo.extend({ contextWindow: z.number().int().positive() });
+export type CatalogModel = z.infer<typeof CatalogModel>;
 
 const effort = (reasoningEffort: ReasoningEffort, description: string) => ({ reasoningEffort, description });
 
@@ -27,7 +13,7 @@ const THOROUGH = effort('high', 'Reasons longer before acting; for tricky bugs a
 
 // The context windows are what the models accept as input in practice, which is what
 // compaction has to plan around.
-const MODELS: readonly ModelInfo[] = [
+const MODELS: readonly CatalogModel[] = [
   {
     id: 'gpt-5.1-codex',
     model: 'gpt-5.1-codex',
@@ -108,17 +94,17 @@ const MODELS: readonly ModelInfo[] = [
 ];
 
 /** The built-in models, in the order pickers show them (hidden ones included; callers filter). */
-export function modelCatalog(): ModelInfo[] {
+export function modelCatalog(): CatalogModel[] {
   return MODELS.map((entry) => ({ ...entry, supportedReasoningEfforts: [...entry.supportedReasoningEfforts] }));
 }
 
 /** The catalog entry for a configured model name, or undefined for models it does not know. */
-export function findModel(model: string): ModelInfo | undefined {
+export function findModel(model: string): CatalogModel | undefined {
   return MODELS.find((entry) => entry.model === model || entry.id === model);
 }
 
 /** The model threads use when nothing names one. */
-export function defaultModel(): ModelInfo {
+export function defaultModel(): CatalogModel {
   const entry = MODELS.find((candidate) => candidate.isDefault);
   if (!entry) throw new Error('the model catalog has no default model');
   return entry;

@@ -25,7 +25,7 @@ interface Session {
   spec: ExecSpec;
 }
 
-const failedOutcome = (message: string, durationMs = 0): ExecOutcome => ({
+export const failedOutcome = (message: string, durationMs = 0): ExecOutcome => ({
   exitCode: null,
   stillRunning: false,
   interrupted: false,

@@ -10,7 +10,7 @@ import type {
   ToolCallRequest,
 } from '../../machines/index.js';
 import type { ResponseItem, ThreadSettings } from '../../protocol/index.js';
-import { ExecSessions, type ExecHandle, type ExecSpec, type SandboxSpec } from '../exec/index.js';
+import { ExecSessions, failedOutcome, type ExecHandle, type ExecSpec, type SandboxSpec } from '../exec/index.js';
 import { decideExecPolicy } from '../policy/index.js';
 import { loadImage } from '../prompt/index.js';
 import { commandActionsOf, parseToolArgs } from '../tools/index.js';
@@ -93,16 +93,6 @@ export function prepareToolCall(call: ToolCallRequest, settings: ThreadSettings,
   }
 }
 
-const failedToRun = (message: string): ExecOutcome => ({
-  exitCode: null,
-  stillRunning: false,
-  interrupted: false,
-  failedToRun: true,
-  processId: null,
-  aggregatedOutput: '',
-  durationMs: 0,
-  modelOutput: message,
-});
 
 /** The actors the tool-call machine invokes, bound to one thread's process sessions. */
 export function toolActors(sessions: ExecSessions, options: { sandboxAvailable: boolean; env: NodeJS.ProcessEnv }) {
@@ -146,9 +136,9 @@ export function toolActors(sessions: ExecSessions, options: { sandboxAvailable: 
             ? sessions.start({ ...run.spec, sandbox: input.mode === 'sandboxed' ? run.spec.sandbox : null }, { onOutput })
             : sessions.writeStdin(run.sessionId, { chars: run.chars, yieldTimeMs: run.yieldTimeMs, maxOutputTokens: run.maxOutputTokens }, { onOutput });
         sendBack({ type: 'exec.started', processId: handle.processId });
-        handle.done.then(finish, (error: unknown) => finish(failedToRun(`failed to run the command: ${String(error)}`)));
+        handle.done.then(finish, (error: unknown) => finish(failedOutcome(`failed to run the command: ${String(error)}`)));
       } catch (error) {
-        finish(failedToRun(`failed to run the command: ${error instanceof Error ? error.message : String(error)}`));
+        finish(failedOutcome(`failed to run the command: ${error instanceof Error ? error.message : String(error)}`));
       }
       receive(() => handle?.kill());
       // A process still running when its call is torn down (the turn stopped) must not outlive it.
