@@ -1,0 +1,171 @@
+import { readFile } from 'node:fs/promises';
+import {
+  emptyUsage,
+  type ResponseItem,
+  type Thread,
+  type ThreadItem,
+  type TokenUsageBreakdown,
+  type Turn,
+} from '../../protocol/index.js';
+import { historyFromItems, previewOf } from './rollout.items.js';
+import { parseRolloutLine, type HistoryRecord, type MetaRecord, type RolloutRecord } from './rollout.schema.js';
+
+/** A thread as rebuilt from its rollout file. */
+export interface StoredThread {
+  path: string;
+  meta: MetaRecord;
+  /** Turns filled in, status notLoaded, preview and updatedAt from the records. */
+  thread: Thread;
+  /** The model conversation to resume from. */
+  history: ResponseItem[];
+  usageTotal: TokenUsageBreakdown;
+  /** Lines that were skipped, and other oddities, one message each. */
+  warnings: string[];
+}
+
+interface TurnSlot {
+  turn: Turn;
+  items: ThreadItem[];
+  startedTs: number | null;
+  completed: boolean;
+}
+
+const seconds = (ms: number): number => Math.floor(ms / 1000);
+
+function placeholderTurn(id: string): Turn {
+  return {
+    id,
+    rootTurnId: id,
+    items: [],
+    itemsView: 'full',
+    status: 'inProgress',
+    error: null,
+    startedAt: null,
+    completedAt: null,
+    durationMs: null,
+  };
+}
+
+/** Reads a rollout file; throws only when it cannot be read or has no valid meta line. */
+export async function readRollout(path: string): Promise<StoredThread> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(
+      code === 'ENOENT' ? `rollout file not found: ${path}` : `cannot read rollout ${path}: ${(err as Error).message}`,
+    );
+  }
+  const warnings: string[] = [];
+  const records: RolloutRecord[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, index) => {
+    if (line.trim().length === 0) return;
+    const parsed = parseRolloutLine(line);
+    if (parsed.ok) records.push(parsed.record);
+    else warnings.push(`${path}:${index + 1}: skipped line (${parsed.reason})`);
+  });
+  return rebuild(path, records, warnings);
+}
+
+/** Turns a file's valid records into the stored thread. */
+export function rebuild(path: string, records: readonly RolloutRecord[], warnings: string[]): StoredThread {
+  let meta: MetaRecord | null = null;
+  const slots = new Map<string, TurnSlot>();
+  const histories = new Map<string, HistoryRecord>();
+  const order: string[] = [];
+  let lastTs = 0;
+  let usageTotal: TokenUsageBreakdown | null = null;
+
+  const slotFor = (turnId: string, what: string): TurnSlot => {
+    let slot = slots.get(turnId);
+    if (!slot) {
+      warnings.push(`${path}: ${what} for turn ${turnId} without its turn_started record`);
+      slot = { turn: placeholderTurn(turnId), items: [], startedTs: null, completed: false };
+      slots.set(turnId, slot);
+      if (!order.includes(turnId)) order.push(turnId);
+    }
+    return slot;
+  };
+
+  for (const record of records) {
+    lastTs = Math.max(lastTs, record.ts);
+    switch (record.type) {
+      case 'meta':
+        if (meta) warnings.push(`${path}: extra meta record ignored`);
+        else meta = record;
+        break;
+      case 'turn_started': {
+        const existing = slots.get(record.turn.id);
+        if (existing) {
+          warnings.push(`${path}: turn ${record.turn.id} started twice; keeping the first`);
+          break;
+        }
+        slots.set(record.turn.id, { turn: record.turn, items: [], startedTs: record.ts, completed: false });
+        if (!order.includes(record.turn.id)) order.push(record.turn.id);
+        break;
+      }
+      case 'item_completed': {
+        const slot = slotFor(record.turnId, 'item');
+        const at = slot.items.findIndex((item) => item.id === record.item.id);
+        if (at >= 0) slot.items[at] = record.item;
+        else slot.items.push(record.item);
+        break;
+      }
+      case 'turn_completed': {
+        const slot = slotFor(record.turn.id, 'turn_completed');
+        slot.turn = record.turn;
+        slot.completed = true;
+        break;
+      }
+      case 'history':
+        histories.set(record.turnId, record);
+        usageTotal = record.usageTotal;
+        if (!order.includes(record.turnId)) order.push(record.turnId);
+        break;
+    }
+  }
+
+  if (!meta) throw new Error(`rollout ${path} has no valid meta line`);
+
+  const turns: Turn[] = [];
+  const history: ResponseItem[] = [];
+  let preview: string | null = null;
+  for (const id of order) {
+    const slot = slots.get(id);
+    const stored = histories.get(id);
+    if (slot) {
+      const turn = finishTurn(slot, lastTs);
+      turns.push(turn);
+      for (const item of turn.items) preview ??= previewOf(item);
+      history.push(...(stored ? stored.items : historyFromItems(turn.items)));
+    } else if (stored) {
+      history.push(...stored.items);
+    }
+  }
+
+  const thread: Thread = {
+    ...meta.thread,
+    preview: preview ?? meta.thread.preview,
+    updatedAt: seconds(lastTs),
+    path,
+    status: { type: 'notLoaded' },
+    turns,
+  };
+  return { path, meta, thread, history, usageTotal: usageTotal ?? emptyUsage(), warnings };
+}
+
+/** A turn with its items; one that never completed (the process died) ends interrupted. */
+function finishTurn(slot: TurnSlot, lastTs: number): Turn {
+  const turn: Turn = { ...slot.turn, items: slot.items, itemsView: 'full' };
+  if (slot.completed) return turn;
+  const startedMs = slot.startedTs ?? (turn.startedAt !== null ? turn.startedAt * 1000 : null);
+  return {
+    ...turn,
+    status: 'interrupted',
+    error: null,
+    completedAt: seconds(lastTs),
+    durationMs: startedMs !== null ? Math.max(0, lastTs - startedMs) : null,
+  };
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import {
+  ResponseItem,
+  Thread,
+  ThreadItem,
+  ThreadOverrides,
+  TokenUsageBreakdown,
+  Turn,
+} from '../../protocol/index.js';
+
+/**
+ * One line of a rollout file. Every record carries `ts` (unix milliseconds, when the
+ * recorder was handed the record) and a `type` naming what it holds.
+ */
+const ts = z.number().int();
+
+/** First line: the thread as created (no turns, idle) and the settings that reproduce it. */
+export const MetaRecord = z.object({
+  ts,
+  type: z.literal('meta'),
+  thread: Thread,
+  overrides: ThreadOverrides,
+});
+export type MetaRecord = z.infer<typeof MetaRecord>;
+
+/** A turn began; `turn.items` is empty. */
+export const TurnStartedRecord = z.object({
+  ts,
+  type: z.literal('turn_started'),
+  turn: Turn,
+});
+export type TurnStartedRecord = z.infer<typeof TurnStartedRecord>;
+
+/** One finished item of a turn, in completion order. */
+export const ItemCompletedRecord = z.object({
+  ts,
+  type: z.literal('item_completed'),
+  turnId: z.string(),
+  item: ThreadItem,
+});
+export type ItemCompletedRecord = z.infer<typeof ItemCompletedRecord>;
+
+/** A turn ended; `turn.items` is stored empty (the items are the item_completed records). */
+export const TurnCompletedRecord = z.object({
+  ts,
+  type: z.literal('turn_completed'),
+  turn: Turn,
+});
+export type TurnCompletedRecord = z.infer<typeof TurnCompletedRecord>;
+
+/** The model conversation one finished turn appended, and the thread's usage after it. */
+export const HistoryRecord = z.object({
+  ts,
+  type: z.literal('history'),
+  turnId: z.string(),
+  items: z.array(ResponseItem),
+  usageTotal: TokenUsageBreakdown,
+});
+export type HistoryRecord = z.infer<typeof HistoryRecord>;
+
+export const RolloutRecord = z.discriminatedUnion('type', [
+  MetaRecord,
+  TurnStartedRecord,
+  ItemCompletedRecord,
+  TurnCompletedRecord,
+  HistoryRecord,
+]);
+export type RolloutRecord = z.infer<typeof RolloutRecord>;
+
+/** A record as handed to the recorder, before it is stamped with `ts`. */
+export type RolloutRecordBody =
+  | Omit<MetaRecord, 'ts'>
+  | Omit<TurnStartedRecord, 'ts'>
+  | Omit<ItemCompletedRecord, 'ts'>
+  | Omit<TurnCompletedRecord, 'ts'>
+  | Omit<HistoryRecord, 'ts'>;
+
+export type ParsedLine = { ok: true; record: RolloutRecord } | { ok: false; reason: string };
+
+/** Parses one line of a rollout file; never throws. */
+export function parseRolloutLine(line: string): ParsedLine {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    return { ok: false, reason: 'not valid JSON' };
+  }
+  const parsed = RolloutRecord.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const where = first && first.path.length > 0 ? ` at ${first.path.join('.')}` : '';
+    return { ok: false, reason: `not a rollout record${where}: ${first?.message ?? 'invalid'}` };
+  }
+  return { ok: true, record: parsed.data };
+}
