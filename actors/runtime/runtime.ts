@@ -12,7 +12,7 @@ export interface RuntimeOptions {
   /** Raw `-c key=value` flags, applied to every thread. */
   configOverrides?: string[];
   profile?: string;
-  /** Where config warnings (unknown keys and the like) are reported. */
+  /** Where config warnings (unknown keys and the like) and other non-fatal problems are reported. */
   onWarning?: (message: string) => void;
 }
 
@@ -27,6 +27,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     source: options.source,
     originator: options.originator,
     cliVersion: options.cliVersion,
+    warn: (message) => options.onWarning?.(message),
     async resolveSettings(requested) {
       const overrides = { ...requested, cwd: requested.cwd ?? options.cwd };
       const loaded = await loadConfig({

@@ -7,7 +7,6 @@ import {
   turnMachine,
   type ConfiguredThread,
   type PreparedTurn,
-  type ResumedState,
   type SessionInput,
 } from '../../machines/index.js';
 import type {
@@ -16,14 +15,17 @@ import type {
   ResponseItem,
   Thread,
   ThreadOverrides,
+  ThreadStatus,
   ThreadSettings,
   TurnOverrides,
   UserInput,
 } from '../../protocol/index.js';
 import { ExecSessions } from '../exec/index.js';
 import { prepareTurn } from '../prompt/index.js';
+import { rolloutPath, type StoredThread } from '../rollout/index.js';
 import { readGitInfo } from './git.info.js';
 import { modelActor } from './model.actor.js';
+import { ThreadPersistence } from './thread.persistence.js';
 import { toolActors } from './tool.actors.js';
 
 /** What every thread of one process shares: where state lives, how settings resolve, what the host can do. */
@@ -37,12 +39,15 @@ export interface Runtime {
   originator: string;
   cliVersion: string;
   resolveSettings(overrides: ThreadOverrides): Promise<ThreadSettings>;
+  /** Where problems that do not stop a thread (a rollout file that cannot be written) are reported. */
+  warn(message: string): void;
 }
 
 export interface OpenThreadOptions {
   threadId?: string;
   overrides?: ThreadOverrides;
-  resumed?: ResumedState | null;
+  /** A recorded thread to continue: its turns, its conversation and its rollout file. */
+  stored?: StoredThread | null;
 }
 
 /** A running thread as adapters drive it: send it ops, subscribe to what it reports. */
@@ -55,36 +60,48 @@ export interface ThreadHandle {
   startTurn(input: UserInput[], overrides?: TurnOverrides): string;
   interrupt(): void;
   decide(approvalId: string, decision: ApprovalDecision): void;
+  /** The thread as clients see it now: settings in effect, status, preview. */
+  current(): { thread: Thread; settings: ThreadSettings } | null;
+  /** Whether a turn is running; its id when one is. */
+  activeTurnId(): string | null;
+  /** Resolves when everything recorded so far is on disk. */
+  flush(): Promise<void>;
   /** Interrupts a running turn, kills what the thread left running and waits until it is closed. */
   close(): Promise<void>;
 }
 
-function threadRecord(runtime: Runtime, threadId: string, settings: ThreadSettings, gitInfo: Thread['gitInfo']): Thread {
-  const now = Math.floor(Date.now() / 1000);
+/** The thread record clients see: a new one, or the stored one brought up to date with the settings now in effect. */
+function threadRecord(runtime: Runtime, threadId: string, settings: ThreadSettings, gitInfo: Thread['gitInfo'], stored: StoredThread | null): Thread {
+  const nowMs = Date.now();
+  const now = Math.floor(nowMs / 1000);
+  const current = {
+    modelProvider: settings.provider.id,
+    model: settings.model,
+    reasoningEffort: settings.reasoningEffort,
+    cwd: settings.cwd,
+    status: { type: 'idle' } as const,
+    gitInfo,
+  };
+  if (stored) return { ...stored.thread, ...current, updatedAt: now };
   return {
     id: threadId,
     sessionId: threadId,
     preview: '',
     ephemeral: settings.ephemeral,
-    modelProvider: settings.provider.id,
-    model: settings.model,
-    reasoningEffort: settings.reasoningEffort,
+    ...current,
     createdAt: now,
     updatedAt: now,
-    status: { type: 'idle' },
-    path: null,
-    cwd: settings.cwd,
+    path: settings.ephemeral ? null : rolloutPath(runtime.home, nowMs, threadId),
     cliVersion: runtime.cliVersion,
     originator: runtime.originator,
     source: runtime.source,
-    gitInfo,
     name: null,
     turns: [],
   };
 }
 
 /** The session machine with every actor it invokes bound to real I/O for one thread. */
-function liveSessionMachine(runtime: Runtime, sessions: ExecSessions) {
+function liveSessionMachine(runtime: Runtime, sessions: ExecSessions, stored: StoredThread | null) {
   const toolCall = toolCallMachine.provide({
     actors: toolActors(sessions, { sandboxAvailable: runtime.sandboxAvailable, env: runtime.env }),
   });
@@ -103,7 +120,7 @@ function liveSessionMachine(runtime: Runtime, sessions: ExecSessions) {
       turn,
       configure: fromPromise<ConfiguredThread, SessionInput>(async ({ input }) => {
         const settings = await runtime.resolveSettings(input.overrides);
-        return { settings, thread: threadRecord(runtime, input.threadId, settings, await readGitInfo(settings.cwd)) };
+        return { settings, thread: threadRecord(runtime, input.threadId, settings, await readGitInfo(settings.cwd), stored) };
       }),
       shutdown: fromPromise<void, { threadId: string }>(() => sessions.killAll()),
     },
@@ -112,13 +129,36 @@ function liveSessionMachine(runtime: Runtime, sessions: ExecSessions) {
 
 /** Starts a thread's session actor; its events flow to `events$` in the order the machines publish them. */
 export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): ThreadHandle {
-  const threadId = options.threadId ?? randomUUID();
+  const stored = options.stored ?? null;
+  const threadId = stored?.thread.id ?? options.threadId ?? randomUUID();
   const sessions = new ExecSessions();
   const subject = new Subject<ProtocolEvent>();
-  const actor: ActorRefFrom<typeof sessionMachine> = createActor(liveSessionMachine(runtime, sessions), {
-    input: { threadId, overrides: options.overrides ?? {}, resumed: options.resumed ?? null },
+  const persistence = new ThreadPersistence(stored !== null, (message) => runtime.warn(`thread ${threadId}: ${message}`));
+  const resumed = stored ? { history: stored.history, usageTotal: stored.usageTotal } : null;
+  const actor: ActorRefFrom<typeof sessionMachine> = createActor(liveSessionMachine(runtime, sessions, stored), {
+    input: { threadId, overrides: options.overrides ?? {}, resumed },
   });
-  actor.on('protocol', ({ event }) => subject.next(event));
+  let status: ThreadStatus = { type: 'idle' };
+  actor.on('protocol', ({ event }) => {
+    if (event.method === 'thread/started') {
+      const { settings } = actor.getSnapshot().context;
+      if (settings) persistence.open(event.params.thread, settings);
+    }
+    if (event.method === 'thread/status/changed') status = event.params.status;
+    persistence.record(event);
+    subject.next(event);
+  });
+  // The conversation a turn added reaches the rollout once the session has taken it in.
+  let recordedHistory = resumed?.history.length ?? 0;
+  let lastTurnId: string | null = null;
+  actor.subscribe((snapshot) => {
+    const { history, currentTurn, usageTotal } = snapshot.context;
+    if (currentTurn) lastTurnId = currentTurn.turnId;
+    if (history.length > recordedHistory && lastTurnId) {
+      persistence.history(lastTurnId, history.slice(recordedHistory), usageTotal);
+      recordedHistory = history.length;
+    }
+  });
   const closed = new Promise<void>((resolve) => {
     actor.subscribe({
       complete: () => {
@@ -159,10 +199,20 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
     },
     interrupt: () => actor.send({ type: 'turn.interrupt' }),
     decide: (approvalId, decision) => actor.send({ type: 'approval.decide', approvalId, decision }),
+    current() {
+      const { settings, thread } = actor.getSnapshot().context;
+      return settings && thread ? { settings, thread: { ...thread, status } } : null;
+    },
+    activeTurnId() {
+      const snapshot = actor.getSnapshot();
+      return snapshot.matches('running') ? (snapshot.context.currentTurn?.turnId ?? null) : null;
+    },
+    flush: () => persistence.flush(),
     async close() {
       await configured.catch(() => {});
       if (actor.getSnapshot().status === 'active') actor.send({ type: 'thread.close' });
       await closed;
+      await persistence.close();
     },
   };
 }

@@ -1,8 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { filter, firstValueFrom } from 'rxjs';
-import { createRuntime, openThread, type ThreadHandle } from '../../actors/runtime/index.js';
+import { Subscription, filter, firstValueFrom } from 'rxjs';
+import { ThreadRegistry, createRuntime, type ThreadHandle } from '../../actors/runtime/index.js';
 import type { ApprovalPolicy, ProtocolEvent, SandboxMode, ThreadOverrides, Turn } from '../../protocol/index.js';
 import { TerminalApprover, describeApproval, type ApprovalEvent } from './approval.prompt.js';
 import { renderHuman } from './human.renderer.js';
@@ -24,6 +24,12 @@ export interface ExecFlags {
   ephemeral: boolean;
 }
 
+/** `statecraft exec resume`: the thread to continue, by id or the most recent one. */
+export interface ResumeTarget {
+  threadId?: string;
+  last: boolean;
+}
+
 export interface CliIo {
   stdin: NodeJS.ReadStream;
   stdout: NodeJS.WritableStream;
@@ -43,16 +49,16 @@ const insideGitRepository = (dir: string): boolean => {
 };
 
 /** What the flags ask for, as thread overrides; without a terminal nobody can be asked, so the default policy is `never`. */
-function threadOverrides(flags: ExecFlags, cwd: string, interactive: boolean): ThreadOverrides {
+function threadOverrides(flags: ExecFlags, cwd: string | undefined, interactive: boolean): ThreadOverrides {
   const approvalPolicy = flags.askForApproval ?? (flags.fullAuto ? 'on-request' : interactive ? undefined : 'never');
   const sandbox = flags.sandbox ?? (flags.fullAuto ? 'workspace-write' : undefined);
   return {
-    cwd,
+    ...(cwd ? { cwd } : {}),
     ...(flags.model ? { model: flags.model } : {}),
     ...(approvalPolicy ? { approvalPolicy } : {}),
     ...(sandbox ? { sandbox } : {}),
     ...(flags.profile ? { profile: flags.profile } : {}),
-    addDirs: flags.addDir.map((dir) => resolve(cwd, dir)),
+    ...(flags.addDir.length > 0 ? { addDirs: flags.addDir.map((dir) => resolve(cwd ?? process.cwd(), dir)) } : {}),
     ephemeral: flags.ephemeral,
   };
 }
@@ -81,7 +87,7 @@ function answerApprovals(thread: ThreadHandle, io: CliIo, interactive: boolean) 
 }
 
 /** `statecraft exec`: one turn from the terminal, printed as a transcript or as JSONL events. */
-export async function runExec(promptArgument: string | undefined, flags: ExecFlags, io: CliIo): Promise<number> {
+export async function runExec(promptArgument: string | undefined, flags: ExecFlags, io: CliIo, resume: ResumeTarget | null = null): Promise<number> {
   const fail = (message: string) => {
     io.stderr.write(`statecraft: ${message}\n`);
     return 1;
@@ -114,11 +120,35 @@ export async function runExec(promptArgument: string | undefined, flags: ExecFla
   } catch (error) {
     return fail((error as Error).message);
   }
-  const thread = openThread(runtime, { overrides: threadOverrides(flags, cwd, interactive) });
-  const rendering = flags.json
-    ? renderJsonl(thread.events$, (line) => io.stdout.write(line))
-    : renderHuman(thread.events$, { write: (text) => io.stdout.write(text), warn: (text) => io.stderr.write(text), color: Boolean(io.stderr.isTTY && (io.stdout as NodeJS.WriteStream).isTTY) });
-  const approvals = answerApprovals(thread, io, interactive);
+  const registry = new ThreadRegistry(runtime);
+  const subscriptions = new Subscription();
+  // Renderers subscribe before the thread starts, so thread.started is the first thing printed.
+  const attach = (handle: ThreadHandle) => {
+    subscriptions.add(
+      flags.json
+        ? renderJsonl(handle.events$, (line) => io.stdout.write(line))
+        : renderHuman(handle.events$, {
+            write: (text) => io.stdout.write(text),
+            warn: (text) => io.stderr.write(text),
+            color: Boolean(io.stderr.isTTY && (io.stdout as NodeJS.WriteStream).isTTY),
+          }),
+    );
+    subscriptions.add(answerApprovals(handle, io, interactive));
+  };
+  let thread: ThreadHandle;
+  try {
+    if (resume) {
+      const threadId = resume.threadId ?? (await registry.latest());
+      if (!threadId) return fail(`there is no recorded thread to resume under ${join(runtime.home, 'sessions')}`);
+      // A resumed thread keeps its recorded directory unless -C names another.
+      thread = (await registry.resume(threadId, threadOverrides(flags, flags.cd ? cwd : undefined, interactive), attach)).handle;
+    } else {
+      thread = await registry.start(threadOverrides(flags, cwd, interactive), attach);
+    }
+  } catch (error) {
+    subscriptions.unsubscribe();
+    return fail((error as Error).message);
+  }
 
   let interrupts = 0;
   const onSigint = () => {
@@ -130,8 +160,10 @@ export async function runExec(promptArgument: string | undefined, flags: ExecFla
   process.on('SIGINT', onSigint);
   try {
     const { settings } = await thread.ready();
-    if (!flags.json && io.stderr.isTTY) {
-      io.stderr.write(`statecraft ${io.version} · model ${settings.model} (${settings.provider.id}) · sandbox ${settings.sandboxMode} · approval ${settings.approvalPolicy}\n`);
+    if (!flags.json) {
+      io.stderr.write(
+        `statecraft ${io.version} · thread ${thread.threadId} · model ${settings.model} (${settings.provider.id}) · sandbox ${settings.sandboxMode} · approval ${settings.approvalPolicy}\n`,
+      );
     }
     const completed = firstValueFrom(thread.events$.pipe(filter((event) => event.method === 'turn/completed')));
     thread.startTurn([{ type: 'text', text: prompt, text_elements: [] }]);
@@ -147,8 +179,7 @@ export async function runExec(promptArgument: string | undefined, flags: ExecFla
     return fail((error as Error).message);
   } finally {
     await thread.close();
-    approvals.unsubscribe();
-    rendering.unsubscribe();
+    subscriptions.unsubscribe();
     process.off('SIGINT', onSigint);
   }
 }

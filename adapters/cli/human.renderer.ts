@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { PlanStep, ProtocolEvent, ThreadItem, TokenUsageBreakdown } from '../../protocol/index.js';
+import { addUsage, emptyUsage, type PlanStep, type ProtocolEvent, type ThreadItem, type TokenUsageBreakdown } from '../../protocol/index.js';
 
 export interface HumanOutput {
   /** The transcript: agent text, commands and their output, plans, usage. */
@@ -20,6 +20,7 @@ const planMark: Record<PlanStep['status'], string> = { completed: '✓', inProgr
 export class HumanRenderer {
   /** Whether the transcript currently ends in the middle of a line. */
   private midLine = false;
+  /** What this turn's model responses used, summed (a resumed thread's total includes older turns). */
   private usage: TokenUsageBreakdown | null = null;
   private readonly streamedCommandOutput = new Set<string>();
 
@@ -27,6 +28,9 @@ export class HumanRenderer {
 
   render(event: ProtocolEvent): void {
     switch (event.method) {
+      case 'turn/started':
+        this.usage = null;
+        return;
       case 'item/started':
         this.itemStarted(event.params.item);
         return;
@@ -48,7 +52,7 @@ export class HumanRenderer {
         for (const step of event.params.plan) this.line(`  ${planMark[step.status]} ${step.step}`);
         return;
       case 'thread/tokenUsage/updated':
-        this.usage = event.params.tokenUsage.total;
+        this.usage = addUsage(this.usage ?? emptyUsage(), event.params.tokenUsage.last);
         return;
       case 'error':
         this.endLine();

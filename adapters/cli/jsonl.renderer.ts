@@ -7,6 +7,7 @@ import type {
   ThreadItem,
   TokenUsageBreakdown,
 } from '../../protocol/index.js';
+import { addUsage, emptyUsage } from '../../protocol/index.js';
 
 /**
  * Translates protocol events into the `exec --json` lines: snake_case items numbered
@@ -17,8 +18,8 @@ export class ExecJsonTranslator {
   private readonly ids = new Map<string, string>();
   private planItemId: string | null = null;
   private planSteps: PlanStep[] = [];
-  private usageAtTurnStart: TokenUsageBreakdown | null = null;
-  private usageNow: TokenUsageBreakdown | null = null;
+  /** What this turn's model responses used, summed (a resumed thread's total includes older turns). */
+  private turnUsage: TokenUsageBreakdown = emptyUsage();
 
   /** The JSONL events one protocol event becomes (often none). */
   translate(event: ProtocolEvent): ExecJsonEvent[] {
@@ -26,7 +27,7 @@ export class ExecJsonTranslator {
       case 'thread/started':
         return [{ type: 'thread.started', thread_id: event.params.thread.id }];
       case 'turn/started':
-        this.usageAtTurnStart = this.usageNow;
+        this.turnUsage = emptyUsage();
         this.planItemId = null;
         return [{ type: 'turn.started' }];
       case 'item/started': {
@@ -40,7 +41,7 @@ export class ExecJsonTranslator {
       case 'turn/plan/updated':
         return this.planEvents(event.params.plan);
       case 'thread/tokenUsage/updated':
-        this.usageNow = event.params.tokenUsage.total;
+        this.turnUsage = addUsage(this.turnUsage, event.params.tokenUsage.last);
         return [];
       case 'error':
         return [{ type: 'error', message: event.params.error.message }];
@@ -121,17 +122,15 @@ export class ExecJsonTranslator {
       });
     }
     if (status === 'completed') {
-      const now = this.usageNow;
-      const before = this.usageAtTurnStart;
-      const diff = (key: keyof TokenUsageBreakdown) => (now?.[key] ?? 0) - (before?.[key] ?? 0);
+      const usage = this.turnUsage;
       events.push({
         type: 'turn.completed',
         usage: {
-          input_tokens: diff('inputTokens'),
-          cached_input_tokens: diff('cachedInputTokens'),
-          cache_write_input_tokens: diff('cacheWriteInputTokens'),
-          output_tokens: diff('outputTokens'),
-          reasoning_output_tokens: diff('reasoningOutputTokens'),
+          input_tokens: usage.inputTokens,
+          cached_input_tokens: usage.cachedInputTokens,
+          cache_write_input_tokens: usage.cacheWriteInputTokens,
+          output_tokens: usage.outputTokens,
+          reasoning_output_tokens: usage.reasoningOutputTokens,
         },
       });
     } else {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, Option } from '@commander-js/extra-typings';
+import { Command, Option, type OptionValues } from '@commander-js/extra-typings';
 import { configShowJson, formatConfigShow, loadConfig, statecraftHome } from '../../actors/config/index.js';
 import { loadScript, startScriptedServer } from '../../actors/model/index.js';
 import { runDemo } from './demo.command.js';
@@ -14,34 +14,59 @@ const program = new Command()
   .name('statecraft')
   .description('A coding agent for your terminal and editor: it talks to a model, runs commands in a sandbox and asks before risky steps.')
   .version(io.version)
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .enablePositionalOptions();
 
-program
-  .command('exec')
-  .description('Run one agent turn non-interactively and print what happens')
-  .argument('[prompt]', 'what to do; "-" (or no argument with piped input) reads it from stdin')
-  .option('--json', 'print JSONL events (thread.started first) instead of a transcript', false)
-  .option('-m, --model <model>', 'the model to use')
-  .option('-C, --cd <dir>', 'the directory the agent works in')
-  .option('-c, --config <key=value>', 'override a config key (value parsed as TOML, else a string); repeatable', collect, [] as string[])
-  .option('-p, --profile <name>', 'the config profile to use')
-  .addOption(new Option('-s, --sandbox <mode>', 'where commands may write').choices(['read-only', 'workspace-write', 'danger-full-access'] as const))
-  .addOption(
-    new Option('-a, --ask-for-approval <policy>', 'when to ask before running a command (default without a terminal: never)').choices([
-      'untrusted',
-      'on-failure',
-      'on-request',
-      'never',
-    ] as const),
-  )
-  .option('--add-dir <dir>', 'an extra writable directory for this run; repeatable', collect, [] as string[])
-  .option('--full-auto', 'work without asking: sandbox workspace-write, approval on-request', false)
-  .option('--skip-git-repo-check', 'allow running outside a git repository', false)
-  .option('-o, --output-last-message <file>', "write the agent's last message to this file")
-  .option('--ephemeral', 'do not record this thread', false)
-  .action(async (prompt, flags) => {
-    process.exitCode = await runExec(prompt, flags, io);
-  });
+/** The flags `exec` and `exec resume` share. */
+function withExecOptions<A extends unknown[], O extends OptionValues>(command: Command<A, O>) {
+  return command
+    .option('--json', 'print JSONL events (thread.started first) instead of a transcript', false)
+    .option('-m, --model <model>', 'the model to use')
+    .option('-C, --cd <dir>', 'the directory the agent works in')
+    .option('-c, --config <key=value>', 'override a config key (value parsed as TOML, else a string); repeatable', collect, [] as string[])
+    .option('-p, --profile <name>', 'the config profile to use')
+    .addOption(new Option('-s, --sandbox <mode>', 'where commands may write').choices(['read-only', 'workspace-write', 'danger-full-access'] as const))
+    .addOption(
+      new Option('-a, --ask-for-approval <policy>', 'when to ask before running a command (default without a terminal: never)').choices([
+        'untrusted',
+        'on-failure',
+        'on-request',
+        'never',
+      ] as const),
+    )
+    .option('--add-dir <dir>', 'an extra writable directory for this run; repeatable', collect, [] as string[])
+    .option('--full-auto', 'work without asking: sandbox workspace-write, approval on-request', false)
+    .option('--skip-git-repo-check', 'allow running outside a git repository', false)
+    .option('-o, --output-last-message <file>', "write the agent's last message to this file")
+    .option('--ephemeral', 'do not record this thread', false);
+}
+
+const exec = withExecOptions(
+  program
+    .command('exec')
+    .description('Run one agent turn non-interactively and print what happens')
+    .argument('[prompt]', 'what to do; "-" (or no argument with piped input) reads it from stdin')
+    .enablePositionalOptions(),
+).action(async (prompt, flags) => {
+  process.exitCode = await runExec(prompt, flags, io);
+});
+
+withExecOptions(
+  exec
+    .command('resume')
+    .description('Continue a recorded thread with one more turn')
+    .argument('[threadId]', 'the thread to continue (see `statecraft exec --json`: thread.started)')
+    .argument('[prompt]', 'what to do next; "-" (or none with piped input) reads it from stdin')
+    .option('--last', 'continue the most recently updated thread (then the first argument is the prompt)', false),
+).action(async (threadId, prompt, flags) => {
+  const target = flags.last ? { last: true } : { last: false, threadId };
+  if (!flags.last && !threadId) {
+    process.stderr.write('statecraft exec resume: name a thread id, or pass --last\n');
+    process.exitCode = 1;
+    return;
+  }
+  process.exitCode = await runExec(flags.last ? (threadId ?? prompt) : prompt, flags, io, target);
+});
 
 program
   .command('demo')

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -112,4 +112,64 @@ describe('statecraft commands', () => {
     expect(result.stderr).toContain('--skip-git-repo-check');
     expect(s.server.requests).toHaveLength(0);
   });
+
+  it('resumes a recorded thread by id and with --last, carrying the conversation', async () => {
+    const s = await open({ turns: [[{ text: 'First answer.' }], [{ text: 'Second answer.' }], [{ text: 'Third answer.' }]] });
+    const first = await execCli(s, ['--json', 'remember the word teapot']);
+    expect(first.exitCode).toBe(0);
+    const threadId = jsonEvents(first.stdout)[0]!.thread_id as string;
+    const rollouts = await readdirRecursive(join(s.home, 'sessions'));
+    expect(rollouts).toEqual([expect.stringMatching(new RegExp(`rollout-.*-${threadId}\\.jsonl$`))]);
+
+    const second = await execa('node', [CLI, 'exec', 'resume', threadId, '--json', '--skip-git-repo-check', ...s.providerFlags, 'what was the word?'], {
+      reject: false,
+      stdin: 'ignore',
+      env: { HOME: s.root, STATECRAFT_HOME: s.home, OPENAI_API_KEY: '' },
+    });
+    expect(second.exitCode).toBe(0);
+    const events = jsonEvents(second.stdout);
+    expect(events[0]).toEqual({ type: 'thread.started', thread_id: threadId });
+    expect(events.at(-1)).toMatchObject({ type: 'turn.completed', usage: { input_tokens: 10, output_tokens: 5 } });
+    const carried = userTexts(s.server.requests[1]);
+    expect(carried).toContain('remember the word teapot');
+    expect(carried).toContain('what was the word?');
+    expect(JSON.stringify(s.server.requests[1])).toContain('First answer.');
+
+    const third = await execa('node', [CLI, 'exec', 'resume', '--last', '--skip-git-repo-check', ...s.providerFlags, 'once more'], {
+      reject: false,
+      stdin: 'ignore',
+      env: { HOME: s.root, STATECRAFT_HOME: s.home, OPENAI_API_KEY: '' },
+    });
+    expect(third.exitCode).toBe(0);
+    expect(third.stderr).toContain(threadId);
+    expect(userTexts(s.server.requests[2])).toEqual(expect.arrayContaining(['remember the word teapot', 'what was the word?', 'once more']));
+    expect(await readdirRecursive(join(s.home, 'sessions'))).toHaveLength(1);
+  });
+
+  it('records nothing for an --ephemeral thread, and says so when asked to resume an unknown one', async () => {
+    const s = await open({ turns: [[{ text: 'Gone.' }]] });
+    const result = await execCli(s, ['--ephemeral', 'forget me']);
+    expect(result.exitCode).toBe(0);
+    expect(await readdirRecursive(join(s.home, 'sessions'))).toEqual([]);
+    const resume = await execa('node', [CLI, 'exec', 'resume', '--last', '--skip-git-repo-check', 'hi'], {
+      reject: false,
+      stdin: 'ignore',
+      env: { HOME: s.root, STATECRAFT_HOME: s.home },
+    });
+    expect(resume.exitCode).toBe(1);
+    expect(resume.stderr).toContain('no recorded thread');
+    const unknown = await execa('node', [CLI, 'exec', 'resume', 'no-such-thread', '--skip-git-repo-check', 'hi'], {
+      reject: false,
+      stdin: 'ignore',
+      env: { HOME: s.root, STATECRAFT_HOME: s.home },
+    });
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toContain('no thread with id no-such-thread');
+  });
 });
+
+/** Every file under `dir` (none when it does not exist). */
+async function readdirRecursive(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+}

@@ -1,0 +1,56 @@
+import type { ProtocolEvent, ResponseItem, Thread, ThreadOverrides, ThreadSettings, TokenUsageBreakdown } from '../../protocol/index.js';
+import { RolloutRecorder } from '../rollout/index.js';
+
+/** What reproduces a thread's settings when it is resumed; never secrets such as headers or keys. */
+export const overridesToStore = (settings: ThreadSettings): ThreadOverrides => ({
+  cwd: settings.cwd,
+  model: settings.model,
+  modelProvider: settings.provider.id,
+  approvalPolicy: settings.approvalPolicy,
+  sandbox: settings.sandboxMode,
+  addDirs: settings.writableRoots,
+  ...(settings.baseInstructions !== null ? { baseInstructions: settings.baseInstructions } : {}),
+  ...(settings.developerInstructions !== null ? { developerInstructions: settings.developerInstructions } : {}),
+});
+
+/**
+ * A thread's rollout file as the runtime feeds it. The file opens once the thread is
+ * configured; what is recorded before then waits on that, so records keep their order.
+ */
+export class ThreadPersistence {
+  private recorder: Promise<RolloutRecorder | null> | null = null;
+
+  constructor(
+    private readonly resumed: boolean,
+    private readonly onError: (message: string) => void,
+  ) {}
+
+  /** Opens (or, for a resumed thread, reopens) the file named by `thread.path`. */
+  open(thread: Thread, settings: ThreadSettings): void {
+    if (this.recorder || !thread.path || settings.ephemeral) return;
+    const path = thread.path;
+    const opening = this.resumed
+      ? RolloutRecorder.reopen(path, { onError: this.onError })
+      : RolloutRecorder.create(path, { thread: { ...thread, turns: [] }, overrides: overridesToStore(settings) }, { onError: this.onError });
+    this.recorder = opening.catch((error: unknown) => {
+      this.onError(`cannot record the thread in ${path}: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    });
+  }
+
+  record(event: ProtocolEvent): void {
+    void this.recorder?.then((recorder) => recorder?.record(event));
+  }
+
+  history(turnId: string, items: ResponseItem[], usageTotal: TokenUsageBreakdown): void {
+    void this.recorder?.then((recorder) => recorder?.history(turnId, items, usageTotal));
+  }
+
+  async flush(): Promise<void> {
+    await (await this.recorder)?.flush();
+  }
+
+  async close(): Promise<void> {
+    await (await this.recorder)?.close();
+  }
+}
