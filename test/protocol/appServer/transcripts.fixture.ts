@@ -13,7 +13,8 @@ import {
   wireCatalog,
 } from '../../../protocol/index.js';
 
-export const FIXTURE_DIR = fileURLToPath(new URL('./fixtures/', import.meta.url));
+/** The conformance fixtures (copies of the reference transcripts), one folder per scenario. */
+export const FIXTURE_DIR = fileURLToPath(new URL('../../conformance/fixtures/', import.meta.url));
 
 /**
  * The transcripts replaced times and durations by placeholder strings; the real messages
@@ -37,10 +38,14 @@ export interface TranscriptLine {
   msg: Record<string, unknown>;
 }
 
-export const transcriptFiles = (): string[] => readdirSync(FIXTURE_DIR).filter((f) => f.endsWith('.jsonl')).sort();
+/** App-server scenarios only: the exec --json ones (14*) record no JSON-RPC. */
+export const transcriptFiles = (): string[] =>
+  readdirSync(FIXTURE_DIR)
+    .filter((name) => !name.startsWith('14'))
+    .sort();
 
 export const readTranscript = (file: string): TranscriptLine[] =>
-  readFileSync(join(FIXTURE_DIR, file), 'utf8')
+  readFileSync(join(FIXTURE_DIR, file, 'transcript.norm.jsonl'), 'utf8')
     .split('\n')
     .map((text, i) => ({ text, line: i + 1 }))
     .filter(({ text }) => text.trim().length > 0)
