@@ -2,6 +2,8 @@
 import { Command, Option, type OptionValues } from '@commander-js/extra-typings';
 import { configShowJson, formatConfigShow, loadConfig, statecraftHome } from '../../actors/config/index.js';
 import { loadScript, startScriptedServer } from '../../actors/model/index.js';
+import { generateJsonSchema, generateTypeScript } from '../../actors/schemaExport/index.js';
+import { runAppServer } from '../app-server/app.server.js';
 import { runDemo } from './demo.command.js';
 import { runExec, type CliIo } from './exec.command.js';
 import { packageVersion } from './version.js';
@@ -91,6 +93,39 @@ program
       process.stderr.write(`statecraft mock-model: ${(error as Error).message}\n`);
       process.exitCode = 1;
     }
+  });
+
+const appServer = program
+  .command('app-server')
+  .description('Serve the app-server v2 protocol (JSON lines) on stdin/stdout, for editors and other clients')
+  .enablePositionalOptions()
+  .action(async () => {
+    await runAppServer({
+      input: process.stdin,
+      output: process.stdout,
+      env: process.env,
+      version: io.version,
+      log: (line) => process.stderr.write(`[statecraft app-server] ${line}\n`),
+    });
+    process.exit(0);
+  });
+
+appServer
+  .command('generate-json-schema')
+  .description('Write a JSON Schema for every app-server message, plus a bundle, into a directory')
+  .requiredOption('--out <dir>', 'the directory to write into')
+  .action(async ({ out }) => {
+    const files = await generateJsonSchema(out);
+    process.stdout.write(`wrote ${files.length} files to ${out}\n`);
+  });
+
+appServer
+  .command('generate-ts')
+  .description('Write TypeScript declarations for every app-server message, plus an index, into a directory')
+  .requiredOption('--out <dir>', 'the directory to write into')
+  .action(async ({ out }) => {
+    const files = await generateTypeScript(out);
+    process.stdout.write(`wrote ${files.length} files to ${out}\n`);
   });
 
 program

@@ -1,0 +1,264 @@
+import { readFileSync } from 'node:fs';
+import { arch, platform, release } from 'node:os';
+import type { Readable, Writable } from 'node:stream';
+import { ConfigError, modelCatalog, statecraftHome } from '../../actors/config/index.js';
+import { findAgentsFiles } from '../../actors/prompt/index.js';
+import { ThreadRegistry, UnknownThreadError, createRuntime, type ThreadHandle } from '../../actors/runtime/index.js';
+import {
+  JsonRpcErrorCode,
+  ModelInfo,
+  type ClientRequestParams,
+  type ProtocolEvent,
+  type SandboxPolicy,
+  type ThreadOverrides,
+  type ThreadSessionResult,
+  type ThreadSettings,
+  type Turn,
+  type TurnOverrides,
+} from '../../protocol/index.js';
+import { ApprovalBridge, forwardEvent } from './approvals.bridge.js';
+import { createConnection, type Connection } from './connection.js';
+import { RpcError } from './errors.js';
+
+export interface AppServerOptions {
+  input: Readable;
+  output: Writable;
+  env: NodeJS.ProcessEnv;
+  version: string;
+  log: (line: string) => void;
+  maxLineBytes?: number;
+}
+
+/** The operating system as user agents name it, e.g. "Debian 12.0.0". */
+function osDescription(): string {
+  try {
+    const release = Object.fromEntries(
+      readFileSync('/etc/os-release', 'utf8')
+        .split('\n')
+        .map((line) => /^(\w+)="?([^"]*)"?$/.exec(line))
+        .filter((match): match is RegExpExecArray => match !== null)
+        .map((match) => [match[1], match[2]]),
+    );
+    if (release.NAME) {
+      const name = String(release.NAME).replace(/ GNU\/Linux$/, '');
+      const version = release.VERSION_ID ? String(release.VERSION_ID).split('.').concat(['0', '0']).slice(0, 3).join('.') : '';
+      return version ? `${name} ${version}` : name;
+    }
+  } catch {
+    // not Linux, or no os-release: fall through to what Node knows
+  }
+  return `${platform()} ${release()}`;
+}
+
+const archName = () => ({ x64: 'x86_64', arm64: 'aarch64' })[arch() as 'x64' | 'arm64'] ?? arch();
+
+/** Only what a client actually gave: null and absent both mean "keep the configured value". */
+const present = <T extends object>(params: T): Partial<{ [K in keyof T]: NonNullable<T[K]> }> =>
+  Object.fromEntries(Object.entries(params).filter(([, value]) => value !== null && value !== undefined)) as Partial<{
+    [K in keyof T]: NonNullable<T[K]>;
+  }>;
+
+const threadOverrides = (params: ClientRequestParams<'thread/start'>): ThreadOverrides => {
+  const { cwd, model, modelProvider, approvalPolicy, sandbox, config, baseInstructions, developerInstructions, ephemeral } = present(params);
+  return { cwd, model, modelProvider, approvalPolicy, sandbox, config, baseInstructions, developerInstructions, ephemeral };
+};
+
+const sandboxPolicy = (settings: ThreadSettings): SandboxPolicy => {
+  switch (settings.sandboxMode) {
+    case 'read-only':
+      return { type: 'readOnly', networkAccess: settings.networkAccess };
+    case 'workspace-write':
+      return { type: 'workspaceWrite', writableRoots: settings.writableRoots, networkAccess: settings.networkAccess, excludeTmpdirEnvVar: false, excludeSlashTmp: false };
+    case 'danger-full-access':
+      return { type: 'dangerFullAccess' };
+  }
+};
+
+/** Errors a client caused get a client error code; the rest stay internal. */
+function asRpcError(error: unknown): unknown {
+  if (error instanceof RpcError) return error;
+  if (error instanceof UnknownThreadError) return new RpcError(JsonRpcErrorCode.InvalidRequest, error.message);
+  if (error instanceof ConfigError) return new RpcError(JsonRpcErrorCode.InvalidParams, error.message);
+  if (error instanceof Error && error.message.startsWith('invalid cursor')) return new RpcError(JsonRpcErrorCode.InvalidParams, error.message);
+  return error;
+}
+
+/**
+ * `statecraft app-server`: the v2 protocol over stdio. It turns requests into calls on the
+ * thread registry and forwards each thread's events; everything else lives in the runtime.
+ */
+export async function runAppServer(options: AppServerOptions): Promise<void> {
+  let registry: ThreadRegistry | null = null;
+  let connection: Connection;
+
+  /**
+   * Each thread's events go to the client in order, but the events a request causes
+   * (thread/started, turn/started, ...) must follow that request's response: while a
+   * request is being answered the thread's events wait, and go out right after it.
+   */
+  const held = new Map<string, ProtocolEvent[]>();
+  const attach = (handle: ThreadHandle) => {
+    held.set(handle.threadId, held.get(handle.threadId) ?? []);
+    handle.events$.subscribe((event) => {
+      const waiting = held.get(handle.threadId);
+      if (waiting) waiting.push(event);
+      else forwardEvent(connection, approvals, handle.threadId, event);
+    });
+  };
+  const hold = (threadId: string) => {
+    if (!held.has(threadId)) held.set(threadId, []);
+  };
+  /** Runs once the response being prepared has been written (responses go out as the handler's promise settles). */
+  const releaseAfterResponse = (threadId: string | null) =>
+    setImmediate(() => {
+      if (!threadId) return;
+      const waiting = held.get(threadId) ?? [];
+      held.delete(threadId);
+      for (const event of waiting) forwardEvent(connection, approvals, threadId, event);
+    });
+
+  const threads = () => {
+    if (!registry) throw new RpcError(JsonRpcErrorCode.InvalidRequest, 'Not initialized');
+    return registry;
+  };
+  const loaded = (threadId: string) => {
+    const handle = threads().get(threadId);
+    if (!handle) throw new RpcError(JsonRpcErrorCode.InvalidRequest, `thread ${threadId} is not loaded: start it with thread/start or load it with thread/resume`);
+    return handle;
+  };
+  const sessionResult = (handle: ThreadHandle, turns: Turn[] | null): ThreadSessionResult => {
+    const current = handle.current();
+    if (!current) throw new Error(`thread ${handle.threadId} has no settings`);
+    const { thread, settings } = current;
+    return {
+      thread: turns ? { ...thread, turns } : thread,
+      model: settings.model,
+      modelProvider: settings.provider.id,
+      cwd: settings.cwd,
+      approvalPolicy: settings.approvalPolicy,
+      sandbox: sandboxPolicy(settings),
+      reasoningEffort: settings.reasoningEffort,
+      runtimeWorkspaceRoots: [settings.cwd],
+      instructionSources: [],
+      approvalsReviewer: 'user',
+      serviceTier: null,
+    };
+  };
+  const withInstructionSources = async (result: ThreadSessionResult, home: string): Promise<ThreadSessionResult> => ({
+    ...result,
+    instructionSources: await findAgentsFiles(home, result.cwd),
+  });
+
+  connection = createConnection({
+    input: options.input,
+    output: options.output,
+    log: options.log,
+    ...(options.maxLineBytes ? { maxLineBytes: options.maxLineBytes } : {}),
+    handlers: {
+      async initialize(params) {
+        const runtime = await createRuntime({
+          env: options.env,
+          cwd: process.cwd(),
+          source: 'vscode',
+          originator: params.clientInfo.name,
+          cliVersion: options.version,
+          onWarning: (message) => options.log(`warning: ${message}`),
+        });
+        registry = new ThreadRegistry(runtime);
+        const terminal = options.env.TERM_PROGRAM ?? options.env.TERM ?? 'unknown';
+        return {
+          userAgent: `${params.clientInfo.name}/${options.version} (${osDescription()}; ${archName()}) ${terminal} (${params.clientInfo.name}; ${params.clientInfo.version})`,
+          codexHome: statecraftHome(options.env),
+          platformFamily: platform() === 'win32' ? 'windows' : 'unix',
+          platformOs: platform() === 'darwin' ? 'macos' : platform(),
+        };
+      },
+      async 'thread/start'(params) {
+        const reg = threads();
+        let threadId: string | null = null;
+        try {
+          const handle = await reg.start(threadOverrides(params), (h) => {
+            threadId = h.threadId;
+            attach(h);
+          });
+          return await withInstructionSources(sessionResult(handle, null), statecraftHome(options.env));
+        } catch (error) {
+          throw asRpcError(error);
+        } finally {
+          releaseAfterResponse(threadId);
+        }
+      },
+      async 'thread/resume'(params) {
+        const reg = threads();
+        let threadId: string | null = null;
+        try {
+          const { handle, stored } = await reg.resume(params.threadId, threadOverrides(params), (h) => {
+            threadId = h.threadId;
+            attach(h);
+          });
+          const turns = stored ? stored.thread.turns : (await reg.read(params.threadId, true)).turns;
+          return await withInstructionSources(sessionResult(handle, turns), statecraftHome(options.env));
+        } catch (error) {
+          throw asRpcError(error);
+        } finally {
+          releaseAfterResponse(threadId);
+        }
+      },
+      async 'thread/list'(params) {
+        try {
+          return await threads().list({ cursor: params.cursor ?? null, limit: params.limit ?? null });
+        } catch (error) {
+          throw asRpcError(error);
+        }
+      },
+      async 'thread/read'(params) {
+        try {
+          return { thread: await threads().read(params.threadId, params.includeTurns ?? false) };
+        } catch (error) {
+          throw asRpcError(error);
+        }
+      },
+      async 'turn/start'(params) {
+        const handle = loaded(params.threadId);
+        const { cwd, approvalPolicy, sandboxPolicy: policy, model, effort, summary } = present(params);
+        const overrides: TurnOverrides = { cwd, approvalPolicy, sandboxPolicy: policy, model, effort, summary };
+        hold(handle.threadId);
+        try {
+          const turnId = handle.startTurn(params.input, overrides);
+          return {
+            turn: { id: turnId, rootTurnId: turnId, items: [], itemsView: 'notLoaded', status: 'inProgress', error: null, startedAt: null, completedAt: null, durationMs: null },
+          };
+        } catch (error) {
+          throw new RpcError(JsonRpcErrorCode.InvalidRequest, (error as Error).message);
+        } finally {
+          releaseAfterResponse(handle.threadId);
+        }
+      },
+      async 'turn/interrupt'(params) {
+        const handle = loaded(params.threadId);
+        if (handle.activeTurnId() !== params.turnId) throw new RpcError(JsonRpcErrorCode.InvalidRequest, 'no active turn to interrupt');
+        hold(handle.threadId);
+        try {
+          handle.interrupt();
+          return {};
+        } finally {
+          releaseAfterResponse(handle.threadId);
+        }
+      },
+      async 'model/list'(params) {
+        const visible = modelCatalog().filter((model) => params.includeHidden || !model.hidden);
+        const start = params.cursor ? Number.parseInt(params.cursor, 10) : 0;
+        if (!Number.isInteger(start) || start < 0 || start > visible.length) {
+          throw new RpcError(JsonRpcErrorCode.InvalidParams, `cursor: invalid cursor ${JSON.stringify(params.cursor)}; pass back a nextCursor from model/list`);
+        }
+        const end = Math.min(visible.length, start + (params.limit ?? visible.length));
+        return { data: visible.slice(start, end).map((model) => ModelInfo.parse(model)), nextCursor: end < visible.length ? String(end) : null };
+      },
+      async onClose() {
+        await registry?.closeAll();
+      },
+    },
+  });
+  const approvals = new ApprovalBridge(connection, (threadId, approvalId, decision) => registry?.get(threadId)?.decide(approvalId, decision), options.log);
+  await connection.closed;
+}

@@ -1,0 +1,183 @@
+import type { Writable } from 'node:stream';
+
+/** Any message the server writes: response, notification or server request. */
+export type OutgoingMessage = Record<string, unknown>;
+
+export interface OutboxOptions {
+  /** Above this many queued messages, streaming deltas start being merged. */
+  coalesceAbove?: number;
+  log?: (line: string) => void;
+}
+
+export interface OutboxStats {
+  /** Messages waiting for the writable. */
+  queued: number;
+  /** Lines handed to the writable. */
+  written: number;
+  /** Delta notifications folded into an earlier queued one. */
+  coalesced: number;
+}
+
+interface Entry {
+  message: OutgoingMessage;
+  /** The serialized line; cleared when a merge changes the message. */
+  line: string | undefined;
+  /** Position in the overall send order; larger is later. */
+  seq: number;
+  written: boolean;
+}
+
+export const DEFAULT_COALESCE_ABOVE = 2000;
+
+/**
+ * The merge key of a streaming delta notification, or undefined for anything else
+ * (responses, server requests, lifecycle notifications), which is never merged.
+ */
+export const deltaKey = (message: OutgoingMessage): string | undefined => {
+  const method = message['method'];
+  if (typeof method !== 'string' || 'id' in message) return undefined;
+  if (!method.endsWith('Delta') && !method.endsWith('/delta')) return undefined;
+  const params = message['params'];
+  if (typeof params !== 'object' || params === null) return undefined;
+  const p = params as Record<string, unknown>;
+  if (typeof p['delta'] !== 'string' || typeof p['itemId'] !== 'string') return undefined;
+  return JSON.stringify([method, p['threadId'] ?? null, p['itemId'], p['contentIndex'] ?? null, p['summaryIndex'] ?? null]);
+};
+
+/**
+ * A non-blocking line writer. `send` never waits: when the writable asks us to hold off,
+ * messages wait here in order. Once the backlog passes `coalesceAbove`, a new delta is
+ * appended to the text of the latest queued delta for the same item, provided only other
+ * deltas were queued after that one, so no message ever moves across a non-delta message.
+ */
+export class Outbox {
+  private readonly queue: Entry[] = [];
+  private head = 0;
+  private seq = 0;
+  /** seq of the latest queued non-delta message; deltas may not merge across it. */
+  private barrier = -1;
+  private readonly latestDelta = new Map<string, Entry>();
+  private blocked = false;
+  private dead = false;
+  private inFlight = 0;
+  private waiters: Array<() => void> = [];
+  private readonly coalesceAbove: number;
+  private readonly log: (line: string) => void;
+  private readonly counters = { written: 0, coalesced: 0 };
+
+  constructor(
+    private readonly output: Writable,
+    options: OutboxOptions = {},
+  ) {
+    this.coalesceAbove = options.coalesceAbove ?? DEFAULT_COALESCE_ABOVE;
+    this.log = options.log ?? (() => {});
+    output.on('error', (err: Error) => {
+      this.log(`output error, dropping further messages: ${err.message}`);
+      this.kill();
+    });
+    output.on('close', () => this.kill());
+  }
+
+  get stats(): OutboxStats {
+    return { queued: this.queue.length - this.head, ...this.counters };
+  }
+
+  /**
+   * Queues one message (written as one JSON line). Throws only when the message cannot be
+   * serialized, before anything is queued, so the caller can answer with an error instead.
+   */
+  send(message: OutgoingMessage): void {
+    const line = `${JSON.stringify(message)}\n`;
+    if (this.dead) return;
+    const key = deltaKey(message);
+    if (key !== undefined && this.queue.length - this.head > this.coalesceAbove && this.merge(key, message)) return;
+    const entry: Entry = { message, line, seq: this.seq++, written: false };
+    if (key === undefined) this.barrier = entry.seq;
+    else this.latestDelta.set(key, entry);
+    this.queue.push(entry);
+    this.flush();
+  }
+
+  /** Resolves once every message sent so far has been accepted and flushed by the writable. */
+  drain(): Promise<void> {
+    if (this.idle()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private merge(key: string, message: OutgoingMessage): boolean {
+    const target = this.latestDelta.get(key);
+    if (target === undefined || target.written || target.seq < this.barrier) return false;
+    const old = target.message['params'] as Record<string, unknown>;
+    const extra = (message['params'] as Record<string, unknown>)['delta'] as string;
+    target.message = { ...target.message, params: { ...old, delta: `${old['delta'] as string}${extra}` } };
+    target.line = undefined;
+    this.counters.coalesced += 1;
+    return true;
+  }
+
+  private flush(): void {
+    if (!this.blocked && !this.dead && this.output.writableNeedDrain) this.waitForDrain();
+    while (!this.blocked && !this.dead && this.head < this.queue.length) {
+      const entry = this.queue[this.head]!;
+      this.head += 1;
+      entry.written = true;
+      const key = deltaKey(entry.message);
+      if (key !== undefined && this.latestDelta.get(key) === entry) this.latestDelta.delete(key);
+      const line = entry.line ?? `${JSON.stringify(entry.message)}\n`;
+      entry.message = {};
+      this.inFlight += 1;
+      let ok: boolean;
+      try {
+        ok = this.output.write(line, () => {
+          this.inFlight -= 1;
+          this.settle();
+        });
+      } catch (err) {
+        this.inFlight -= 1;
+        this.log(`output write failed: ${(err as Error).message}`);
+        this.kill();
+        return;
+      }
+      this.counters.written += 1;
+      if (!ok) this.waitForDrain();
+    }
+    this.compact();
+    this.settle();
+  }
+
+  private waitForDrain(): void {
+    this.blocked = true;
+    this.output.once('drain', () => {
+      this.blocked = false;
+      this.flush();
+    });
+  }
+
+  /** Drops the already written prefix of the queue now and then, so it does not grow forever. */
+  private compact(): void {
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  private idle(): boolean {
+    return this.dead || (this.head >= this.queue.length && this.inFlight === 0);
+  }
+
+  private settle(): void {
+    if (!this.idle()) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private kill(): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.queue.length = 0;
+    this.head = 0;
+    this.latestDelta.clear();
+    this.settle();
+  }
+}
