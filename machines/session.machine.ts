@@ -19,6 +19,8 @@ import { promiseActor } from './unprovided.js';
 export interface ResumedState {
   history: ResponseItem[];
   usageTotal: TokenUsageBreakdown;
+  /** The last recorded turn and what it used, reported again when the thread is loaded. */
+  lastTurn: { turnId: string; usage: TokenUsageBreakdown } | null;
 }
 
 export interface SessionInput {
@@ -118,8 +120,25 @@ export const sessionMachine = setup({
         additionalDetails: null,
       }),
     }),
+    /** A new thread is announced; a resumed one reports its status and the usage it had so far. */
     publishStarted: enqueueActions(({ context, enqueue, self }) => {
-      if (context.thread) publish(enqueue, self, { method: 'thread/started', params: { thread: context.thread } });
+      if (!context.thread || !context.settings) return;
+      if (!context.resumed) {
+        publish(enqueue, self, { method: 'thread/started', params: { thread: context.thread } });
+        return;
+      }
+      publish(enqueue, self, { method: 'thread/status/changed', params: { threadId: context.threadId, status: { type: 'idle' } } });
+      const { lastTurn } = context.resumed;
+      if (lastTurn) {
+        publish(enqueue, self, {
+          method: 'thread/tokenUsage/updated',
+          params: {
+            threadId: context.threadId,
+            turnId: lastTurn.turnId,
+            tokenUsage: { total: context.usageTotal, last: lastTurn.usage, modelContextWindow: context.settings.modelContextWindow },
+          },
+        });
+      }
     }),
     beginTurn: assign(({ context, event }) => {
       if (event.type !== 'turn.start' || !context.settings || !context.thread) return {};

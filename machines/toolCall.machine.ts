@@ -226,6 +226,20 @@ export const toolCallMachine = setup({
       });
     }),
     /** The command's item starts before it is asked about or spawned, so no output is ever lost. */
+    /**
+     * The thread waits on the user from the moment asking is decided until the answer is
+     * acted on; the turn folds these signals of parallel calls into the thread's status.
+     */
+    announceApproval: enqueueActions(({ context, enqueue, self }) => {
+      if (context.verdict?.decision !== 'ask') return;
+      publish(enqueue, self, {
+        method: 'thread/status/changed',
+        params: { threadId: context.threadId, status: { type: 'active', activeFlags: ['waitingOnApproval'] } },
+      });
+    }),
+    approvalSettled: enqueueActions(({ context, enqueue, self }) => {
+      publish(enqueue, self, { method: 'thread/status/changed', params: { threadId: context.threadId, status: { type: 'active', activeFlags: [] } } });
+    }),
     startItem: enqueueActions(({ context, enqueue, self }) => {
       const view = execView(context.prepared);
       if (!view) return;
@@ -371,7 +385,7 @@ export const toolCallMachine = setup({
       on: { interrupt: { target: 'done', actions: { type: 'setModelOutput', params: ABORTED } } },
     },
     deciding: {
-      entry: 'startItem',
+      entry: ['announceApproval', 'startItem'],
       always: [
         {
           guard: 'verdictRefuse',
@@ -420,12 +434,12 @@ export const toolCallMachine = setup({
           {
             guard: { type: 'approvalAbandoned', params: ({ event }) => event.output },
             target: 'done',
-            actions: [{ type: 'completeItem', params: 'declined' }, { type: 'setModelOutput', params: ABORTED }],
+            actions: [{ type: 'completeItem', params: 'declined' }, { type: 'setModelOutput', params: ABORTED }, 'approvalSettled'],
           },
           {
             guard: { type: 'approvalAccepted', params: ({ event }) => event.output },
             target: 'approved',
-            actions: { type: 'rememberGrant', params: ({ event }) => event.output.decision },
+            actions: ['approvalSettled', { type: 'rememberGrant', params: ({ event }) => event.output.decision }],
           },
           {
             guard: { type: 'approvalCancelled', params: ({ event }) => event.output },
@@ -434,11 +448,12 @@ export const toolCallMachine = setup({
               { type: 'completeItem', params: 'declined' },
               { type: 'setModelOutput', params: CANCELLED_BY_USER },
               'markCancelled',
+              'approvalSettled',
             ],
           },
           {
             target: 'done',
-            actions: [{ type: 'completeItem', params: 'declined' }, { type: 'setModelOutput', params: REJECTED_BY_USER }],
+            actions: [{ type: 'completeItem', params: 'declined' }, { type: 'setModelOutput', params: REJECTED_BY_USER }, 'approvalSettled'],
           },
         ],
       },

@@ -87,9 +87,13 @@ interface TurnContext extends TurnInput {
   outcomes: ToolCallOutcome[];
   /** Approval id -> the call whose child asked it. */
   pendingApprovals: Record<string, string>;
+  /** Calls between "the user will be asked" and "the answer is acted on". */
+  callsAwaitingApproval: number;
   grants: string[];
   lastAgentMessage: AgentMessageItem | null;
   usageLast: TokenUsageBreakdown | null;
+  /** A response's usage not yet reported (its tool calls are still running). */
+  usagePending: boolean;
   status: Exclude<TurnStatus, 'inProgress'>;
   error: TurnError | null;
   processesStopped: boolean;
@@ -366,17 +370,21 @@ export const turnMachine = setup({
         },
       });
     }),
-    recordUsage: enqueueActions(({ context, enqueue, self, event }) => {
+    /** Usage is counted when a response completes, ... */
+    recordUsage: enqueueActions(({ context, enqueue, event }) => {
       if (event.type !== 'model.completed' || !event.data.usage) return;
-      const last = event.data.usage;
-      const total = addUsage(context.usageTotal, last);
-      enqueue.assign({ usageTotal: total, usageLast: last });
+      enqueue.assign({ usageTotal: addUsage(context.usageTotal, event.data.usage), usageLast: event.data.usage, usagePending: true });
+    }),
+    /** ... and reported once the response's tool calls have settled, before the next request or the turn's end. */
+    publishUsage: enqueueActions(({ context, enqueue, self }) => {
+      if (!context.usagePending || !context.usageLast) return;
+      enqueue.assign({ usagePending: false });
       publish(enqueue, self, {
         method: 'thread/tokenUsage/updated',
         params: {
           threadId: context.threadId,
           turnId: context.turnId,
-          tokenUsage: { total, last, modelContextWindow: context.settings.modelContextWindow },
+          tokenUsage: { total: context.usageTotal, last: context.usageLast, modelContextWindow: context.settings.modelContextWindow },
         },
       });
     }),
@@ -437,19 +445,23 @@ export const turnMachine = setup({
         params: { threadId: context.threadId, status: { type: 'active', activeFlags } },
       });
       switch (relayed.method) {
-        case 'item/commandExecution/requestApproval':
-        case 'item/fileChange/requestApproval': {
-          const wasWaiting = Object.keys(context.pendingApprovals).length > 0;
-          enqueue.assign({ pendingApprovals: { ...context.pendingApprovals, [relayed.approvalId]: relayed.params.itemId } });
-          if (!wasWaiting) publish(enqueue, self, status(['waitingOnApproval']));
-          publish(enqueue, self, relayed);
+        case 'thread/status/changed': {
+          // A call starts or stops waiting on the user; the thread waits while any call does.
+          const waiting = relayed.params.status.type === 'active' && relayed.params.status.activeFlags.includes('waitingOnApproval');
+          const count = context.callsAwaitingApproval + (waiting ? 1 : -1);
+          enqueue.assign({ callsAwaitingApproval: Math.max(0, count) });
+          if (waiting ? count === 1 : count === 0) publish(enqueue, self, status(waiting ? ['waitingOnApproval'] : []));
           return;
         }
+        case 'item/commandExecution/requestApproval':
+        case 'item/fileChange/requestApproval':
+          enqueue.assign({ pendingApprovals: { ...context.pendingApprovals, [relayed.approvalId]: relayed.params.itemId } });
+          publish(enqueue, self, relayed);
+          return;
         case 'serverRequest/resolved': {
           const { [relayed.approvalId]: _resolved, ...rest } = context.pendingApprovals;
           enqueue.assign({ pendingApprovals: rest });
           publish(enqueue, self, relayed);
-          if (Object.keys(rest).length === 0) publish(enqueue, self, status([]));
           return;
         }
         case 'item/started':
@@ -510,6 +522,8 @@ export const turnMachine = setup({
     grants: [],
     lastAgentMessage: null,
     usageLast: null,
+    usagePending: false,
+    callsAwaitingApproval: 0,
     status: 'completed',
     error: null,
     processesStopped: false,
@@ -576,7 +590,7 @@ export const turnMachine = setup({
           target: 'interrupting',
           actions: ['interruptCalls', 'markInterrupted'],
         },
-        { guard: 'allCallsSettled', target: 'sampling', actions: 'commitOutcomes' },
+        { guard: 'allCallsSettled', target: 'sampling', actions: ['publishUsage', 'commitOutcomes'] },
       ],
     },
     /** Every call is told to stop and every process of the thread is killed before the turn ends. */
@@ -595,7 +609,7 @@ export const turnMachine = setup({
       always: { guard: 'interruptSettled', target: 'finishing', actions: 'commitOutcomes' },
     },
     finishing: {
-      entry: 'publishCompletion',
+      entry: ['publishUsage', 'publishCompletion'],
       always: 'done',
     },
     done: { type: 'final' },

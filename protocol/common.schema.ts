@@ -55,11 +55,14 @@ export const emptyUsage = (): TokenUsageBreakdown => ({
   reasoningOutputTokens: 0,
 });
 
-export const addUsage = (a: TokenUsageBreakdown, b: TokenUsageBreakdown): TokenUsageBreakdown => ({
-  totalTokens: a.totalTokens + b.totalTokens,
-  inputTokens: a.inputTokens + b.inputTokens,
-  cachedInputTokens: a.cachedInputTokens + b.cachedInputTokens,
-  cacheWriteInputTokens: a.cacheWriteInputTokens + b.cacheWriteInputTokens,
-  outputTokens: a.outputTokens + b.outputTokens,
-  reasoningOutputTokens: a.reasoningOutputTokens + b.reasoningOutputTokens,
+const combineUsage = (a: TokenUsageBreakdown, b: TokenUsageBreakdown, sign: 1 | -1): TokenUsageBreakdown => ({
+  totalTokens: a.totalTokens + sign * b.totalTokens,
+  inputTokens: a.inputTokens + sign * b.inputTokens,
+  cachedInputTokens: a.cachedInputTokens + sign * b.cachedInputTokens,
+  cacheWriteInputTokens: a.cacheWriteInputTokens + sign * b.cacheWriteInputTokens,
+  outputTokens: a.outputTokens + sign * b.outputTokens,
+  reasoningOutputTokens: a.reasoningOutputTokens + sign * b.reasoningOutputTokens,
 });
+
+export const addUsage = (a: TokenUsageBreakdown, b: TokenUsageBreakdown): TokenUsageBreakdown => combineUsage(a, b, 1);
+export const subtractUsage = (a: TokenUsageBreakdown, b: TokenUsageBreakdown): TokenUsageBreakdown => combineUsage(a, b, -1);

@@ -42,6 +42,24 @@ export const GitInfo = z.object({
 });
 export type GitInfo = z.infer<typeof GitInfo>;
 
+export const ThreadEnvironment = z.object({ environmentId: z.string(), cwd: z.string(), runtimeWorkspaceRoots: z.array(z.string()) });
+
+const REFERENCE_ONLY_THREAD_FIELDS = [
+  'extra',
+  'forkedFromId',
+  'attachedToThreadId',
+  'parentThreadId',
+  'section',
+  'sectionEnteredAt',
+  'projectId',
+  'historyMode',
+  'canAcceptDirectInput',
+  'threadSource',
+  'agentNickname',
+  'agentRole',
+  'daybreakEnabled',
+] as const;
+
 export const Thread = z.object({
   id: z.string(),
   sessionId: z.string(),
@@ -61,5 +79,17 @@ export const Thread = z.object({
   gitInfo: GitInfo.nullable(),
   name: z.string().nullable(),
   turns: z.array(Turn),
+  /** Where the thread runs; one local environment for statecraft. */
+  environments: z.array(ThreadEnvironment).nullable().default(null),
+  /** Last activity, for sorting by recency (unix seconds). */
+  recencyAt: z.number().int().nullable().default(null),
+  // Fields of the reference's thread that statecraft has no value for; sent as null.
+  ...Object.fromEntries(
+    REFERENCE_ONLY_THREAD_FIELDS.map((field) => [field, z.unknown().nullable().default(null)]),
+  ) as Record<(typeof REFERENCE_ONLY_THREAD_FIELDS)[number], z.ZodDefault<z.ZodNullable<z.ZodUnknown>>>,
 });
 export type Thread = z.infer<typeof Thread>;
+
+/** The reference-only fields of a thread, all null. */
+export const referenceOnlyThreadFields = () =>
+  Object.fromEntries(REFERENCE_ONLY_THREAD_FIELDS.map((field) => [field, null])) as Record<(typeof REFERENCE_ONLY_THREAD_FIELDS)[number], null>;

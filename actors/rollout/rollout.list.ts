@@ -104,6 +104,8 @@ export async function listRollouts(home: string, params: ListRolloutsParams = {}
         updatedAt: Math.floor(info.mtimeMs / 1000),
         path,
         status: { type: 'notLoaded' },
+        // A thread that is not loaded runs nowhere.
+        environments: null,
         turns: [],
       });
     } catch (err) {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import {
   emptyUsage,
+  subtractUsage,
   type ResponseItem,
   type Thread,
   type ThreadItem,
@@ -19,6 +20,8 @@ export interface StoredThread {
   /** The model conversation to resume from. */
   history: ResponseItem[];
   usageTotal: TokenUsageBreakdown;
+  /** The last recorded turn: its id and what it used (null before any turn finished). */
+  lastTurn: { turnId: string; usage: TokenUsageBreakdown } | null;
   /** Lines that were skipped, and other oddities, one message each. */
   warnings: string[];
 }
@@ -77,6 +80,7 @@ export function rebuild(path: string, records: readonly RolloutRecord[], warning
   const order: string[] = [];
   let lastTs = 0;
   let usageTotal: TokenUsageBreakdown | null = null;
+  let lastTurn: StoredThread['lastTurn'] = null;
 
   const slotFor = (turnId: string, what: string): TurnSlot => {
     let slot = slots.get(turnId);
@@ -121,6 +125,7 @@ export function rebuild(path: string, records: readonly RolloutRecord[], warning
       }
       case 'history':
         histories.set(record.turnId, record);
+        lastTurn = { turnId: record.turnId, usage: subtractUsage(record.usageTotal, usageTotal ?? emptyUsage()) };
         usageTotal = record.usageTotal;
         if (!order.includes(record.turnId)) order.push(record.turnId);
         break;
@@ -151,9 +156,10 @@ export function rebuild(path: string, records: readonly RolloutRecord[], warning
     updatedAt: seconds(lastTs),
     path,
     status: { type: 'notLoaded' },
+    environments: null,
     turns,
   };
-  return { path, meta, thread, history, usageTotal: usageTotal ?? emptyUsage(), warnings };
+  return { path, meta, thread, history, usageTotal: usageTotal ?? emptyUsage(), lastTurn, warnings };
 }
 
 /** A turn with its items; one that never completed (the process died) ends interrupted. */

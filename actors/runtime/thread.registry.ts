@@ -77,7 +77,9 @@ export class ThreadRegistry {
 
   private withLiveState(thread: Thread): Thread {
     const current = this.loaded.get(thread.id)?.current();
-    return current ? { ...thread, status: current.thread.status, preview: current.thread.preview || thread.preview } : thread;
+    if (!current) return thread;
+    const live = current.thread;
+    return { ...thread, status: live.status, environments: live.environments, preview: live.preview || thread.preview };
   }
 
   private async track(handle: ThreadHandle, beforeStart?: (handle: ThreadHandle) => void): Promise<ThreadHandle> {

@@ -9,16 +9,17 @@ import {
   type PreparedTurn,
   type SessionInput,
 } from '../../machines/index.js';
-import type {
-  ApprovalDecision,
-  ProtocolEvent,
-  ResponseItem,
-  Thread,
-  ThreadOverrides,
-  ThreadStatus,
-  ThreadSettings,
-  TurnOverrides,
-  UserInput,
+import {
+  referenceOnlyThreadFields,
+  type ApprovalDecision,
+  type ProtocolEvent,
+  type ResponseItem,
+  type Thread,
+  type ThreadOverrides,
+  type ThreadStatus,
+  type ThreadSettings,
+  type TurnOverrides,
+  type UserInput,
 } from '../../protocol/index.js';
 import { ExecSessions } from '../exec/index.js';
 import { prepareTurn } from '../prompt/index.js';
@@ -75,6 +76,8 @@ function threadRecord(runtime: Runtime, threadId: string, settings: ThreadSettin
   const nowMs = Date.now();
   const now = Math.floor(nowMs / 1000);
   const current = {
+    environments: [{ environmentId: 'local', cwd: settings.cwd, runtimeWorkspaceRoots: [settings.cwd] }],
+    recencyAt: now,
     modelProvider: settings.provider.id,
     model: settings.model,
     reasoningEffort: settings.reasoningEffort,
@@ -97,6 +100,7 @@ function threadRecord(runtime: Runtime, threadId: string, settings: ThreadSettin
     source: runtime.source,
     name: null,
     turns: [],
+    ...referenceOnlyThreadFields(),
   };
 }
 
@@ -134,16 +138,15 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
   const sessions = new ExecSessions();
   const subject = new Subject<ProtocolEvent>();
   const persistence = new ThreadPersistence(stored !== null, (message) => runtime.warn(`thread ${threadId}: ${message}`));
-  const resumed = stored ? { history: stored.history, usageTotal: stored.usageTotal } : null;
+  const resumed = stored ? { history: stored.history, usageTotal: stored.usageTotal, lastTurn: stored.lastTurn } : null;
   const actor: ActorRefFrom<typeof sessionMachine> = createActor(liveSessionMachine(runtime, sessions, stored), {
     input: { threadId, overrides: options.overrides ?? {}, resumed },
   });
   let status: ThreadStatus = { type: 'idle' };
   actor.on('protocol', ({ event }) => {
-    if (event.method === 'thread/started') {
-      const { settings } = actor.getSnapshot().context;
-      if (settings) persistence.open(event.params.thread, settings);
-    }
+    // The first event of a configured thread (thread/started, or a resumed thread's status) opens its rollout.
+    const { settings, thread } = actor.getSnapshot().context;
+    if (settings && thread) persistence.open(thread, settings);
     if (event.method === 'thread/status/changed') status = event.params.status;
     persistence.record(event);
     subject.next(event);

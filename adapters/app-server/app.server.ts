@@ -197,6 +197,9 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
             attach(h);
           });
           const turns = stored ? stored.thread.turns : (await reg.read(params.threadId, true)).turns;
+          // The status of the thread being loaded goes out before the response, as the reference does.
+          const waiting = threadId ? held.get(threadId) : undefined;
+          while (waiting?.[0]?.method === 'thread/status/changed') forwardEvent(connection, approvals, threadId!, waiting.shift()!);
           return await withInstructionSources(sessionResult(handle, turns), statecraftHome(options.env));
         } catch (error) {
           throw asRpcError(error);

@@ -16,6 +16,7 @@ import { addUsage, emptyUsage } from '../../protocol/index.js';
  */
 export class ExecJsonTranslator {
   private readonly ids = new Map<string, string>();
+  private announced = false;
   private planItemId: string | null = null;
   private planSteps: PlanStep[] = [];
   /** What this turn's model responses used, summed (a resumed thread's total includes older turns). */
@@ -25,7 +26,13 @@ export class ExecJsonTranslator {
   translate(event: ProtocolEvent): ExecJsonEvent[] {
     switch (event.method) {
       case 'thread/started':
+        this.announced = true;
         return [{ type: 'thread.started', thread_id: event.params.thread.id }];
+      case 'thread/status/changed':
+        // A resumed thread is not started again; its first status change is where it begins.
+        if (this.announced) return [];
+        this.announced = true;
+        return [{ type: 'thread.started', thread_id: event.params.threadId }];
       case 'turn/started':
         this.turnUsage = emptyUsage();
         this.planItemId = null;

@@ -195,8 +195,10 @@ describe('toolCall machine, what each decision tells the model and the turn', ()
     const { snapshot, emitted } = throughApproval('decline');
     expect(snapshot.output?.cancelTurn).toBe(false);
     expect(JSON.stringify(snapshot.output?.items)).toContain('rejected by the user');
-    const last = emitted.at(-1);
-    expect(last?.method === 'item/completed' && last.params.item.type === 'commandExecution' && last.params.item.status).toBe('declined');
+    const completed = emitted.find((event) => event.method === 'item/completed');
+    expect(completed?.method === 'item/completed' && completed.params.item.type === 'commandExecution' && completed.params.item.status).toBe('declined');
+    // The thread stops waiting on the user only after the declined item is complete.
+    expect(emitted.at(-1)).toMatchObject({ method: 'thread/status/changed', params: { status: { type: 'active', activeFlags: [] } } });
   });
 
   it('cancel completes the item declined and ends the turn', () => {

@@ -34,6 +34,10 @@ const commandItem = (callId: string, status: 'inProgress' | 'completed') => ({
   startedAtMs: 1, completedAtMs: status === 'completed' ? 2 : null,
 });
 
+/** A call's signal that it starts (or stops) waiting on the user. */
+const awaiting = (waiting: boolean) =>
+  ({ method: 'thread/status/changed', params: { threadId: 'th', status: { type: 'active', activeFlags: waiting ? ['waitingOnApproval'] : [] } } }) as const;
+
 /** The turn events a walk event stands for. */
 function expand(event: WalkEvent): AnyEventObject[] {
   const callId = event.callId as string;
@@ -41,7 +45,7 @@ function expand(event: WalkEvent): AnyEventObject[] {
     case 'child.start':
       return [relay({ method: 'item/started', params: { item: commandItem(callId, 'inProgress'), threadId: 'th', turnId: 'tu', startedAtMs: 1 } })];
     case 'child.ask':
-      return [relay({
+      return [relay(awaiting(true)), relay({
         method: 'item/commandExecution/requestApproval', approvalId: approvalId(callId),
         params: { kind: 'command', threadId: 'th', turnId: 'tu', itemId: callId, startedAtMs: 1, environmentId: 'local', reason: null, command: 'ls', cwd: '/ws', commandActions: [], proposedExecpolicyAmendment: null, availableDecisions: ['accept', 'decline'], risk: null },
       })];
@@ -49,6 +53,7 @@ function expand(event: WalkEvent): AnyEventObject[] {
       return [
         { type: 'approval.decide', approvalId: approvalId(callId), decision: 'accept' },
         relay({ method: 'serverRequest/resolved', approvalId: approvalId(callId), params: { threadId: 'th' } }),
+        relay(awaiting(false)),
       ];
     case 'child.output':
       return [relay({ method: 'item/commandExecution/outputDelta', params: { threadId: 'th', turnId: 'tu', itemId: callId, delta: 'x' } })];
