@@ -113,6 +113,8 @@ export const createConnection = (options: ConnectionOptions): Connection => {
     }
   };
 
+  let initializing: Promise<void> = Promise.resolve();
+
   const runHandler = (id: RequestId, method: ClientRequestMethod, params: unknown): void => {
     const handler = handlers[method] as ((params: unknown, ctx: RequestContext) => unknown) | undefined;
     if (handler === undefined) {
@@ -132,6 +134,7 @@ export const createConnection = (options: ConnectionOptions): Connection => {
     })();
     running.add(task);
     void task.finally(() => running.delete(task));
+    if (method === 'initialize') initializing = task;
   };
 
   const onRequest = (id: RequestId, method: string, params: unknown): void => {
@@ -242,6 +245,8 @@ export const createConnection = (options: ConnectionOptions): Connection => {
               message: `line too long: ${event.bytes} bytes (limit ${maxLineBytes})`,
             });
           } else {
+            // Lines sent right behind initialize wait for its answer, so a client may pipeline them.
+            if (init === 'pending') await initializing;
             onLine(event.text);
           }
         } catch (err) {

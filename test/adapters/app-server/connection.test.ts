@@ -16,6 +16,26 @@ describe('app-server connection: handshake', () => {
     await h.end();
   });
 
+  it('holds lines pipelined behind initialize until it has answered', async () => {
+    let answered = false;
+    const slowInit = async () => {
+      await new Promise((done) => setTimeout(done, 50));
+      answered = true;
+      return { userAgent: 'ua', codexHome: '/h', platformFamily: 'unix', platformOs: 'linux' };
+    };
+    let seenInitialized = false;
+    const h = createHarness({
+      handlers: { initialize: slowInit, onInitialized: () => void (seenInitialized = answered), 'model/list': async () => ({ data: [], nextCursor: null }) } as unknown as Handlers,
+    });
+    h.send({ id: 1, method: 'initialize', params: initializeParams });
+    h.send({ method: 'initialized' });
+    h.send({ id: 2, method: 'model/list', params: {} });
+    expect((await h.response(2))['result']).toEqual({ data: [], nextCursor: null });
+    expect(h.received.findIndex((m) => m['id'] === 1)).toBeLessThan(h.received.findIndex((m) => m['id'] === 2));
+    expect(seenInitialized).toBe(true);
+    await h.end();
+  });
+
   it('calls onInitialized for the initialized notification and logs unknown notifications', async () => {
     let count = 0;
     const h = createHarness({ handlers: { initialize: okInit, onInitialized: () => void (count += 1) } as unknown as Handlers });
