@@ -3,10 +3,15 @@ import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
 import type { SandboxSpec } from './types.js';
 
+/** Directories inside a writable root that stay read-only: repository metadata (hooks run code) and our own config. */
+export const PROTECTED_SUBPATHS = ['.git', '.statecraft'];
+
 /**
  * bubblewrap arguments (everything after `bwrap`): the whole filesystem read-only, a
- * private /dev and /proc, the writable roots that exist bound read-write, the network
- * namespace unshared unless allowed, then the command to run.
+ * private /dev and /proc, the writable roots that exist bound read-write except their
+ * protected subpaths, the network namespace unshared unless allowed, then the command.
+ * The command gets its own PID namespace, so killing bwrap ends every process it started,
+ * and a new session, so it cannot push input into the user's terminal.
  */
 export function bwrapArgv(sandbox: SandboxSpec, cwd: string, command: string[] = []): string[] {
   const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
@@ -16,10 +21,14 @@ export function bwrapArgv(sandbox: SandboxSpec, cwd: string, command: string[] =
       if (seen.has(root) || !isDirectoryOrFile(root)) continue;
       seen.add(root);
       args.push('--bind', root, root);
+      for (const sub of PROTECTED_SUBPATHS) {
+        const path = join(root, sub);
+        if (isDirectoryOrFile(path)) args.push('--ro-bind', path, path);
+      }
     }
   }
   if (!sandbox.networkAccess) args.push('--unshare-net');
-  args.push('--die-with-parent', '--chdir', cwd, ...command);
+  args.push('--unshare-pid', '--new-session', '--die-with-parent', '--chdir', cwd, ...command);
   return args;
 }
 

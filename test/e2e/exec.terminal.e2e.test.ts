@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
+import { processesRunning, uniqueSleep } from '../support/processes.js';
 import { CLI, execCli, jsonEvents, scene, toolOutputsSeen, type Scene } from './cli.harness.js';
 
 let current: Scene | null = null;
@@ -11,16 +11,6 @@ afterEach(async () => {
   await current?.cleanup();
   current = null;
 });
-
-/** Whether a process still runs; a zombie waiting for its reaper has already stopped. */
-const alive = (pid: number) => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-};
 
 const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
 
@@ -90,13 +80,14 @@ describe.skipIf(!existsSync('/usr/bin/script'))('statecraft exec on a terminal',
 
 describe('interrupting statecraft exec', () => {
   it('on SIGINT kills the running command and its children, completes the turn interrupted and exits 130', async () => {
+    const sleep = uniqueSleep();
     const s = await open({
-      turns: [[{ call: 'exec_command', args: { cmd: 'echo $$ > shell.pid; sleep 30 & echo $! > sleep.pid; wait' } }], [{ text: 'unreachable' }]],
+      turns: [[{ call: 'exec_command', args: { cmd: `sleep ${sleep} & touch started; sleep ${sleep}` } }], [{ text: 'unreachable' }]],
     });
     const child = execCli(s, ['--json', '-s', 'workspace-write', 'sleep a while']);
     // One SIGINT only: a second one means "quit at once" and skips the clean shutdown under test.
     const poll = setInterval(() => {
-      if (!existsSync(join(s.workspace, 'sleep.pid'))) return;
+      if (!existsSync(join(s.workspace, 'started'))) return;
       clearInterval(poll);
       child.kill('SIGINT');
     }, 100);
@@ -107,9 +98,8 @@ describe('interrupting statecraft exec', () => {
     const command = events.find((event) => event.type === 'item.completed' && event.item.type === 'command_execution');
     expect(command).toBeDefined();
     expect(events.at(-1)).toMatchObject({ type: 'turn.failed', error: { message: expect.stringContaining('interrupted') } });
-    const pids = await Promise.all(['shell.pid', 'sleep.pid'].map(async (file) => Number((await readFile(join(s.workspace, file), 'utf8')).trim())));
     await new Promise((done) => setTimeout(done, 300));
-    for (const pid of pids) expect(alive(pid)).toBe(false);
+    expect(processesRunning(['sleep', sleep])).toBe(0);
     expect(s.server.requests).toHaveLength(1);
   });
 });

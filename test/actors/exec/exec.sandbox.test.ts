@@ -2,9 +2,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bwrapArgv, commandArgv, ExecSessions, probeSandbox, type SandboxSpec } from '../../../actors/exec/index.js';
+import { processesRunning, uniqueSleep } from '../../support/processes.js';
 import { collector, spec, tempDir } from './helpers.js';
 
 const probe = await probeSandbox();
+
 const dir = tempDir();
 const outside = tempDir();
 afterAll(() => {
@@ -18,9 +20,17 @@ describe('bwrapArgv', () => {
     expect(bwrapArgv(sandbox, dir.path, ['/bin/bash', '-c', 'true'])).toEqual([
       '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc',
       '--bind', dir.path, dir.path,
-      '--unshare-net', '--die-with-parent', '--chdir', dir.path,
+      '--unshare-net', '--unshare-pid', '--new-session', '--die-with-parent', '--chdir', dir.path,
       '/bin/bash', '-c', 'true',
     ]);
+  });
+
+  it('keeps .git and .statecraft inside a writable root read-only', () => {
+    mkdirSync(join(dir.path, '.git'), { recursive: true });
+    const args = bwrapArgv({ mode: 'workspace-write', writableRoots: [dir.path], networkAccess: false }, dir.path);
+    const git = join(dir.path, '.git');
+    expect(args.join(' ')).toContain(`--bind ${dir.path} ${dir.path} --ro-bind ${git} ${git}`);
+    expect(args).not.toContain(join(dir.path, '.statecraft'));
   });
 
   it('binds nothing writable in read-only mode and keeps the network when allowed', () => {
@@ -77,12 +87,23 @@ describe.skipIf(!probe.available)('inside the sandbox', () => {
     expect(outcome.aggregatedOutput.trim()).toBe('lo');
   });
 
-  it('can still be killed as a group', async () => {
-    const handle = sessions.start(spec('sleep 30 & sleep 30', dir.path, { sandbox: write('workspace-write') }), collector());
+  it('may not write into .git of a writable root (hooks would run outside the sandbox)', async () => {
+    mkdirSync(join(dir.path, '.git', 'hooks'), { recursive: true });
+    const outcome = await sessions.start(spec('echo evil > .git/hooks/pre-commit', dir.path, { sandbox: write('workspace-write') }), collector()).done;
+    expect(outcome.exitCode).not.toBe(0);
+    expect(existsSync(join(dir.path, '.git', 'hooks', 'pre-commit'))).toBe(false);
+  });
+
+  it('ends every process the command started when it is killed, background ones included', async () => {
+    const marker = uniqueSleep();
+    const handle = sessions.start(spec(`sleep ${marker} & sleep ${marker}`, dir.path, { sandbox: write('workspace-write') }), collector());
     await new Promise((r) => setTimeout(r, 300));
+    expect(processesRunning(['sleep', marker])).toBeGreaterThan(0);
     handle.kill();
     const outcome = await handle.done;
     expect(outcome.interrupted).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(processesRunning(['sleep', marker])).toBe(0);
     await sessions.killAll();
   });
 });

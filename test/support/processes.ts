@@ -1,0 +1,28 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Whether a process runs; a zombie waiting for its reaper has already stopped. */
+export function alive(pid: number | string): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** How many live processes run exactly this argv (found through /proc, so PID namespaces do not hide them). */
+export function processesRunning(argv: string[]): number {
+  const wanted = `${argv.join('\0')}\0`;
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8') === wanted && alive(pid);
+      } catch {
+        return false;
+      }
+    }).length;
+}
+
+/** A sleep duration no other process uses, so a test can find its own sleepers. */
+export const uniqueSleep = () => `${(30 + Math.random()).toFixed(6)}`;
