@@ -1,4 +1,5 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { platform } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
 import type { SandboxSpec } from './types.js';
@@ -30,6 +31,33 @@ export function bwrapArgv(sandbox: SandboxSpec, cwd: string, command: string[] =
   if (!sandbox.networkAccess) args.push('--unshare-net');
   args.push('--unshare-pid', '--new-session', '--die-with-parent', '--chdir', cwd, ...command);
   return args;
+}
+
+const quoteSbpl = (path: string) => JSON.stringify(path);
+
+/**
+ * A macOS Seatbelt profile with the same shape as the bubblewrap sandbox: read
+ * everything, write only inside the writable roots (minus their protected subpaths) and
+ * the null device, network only when allowed.
+ */
+export function seatbeltProfile(sandbox: SandboxSpec): string {
+  const lines = ['(version 1)', '(deny default)', '(allow process-exec process-fork signal sysctl-read mach-lookup ipc-posix-shm)', '(allow file-read*)'];
+  lines.push('(allow file-write* (literal "/dev/null") (literal "/dev/tty") (regex #"^/dev/fd/"))');
+  if (sandbox.mode === 'workspace-write') {
+    for (const root of new Set(sandbox.writableRoots)) {
+      lines.push(`(allow file-write* (subpath ${quoteSbpl(root)}))`);
+      for (const sub of PROTECTED_SUBPATHS) lines.push(`(deny file-write* (subpath ${quoteSbpl(join(root, sub))}))`);
+    }
+  }
+  if (sandbox.networkAccess) lines.push('(allow network*)');
+  return `${lines.join('\n')}\n`;
+}
+
+/** The argv that runs `command` confined by `sandbox`: bubblewrap on Linux, sandbox-exec on macOS. */
+export function confinedArgv(sandbox: SandboxSpec, cwd: string, command: string[], path: string | undefined = process.env.PATH): string[] {
+  if (platform() === 'darwin') return ['/usr/bin/sandbox-exec', '-p', seatbeltProfile(sandbox), ...command];
+  const bwrap = findOnPath('bwrap', path) ?? findOnPath('bwrap') ?? 'bwrap';
+  return [bwrap, ...bwrapArgv(sandbox, cwd, command)];
 }
 
 const isDirectoryOrFile = (path: string) => {
@@ -69,8 +97,13 @@ export function probeSandbox(): Promise<SandboxProbe> {
 }
 
 async function runProbe(): Promise<SandboxProbe> {
+  if (platform() === 'darwin') {
+    return existsSync('/usr/bin/sandbox-exec') ? { available: true, reason: null } : { available: false, reason: '/usr/bin/sandbox-exec is missing' };
+  }
   const bwrap = findOnPath('bwrap');
-  if (!bwrap) return { available: false, reason: 'bubblewrap (bwrap) is not installed or not on PATH' };
+  if (!bwrap) {
+    return { available: false, reason: 'bubblewrap (bwrap) is not installed or not on PATH; install it (Debian/Ubuntu: apt-get install bubblewrap)' };
+  }
   const trial = await execa(bwrap, [...bwrapArgv({ mode: 'read-only', writableRoots: [], networkAccess: false }, '/'), 'true'], {
     reject: false,
     timeout: 10_000,
@@ -78,5 +111,8 @@ async function runProbe(): Promise<SandboxProbe> {
   });
   if (trial.exitCode === 0) return { available: true, reason: null };
   const detail = String(trial.stderr ?? '').trim() || trial.shortMessage || `exit code ${trial.exitCode}`;
-  return { available: false, reason: `bwrap cannot create a sandbox here: ${detail}` };
+  return {
+    available: false,
+    reason: `bwrap cannot create a sandbox here: ${detail}; unprivileged user namespaces must be enabled (sysctl kernel.unprivileged_userns_clone=1, or in a container run it with --security-opt seccomp=unconfined)`,
+  };
 }

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import type { ExecOutcome } from '../../machines/index.js';
 import { modelText, type HeadTailBuffer } from './output.js';
 import { ExecProcess, CAPTURE_CAP_CHARS, type ProcessExit } from './process.js';
-import { bwrapArgv, findOnPath } from './sandbox.js';
+import { confinedArgv, findOnPath } from './sandbox.js';
 import type { ExecHandle, ExecSpec, OutputSink, StdinRequest } from './types.js';
 
 export const DEFAULT_YIELD_MS = 10_000;
@@ -46,8 +46,7 @@ export function commandArgv(spec: ExecSpec): string[] {
     if (script) inner = [script, '-qfec', inner.map(quote).join(' '), '/dev/null'];
   }
   if (!spec.sandbox) return inner;
-  const bwrap = findOnPath('bwrap', spec.env.PATH ?? process.env.PATH) ?? findOnPath('bwrap') ?? 'bwrap';
-  return [bwrap, ...bwrapArgv(spec.sandbox, spec.cwd, inner)];
+  return confinedArgv(spec.sandbox, spec.cwd, inner, spec.env.PATH ?? process.env.PATH);
 }
 
 /**

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { startScriptedServer, type Script } from '../../actors/model/index.js';
+import { runAppServerBench } from './appServer.bench.js';
 
 const CLI = resolve(import.meta.dirname, '../../dist/adapters/cli/main.js');
 const RUNS = 5;
@@ -126,3 +127,4 @@ async function main() {
 }
 
 await main();
+await runAppServerBench();

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bwrapArgv, commandArgv, ExecSessions, probeSandbox, type SandboxSpec } from '../../../actors/exec/index.js';
+import { bwrapArgv, commandArgv, ExecSessions, probeSandbox, seatbeltProfile, type SandboxSpec } from '../../../actors/exec/index.js';
 import { processesRunning, uniqueSleep } from '../../support/processes.js';
 import { collector, spec, tempDir } from './helpers.js';
 
@@ -105,5 +105,18 @@ describe.skipIf(!probe.available)('inside the sandbox', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(processesRunning(['sleep', marker])).toBe(0);
     await sessions.killAll();
+  });
+});
+
+describe('seatbeltProfile (macOS)', () => {
+  it('writes only inside the roots, never into their protected subpaths, and networks only when allowed', () => {
+    const profile = seatbeltProfile({ mode: 'workspace-write', writableRoots: ['/ws', '/ws'], networkAccess: false });
+    expect(profile).toContain('(deny default)');
+    expect(profile.match(/\(allow file-write\* \(subpath "\/ws"\)\)/g)).toHaveLength(1);
+    expect(profile).toContain('(deny file-write* (subpath "/ws/.git"))');
+    expect(profile).not.toContain('network');
+    const readOnly = seatbeltProfile({ mode: 'read-only', writableRoots: ['/ws'], networkAccess: true });
+    expect(readOnly).not.toContain('subpath "/ws"');
+    expect(readOnly).toContain('(allow network*)');
   });
 });
