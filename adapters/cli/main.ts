@@ -6,6 +6,7 @@ import { generateJsonSchema, generateTypeScript } from '../../actors/schemaExpor
 import { runAppServer } from '../app-server/app.server.js';
 import { runDemo } from './demo.command.js';
 import { runExec, type CliIo } from './exec.command.js';
+import { runSandboxed } from './sandbox.command.js';
 import { packageVersion } from './version.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -126,6 +127,22 @@ appServer
   .action(async ({ out }) => {
     const files = await generateTypeScript(out);
     process.stdout.write(`wrote ${files.length} files to ${out}\n`);
+  });
+
+program
+  .command('sandbox')
+  .description('Run a command under the sandbox the agent would get here, to see what it may do')
+  .argument('<command...>', 'the command and its arguments (put them after --)')
+  .option('-C, --cd <dir>', 'the directory to run in (its config applies)')
+  .option('-c, --config <key=value>', 'override a config key; repeatable', collect, [] as string[])
+  .addOption(new Option('-s, --sandbox <mode>', 'the sandbox mode').choices(['read-only', 'workspace-write', 'danger-full-access'] as const))
+  .action(async (argv, flags) => {
+    try {
+      process.exitCode = await runSandboxed(argv, flags, { stderr: process.stderr, env: process.env });
+    } catch (error) {
+      process.stderr.write(`statecraft sandbox: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    }
   });
 
 program
