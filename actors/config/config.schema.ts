@@ -39,6 +39,8 @@ export const SettingsTable = z.strictObject({
     .optional(),
   tools: z.strictObject({ view_image: z.boolean().optional() }).optional(),
   features: z.record(z.string(), z.boolean()).optional(),
+  /** Older spelling of features.sandbox_command_assessment. */
+  experimental_sandbox_command_assessment: z.boolean().optional(),
   model_instructions_file: z.string().min(1).optional(),
   developer_instructions: z.string().optional(),
   shell: z.string().min(1).optional(),

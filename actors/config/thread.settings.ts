@@ -42,7 +42,10 @@ export async function resolveThreadSettings(
     cwd,
     shell: config.shell ?? env['SHELL'] ?? '/bin/bash',
     tools: { viewImage: config.tools?.view_image ?? true },
-    features: config.features ?? {},
+    features: {
+      ...(config.experimental_sandbox_command_assessment !== undefined ? { sandbox_command_assessment: config.experimental_sandbox_command_assessment } : {}),
+      ...config.features,
+    },
     baseInstructions: overrides.baseInstructions ?? (await readInstructions(effective)),
     developerInstructions: overrides.developerInstructions ?? config.developer_instructions ?? null,
     modelContextWindow: config.model_context_window ?? catalogEntry?.contextWindow ?? null,

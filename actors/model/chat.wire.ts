@@ -15,6 +15,9 @@ export function chatBody(req: ModelRequest): Record<string, unknown> {
     stream: true,
     stream_options: { include_usage: true },
     ...(tools.length > 0 ? { tools, tool_choice: 'auto', parallel_tool_calls: req.parallelToolCalls } : {}),
+    ...(req.outputSchema
+      ? { response_format: { type: 'json_schema', json_schema: { name: req.outputSchema.name, schema: req.outputSchema.schema, strict: true } } }
+      : {}),
   };
 }
 

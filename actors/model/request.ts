@@ -15,6 +15,8 @@ export interface ModelRequest {
   reasoningEffort: ReasoningEffort | null;
   reasoningSummary: ReasoningSummary;
   parallelToolCalls: boolean;
+  /** Asks for a JSON answer that fits this schema (structured output) instead of free text. */
+  outputSchema?: { name: string; schema: Record<string, unknown> };
 }
 
 export interface StreamOptions {

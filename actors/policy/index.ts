@@ -1,1 +1,2 @@
 export * from './exec.policy.js';
+export * from './risk.assessment.js';

@@ -105,9 +105,9 @@ function threadRecord(runtime: Runtime, threadId: string, settings: ThreadSettin
 }
 
 /** The session machine with every actor it invokes bound to real I/O for one thread. */
-function liveSessionMachine(runtime: Runtime, sessions: ExecSessions, stored: StoredThread | null) {
+function liveSessionMachine(runtime: Runtime, sessions: ExecSessions, stored: StoredThread | null, settings: () => ThreadSettings | null) {
   const toolCall = toolCallMachine.provide({
-    actors: toolActors(sessions, { sandboxAvailable: runtime.sandboxAvailable, env: runtime.env }),
+    actors: toolActors(sessions, { sandboxAvailable: runtime.sandboxAvailable, env: runtime.env, settings }),
   });
   const turn = turnMachine.provide({
     actors: {
@@ -139,7 +139,8 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
   const subject = new Subject<ProtocolEvent>();
   const persistence = new ThreadPersistence(stored !== null, (message) => runtime.warn(`thread ${threadId}: ${message}`));
   const resumed = stored ? { history: stored.history, usageTotal: stored.usageTotal, lastTurn: stored.lastTurn } : null;
-  const actor: ActorRefFrom<typeof sessionMachine> = createActor(liveSessionMachine(runtime, sessions, stored), {
+  const currentSettings = () => actor.getSnapshot().context.settings;
+  const actor: ActorRefFrom<typeof sessionMachine> = createActor(liveSessionMachine(runtime, sessions, stored, currentSettings), {
     input: { threadId, overrides: options.overrides ?? {}, resumed },
   });
   let status: ThreadStatus = { type: 'idle' };

@@ -1,17 +1,18 @@
 import { tmpdir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { fromCallback, fromPromise } from 'xstate';
-import type {
-  ExecActorInput,
-  ExecOutcome,
-  PolicyCheckInput,
-  PolicyVerdict,
-  PreparedCall,
-  ToolCallRequest,
+import {
+  approvalMachine,
+  type ExecActorInput,
+  type ExecOutcome,
+  type PolicyCheckInput,
+  type PolicyVerdict,
+  type PreparedCall,
+  type ToolCallRequest,
 } from '../../machines/index.js';
-import type { ResponseItem, ThreadSettings } from '../../protocol/index.js';
+import type { ApprovalRequest, CommandRisk, ResponseItem, ThreadSettings } from '../../protocol/index.js';
 import { ExecSessions, failedOutcome, type ExecHandle, type ExecSpec, type SandboxSpec } from '../exec/index.js';
-import { decideExecPolicy } from '../policy/index.js';
+import { assessCommandRisk, decideExecPolicy } from '../policy/index.js';
 import { loadImage } from '../prompt/index.js';
 import { commandActionsOf, parseToolArgs } from '../tools/index.js';
 
@@ -95,8 +96,22 @@ export function prepareToolCall(call: ToolCallRequest, settings: ThreadSettings,
 
 
 /** The actors the tool-call machine invokes, bound to one thread's process sessions. */
-export function toolActors(sessions: ExecSessions, options: { sandboxAvailable: boolean; env: NodeJS.ProcessEnv }) {
+export function toolActors(
+  sessions: ExecSessions,
+  options: { sandboxAvailable: boolean; env: NodeJS.ProcessEnv; settings: () => ThreadSettings | null },
+) {
   return {
+    approval: approvalMachine.provide({
+      actors: {
+        // The model's view of an escalation's risk; the approval machine bounds how long it may take.
+        assessRisk: fromPromise<CommandRisk | null, { request: ApprovalRequest }>(async ({ input, signal }) => {
+          const settings = options.settings();
+          if (!settings || input.request.method !== 'item/commandExecution/requestApproval') return null;
+          const { command, cwd, reason, threadId } = input.request.params;
+          return assessCommandRisk({ command, cwd, reason }, settings, { signal, env: options.env, threadId });
+        }),
+      },
+    }),
     prepareCall: fromPromise<PreparedCall, { call: ToolCallRequest; settings: ThreadSettings }>(async ({ input }) =>
       prepareToolCall(input.call, input.settings, sessions, options.env),
     ),

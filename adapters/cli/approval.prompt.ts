@@ -20,8 +20,14 @@ const offered = (event: ApprovalEvent) => {
 /** The question as a person reads it: what would run, where, and why it needs a yes. */
 export function describeApproval(event: ApprovalEvent): string {
   if (event.method === 'item/commandExecution/requestApproval') {
-    const { command, cwd, reason } = event.params;
-    return [`\nThe agent wants to run:\n  $ ${command}\n  in ${cwd}`, reason ? `  reason: ${reason}` : null].filter(Boolean).join('\n');
+    const { command, cwd, reason, risk } = event.params;
+    return [
+      `\nThe agent wants to run:\n  $ ${command}\n  in ${cwd}`,
+      reason ? `  reason: ${reason}` : null,
+      risk ? `  risk (the model's assessment): ${risk.riskLevel}${risk.riskCategories.length ? ` (${risk.riskCategories.join(', ')})` : ''}: ${risk.description}` : null,
+    ]
+      .filter(Boolean)
+      .join('\n');
   }
   const { reason, grantRoot } = event.params;
   return [`\nThe agent wants to change files`, grantRoot ? `  under ${grantRoot}` : null, reason ? `  reason: ${reason}` : null]
