@@ -1,0 +1,208 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse as parseToml, TomlError } from 'smol-toml';
+import { z } from 'zod';
+import { describePattern, patternMatches } from './match.js';
+import { splitShellWords } from './shellwords.js';
+import type { Rule, RuleFileError } from './types.js';
+
+const Word = z.string().min(1, 'must not be empty');
+const Token = z.union([Word, z.array(Word).min(1, 'a list of alternatives needs at least one entry')]);
+const Example = z.union([z.string().min(1, 'must not be empty'), z.array(z.string()).min(1, 'must not be empty')]);
+
+/** One `[[rule]]` entry. Unknown keys are rejected: a typo must not weaken a rule silently. */
+const RuleEntry = z.strictObject({
+  pattern: z.array(Token).min(1, 'a pattern needs at least one token'),
+  decision: z.enum(['allow', 'prompt', 'forbidden']),
+  justification: z.string().optional(),
+  match: z.array(Example).optional(),
+  not_match: z.array(Example).optional(),
+});
+
+const RuleFileSchema = z.strictObject({
+  rule: z.array(RuleEntry).optional(),
+});
+
+type RuleEntry = z.infer<typeof RuleEntry>;
+
+export type RuleFileResult = { ok: true; rules: Rule[] } | { ok: false; error: RuleFileError };
+
+const FIX_GENERAL = 'Fix the file; until then none of its rules apply.';
+
+function failure(file: string, message: string, fix: string, line: number | null = null, column: number | null = null): RuleFileResult {
+  return { ok: false, error: { file, message, fix, line, column } };
+}
+
+/** A zod path such as ['rule', 2, 'pattern'] as the user would write it: `rule[3].pattern`. */
+function keyOf(path: readonly PropertyKey[]): string {
+  let key = '';
+  for (const part of path) {
+    if (typeof part === 'number') key += `[${part + 1}]`;
+    else key += key === '' ? String(part) : `.${String(part)}`;
+  }
+  return key === '' ? '(top level)' : key;
+}
+
+function exampleArgv(example: string | string[]): string[] {
+  return typeof example === 'string' ? splitShellWords(example) : example;
+}
+
+/** An example as written in the file: a quoted string, or a JSON-style list of words. */
+function showExample(example: string | string[]): string {
+  return JSON.stringify(example);
+}
+
+/** Checks a rule's `match` / `not_match` examples; returns a message for the first that fails. */
+function checkExamples(entry: RuleEntry, where: string): { message: string; fix: string } | null {
+  const pattern = describePattern(entry.pattern);
+  for (const [list, shouldMatch] of [
+    [entry.match ?? [], true],
+    [entry.not_match ?? [], false],
+  ] as const) {
+    for (const example of list) {
+      let argv: string[];
+      try {
+        argv = exampleArgv(example);
+      } catch (error) {
+        return {
+          message: `${where} (pattern ${pattern}): ${shouldMatch ? 'match' : 'not_match'} example ${showExample(example)} cannot be split into words: ${(error as Error).message}`,
+          fix: 'Close the quote in the example, or write the example as a list of words.',
+        };
+      }
+      if (patternMatches(entry.pattern, argv) !== shouldMatch) {
+        return {
+          message: shouldMatch
+            ? `${where} (pattern ${pattern}): match example ${showExample(example)} does not match the pattern`
+            : `${where} (pattern ${pattern}): not_match example ${showExample(example)} matches the pattern`,
+          fix: 'Correct the pattern or the example; the whole file is ignored until they agree.',
+        };
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * Reads the text of one rule file. Either every rule in it is returned, or an error
+ * naming the file and the problem: a file is never half-loaded.
+ */
+export function parseRuleFile(file: string, text: string): RuleFileResult {
+  let data: unknown;
+  try {
+    data = parseToml(text);
+  } catch (error) {
+    if (error instanceof TomlError) {
+      const first = error.message.split('\n')[0] ?? error.message;
+      return failure(
+        file,
+        `${file}:${error.line}:${error.column}: invalid TOML: ${first}`,
+        `Correct the TOML syntax at line ${error.line}, column ${error.column}. ${FIX_GENERAL}`,
+        error.line,
+        error.column,
+      );
+    }
+    return failure(file, `${file}: invalid TOML: ${String(error)}`, FIX_GENERAL);
+  }
+
+  const checked = RuleFileSchema.safeParse(data);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys.map((k) => JSON.stringify(k)).join(', ');
+      const inside = issue.path.length === 0 ? 'at the top level' : `in ${keyOf(issue.path)}`;
+      return failure(
+        file,
+        `${file}: unknown key ${keys} ${inside}`,
+        issue.path.length === 0
+          ? `Rules go in [[rule]] tables; remove or rename ${keys}. ${FIX_GENERAL}`
+          : `A rule may only have pattern, decision, justification, match and not_match; remove or rename ${keys}. ${FIX_GENERAL}`,
+      );
+    }
+    return failure(file, `${file}: ${keyOf(issue.path)}: ${issue.message}`, `${describeExpectation(issue.path)} ${FIX_GENERAL}`);
+  }
+
+  const entries = checked.data.rule ?? [];
+  const rules: Rule[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const where = `${file}: rule ${i + 1}`;
+    const problem = checkExamples(entry, where);
+    if (problem) return failure(file, problem.message, problem.fix);
+    rules.push({ pattern: entry.pattern, decision: entry.decision, justification: entry.justification ?? null, file, index: i + 1 });
+  }
+  return { ok: true, rules };
+}
+
+function describeExpectation(path: readonly PropertyKey[]): string {
+  const last = [...path].reverse().find((p) => typeof p === 'string');
+  switch (last) {
+    case 'pattern':
+      return 'pattern must be a list whose items are strings or lists of alternative strings, e.g. pattern = ["git", ["status", "log"]].';
+    case 'decision':
+      return 'decision must be "allow", "prompt" or "forbidden".';
+    case 'justification':
+      return 'justification must be a string.';
+    case 'match':
+    case 'not_match':
+      return `${last} must be a list of example commands, each a string or a list of words.`;
+    case 'rule':
+      return 'Rules are written as [[rule]] tables.';
+    default:
+      return 'Check the value against the rule file format.';
+  }
+}
+
+/** Reads and checks one rule file from disk. */
+export async function loadRuleFile(file: string): Promise<RuleFileResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    return failure(file, `${file}: cannot be read: ${(error as Error).message}`, 'Make the file readable, or remove it.');
+  }
+  return parseRuleFile(file, text);
+}
+
+/** The `*.toml` files directly in a folder, sorted by name; none when the folder is missing. */
+async function tomlFilesIn(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    names = entries.filter((e) => e.name.endsWith('.toml') && (e.isFile() || e.isSymbolicLink())).map((e) => e.name);
+  } catch {
+    return [];
+  }
+  return names.sort().map((name) => join(dir, name));
+}
+
+export interface LoadRulesOptions {
+  /** The statecraft home (rules live in `<home>/rules/`). */
+  home: string;
+  /** The project root; its `.statecraft/rules/` is read only when the project is trusted. */
+  projectRoot: string | null;
+  projectTrusted: boolean;
+}
+
+/** The rules folders in load order. */
+export function ruleDirectories({ home, projectRoot, projectTrusted }: LoadRulesOptions): string[] {
+  const dirs = [join(home, 'rules')];
+  if (projectTrusted && projectRoot !== null) dirs.push(join(projectRoot, '.statecraft', 'rules'));
+  return dirs;
+}
+
+/**
+ * Loads every rule file: the user's (`<home>/rules/*.toml`) and, for a trusted project,
+ * the project's (`<projectRoot>/.statecraft/rules/*.toml`), each folder sorted by name.
+ * A file with any problem is reported in `errors` and contributes no rules.
+ */
+export async function loadRules(options: LoadRulesOptions): Promise<{ rules: Rule[]; errors: RuleFileError[] }> {
+  const rules: Rule[] = [];
+  const errors: RuleFileError[] = [];
+  for (const dir of ruleDirectories(options)) {
+    for (const file of await tomlFilesIn(dir)) {
+      const result = await loadRuleFile(file);
+      if (result.ok) rules.push(...result.rules);
+      else errors.push(result.error);
+    }
+  }
+  return { rules, errors };
+}
