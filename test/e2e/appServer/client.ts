@@ -1,0 +1,250 @@
+/**
+ * A small test client for `statecraft app-server`: it sets up a temp root (workspace + home
+ * with a config.toml that points at a scripted model on 127.0.0.1), spawns the server,
+ * and speaks JSON lines to it.
+ */
+import { mkdtemp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { execa, type ResultPromise } from 'execa';
+import { startScriptedServer, type Script, type ScriptedServer } from '../../../actors/model/index.js';
+
+export const CLI = resolve(import.meta.dirname, '../../../dist/adapters/cli/main.js');
+
+type Json = any;
+
+export interface Fixture {
+  root: string;
+  home: string;
+  ws: string;
+  model: ScriptedServer;
+  cleanup(): Promise<void>;
+}
+
+/** Temp dirs and a scripted model; `config.toml` in the home uses it as provider "mock". */
+export async function fixture(script: Script): Promise<Fixture> {
+  const root = await mkdtemp(join(tmpdir(), 'statecraft-appsrv-'));
+  const home = join(root, 'home');
+  const ws = join(root, 'ws');
+  await mkdir(home, { recursive: true });
+  await mkdir(ws, { recursive: true });
+  const model = await startScriptedServer({ script });
+  await writeFile(
+    join(home, 'config.toml'),
+    [
+      'model_provider = "mock"',
+      '',
+      '[model_providers.mock]',
+      'name = "mock"',
+      `base_url = "${model.url}"`,
+      'request_max_retries = 1',
+      'stream_max_retries = 1',
+      '',
+    ].join('\n'),
+  );
+  return {
+    root,
+    home,
+    ws,
+    model,
+    async cleanup() {
+      await model.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What the client does with a server → client request; return undefined to leave it unanswered. */
+export type ServerRequestHandler = (msg: Json) => Json | undefined;
+
+export interface Client {
+  proc: ResultPromise;
+  /** Every message the server wrote, in order. */
+  messages: Json[];
+  stderr(): string;
+  /** Sends a request with the next numeric id and resolves with the whole response message. */
+  request(method: string, params?: Json): Promise<Json>;
+  /** Like request, but returns `result` and throws on an error response. */
+  call(method: string, params?: Json): Promise<Json>;
+  /** Sends a request with a chosen id (any JSON value) without waiting. */
+  send(msg: Json): void;
+  /** Writes one raw line (a newline is appended). */
+  writeLine(line: string): void;
+  /** Resolves with the first message (from index `from`) with `method` for which `pred` holds. */
+  waitFor(method: string, pred?: (msg: Json) => boolean, timeoutMs?: number, from?: number): Promise<Json>;
+  /** Resolves with the response carrying `id`. */
+  response(id: Json, timeoutMs?: number): Promise<Json>;
+  onServerRequest: ServerRequestHandler | null;
+  /** initialize + initialized. */
+  init(): Promise<Json>;
+  /** Ends stdin and resolves with the exit code. */
+  close(timeoutMs?: number): Promise<number | undefined>;
+  exited: boolean;
+}
+
+export function startClient(f: Pick<Fixture, 'root' | 'home'>, onServerRequest: ServerRequestHandler | null = null): Client {
+  const proc = execa('node', [CLI, 'app-server'], {
+    env: { STATECRAFT_HOME: f.home, HOME: f.root, OPENAI_API_KEY: '' },
+    extendEnv: true,
+    stdin: 'pipe',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    reject: false,
+    buffer: { stdout: false, stderr: false },
+  });
+  const messages: Json[] = [];
+  let stderr = '';
+  proc.stderr!.setEncoding('utf8');
+  proc.stderr!.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  // Writing to a process that already exited must not crash the test runner.
+  proc.stdin!.on('error', () => {});
+  const listeners = new Set<() => void>();
+  let nextId = 1000;
+  const client: Client = {
+    proc,
+    messages,
+    stderr: () => stderr,
+    onServerRequest,
+    exited: false,
+    request(method, params = {}) {
+      const id = nextId++;
+      const answer = client.response(id);
+      client.send({ id, method, params });
+      return answer;
+    },
+    async call(method, params = {}) {
+      const msg = await client.request(method, params);
+      if (msg.error) throw new Error(`${method} failed: ${JSON.stringify(msg.error)}`);
+      return msg.result;
+    },
+    send(msg) {
+      proc.stdin!.write(`${JSON.stringify(msg)}\n`);
+    },
+    writeLine(line) {
+      proc.stdin!.write(`${line}\n`);
+    },
+    waitFor(method, pred = () => true, timeoutMs = 15_000, from = 0) {
+      return find((msg) => msg.method === method && !('result' in msg) && !('error' in msg) && pred(msg), `${method}`, timeoutMs, from);
+    },
+    response(id, timeoutMs = 15_000) {
+      return find((msg) => msg.id === id && ('result' in msg || 'error' in msg) && !('method' in msg), `the response to id ${JSON.stringify(id)}`, timeoutMs, 0);
+    },
+    async init() {
+      const result = await client.call('initialize', { clientInfo: { name: 'e2e', version: '0.0.1' } });
+      client.send({ method: 'initialized' });
+      return result;
+    },
+    async close(timeoutMs = 15_000) {
+      proc.stdin!.end();
+      const result = await within(proc, timeoutMs, 'the app-server to exit');
+      return result.exitCode;
+    },
+  };
+  const find = (match: (msg: Json) => boolean, what: string, timeoutMs: number, from: number): Promise<Json> =>
+    new Promise((resolvePromise, reject) => {
+      const check = () => {
+        for (let i = from; i < messages.length; i++) {
+          if (match(messages[i])) {
+            cleanupWaiter();
+            resolvePromise(messages[i]);
+            return true;
+          }
+        }
+        return false;
+      };
+      const timer = setTimeout(() => {
+        cleanupWaiter();
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; stderr:\n${stderr.slice(-2000)}`));
+      }, timeoutMs);
+      const cleanupWaiter = () => {
+        clearTimeout(timer);
+        listeners.delete(check);
+      };
+      if (!check()) listeners.add(check);
+    });
+  createInterface({ input: proc.stdout! }).on('line', (line) => {
+    let msg: Json;
+    try {
+      msg = JSON.parse(line);
+    } catch {
+      msg = { unparsable: line };
+    }
+    messages.push(msg);
+    if (msg && typeof msg === 'object' && 'id' in msg && typeof msg.method === 'string' && client.onServerRequest) {
+      const answer = client.onServerRequest(msg);
+      if (answer !== undefined) client.send({ id: msg.id, result: answer });
+    }
+    for (const listener of [...listeners]) listener();
+  });
+  void proc.then(() => {
+    client.exited = true;
+  });
+  return client;
+}
+
+export function within<T>(promise: PromiseLike<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    Promise.resolve(promise).finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+    }),
+  ]);
+}
+
+export const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/** Every rollout file under `<home>/sessions`, as absolute paths. */
+export async function rolloutFiles(home: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (dir: string) => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.name.startsWith('rollout-')) found.push(path);
+    }
+  };
+  await walk(join(home, 'sessions'));
+  return found;
+}
+
+/** A text user input as the protocol spells it. */
+export const text = (value: string) => [{ type: 'text', text: value, text_elements: [] }];
+
+/** Whether a process is gone; a zombie counts as gone. */
+export async function isDead(pid: number): Promise<boolean> {
+  const { readFile } = await import('node:fs/promises');
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // The state follows the parenthesized command name.
+    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+    return state === 'Z' || state === 'X';
+  } catch {
+    return true;
+  }
+}
+
+/** Host pids of live (non-zombie) processes whose command line contains `marker`. */
+export async function pidsWithMarker(marker: string): Promise<number[]> {
+  const { readFile } = await import('node:fs/promises');
+  const found: number[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      const cmdline = (await readFile(`/proc/${name}/cmdline`, 'utf8')).replaceAll('\0', ' ');
+      if (cmdline.includes(marker) && !(await isDead(Number(name)))) found.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}

@@ -1,0 +1,36 @@
+/** Client mistakes in thread settings come back as invalid params, not internal errors. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { fixture, startClient, type Client, type Fixture } from './client.js';
+
+let f: Fixture | undefined;
+let clients: Client[] = [];
+afterEach(async () => {
+  for (const c of clients) c.proc.kill('SIGKILL');
+  clients = [];
+  await f?.cleanup();
+  f = undefined;
+});
+
+describe('app-server: error codes for bad thread settings', () => {
+  it('thread/start with a cwd that does not exist is -32602 naming the directory', async () => {
+    f = await fixture({ turns: [] });
+    const c = startClient(f);
+    clients.push(c);
+    await c.init();
+    const missing = `${f.root}/no/such/dir`;
+    const answer = await c.request('thread/start', { cwd: missing });
+    expect(answer.error?.message).toContain(missing);
+    // PROTOCOL.md: invalid params is -32602; -32603 is for the server's own failures.
+    expect(answer.error?.code).toBe(-32602);
+  });
+
+  it('thread/start with a config override of the wrong type is -32602', async () => {
+    f = await fixture({ turns: [] });
+    const c = startClient(f);
+    clients.push(c);
+    await c.init();
+    const answer = await c.request('thread/start', { cwd: f.ws, config: { model_reasoning_effort: 12 } });
+    expect(answer.error?.code).toBe(-32602);
+    expect(answer.error?.message).toContain('model_reasoning_effort');
+  });
+});
