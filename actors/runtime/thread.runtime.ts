@@ -105,7 +105,13 @@ function threadRecord(runtime: Runtime, threadId: string, settings: ThreadSettin
 }
 
 /** The session machine with every actor it invokes bound to real I/O for one thread. */
-function liveSessionMachine(runtime: Runtime, sessions: ExecSessions, stored: StoredThread | null, settings: () => ThreadSettings | null) {
+function liveSessionMachine(
+  runtime: Runtime,
+  sessions: ExecSessions,
+  stored: StoredThread | null,
+  settings: () => ThreadSettings | null,
+  onConfigureError: (error: unknown) => void,
+) {
   const toolCall = toolCallMachine.provide({
     actors: toolActors(sessions, { sandboxAvailable: runtime.sandboxAvailable, env: runtime.env, settings }),
   });
@@ -123,7 +129,10 @@ function liveSessionMachine(runtime: Runtime, sessions: ExecSessions, stored: St
     actors: {
       turn,
       configure: fromPromise<ConfiguredThread, SessionInput>(async ({ input }) => {
-        const settings = await runtime.resolveSettings(input.overrides);
+        const settings = await runtime.resolveSettings(input.overrides).catch((error: unknown) => {
+          onConfigureError(error);
+          throw error;
+        });
         return { settings, thread: threadRecord(runtime, input.threadId, settings, await readGitInfo(settings.cwd), stored) };
       }),
       shutdown: fromPromise<void, { threadId: string }>(() => sessions.killAll()),
@@ -140,9 +149,14 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
   const persistence = new ThreadPersistence(stored !== null, (message) => runtime.warn(`thread ${threadId}: ${message}`));
   const resumed = stored ? { history: stored.history, usageTotal: stored.usageTotal, lastTurn: stored.lastTurn } : null;
   const currentSettings = () => actor.getSnapshot().context.settings;
-  const actor: ActorRefFrom<typeof sessionMachine> = createActor(liveSessionMachine(runtime, sessions, stored, currentSettings), {
-    input: { threadId, overrides: options.overrides ?? {}, resumed },
-  });
+  // The configuration error itself (a ConfigError names file and key), for callers of ready().
+  let configureError: unknown = null;
+  const actor: ActorRefFrom<typeof sessionMachine> = createActor(
+    liveSessionMachine(runtime, sessions, stored, currentSettings, (error) => (configureError = error)),
+    {
+      input: { threadId, overrides: options.overrides ?? {}, resumed },
+    },
+  );
   let status: ThreadStatus = { type: 'idle' };
   actor.on('protocol', ({ event }) => {
     // The first event of a configured thread (thread/started, or a resumed thread's status) opens its rollout.
@@ -181,7 +195,7 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
       queueMicrotask(() => subscription.unsubscribe());
       const { settings, thread, error } = snapshot.context;
       if (settings && thread) resolve({ settings, thread });
-      else reject(new Error(error?.message ?? 'the thread closed before it was configured'));
+      else reject(configureError ?? new Error(error?.message ?? 'the thread closed before it was configured'));
     });
   });
   // Callers that never ask for readiness must not see an unhandled rejection.
