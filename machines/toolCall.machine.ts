@@ -88,6 +88,8 @@ export interface ExecOutcome {
   interrupted: boolean;
   /** Could not be started or crashed in our hands (not a non-zero exit). */
   failedToRun: boolean;
+  /** It ran in the sandbox and failed the way a refusal looks: the output line that shows it (read-only file system, no network, ...). */
+  sandboxDenial: string | null;
   processId: string | null;
   aggregatedOutput: string;
   durationMs: number;
@@ -131,6 +133,8 @@ interface ToolCallContext extends ToolCallInput {
   extraItems: ResponseItem[];
   cancelTurn: boolean;
   grants: string[];
+  /** The sandboxed run the sandbox refused, while the user is asked to run it without the sandbox. */
+  deniedRun: ExecOutcome | null;
 }
 
 /** How long a killed process may take to exit before its item is completed anyway. */
@@ -144,7 +148,9 @@ const execView = (prepared: PreparedCall | null): CommandView | null =>
   prepared && (prepared.kind === 'exec' || prepared.kind === 'writeStdin') ? prepared.view : null;
 
 /** Approval ids name their turn and call, so a decision can be routed down the actor tree. */
-export const approvalIdOf = (context: Pick<ToolCallContext, 'turnId' | 'call'>) => `${context.turnId}/${context.call.callId}/approval`;
+export const approvalIdOf = (context: Pick<ToolCallContext, 'turnId' | 'call'> & { deniedRun?: ExecOutcome | null }) =>
+  `${context.turnId}/${context.call.callId}/${context.deniedRun ? 'retry-approval' : 'approval'}`;
+
 
 const isAccept = (decision: ApprovalDecision) =>
   decision === 'accept' || decision === 'acceptForSession' || typeof decision === 'object';
@@ -187,6 +193,13 @@ export const toolCallMachine = setup({
     approvalAbandoned: (_, output: ApprovalOutput) => output.abandoned,
     approvalAccepted: (_, output: ApprovalOutput) => isAccept(output.decision),
     approvalCancelled: (_, output: ApprovalOutput) => output.decision === 'cancel',
+    /** A sandbox refusal the policy lets the user override: asked once, then run outside the sandbox. */
+    mayRetryUnsandboxed: ({ context, event }) => {
+      if (event.type !== 'exec.finished' || !event.outcome.sandboxDenial || context.mode !== 'sandboxed' || context.deniedRun) return false;
+      if (context.prepared?.kind !== 'exec') return false;
+      const policy = context.settings.approvalPolicy;
+      return policy === 'on-failure' || (policy === 'on-request' && context.prepared.escalationRequested);
+    },
     isOwnApproval: ({ context, event }) => event.type === 'approval.decide' && event.approvalId === approvalIdOf(context),
     acceptedEscalated: ({ context }) =>
       context.verdict?.decision === 'ask' && context.verdict.modeAfterApproval === 'escalated',
@@ -298,10 +311,33 @@ export const toolCallMachine = setup({
         params: { item, threadId: context.threadId, turnId: context.turnId, contentTokenCount: null, completedAtMs },
       });
     }),
+    recordDeniedRun: enqueueActions(({ enqueue, event }) => {
+      if (event.type !== 'exec.finished') return;
+      const denial = event.outcome.sandboxDenial;
+      enqueue.assign({
+        deniedRun: event.outcome,
+        verdict: {
+          decision: 'ask',
+          reason: `The sandbox blocked this command${denial ? ` (${denial})` : ''}. Run it again without the sandbox?`,
+          proposedAmendment: null,
+          availableDecisions: ['accept', 'acceptForSession', 'decline', 'cancel'],
+          modeAfterApproval: 'escalated',
+        },
+      });
+    }),
+    /** After a refused retry the model learns what the sandboxed run printed, and why it was not run again. */
+    deniedRunOutput: assign({
+      modelOutput: ({ context }) =>
+        context.deniedRun ? `${context.deniedRun.modelOutput}\n(The sandbox blocked this command, and the user chose not to run it without the sandbox.)` : context.modelOutput,
+    }),
+    /** Completes the item without a run of its own: declined, or failed with the output of a refused sandboxed run. */
     completeItem: enqueueActions(({ context, enqueue, self }, status: 'declined' | 'failed') => {
       if (!context.item) return;
       const completedAtMs = nowMs();
-      const item: CommandExecutionItem = { ...context.item, status, completedAtMs };
+      const denied = context.deniedRun;
+      const item: CommandExecutionItem = denied
+        ? { ...context.item, status: 'failed', aggregatedOutput: denied.aggregatedOutput, exitCode: denied.exitCode, durationMs: denied.durationMs, completedAtMs }
+        : { ...context.item, status, completedAtMs };
       enqueue.assign({ item });
       publish(enqueue, self, {
         method: 'item/completed',
@@ -321,6 +357,7 @@ export const toolCallMachine = setup({
     extraItems: [],
     cancelTurn: false,
     grants: [],
+    deniedRun: null,
   }),
   on: { relay: { actions: 'republish' } },
   initial: 'preparing',
@@ -453,7 +490,12 @@ export const toolCallMachine = setup({
           },
           {
             target: 'done',
-            actions: [{ type: 'completeItem', params: 'declined' }, { type: 'setModelOutput', params: REJECTED_BY_USER }, 'approvalSettled'],
+            actions: [
+              { type: 'completeItem', params: 'declined' },
+              { type: 'setModelOutput', params: REJECTED_BY_USER },
+              'deniedRunOutput',
+              'approvalSettled',
+            ],
           },
         ],
       },
@@ -487,7 +529,10 @@ export const toolCallMachine = setup({
       on: {
         'exec.started': { actions: 'recordProcess' },
         'exec.output': { actions: 'publishOutput' },
-        'exec.finished': { target: 'done', actions: 'completeFromOutcome' },
+        'exec.finished': [
+          { guard: 'mayRetryUnsandboxed', target: 'awaitingApproval', actions: ['recordDeniedRun', 'announceApproval'] },
+          { target: 'done', actions: 'completeFromOutcome' },
+        ],
       },
       initial: 'sandboxed',
       states: {

@@ -3,6 +3,7 @@ import type { ExecOutcome } from '../../machines/index.js';
 import { modelText, type HeadTailBuffer } from './output.js';
 import { ExecProcess, CAPTURE_CAP_CHARS, type ProcessExit } from './process.js';
 import { confinedArgv, findOnPath } from './sandbox.js';
+import { sandboxDenialIn } from './denial.js';
 import type { ExecHandle, ExecSpec, OutputSink, StdinRequest } from './types.js';
 
 export const DEFAULT_YIELD_MS = 10_000;
@@ -30,6 +31,7 @@ export const failedOutcome = (message: string, durationMs = 0): ExecOutcome => (
   stillRunning: false,
   interrupted: false,
   failedToRun: true,
+  sandboxDenial: null,
   processId: null,
   aggregatedOutput: '',
   durationMs,
@@ -130,6 +132,7 @@ export class ExecSessions {
         stillRunning: true,
         interrupted: false,
         failedToRun: false,
+        sandboxDenial: null,
         processId: String(proc.pid),
         aggregatedOutput: output.render(CAPTURE_CAP_CHARS).text,
         durationMs,
@@ -141,7 +144,7 @@ export class ExecSessions {
       this.spawned.delete(proc);
       return failedOutcome(`failed to run \`${spec.displayCommand}\`: ${exit.spawnError}`, durationMs);
     }
-    return finishedOutcome(proc, exit, output, durationMs, limit);
+    return finishedOutcome(proc, exit, output, durationMs, limit, spec.sandbox !== null);
   }
 
   private register(proc: ExecProcess, spec: ExecSpec): number {
@@ -152,15 +155,17 @@ export class ExecSessions {
   }
 }
 
-function finishedOutcome(proc: ExecProcess, exit: ProcessExit, output: HeadTailBuffer, durationMs: number, limit: number): ExecOutcome {
+function finishedOutcome(proc: ExecProcess, exit: ProcessExit, output: HeadTailBuffer, durationMs: number, limit: number, sandboxed: boolean): ExecOutcome {
+  const aggregatedOutput = output.render(CAPTURE_CAP_CHARS).text;
   const note = proc.killed ? `Process was killed${exit.signal ? ` by ${exit.signal}` : ''}.` : exit.signal ? `Process terminated by ${exit.signal}.` : undefined;
   return {
     exitCode: exit.exitCode,
     stillRunning: false,
     interrupted: proc.killed,
     failedToRun: false,
+    sandboxDenial: sandboxed && !proc.killed ? sandboxDenialIn(aggregatedOutput, exit.exitCode) : null,
     processId: String(proc.pid),
-    aggregatedOutput: output.render(CAPTURE_CAP_CHARS).text,
+    aggregatedOutput,
     durationMs,
     modelOutput: modelText({ kind: 'exited', exitCode: exit.exitCode }, durationMs, output, limit, note),
   };

@@ -28,6 +28,7 @@ const view = { command: "/bin/bash -lc 'ls'", cwd: '/ws', commandActions: [{ typ
 
 const prepared: Record<string, PreparedCall> = {
   exec: { kind: 'exec', view, run: { argv: ['ls'] }, escalationRequested: false, justification: null, grantKey: 'cmd:ls' },
+  execEscalation: { kind: 'exec', view, run: { argv: ['ls'] }, escalationRequested: true, justification: 'needs /etc', grantKey: 'cmd:ls' },
   writeStdin: { kind: 'writeStdin', view, run: { sessionId: 1 } },
   plan: { kind: 'plan', explanation: 'why', plan: [{ step: 'a', status: 'inProgress' }] },
   viewImage: { kind: 'viewImage', path: 'a.png' },
@@ -45,6 +46,7 @@ const outcome = (over: Partial<ExecOutcome>): ExecOutcome => ({
   stillRunning: false,
   interrupted: false,
   failedToRun: false,
+  sandboxDenial: null,
   processId: '42',
   aggregatedOutput: 'out\n',
   durationMs: 5,
@@ -69,16 +71,17 @@ const events: AnyEvent[] = [
   { type: 'exec.finished', outcome: outcome({}) },
   { type: 'exec.finished', outcome: outcome({ exitCode: 1, modelOutput: 'Exit code: 1' }) },
   { type: 'exec.finished', outcome: outcome({ exitCode: null, stillRunning: true }) },
+  { type: 'exec.finished', outcome: outcome({ exitCode: 1, sandboxDenial: "touch: cannot touch '/etc/x': Read-only file system" }) },
   { type: 'exec.finished', outcome: outcome({ exitCode: null, interrupted: true }) },
   { type: 'xstate.after.killGrace.toolCall.running.stopping' },
   { type: 'interrupt' },
 ];
 
-const relayRequest = (): AnyEvent => ({
+const relayRequest = (id = approvalId): AnyEvent => ({
   type: 'relay',
   event: {
     method: 'item/commandExecution/requestApproval',
-    approvalId,
+    approvalId: id,
     params: {
       kind: 'command', threadId: 'th', turnId: 'tu', itemId: 'call_1', startedAtMs: 1, environmentId: 'local', reason: null,
       command: view.command, cwd: view.cwd, commandActions: view.commandActions, proposedExecpolicyAmendment: null,
@@ -86,9 +89,9 @@ const relayRequest = (): AnyEvent => ({
     },
   } satisfies ProtocolEvent,
 });
-const relayResolved = (): AnyEvent => ({
+const relayResolved = (id = approvalId): AnyEvent => ({
   type: 'relay',
-  event: { method: 'serverRequest/resolved', approvalId, params: { threadId: 'th' } } satisfies ProtocolEvent,
+  event: { method: 'serverRequest/resolved', approvalId: id, params: { threadId: 'th' } } satisfies ProtocolEvent,
 });
 
 /**
@@ -99,19 +102,22 @@ function withApprovalChild(pathEvents: AnyEvent[]): AnyEvent[] {
   const out: AnyEvent[] = [];
   const probe: AnyEvent[] = [];
   for (const event of pathEvents) {
-    if (event.type === 'xstate.done.actor.approval') out.push(relayResolved());
+    const before = replayPure(toolCallMachine, input, probe as never).snapshot;
+    if (event.type === 'xstate.done.actor.approval') out.push(relayResolved(approvalIdOf(before.context)));
     out.push(event);
     probe.push(event);
     const { snapshot } = replayPure(toolCallMachine, input, probe as never);
-    const entered = snapshot.matches('awaitingApproval') && !out.some((e) => e.type === 'relay');
-    if (entered) out.push(relayRequest());
+    // Each time the call starts waiting on the user, the approval child publishes its request.
+    if (snapshot.matches('awaitingApproval') && (!before.matches('awaitingApproval') || event.type === 'exec.finished')) {
+      out.push(relayRequest(approvalIdOf(snapshot.context)));
+    }
   }
   return out;
 }
 
 /** What the environment does after an interrupt, by the state the call is in. */
-function settleAfterInterrupt(state: { matches: (value: string) => boolean }): AnyEvent[] {
-  if (state.matches('awaitingApproval')) return [relayResolved(), { type: 'xstate.done.actor.approval', output: { decision: 'cancel', abandoned: true } }];
+function settleAfterInterrupt(state: { matches: (value: string) => boolean; context: Parameters<typeof approvalIdOf>[0] }): AnyEvent[] {
+  if (state.matches('awaitingApproval')) return [relayResolved(approvalIdOf(state.context)), { type: 'xstate.done.actor.approval', output: { decision: 'cancel', abandoned: true } }];
   if (state.matches('running')) return [{ type: 'exec.finished', outcome: outcome({ exitCode: null, interrupted: true }) }];
   return [];
 }
