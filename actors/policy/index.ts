@@ -1,2 +1,4 @@
-export * from './exec.policy.js';
+export * from './command.policy.js';
 export * from './risk.assessment.js';
+export * from './parse/index.js';
+export * from './rules/index.js';

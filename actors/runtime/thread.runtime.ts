@@ -113,7 +113,13 @@ function liveSessionMachine(
   onConfigureError: (error: unknown) => void,
 ) {
   const toolCall = toolCallMachine.provide({
-    actors: toolActors(sessions, { sandboxAvailable: runtime.sandboxAvailable, env: runtime.env, settings }),
+    actors: toolActors(sessions, {
+      sandboxAvailable: runtime.sandboxAvailable,
+      env: runtime.env,
+      home: runtime.home,
+      settings,
+      onRuleError: (error) => runtime.warn(`${error.message} (the file is ignored; ${error.fix})`),
+    }),
   });
   const turn = turnMachine.provide({
     actors: {

@@ -12,9 +12,9 @@ import {
 } from '../../machines/index.js';
 import type { ApprovalRequest, CommandRisk, ResponseItem, ThreadSettings } from '../../protocol/index.js';
 import { ExecSessions, failedOutcome, type ExecHandle, type ExecSpec, type SandboxSpec } from '../exec/index.js';
-import { assessCommandRisk, decideExecPolicy } from '../policy/index.js';
+import { assessCommandRisk, checkCommandPolicy, commandActionsFor, loadBashParser, parseCommand, type RuleFileError } from '../policy/index.js';
 import { loadImage } from '../prompt/index.js';
-import { commandActionsOf, parseToolArgs } from '../tools/index.js';
+import { parseToolArgs } from '../tools/index.js';
 
 /** What a prepared exec call carries to the exec actor: a new process, or input for a live one. */
 type ExecRun =
@@ -38,7 +38,7 @@ const stringEnv = (env: NodeJS.ProcessEnv): Record<string, string> =>
   Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 
 /** Reads a model's call into what the tool-call machine routes on. */
-export function prepareToolCall(call: ToolCallRequest, settings: ThreadSettings, sessions: ExecSessions, env: NodeJS.ProcessEnv): PreparedCall {
+export async function prepareToolCall(call: ToolCallRequest, settings: ThreadSettings, sessions: ExecSessions, env: NodeJS.ProcessEnv): Promise<PreparedCall> {
   const parsed = parseToolArgs(call);
   switch (parsed.tool) {
     case 'invalid':
@@ -84,7 +84,7 @@ export function prepareToolCall(call: ToolCallRequest, settings: ThreadSettings,
       };
       return {
         kind: 'exec',
-        view: { command, cwd, commandActions: commandActionsOf(args.cmd, cwd) },
+        view: { command, cwd, commandActions: commandActionsFor(parseCommand(await loadBashParser(), args.cmd), cwd, args.cmd) },
         run: { kind: 'spawn', spec } satisfies ExecRun,
         escalationRequested: args.sandbox_permissions === 'require_escalated',
         justification: args.justification ?? null,
@@ -98,7 +98,13 @@ export function prepareToolCall(call: ToolCallRequest, settings: ThreadSettings,
 /** The actors the tool-call machine invokes, bound to one thread's process sessions. */
 export function toolActors(
   sessions: ExecSessions,
-  options: { sandboxAvailable: boolean; env: NodeJS.ProcessEnv; settings: () => ThreadSettings | null },
+  options: {
+    sandboxAvailable: boolean;
+    env: NodeJS.ProcessEnv;
+    home: string;
+    settings: () => ThreadSettings | null;
+    onRuleError: (error: RuleFileError) => void;
+  },
 ) {
   return {
     approval: approvalMachine.provide({
@@ -115,9 +121,17 @@ export function toolActors(
     prepareCall: fromPromise<PreparedCall, { call: ToolCallRequest; settings: ThreadSettings }>(async ({ input }) =>
       prepareToolCall(input.call, input.settings, sessions, options.env),
     ),
-    checkPolicy: fromPromise<PolicyVerdict, PolicyCheckInput>(async ({ input }) =>
-      decideExecPolicy(input, { sandboxAvailable: options.sandboxAvailable }),
-    ),
+    checkPolicy: fromPromise<PolicyVerdict, PolicyCheckInput>(async ({ input }) => {
+      const run = input.prepared.kind === 'exec' ? (input.prepared.run as ExecRun) : null;
+      const settings = options.settings();
+      return checkCommandPolicy(input, run?.kind === 'spawn' ? run.spec.command : '', {
+        home: options.home,
+        cwd: run?.kind === 'spawn' ? run.spec.cwd : (settings?.cwd ?? process.cwd()),
+        projectTrusted: settings?.projectTrusted ?? false,
+        sandboxAvailable: options.sandboxAvailable,
+        onRuleError: options.onRuleError,
+      });
+    }),
     viewImage: fromPromise<ResponseItem[], { call: ToolCallRequest; path: string }>(async ({ input }) => {
       const image = await loadImage(input.path);
       return [

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { CommandAction } from '../../../protocol/index.js';
-import { classifyCommand } from './classify.js';
+import { actionOfCommand } from './classify.js';
 import type { ParsedScript } from './types.js';
 
 /** Commands that only reshape what comes down a pipe; after a `|` they add nothing to say. */
@@ -30,7 +30,7 @@ export function commandActionsFor(parsed: ParsedScript, cwd: string, fullText: s
       dir = resolve(dir, target);
       continue;
     }
-    const action = classifyCommand(text, argv, dir);
+    const action = actionOfCommand(text, argv, dir);
     const last = actions.at(-1);
     if (!last || JSON.stringify(last) !== JSON.stringify(action)) actions.push(action);
   }

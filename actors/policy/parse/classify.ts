@@ -47,7 +47,7 @@ function split(command: string, args: readonly string[]): Split {
 }
 
 /** What one simple command does, judged from its words; `text` becomes the action's command. */
-export function classifyCommand(text: string, argv: readonly string[], cwd: string): CommandAction {
+export function actionOfCommand(text: string, argv: readonly string[], cwd: string): CommandAction {
   const unknown: CommandAction = { type: 'unknown', command: text };
   const [name, ...args] = argv;
   if (name === undefined) return unknown;

@@ -15,5 +15,5 @@
 export { loadBashParser } from './loader.js';
 export { parseCommand, unwrapShell } from './shell.js';
 export { commandActionsFor } from './actions.js';
-export { classifyCommand } from './classify.js';
+export { actionOfCommand } from './classify.js';
 export type { BashParser, Operator, ParsedScript, SimpleCommand } from './types.js';

@@ -1,25 +1,9 @@
-/**
- * Shapes shared by the rule files, the heuristics and the evaluation. `ParsedScript` is a
- * structural copy of what the bash parser (actors/policy/parse) produces, kept here so
- * this folder does not depend on the parser's module.
- */
+/** Shapes shared by the rule files, the heuristics and the evaluation; scripts come from the bash parser. */
+import type { Operator, ParsedScript, SimpleCommand } from '../parse/types.js';
 
-export type ShellOperator = '&&' | '||' | ';' | '|';
-
-/** One simple command of a script: its words after quote removal, and its source text. */
-export interface ScriptCommand {
-  argv: string[];
-  text: string;
-}
-
-/**
- * A script the parser understood as a flat list of simple commands joined by operators
- * (`operators[i]` sits between `commands[i]` and `commands[i + 1]`), or one it could not
- * reduce that far (substitutions, redirections to odd places, functions, ...).
- */
-export type ParsedScript =
-  | { kind: 'plain'; commands: ScriptCommand[]; operators: ShellOperator[] }
-  | { kind: 'complex'; reasons: string[] };
+export type { ParsedScript };
+export type ShellOperator = Operator;
+export type ScriptCommand = SimpleCommand;
 
 /** One word of a pattern: a literal, or a list of literals any of which will do. */
 export type PatternToken = string | string[];

@@ -1,0 +1,83 @@
+import type { PolicyCheckInput, PolicyVerdict } from '../../machines/index.js';
+import type { ApprovalDecision } from '../../protocol/index.js';
+import { findProjectRoot } from '../config/index.js';
+import { loadBashParser, parseCommand, type ParsedScript } from './parse/index.js';
+import { evaluateCommand, loadRules, type Evaluation, type RuleFileError } from './rules/index.js';
+
+/** Where a command's policy is looked up: the home and project holding rule files, and what the host can confine. */
+export interface PolicyContext {
+  home: string;
+  cwd: string;
+  projectTrusted: boolean;
+  sandboxAvailable: boolean;
+  /** Told about each rule file that is broken (and therefore ignored). */
+  onRuleError?: (error: RuleFileError) => void;
+}
+
+/** The parse and the rule evaluation behind a verdict, for `statecraft execpolicy check`. */
+export interface PolicyExplanation {
+  parsed: ParsedScript;
+  evaluation: Evaluation;
+  ruleErrors: RuleFileError[];
+}
+
+/** Parses a script and evaluates it against the rule files in effect for `cwd`. */
+export async function explainCommand(
+  script: string | string[],
+  options: PolicyContext & Pick<PolicyCheckInput, 'approvalPolicy' | 'sandboxMode'> & { escalationRequested: boolean; sessionGranted: boolean },
+): Promise<PolicyExplanation> {
+  const parsed = parseCommand(await loadBashParser(), script);
+  const { rules, errors } = await loadRules({ home: options.home, projectRoot: await findProjectRoot(options.cwd), projectTrusted: options.projectTrusted });
+  for (const error of errors) options.onRuleError?.(error);
+  const evaluation = evaluateCommand({
+    parsed,
+    rules,
+    approvalPolicy: options.approvalPolicy,
+    sandboxMode: options.sandboxMode,
+    escalationRequested: options.escalationRequested,
+    sandboxAvailable: options.sandboxAvailable,
+    sessionGranted: options.sessionGranted,
+  });
+  return { parsed, evaluation, ruleErrors: errors };
+}
+
+/**
+ * How a tool call may run: in the sandbox, outside it, only after asking, or not at all.
+ * Rules are read at every check, so an amendment the user just accepted applies at once.
+ */
+export async function checkCommandPolicy(input: PolicyCheckInput, script: string, context: PolicyContext): Promise<PolicyVerdict> {
+  const { prepared } = input;
+  if (prepared.kind !== 'exec') return { decision: 'run', mode: 'sandboxed' };
+  const { evaluation } = await explainCommand(script, {
+    ...context,
+    approvalPolicy: input.approvalPolicy,
+    sandboxMode: input.sandboxMode,
+    escalationRequested: prepared.escalationRequested,
+    sessionGranted: input.sessionGrants.includes(prepared.grantKey),
+  });
+  switch (evaluation.decision) {
+    case 'allow-unsandboxed':
+      return { decision: 'run', mode: 'escalated' };
+    case 'run-sandboxed':
+      return { decision: 'run', mode: 'sandboxed' };
+    case 'forbidden':
+      return { decision: 'refuse', message: `exec_command was not run: ${evaluation.reason}` };
+    case 'ask': {
+      const amendment = evaluation.proposedAmendment;
+      const availableDecisions: ApprovalDecision[] = [
+        'accept',
+        'acceptForSession',
+        ...(amendment ? [{ acceptWithExecpolicyAmendment: { execpolicy_amendment: amendment } }] : []),
+        'decline',
+        'cancel',
+      ];
+      return {
+        decision: 'ask',
+        reason: prepared.escalationRequested && prepared.justification ? prepared.justification : evaluation.reason,
+        proposedAmendment: amendment,
+        availableDecisions,
+        modeAfterApproval: evaluation.modeAfterApproval ?? 'sandboxed',
+      };
+    }
+  }
+}
