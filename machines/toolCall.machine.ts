@@ -135,6 +135,8 @@ interface ToolCallContext extends ToolCallInput {
   grants: string[];
   /** The sandboxed run the sandbox refused, while the user is asked to run it without the sandbox. */
   deniedRun: ExecOutcome | null;
+  /** The command prefix the user chose to allow from now on. */
+  amendment: string[] | null;
 }
 
 /** How long a killed process may take to exit before its item is completed anyway. */
@@ -179,6 +181,8 @@ export const toolCallMachine = setup({
     viewImage: promiseActor<ResponseItem[], { call: ToolCallRequest; path: string }>('viewImage'),
     exec: callbackActor<ExecActorInput, { type: 'kill' }>('exec'),
     approval: approvalMachine,
+    /** Stores an accepted execpolicy amendment as an allow rule. */
+    amendPolicy: promiseActor<void, { prefix: string[] }>('amendPolicy'),
   },
   delays: { killGrace: KILL_GRACE_MS },
   guards: {
@@ -193,6 +197,7 @@ export const toolCallMachine = setup({
     approvalAbandoned: (_, output: ApprovalOutput) => output.abandoned,
     approvalAccepted: (_, output: ApprovalOutput) => isAccept(output.decision),
     approvalCancelled: (_, output: ApprovalOutput) => output.decision === 'cancel',
+    approvalAmends: (_, output: ApprovalOutput) => typeof output.decision === 'object',
     /** A sandbox refusal the policy lets the user override: asked once, then run outside the sandbox. */
     mayRetryUnsandboxed: ({ context, event }) => {
       if (event.type !== 'exec.finished' || !event.outcome.sandboxDenial || context.mode !== 'sandboxed' || context.deniedRun) return false;
@@ -223,6 +228,9 @@ export const toolCallMachine = setup({
           : context.grants,
     }),
     markCancelled: assign({ cancelTurn: true }),
+    rememberAmendment: assign({
+      amendment: (_, decision: ApprovalDecision) => (typeof decision === 'object' ? decision.acceptWithExecpolicyAmendment.execpolicy_amendment : null),
+    }),
     republish: enqueueActions(({ enqueue, self, event }) => {
       if (event.type === 'relay') publish(enqueue, self, event.event);
     }),
@@ -358,6 +366,7 @@ export const toolCallMachine = setup({
     cancelTurn: false,
     grants: [],
     deniedRun: null,
+    amendment: null,
   }),
   on: { relay: { actions: 'republish' } },
   initial: 'preparing',
@@ -474,6 +483,11 @@ export const toolCallMachine = setup({
             actions: [{ type: 'completeItem', params: 'declined' }, { type: 'setModelOutput', params: ABORTED }, 'approvalSettled'],
           },
           {
+            guard: { type: 'approvalAmends', params: ({ event }) => event.output },
+            target: 'amending',
+            actions: ['approvalSettled', { type: 'rememberAmendment', params: ({ event }) => event.output.decision }],
+          },
+          {
             guard: { type: 'approvalAccepted', params: ({ event }) => event.output },
             target: 'approved',
             actions: ['approvalSettled', { type: 'rememberGrant', params: ({ event }) => event.output.decision }],
@@ -509,6 +523,17 @@ export const toolCallMachine = setup({
           })),
         },
       },
+    },
+    /** The accepted prefix becomes an allow rule before the command runs; a failure to store it does not undo the acceptance. */
+    amending: {
+      invoke: {
+        id: 'amendPolicy',
+        src: 'amendPolicy',
+        input: ({ context }) => ({ prefix: context.amendment ?? [] }),
+        onDone: 'approved',
+        onError: 'approved',
+      },
+      on: { interrupt: { target: 'done', actions: [{ type: 'completeItem', params: 'declined' }, { type: 'setModelOutput', params: ABORTED }] } },
     },
     approved: {
       always: [

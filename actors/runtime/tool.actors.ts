@@ -12,7 +12,7 @@ import {
 } from '../../machines/index.js';
 import type { ApprovalRequest, CommandRisk, ResponseItem, ThreadSettings } from '../../protocol/index.js';
 import { ExecSessions, failedOutcome, type ExecHandle, type ExecSpec, type SandboxSpec } from '../exec/index.js';
-import { assessCommandRisk, checkCommandPolicy, commandActionsFor, loadBashParser, parseCommand, type RuleFileError } from '../policy/index.js';
+import { appendAllowRule, assessCommandRisk, checkCommandPolicy, commandActionsFor, loadBashParser, parseCommand, type RuleFileError } from '../policy/index.js';
 import { loadImage } from '../prompt/index.js';
 import { parseToolArgs } from '../tools/index.js';
 
@@ -121,6 +121,9 @@ export function toolActors(
     prepareCall: fromPromise<PreparedCall, { call: ToolCallRequest; settings: ThreadSettings }>(async ({ input }) =>
       prepareToolCall(input.call, input.settings, sessions, options.env),
     ),
+    amendPolicy: fromPromise<void, { prefix: string[] }>(async ({ input }) => {
+      if (input.prefix.length > 0) await appendAllowRule(options.home, input.prefix);
+    }),
     checkPolicy: fromPromise<PolicyVerdict, PolicyCheckInput>(async ({ input }) => {
       const run = input.prepared.kind === 'exec' ? (input.prepared.run as ExecRun) : null;
       const settings = options.settings();

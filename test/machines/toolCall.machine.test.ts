@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { getSimplePaths } from 'xstate/graph';
 import {
   approvalIdOf,
@@ -28,7 +28,6 @@ const view = { command: "/bin/bash -lc 'ls'", cwd: '/ws', commandActions: [{ typ
 
 const prepared: Record<string, PreparedCall> = {
   exec: { kind: 'exec', view, run: { argv: ['ls'] }, escalationRequested: false, justification: null, grantKey: 'cmd:ls' },
-  execEscalation: { kind: 'exec', view, run: { argv: ['ls'] }, escalationRequested: true, justification: 'needs /etc', grantKey: 'cmd:ls' },
   writeStdin: { kind: 'writeStdin', view, run: { sessionId: 1 } },
   plan: { kind: 'plan', explanation: 'why', plan: [{ step: 'a', status: 'inProgress' }] },
   viewImage: { kind: 'viewImage', path: 'a.png' },
@@ -61,6 +60,9 @@ const events: AnyEvent[] = [
   { type: 'xstate.error.actor.checkPolicy', error: new Error('rules broken') },
   { type: 'xstate.done.actor.approval', output: { decision: 'accept', abandoned: false } },
   { type: 'xstate.done.actor.approval', output: { decision: 'acceptForSession', abandoned: false } },
+  { type: 'xstate.done.actor.approval', output: { decision: { acceptWithExecpolicyAmendment: { execpolicy_amendment: ['ls'] } }, abandoned: false } },
+  { type: 'xstate.done.actor.amendPolicy', output: undefined },
+  { type: 'xstate.error.actor.amendPolicy', error: new Error('disk full') },
   { type: 'xstate.done.actor.approval', output: { decision: 'decline', abandoned: false } },
   { type: 'xstate.done.actor.approval', output: { decision: 'cancel', abandoned: false } },
   { type: 'xstate.done.actor.approval', output: { decision: 'cancel', abandoned: true } },
@@ -71,7 +73,6 @@ const events: AnyEvent[] = [
   { type: 'exec.finished', outcome: outcome({}) },
   { type: 'exec.finished', outcome: outcome({ exitCode: 1, modelOutput: 'Exit code: 1' }) },
   { type: 'exec.finished', outcome: outcome({ exitCode: null, stillRunning: true }) },
-  { type: 'exec.finished', outcome: outcome({ exitCode: 1, sandboxDenial: "touch: cannot touch '/etc/x': Read-only file system" }) },
   { type: 'exec.finished', outcome: outcome({ exitCode: null, interrupted: true }) },
   { type: 'xstate.after.killGrace.toolCall.running.stopping' },
   { type: 'interrupt' },
@@ -122,7 +123,12 @@ function settleAfterInterrupt(state: { matches: (value: string) => boolean; cont
   return [];
 }
 
+const started = performance.now();
+// A fixed clock: item timestamps are the only context that differs between equal situations,
+// and with them fixed the walk folds equal states together instead of unrolling every order.
+vi.spyOn(Date, 'now').mockReturnValue(1_700_000_000_000);
 const paths = getSimplePaths(toolCallMachine, { input, events: events as never });
+console.log(`toolCall graph: ${paths.length} simple paths in ${Math.round(performance.now() - started)} ms`);
 
 describe('toolCall machine, every simple path', () => {
   it('explores every state of the machine', () => {
@@ -170,6 +176,64 @@ describe('toolCall machine, every simple path', () => {
     expect(snapshot.status).toBe('done');
     const last = emitted.at(-1);
     expect(last?.method === 'item/completed' && last.params.item.type === 'commandExecution' && last.params.item.status).toBe('failed');
+  });
+});
+
+describe('toolCall machine, every path after the sandbox refuses a command (on-failure)', () => {
+  const onFailure: ToolCallInput = { ...input, settings: { ...settingsFixture(), approvalPolicy: 'on-failure' } };
+  const prefix: AnyEvent[] = [
+    { type: 'xstate.done.actor.prepareCall', output: prepared.exec },
+    { type: 'xstate.done.actor.checkPolicy', output: verdicts[0] },
+  ];
+  const denied = { type: 'exec.finished', outcome: outcome({ exitCode: 1, sandboxDenial: "touch: cannot touch '/etc/x': Read-only file system" }) };
+  const afterDenial: AnyEvent[] = [
+    denied,
+    { type: 'xstate.done.actor.approval', output: { decision: 'accept', abandoned: false } },
+    { type: 'xstate.done.actor.approval', output: { decision: 'decline', abandoned: false } },
+    { type: 'xstate.done.actor.approval', output: { decision: 'cancel', abandoned: true } },
+    { type: 'exec.finished', outcome: outcome({}) },
+    { type: 'exec.finished', outcome: outcome({ exitCode: null, interrupted: true }) },
+    { type: 'xstate.after.killGrace.toolCall.running.stopping' },
+    { type: 'interrupt' },
+  ];
+  const fromState = replayPure(toolCallMachine, onFailure, prefix as never).snapshot;
+  const refusedPaths = getSimplePaths(toolCallMachine, { input: onFailure, fromState, events: afterDenial as never });
+
+  /** The request and resolution the approval child publishes around each decision, as in the walk above. */
+  const withRetryApproval = (pathEvents: AnyEvent[]): AnyEvent[] =>
+    pathEvents.flatMap((event, index) => {
+      const before = replayPure(toolCallMachine, onFailure, [...prefix, ...pathEvents.slice(0, index)] as never).snapshot;
+      const extra: AnyEvent[] = [];
+      if (event.type === 'xstate.done.actor.approval') extra.push(relayResolved(approvalIdOf(before.context)));
+      extra.push(event);
+      const after = replayPure(toolCallMachine, onFailure, [...prefix, ...pathEvents.slice(0, index + 1)] as never).snapshot;
+      if (after.matches('awaitingApproval') && !before.matches('awaitingApproval')) extra.push(relayRequest(approvalIdOf(after.context)));
+      return extra;
+    });
+
+  it('offers a run outside the sandbox and keeps one item on every path', () => {
+    expect(refusedPaths.some((path) => path.state.matches('awaitingApproval'))).toBe(true);
+    expect(refusedPaths.some((path) => path.state.matches({ running: 'escalated' }))).toBe(true);
+    for (const path of refusedPaths) {
+      const events = [...prefix, ...withRetryApproval(path.steps.slice(1).map((step) => step.event as AnyEvent))];
+      const { snapshot, emitted } = replayPure(toolCallMachine, onFailure, events as never);
+      const label = events.map((event) => event.type).join(' > ');
+      expect(lifecycleViolations(emitted, { finished: snapshot.status === 'done', scope: 'call' }), label).toEqual([]);
+      expect(emitted.filter((event) => event.method === 'item/started'), label).toHaveLength(1);
+    }
+  });
+
+  it('a refused retry completes the item failed with the sandboxed output and tells the model why', () => {
+    const events = [...prefix, denied, relayRequest(`${input.turnId}/${input.call.callId}/retry-approval`), relayResolved(`${input.turnId}/${input.call.callId}/retry-approval`), { type: 'xstate.done.actor.approval', output: { decision: 'decline', abandoned: false } }];
+    const { snapshot, emitted } = replayPure(toolCallMachine, onFailure, events as never);
+    const completed = emitted.find((event) => event.method === 'item/completed');
+    expect(completed?.method === 'item/completed' && completed.params.item.status).toBe('failed');
+    expect(JSON.stringify(snapshot.output?.items)).toContain('chose not to run it without the sandbox');
+  });
+
+  it('does not offer a retry under on-request unless escalation was asked for', () => {
+    const { snapshot } = replayPure(toolCallMachine, input, [...prefix, denied] as never);
+    expect(snapshot.status).toBe('done');
   });
 });
 
