@@ -20,6 +20,16 @@ export interface RuntimeOptions {
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const home = statecraftHome(options.env);
   const sandbox = await probeSandbox();
+  // Each warning once per process: a broken rule file is met at every policy check.
+  const warned = new Set<string>();
+  const warn = (message: string) => {
+    if (warned.has(message)) return;
+    warned.add(message);
+    options.onWarning?.(message);
+  };
+  if (!sandbox.available) {
+    warn(`the sandbox is unavailable: ${sandbox.reason}. Commands that need it will ask for approval first (or be refused under approval policy never).`);
+  }
   return {
     home,
     env: options.env,
@@ -27,7 +37,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     source: options.source,
     originator: options.originator,
     cliVersion: options.cliVersion,
-    warn: (message) => options.onWarning?.(message),
+    warn,
     async resolveSettings(requested) {
       const overrides = { ...requested, cwd: requested.cwd ?? options.cwd };
       const loaded = await loadConfig({
@@ -38,7 +48,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         overrides: options.configOverrides ?? [],
         extraLayers: overrides.config,
       });
-      for (const warning of loaded.warnings) options.onWarning?.(warning);
+      for (const warning of loaded.warnings) warn(warning);
       return resolveThreadSettings(loaded, overrides, options.env);
     },
   };

@@ -6,6 +6,7 @@ import { generateJsonSchema, generateTypeScript } from '../../actors/schemaExpor
 import { runAppServer } from '../app-server/app.server.js';
 import { runDemo } from './demo.command.js';
 import { runExec, type CliIo } from './exec.command.js';
+import { runExecPolicyCheck } from './execpolicy.command.js';
 import { runSandboxed } from './sandbox.command.js';
 import { packageVersion } from './version.js';
 
@@ -141,6 +142,26 @@ program
       process.exitCode = await runSandboxed(argv, flags, { stderr: process.stderr, env: process.env });
     } catch (error) {
       process.stderr.write(`statecraft sandbox: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    }
+  });
+
+program
+  .command('execpolicy')
+  .description('Inspect the command policy')
+  .command('check')
+  .description('Show what the policy decides for a command here: the decision, the parts and the rules that matched')
+  .argument('<command...>', 'the command (after --); a single argument is read as a shell script')
+  .option('--json', 'print JSON', false)
+  .option('-C, --cd <dir>', 'the directory whose project rules and config apply')
+  .addOption(new Option('-a, --ask-for-approval <policy>', 'the approval policy to evaluate under').choices(['untrusted', 'on-failure', 'on-request', 'never'] as const))
+  .addOption(new Option('-s, --sandbox <mode>', 'the sandbox mode to evaluate under').choices(['read-only', 'workspace-write', 'danger-full-access'] as const))
+  .option('--escalate', 'evaluate as if the model asked to run outside the sandbox', false)
+  .action(async (argv, flags) => {
+    try {
+      process.exitCode = await runExecPolicyCheck(argv, flags, { stdout: process.stdout, stderr: process.stderr, env: process.env });
+    } catch (error) {
+      process.stderr.write(`statecraft execpolicy: ${(error as Error).message}\n`);
       process.exitCode = 1;
     }
   });

@@ -1,0 +1,127 @@
+/** Command safety end to end: rules, amendments, sandbox refusals, through the app-server. */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fixture, startClient, text, type Client, type Fixture } from '../appServer/client.js';
+
+let f: Fixture | undefined;
+let clients: Client[] = [];
+/** A directory outside every writable root (the temp dirs are writable roots, so not under /tmp). */
+let elsewhere: string | null = null;
+const outsideDir = async () => (elsewhere = await mkdtemp('/var/tmp/statecraft-policy-'));
+afterEach(async () => {
+  if (elsewhere) await rm(elsewhere, { recursive: true, force: true });
+  elsewhere = null;
+  for (const c of clients) c.proc.kill('SIGKILL');
+  clients = [];
+  await f?.cleanup();
+  f = undefined;
+});
+
+const exec = (cmd: string) => ({ call: 'exec_command', args: { cmd } });
+
+async function session(script: Parameters<typeof fixture>[0], answer: (msg: any) => any) {
+  f = await fixture(script);
+  const c = startClient(f, answer);
+  clients.push(c);
+  await c.init();
+  return c;
+}
+
+describe('command policy through the app-server', () => {
+  it('asks for `apple | rm -rf ./` even though `apple` is allowed by a rule', async () => {
+    let asked: any = null;
+    const c = await session({ turns: [[exec('apple | rm -rf ./')], [{ text: 'ok' }]] }, (msg) => {
+      asked = msg;
+      return { decision: 'decline' };
+    });
+    await mkdir(join(f!.home, 'rules'), { recursive: true });
+    await writeFile(join(f!.home, 'rules', 'fruit.toml'), '[[rule]]\npattern = ["apple"]\ndecision = "allow"\nmatch = ["apple pie"]\n');
+    const { thread } = await c.call('thread/start', { cwd: f!.ws, approvalPolicy: 'on-request', sandbox: 'workspace-write' });
+    await c.call('turn/start', { threadId: thread.id, input: text('go') });
+    await c.waitFor('turn/completed');
+    expect(asked?.method).toBe('item/commandExecution/requestApproval');
+    expect(asked.params.reason).toMatch(/rm -rf/);
+    // A compound command is never offered as an amendment.
+    expect(asked.params.availableDecisions.some((d: unknown) => typeof d === 'object')).toBe(false);
+  });
+
+  it('stores an accepted amendment as a rule and never asks for that prefix again', async () => {
+    const decisions: any[] = [];
+    const c = await session({ turns: [[exec('mytool run --fast')], [{ text: 'first' }], [exec('mytool run --slow')], [{ text: 'second' }]] }, (msg) => {
+      decisions.push(msg);
+      const amendment = msg.params.availableDecisions.find((d: any) => typeof d === 'object');
+      return { decision: amendment };
+    });
+    const { thread } = await c.call('thread/start', { cwd: f!.ws, approvalPolicy: 'untrusted', sandbox: 'workspace-write' });
+    await c.call('turn/start', { threadId: thread.id, input: text('first') });
+    await c.waitFor('turn/completed');
+    expect(decisions).toHaveLength(1);
+    expect(decisions[0].params.proposedExecpolicyAmendment).toEqual(['mytool']);
+    const rules = await readFile(join(f!.home, 'rules', 'default.toml'), 'utf8');
+    expect(rules).toMatch(/pattern = \[\s*"mytool"\s*\]/);
+    expect(rules).toMatch(/decision = "allow"/);
+
+    await c.call('turn/start', { threadId: thread.id, input: text('second') });
+    await c.waitFor('turn/completed', () => true, 15_000, c.messages.findIndex((m) => m.method === 'turn/completed') + 1);
+    expect(decisions).toHaveLength(1);
+  });
+
+  it('remembers acceptForSession for the same command in the thread', async () => {
+    let asked = 0;
+    const c = await session({ turns: [[exec('mytool x')], [{ text: 'a' }], [exec('mytool x')], [{ text: 'b' }]] }, () => {
+      asked += 1;
+      return { decision: 'acceptForSession' };
+    });
+    const { thread } = await c.call('thread/start', { cwd: f!.ws, approvalPolicy: 'untrusted', sandbox: 'workspace-write' });
+    await c.call('turn/start', { threadId: thread.id, input: text('a') });
+    await c.waitFor('turn/completed');
+    await c.call('turn/start', { threadId: thread.id, input: text('b') });
+    await c.waitFor('turn/completed', () => true, 15_000, c.messages.findIndex((m) => m.method === 'turn/completed') + 1);
+    expect(asked).toBe(1);
+  });
+
+  it('under on-failure offers to re-run a command the sandbox refused, in the same item', async () => {
+    const target = join(await outsideDir(), 'outside.txt');
+    const c = await session({ turns: [[exec(`touch ${target}`)], [{ text: 'done' }]] }, () => ({ decision: 'accept' }));
+    const { thread } = await c.call('thread/start', { cwd: f!.ws, approvalPolicy: 'on-failure', sandbox: 'workspace-write' });
+    await c.call('turn/start', { threadId: thread.id, input: text('write outside') });
+    await c.waitFor('turn/completed');
+    const methods = c.messages.filter((m) => m.params?.itemId === 'call_1_0' || m.params?.item?.id === 'call_1_0').map((m) => m.method);
+    expect(methods[0]).toBe('item/started');
+    expect(methods).toContain('item/commandExecution/requestApproval');
+    expect(methods.at(-1)).toBe('item/completed');
+    expect(methods.filter((m) => m === 'item/started')).toHaveLength(1);
+    const request = c.messages.find((m) => m.method === 'item/commandExecution/requestApproval');
+    expect(request.params.reason).toMatch(/sandbox blocked/i);
+    expect(existsSync(target)).toBe(true);
+    const completed = c.messages.find((m) => m.method === 'item/completed' && m.params.item.id === 'call_1_0');
+    expect(completed.params.item.status).toBe('completed');
+  });
+
+  it('shows a sandbox refusal as a failed item when nobody may be asked', async () => {
+    const target = join(await outsideDir(), 'outside.txt');
+    const c = await session({ turns: [[exec(`touch ${target}`)], [{ text: 'done' }]] }, () => ({ decision: 'accept' }));
+    const { thread } = await c.call('thread/start', { cwd: f!.ws, approvalPolicy: 'never', sandbox: 'workspace-write' });
+    await c.call('turn/start', { threadId: thread.id, input: text('write outside') });
+    await c.waitFor('turn/completed');
+    expect(c.messages.some((m) => m.method === 'item/commandExecution/requestApproval')).toBe(false);
+    const completed = c.messages.find((m) => m.method === 'item/completed' && m.params.item.id === 'call_1_0');
+    expect(completed.params.item.status).toBe('failed');
+    expect(completed.params.item.aggregatedOutput).toMatch(/Read-only file system/);
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('reports a broken rule file on stderr and ignores it', async () => {
+    const c = await session({ turns: [[exec('ls')], [{ text: 'ok' }]] }, () => ({ decision: 'decline' }));
+    await mkdir(join(f!.home, 'rules'), { recursive: true });
+    await writeFile(join(f!.home, 'rules', 'broken.toml'), '[[rule]]\npattern = ["ls"]\ndecision = "alow"\n');
+    const { thread } = await c.call('thread/start', { cwd: f!.ws, approvalPolicy: 'on-request', sandbox: 'workspace-write' });
+    await c.call('turn/start', { threadId: thread.id, input: text('list') });
+    await c.waitFor('turn/completed');
+    expect(c.stderr()).toContain('broken.toml');
+    const completed = c.messages.find((m) => m.method === 'item/completed' && m.params.item.id === 'call_1_0');
+    expect(completed.params.item.status).toBe('completed');
+  });
+});
