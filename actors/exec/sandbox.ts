@@ -17,11 +17,10 @@ export const PROTECTED_SUBPATHS = ['.git', '.statecraft'];
 export function bwrapArgv(sandbox: SandboxSpec, cwd: string, command: string[] = []): string[] {
   const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
   if (sandbox.mode === 'workspace-write') {
-    const seen = new Set<string>();
-    for (const root of sandbox.writableRoots) {
-      if (seen.has(root) || !isDirectoryOrFile(root)) continue;
-      seen.add(root);
-      args.push('--bind', root, root);
+    const roots = [...new Set(sandbox.writableRoots)].filter(isDirectoryOrFile);
+    for (const root of roots) args.push('--bind', root, root);
+    // Protections go last: a later bind of an enclosing root (the temp dir holding a workspace) would undo them.
+    for (const root of roots) {
       for (const sub of PROTECTED_SUBPATHS) {
         const path = join(root, sub);
         if (isDirectoryOrFile(path)) args.push('--ro-bind', path, path);
@@ -44,10 +43,10 @@ export function seatbeltProfile(sandbox: SandboxSpec): string {
   const lines = ['(version 1)', '(deny default)', '(allow process-exec process-fork signal sysctl-read mach-lookup ipc-posix-shm)', '(allow file-read*)'];
   lines.push('(allow file-write* (literal "/dev/null") (literal "/dev/tty") (regex #"^/dev/fd/"))');
   if (sandbox.mode === 'workspace-write') {
-    for (const root of new Set(sandbox.writableRoots)) {
-      lines.push(`(allow file-write* (subpath ${quoteSbpl(root)}))`);
-      for (const sub of PROTECTED_SUBPATHS) lines.push(`(deny file-write* (subpath ${quoteSbpl(join(root, sub))}))`);
-    }
+    const roots = [...new Set(sandbox.writableRoots)];
+    for (const root of roots) lines.push(`(allow file-write* (subpath ${quoteSbpl(root)}))`);
+    // Later rules win, so the protected subpaths come after every allow.
+    for (const root of roots) for (const sub of PROTECTED_SUBPATHS) lines.push(`(deny file-write* (subpath ${quoteSbpl(join(root, sub))}))`);
   }
   if (sandbox.networkAccess) lines.push('(allow network*)');
   return `${lines.join('\n')}\n`;
