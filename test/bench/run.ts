@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { startScriptedServer, type Script } from '../../actors/model/index.js';
 import { runAppServerBench } from './appServer.bench.js';
+import { runPolicyBench } from './policy.bench.js';
 
 const CLI = resolve(import.meta.dirname, '../../dist/adapters/cli/main.js');
 const RUNS = 5;
@@ -128,3 +129,4 @@ async function main() {
 
 await main();
 await runAppServerBench();
+await runPolicyBench();
