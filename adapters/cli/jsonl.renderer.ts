@@ -69,6 +69,8 @@ export class ExecJsonTranslator {
   }
 
   private toJsonItem(item: ThreadItem, starting: boolean): ExecJsonItem | null {
+    // The user's own message is not an exec event, and takes no number.
+    if (item.type === 'userMessage') return null;
     const id = this.idFor(item.id);
     switch (item.type) {
       case 'agentMessage':
@@ -99,8 +101,6 @@ export class ExecJsonTranslator {
           tool: item.tool,
           status: starting ? 'in_progress' : item.status === 'inProgress' ? 'in_progress' : item.status,
         };
-      case 'userMessage':
-        return null;
     }
   }
 
