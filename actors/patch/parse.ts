@@ -69,8 +69,8 @@ function parseOperation(lines: Line[], at: number, out: PatchOperation[]): numbe
       }
       // Blank lines just before the next marker are slack, anywhere else they are a mistake.
       const rest = lines.slice(i).findIndex((l) => l.text.trim() !== '');
-      if (t === '' && rest >= 0 && isOperationMarker(lines[i + rest]!.text.trim())) {
-        i += rest;
+      if (t === '' && (rest < 0 || isOperationMarker(lines[i + rest]!.text.trim()))) {
+        i = rest < 0 ? lines.length : i + rest;
         break;
       }
       fail(line, `every line of an added file must start with '+'`, path);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -165,6 +166,38 @@ describe('statecraft commands', () => {
     });
     expect(unknown.exitCode).toBe(1);
     expect(unknown.stderr).toContain('no thread with id no-such-thread');
+  });
+
+  it('explains a policy decision with `statecraft execpolicy check --json`', async () => {
+    const s = await open({ turns: [] });
+    await mkdir(join(s.home, 'rules'));
+    await writeFile(join(s.home, 'rules', 'fruit.toml'), '[[rule]]\npattern = ["apple"]\ndecision = "allow"\n');
+    const result = await execa('node', [CLI, 'execpolicy', 'check', '--json', '-C', s.workspace, '--', 'apple | rm -rf ./'], {
+      reject: false,
+      env: { STATECRAFT_HOME: s.home },
+    });
+    expect(result.exitCode).toBe(0);
+    const report = JSON.parse(result.stdout) as { decision: string; parts: Array<{ decision: string; text: string }>; matchedRules: Array<{ file: string }> };
+    expect(report.decision).toBe('ask');
+    expect(report.parts.map((part) => [part.text, part.decision])).toEqual([
+      ['apple', 'allow'],
+      ['rm -rf ./', 'dangerous'],
+    ]);
+    expect(report.matchedRules[0]?.file).toBe(join(s.home, 'rules', 'fruit.toml'));
+  });
+
+  it.skipIf(!existsSync('/usr/bin/bwrap'))('runs a command under the configured sandbox with `statecraft sandbox`', async () => {
+    const s = await open({ turns: [] });
+    const outside = join(s.home, 'outside.txt');
+    const result = await execa('node', [CLI, 'sandbox', '-C', s.workspace, '-c', `sandbox_workspace_write.writable_roots=[]`, '--', 'bash', '-c', `touch inside.txt; touch /etc/statecraft-denied; echo $?`], {
+      reject: false,
+      env: { STATECRAFT_HOME: s.home, HOME: s.root },
+    });
+    expect(result.stderr).toContain('workspace-write');
+    expect(existsSync(join(s.workspace, 'inside.txt'))).toBe(true);
+    expect(result.stdout.trim()).toBe('1');
+    expect(existsSync('/etc/statecraft-denied')).toBe(false);
+    expect(existsSync(outside)).toBe(false);
   });
 });
 
