@@ -4,6 +4,8 @@ import type {
   ApprovalPolicy,
   CommandAction,
   CommandExecutionItem,
+  FileChangeItem,
+  FileUpdateChange,
   PlanStep,
   ResponseItem,
   SandboxMode,
@@ -58,7 +60,26 @@ export type PreparedCall =
       /** The key under which "accept for session" remembers this command. */
       grantKey: string;
     }
-  | { kind: 'writeStdin'; view: CommandView; run: unknown };
+  | { kind: 'writeStdin'; view: CommandView; run: unknown }
+  | {
+      kind: 'patch';
+      /** What the patch changes, as the item shows it before anything is written. */
+      changes: FileUpdateChange[];
+      /** The planned writes, opaque to the machine. */
+      run: unknown;
+      /** The directory "accept for session" would open to patches, when there is one. */
+      grantRoot: string | null;
+      grantKey: string;
+    };
+
+/** How applying a patch went, as the patch actor reports it. */
+export interface PatchOutcome {
+  status: 'completed' | 'failed';
+  /** The text the model reads as the call's result. */
+  modelOutput: string;
+  /** The unified diff of everything the turn changed so far, when it changed anything. */
+  turnDiff: string | null;
+}
 
 export interface PolicyCheckInput {
   prepared: PreparedCall;
@@ -128,6 +149,8 @@ interface ToolCallContext extends ToolCallInput {
   prepared: PreparedCall | null;
   verdict: PolicyVerdict | null;
   item: CommandExecutionItem | null;
+  /** The fileChange item of a patch call. */
+  fileItem: FileChangeItem | null;
   mode: RunMode;
   modelOutput: string;
   extraItems: ResponseItem[];
@@ -145,6 +168,7 @@ export const KILL_GRACE_MS = 5_000;
 const REJECTED_BY_USER = 'exec_command was rejected by the user; do not run it again without asking.';
 const CANCELLED_BY_USER = 'exec_command was cancelled by the user; the turn has ended.';
 const ABORTED = 'aborted: the user interrupted the turn before this call finished.';
+const PATCH_REJECTED = 'patch rejected by user';
 
 const execView = (prepared: PreparedCall | null): CommandView | null =>
   prepared && (prepared.kind === 'exec' || prepared.kind === 'writeStdin') ? prepared.view : null;
@@ -183,6 +207,8 @@ export const toolCallMachine = setup({
     approval: approvalMachine,
     /** Stores an accepted execpolicy amendment as an allow rule. */
     amendPolicy: promiseActor<void, { prefix: string[] }>('amendPolicy'),
+    /** Writes a planned patch, all files or none. */
+    applyPatch: promiseActor<PatchOutcome, { threadId: string; turnId: string; run: unknown }>('applyPatch'),
   },
   delays: { killGrace: KILL_GRACE_MS },
   guards: {
@@ -191,6 +217,7 @@ export const toolCallMachine = setup({
     isViewImage: ({ context }) => context.prepared?.kind === 'viewImage',
     isExec: ({ context }) => context.prepared?.kind === 'exec',
     isWriteStdin: ({ context }) => context.prepared?.kind === 'writeStdin',
+    isPatch: ({ context }) => context.prepared?.kind === 'patch',
     verdictRefuse: ({ context }) => context.verdict?.decision === 'refuse',
     verdictAsk: ({ context }) => context.verdict?.decision === 'ask',
     verdictEscalated: ({ context }) => context.verdict?.decision === 'run' && context.verdict.mode === 'escalated',
@@ -223,11 +250,12 @@ export const toolCallMachine = setup({
     }),
     rememberGrant: assign({
       grants: ({ context }, decision: ApprovalDecision) =>
-        decision === 'acceptForSession' && context.prepared?.kind === 'exec'
+        decision === 'acceptForSession' && (context.prepared?.kind === 'exec' || context.prepared?.kind === 'patch')
           ? [...context.grants, context.prepared.grantKey]
           : context.grants,
     }),
     markCancelled: assign({ cancelTurn: true }),
+    rejectedPatchOutput: assign({ modelOutput: ({ context }) => (context.prepared?.kind === 'patch' ? PATCH_REJECTED : context.modelOutput) }),
     rememberAmendment: assign({
       amendment: (_, decision: ApprovalDecision) => (typeof decision === 'object' ? decision.acceptWithExecpolicyAmendment.execpolicy_amendment : null),
     }),
@@ -251,8 +279,8 @@ export const toolCallMachine = setup({
      * The thread waits on the user from the moment asking is decided until the answer is
      * acted on; the turn folds these signals of parallel calls into the thread's status.
      */
-    announceApproval: enqueueActions(({ context, enqueue, self }) => {
-      if (context.verdict?.decision !== 'ask') return;
+    announceApproval: enqueueActions(({ context, enqueue, self }, kind: 'exec' | 'patch') => {
+      if (context.verdict?.decision !== 'ask' || context.prepared?.kind !== kind) return;
       publish(enqueue, self, {
         method: 'thread/status/changed',
         params: { threadId: context.threadId, status: { type: 'active', activeFlags: ['waitingOnApproval'] } },
@@ -260,6 +288,34 @@ export const toolCallMachine = setup({
     }),
     approvalSettled: enqueueActions(({ context, enqueue, self }) => {
       publish(enqueue, self, { method: 'thread/status/changed', params: { threadId: context.threadId, status: { type: 'active', activeFlags: [] } } });
+    }),
+    /** A patch's item shows every change before anything is written. */
+    startFileItem: enqueueActions(({ context, enqueue, self }) => {
+      if (context.prepared?.kind !== 'patch') return;
+      const startedAtMs = nowMs();
+      const fileItem: FileChangeItem = {
+        type: 'fileChange',
+        id: context.call.callId,
+        changes: context.prepared.changes,
+        status: 'inProgress',
+        startedAtMs,
+        completedAtMs: null,
+      };
+      enqueue.assign({ fileItem });
+      publish(enqueue, self, { method: 'item/started', params: { item: fileItem, threadId: context.threadId, turnId: context.turnId, startedAtMs } });
+    }),
+    completePatch: enqueueActions(({ context, enqueue, self }, outcome: PatchOutcome) => {
+      if (!context.fileItem) return;
+      const completedAtMs = nowMs();
+      const fileItem: FileChangeItem = { ...context.fileItem, status: outcome.status, completedAtMs };
+      enqueue.assign({ fileItem, modelOutput: outcome.modelOutput });
+      publish(enqueue, self, {
+        method: 'item/completed',
+        params: { item: fileItem, threadId: context.threadId, turnId: context.turnId, contentTokenCount: null, completedAtMs },
+      });
+      if (outcome.turnDiff !== null) {
+        publish(enqueue, self, { method: 'turn/diff/updated', params: { threadId: context.threadId, turnId: context.turnId, diff: outcome.turnDiff } });
+      }
     }),
     startItem: enqueueActions(({ context, enqueue, self }) => {
       const view = execView(context.prepared);
@@ -340,6 +396,16 @@ export const toolCallMachine = setup({
     }),
     /** Completes the item without a run of its own: declined, or failed with the output of a refused sandboxed run. */
     completeItem: enqueueActions(({ context, enqueue, self }, status: 'declined' | 'failed') => {
+      if (context.fileItem) {
+        const completedAtMs = nowMs();
+        const fileItem: FileChangeItem = { ...context.fileItem, status, completedAtMs };
+        enqueue.assign({ fileItem });
+        publish(enqueue, self, {
+          method: 'item/completed',
+          params: { item: fileItem, threadId: context.threadId, turnId: context.turnId, contentTokenCount: null, completedAtMs },
+        });
+        return;
+      }
       if (!context.item) return;
       const completedAtMs = nowMs();
       const denied = context.deniedRun;
@@ -367,6 +433,7 @@ export const toolCallMachine = setup({
     grants: [],
     deniedRun: null,
     amendment: null,
+    fileItem: null,
   }),
   on: { relay: { actions: 'republish' } },
   initial: 'preparing',
@@ -392,6 +459,7 @@ export const toolCallMachine = setup({
         { guard: 'isViewImage', target: 'viewingImage' },
         { guard: 'isWriteStdin', target: 'running.session', actions: ['startItem', { type: 'setMode', params: 'session' }] },
         { guard: 'isExec', target: 'policyCheck' },
+        { guard: 'isPatch', target: 'policyCheck' },
         { target: 'done', actions: { type: 'setModelOutput', params: 'unsupported call' } },
       ],
     },
@@ -431,7 +499,12 @@ export const toolCallMachine = setup({
       on: { interrupt: { target: 'done', actions: { type: 'setModelOutput', params: ABORTED } } },
     },
     deciding: {
-      entry: ['announceApproval', 'startItem'],
+      entry: [
+        { type: 'announceApproval', params: 'exec' },
+        'startItem',
+        'startFileItem',
+        { type: 'announceApproval', params: 'patch' },
+      ],
       always: [
         {
           guard: 'verdictRefuse',
@@ -439,6 +512,7 @@ export const toolCallMachine = setup({
           actions: [{ type: 'completeItem', params: 'declined' }, 'refusalOutput'],
         },
         { guard: 'verdictAsk', target: 'awaitingApproval' },
+        { guard: 'isPatch', target: 'applying' },
         { guard: 'verdictEscalated', target: 'running.escalated', actions: { type: 'setMode', params: 'escalated' } },
         { target: 'running.sandboxed', actions: { type: 'setMode', params: 'sandboxed' } },
       ],
@@ -449,8 +523,26 @@ export const toolCallMachine = setup({
         id: 'approval',
         src: 'approval',
         input: ({ context }) => {
-          const view = execView(context.prepared)!;
           const verdict = context.verdict?.decision === 'ask' ? context.verdict : null;
+          if (context.prepared?.kind === 'patch') {
+            return {
+              threadId: context.threadId,
+              approvalId: approvalIdOf(context),
+              assessRisk: false,
+              request: {
+                method: 'item/fileChange/requestApproval' as const,
+                params: {
+                  threadId: context.threadId,
+                  turnId: context.turnId,
+                  itemId: context.call.callId,
+                  startedAtMs: context.fileItem?.startedAtMs ?? nowMs(),
+                  reason: verdict?.reason ?? null,
+                  grantRoot: context.prepared.grantRoot,
+                },
+              },
+            };
+          }
+          const view = execView(context.prepared)!;
           return {
             threadId: context.threadId,
             approvalId: approvalIdOf(context),
@@ -507,6 +599,7 @@ export const toolCallMachine = setup({
             actions: [
               { type: 'completeItem', params: 'declined' },
               { type: 'setModelOutput', params: REJECTED_BY_USER },
+              'rejectedPatchOutput',
               'deniedRunOutput',
               'approvalSettled',
             ],
@@ -535,8 +628,22 @@ export const toolCallMachine = setup({
       },
       on: { interrupt: { target: 'done', actions: [{ type: 'completeItem', params: 'declined' }, { type: 'setModelOutput', params: ABORTED }] } },
     },
+    /** The patch is written, every file or none; it is quick, so an interrupt waits for it. */
+    applying: {
+      invoke: {
+        id: 'applyPatch',
+        src: 'applyPatch',
+        input: ({ context }) => ({ threadId: context.threadId, turnId: context.turnId, run: context.prepared?.kind === 'patch' ? context.prepared.run : null }),
+        onDone: { target: 'done', actions: { type: 'completePatch', params: ({ event }) => event.output } },
+        onError: {
+          target: 'done',
+          actions: { type: 'completePatch', params: ({ event }) => ({ status: 'failed' as const, modelOutput: `apply_patch failed: ${String(event.error)}`, turnDiff: null }) },
+        },
+      },
+    },
     approved: {
       always: [
+        { guard: 'isPatch', target: 'applying' },
         { guard: 'acceptedEscalated', target: 'running.escalated', actions: { type: 'setMode', params: 'escalated' } },
         { target: 'running.sandboxed', actions: { type: 'setMode', params: 'sandboxed' } },
       ],
@@ -555,7 +662,7 @@ export const toolCallMachine = setup({
         'exec.started': { actions: 'recordProcess' },
         'exec.output': { actions: 'publishOutput' },
         'exec.finished': [
-          { guard: 'mayRetryUnsandboxed', target: 'awaitingApproval', actions: ['recordDeniedRun', 'announceApproval'] },
+          { guard: 'mayRetryUnsandboxed', target: 'awaitingApproval', actions: ['recordDeniedRun', { type: 'announceApproval', params: 'exec' }] },
           { target: 'done', actions: 'completeFromOutcome' },
         ],
       },

@@ -94,6 +94,8 @@ interface TurnContext extends TurnInput {
   usageLast: TokenUsageBreakdown | null;
   /** A response's usage not yet reported (its tool calls are still running). */
   usagePending: boolean;
+  /** The turn's diff so far, repeated after each usage report as the reference does. */
+  turnDiff: string | null;
   status: Exclude<TurnStatus, 'inProgress'>;
   error: TurnError | null;
   processesStopped: boolean;
@@ -387,6 +389,9 @@ export const turnMachine = setup({
           tokenUsage: { total: context.usageTotal, last: context.usageLast, modelContextWindow: context.settings.modelContextWindow },
         },
       });
+      if (context.turnDiff !== null) {
+        publish(enqueue, self, { method: 'turn/diff/updated', params: { threadId: context.threadId, turnId: context.turnId, diff: context.turnDiff } });
+      }
     }),
     commitRound: assign({ added: ({ context }) => [...context.added, ...context.round], round: [] }),
     fail: enqueueActions(({ context, enqueue, self }, error: TurnError) => {
@@ -453,6 +458,10 @@ export const turnMachine = setup({
           if (waiting ? count === 1 : count === 0) publish(enqueue, self, status(waiting ? ['waitingOnApproval'] : []));
           return;
         }
+        case 'turn/diff/updated':
+          enqueue.assign({ turnDiff: relayed.params.diff });
+          publish(enqueue, self, relayed);
+          return;
         case 'item/commandExecution/requestApproval':
         case 'item/fileChange/requestApproval':
           enqueue.assign({ pendingApprovals: { ...context.pendingApprovals, [relayed.approvalId]: relayed.params.itemId } });
@@ -523,6 +532,7 @@ export const turnMachine = setup({
     lastAgentMessage: null,
     usageLast: null,
     usagePending: false,
+    turnDiff: null,
     callsAwaitingApproval: 0,
     status: 'completed',
     error: null,

@@ -32,6 +32,7 @@ const prepared: Record<string, PreparedCall> = {
   plan: { kind: 'plan', explanation: 'why', plan: [{ step: 'a', status: 'inProgress' }] },
   viewImage: { kind: 'viewImage', path: 'a.png' },
   invalid: { kind: 'invalid', message: 'failed to parse arguments' },
+  patch: { kind: 'patch', changes: [{ path: '/ws/a.txt', kind: { type: 'add' }, diff: 'a\n' }], run: { plan: 1 }, grantRoot: '/ws', grantKey: 'patch:/ws' },
 };
 const verdicts: PolicyVerdict[] = [
   { decision: 'run', mode: 'sandboxed' },
@@ -62,6 +63,9 @@ const events: AnyEvent[] = [
   { type: 'xstate.done.actor.approval', output: { decision: 'acceptForSession', abandoned: false } },
   { type: 'xstate.done.actor.approval', output: { decision: { acceptWithExecpolicyAmendment: { execpolicy_amendment: ['ls'] } }, abandoned: false } },
   { type: 'xstate.done.actor.amendPolicy', output: undefined },
+  { type: 'xstate.done.actor.applyPatch', output: { status: 'completed', modelOutput: 'Success.', turnDiff: 'diff --git a/a.txt b/a.txt\n' } },
+  { type: 'xstate.done.actor.applyPatch', output: { status: 'failed', modelOutput: 'context not found', turnDiff: null } },
+  { type: 'xstate.error.actor.applyPatch', error: new Error('disk full') },
   { type: 'xstate.error.actor.amendPolicy', error: new Error('disk full') },
   { type: 'xstate.done.actor.approval', output: { decision: 'decline', abandoned: false } },
   { type: 'xstate.done.actor.approval', output: { decision: 'cancel', abandoned: false } },
@@ -120,6 +124,8 @@ function withApprovalChild(pathEvents: AnyEvent[]): AnyEvent[] {
 function settleAfterInterrupt(state: { matches: (value: string) => boolean; context: Parameters<typeof approvalIdOf>[0] }): AnyEvent[] {
   if (state.matches('awaitingApproval')) return [relayResolved(approvalIdOf(state.context)), { type: 'xstate.done.actor.approval', output: { decision: 'cancel', abandoned: true } }];
   if (state.matches('running')) return [{ type: 'exec.finished', outcome: outcome({ exitCode: null, interrupted: true }) }];
+  // A patch being written finishes its write (all files or none) before the call ends.
+  if (state.matches('applying')) return [{ type: 'xstate.done.actor.applyPatch', output: { status: 'completed', modelOutput: 'Success.', turnDiff: null } }];
   return [];
 }
 
