@@ -64,3 +64,9 @@ export const ViewImageArgs = z.object({
   path: z.string().min(1, 'must not be empty').describe('Path of the image file; relative paths resolve against the thread cwd.'),
 });
 export type ViewImageArgs = z.infer<typeof ViewImageArgs>;
+
+/** Arguments of `apply_patch` offered as a function tool (providers without freeform tools): the patch text. */
+export const ApplyPatchArgs = z.object({
+  input: z.string().min(1, 'must not be empty').describe('The whole patch, from "*** Begin Patch" to "*** End Patch".'),
+});
+export type ApplyPatchArgs = z.infer<typeof ApplyPatchArgs>;

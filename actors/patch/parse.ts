@@ -122,6 +122,8 @@ function parseOperation(lines: Line[], at: number, out: PatchOperation[]): numbe
         continue;
       }
       if (t.startsWith(MOVE)) fail(line, '*** Move to must directly follow *** Update File', path);
+      // Blank lines outside a hunk (before the first one, after *** End of File) are slack.
+      if (current === null && t === '') continue;
       const parsed = hunkLine(line.text);
       if (parsed === null) {
         if (t.startsWith('***')) fail(line, 'unknown marker', path);

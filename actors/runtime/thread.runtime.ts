@@ -27,6 +27,7 @@ import { rolloutPath, type StoredThread } from '../rollout/index.js';
 import { readGitInfo } from './git.info.js';
 import { modelActor } from './model.actor.js';
 import { ThreadPersistence } from './thread.persistence.js';
+import { TurnDiffTracker } from './turn.diff.js';
 import { toolActors } from './tool.actors.js';
 
 /** What every thread of one process shares: where state lives, how settings resolve, what the host can do. */
@@ -112,8 +113,9 @@ function liveSessionMachine(
   settings: () => ThreadSettings | null,
   onConfigureError: (error: unknown) => void,
 ) {
+  const diffs = new TurnDiffTracker();
   const toolCall = toolCallMachine.provide({
-    actors: toolActors(sessions, {
+    actors: toolActors(sessions, diffs, {
       sandboxAvailable: runtime.sandboxAvailable,
       env: runtime.env,
       home: runtime.home,

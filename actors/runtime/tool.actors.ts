@@ -1,18 +1,21 @@
 import { tmpdir } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { fromCallback, fromPromise } from 'xstate';
 import {
   approvalMachine,
   type ExecActorInput,
   type ExecOutcome,
+  type PatchOutcome,
   type PolicyCheckInput,
   type PolicyVerdict,
   type PreparedCall,
   type ToolCallRequest,
 } from '../../machines/index.js';
-import type { ApprovalRequest, CommandRisk, ResponseItem, ThreadSettings } from '../../protocol/index.js';
+import type { ApprovalRequest, CommandRisk, FileUpdateChange, ResponseItem, ThreadSettings } from '../../protocol/index.js';
+import { applyPlan, parsePatch, PatchError, planPatch, type PatchPlan, type PlannedChange } from '../patch/index.js';
+import type { TurnDiffTracker } from './turn.diff.js';
 import { ExecSessions, failedOutcome, type ExecHandle, type ExecSpec, type SandboxSpec } from '../exec/index.js';
-import { appendAllowRule, assessCommandRisk, checkCommandPolicy, commandActionsFor, loadBashParser, parseCommand, type RuleFileError } from '../policy/index.js';
+import { appendAllowRule, assessCommandRisk, checkCommandPolicy, checkPatchPolicy, patchGrantRoot, pathsOutside, commandActionsFor, loadBashParser, parseCommand, type RuleFileError } from '../policy/index.js';
 import { loadImage } from '../prompt/index.js';
 import { parseToolArgs } from '../tools/index.js';
 
@@ -34,6 +37,45 @@ export function sandboxFor(settings: ThreadSettings, cwd: string): SandboxSpec |
   return { mode: 'workspace-write', writableRoots: [...roots], networkAccess: settings.networkAccess };
 }
 
+/** The patch's planned writes, carried to the patch actor. */
+interface PatchRun {
+  plan: PatchPlan;
+  cwd: string;
+}
+
+/** Every file a plan writes: the paths it names and where moves land. */
+const writtenPaths = (plan: PatchPlan) => plan.changes.flatMap((change) => [change.path, ...(change.movePath ? [change.movePath] : [])]);
+
+const wireKind = (change: PlannedChange): FileUpdateChange['kind'] =>
+  change.kind === 'update' ? { type: 'update', move_path: change.movePath } : { type: change.kind };
+
+/** Reads and plans a patch without writing anything; a patch that cannot apply is the model's error to fix. */
+async function preparePatch(patch: string, settings: ThreadSettings): Promise<PreparedCall> {
+  try {
+    const plan = await planPatch(parsePatch(patch), { cwd: settings.cwd });
+    const written = writtenPaths(plan);
+    const outside = pathsOutside(written, sandboxFor(settings, settings.cwd)?.writableRoots ?? null);
+    const grantRoot = patchGrantRoot(outside.length > 0 ? outside : written);
+    return {
+      kind: 'patch',
+      changes: plan.changes.map((change) => ({ path: change.path, kind: wireKind(change), diff: change.diff })),
+      run: { plan, cwd: settings.cwd } satisfies PatchRun,
+      grantRoot: outside.length > 0 ? grantRoot : null,
+      grantKey: `patch\u0000${grantRoot ?? settings.cwd}`,
+    };
+  } catch (error) {
+    const message = error instanceof PatchError ? error.message : `could not read the patch: ${String(error)}`;
+    return { kind: 'invalid', message: `apply_patch verification failed: ${message}` };
+  }
+}
+
+/** What the model reads after a patch: the shape of a command result, listing the files (A added, M modified, D deleted). */
+function patchSummary(plan: PatchPlan, cwd: string, durationMs: number): string {
+  const letter = { add: 'A', update: 'M', delete: 'D' } as const;
+  const lines = plan.changes.map((change) => `${letter[change.kind]} ${relative(cwd, change.movePath ?? change.path) || change.path}`);
+  return `Exit code: 0\nWall time: ${(durationMs / 1000).toFixed(1)} seconds\nOutput:\nSuccess. Updated the following files:\n${lines.join('\n')}\n`;
+}
+
 const stringEnv = (env: NodeJS.ProcessEnv): Record<string, string> =>
   Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 
@@ -43,6 +85,8 @@ export async function prepareToolCall(call: ToolCallRequest, settings: ThreadSet
   switch (parsed.tool) {
     case 'invalid':
       return { kind: 'invalid', message: parsed.message };
+    case 'apply_patch':
+      return preparePatch(parsed.patch, settings);
     case 'update_plan':
       return {
         kind: 'plan',
@@ -98,6 +142,7 @@ export async function prepareToolCall(call: ToolCallRequest, settings: ThreadSet
 /** The actors the tool-call machine invokes, bound to one thread's process sessions. */
 export function toolActors(
   sessions: ExecSessions,
+  diffs: TurnDiffTracker,
   options: {
     sandboxAvailable: boolean;
     env: NodeJS.ProcessEnv;
@@ -124,7 +169,24 @@ export function toolActors(
     amendPolicy: fromPromise<void, { prefix: string[] }>(async ({ input }) => {
       if (input.prefix.length > 0) await appendAllowRule(options.home, input.prefix);
     }),
+    applyPatch: fromPromise<PatchOutcome, { threadId: string; turnId: string; run: unknown }>(async ({ input }) => {
+      const { plan, cwd } = input.run as PatchRun;
+      const started = Date.now();
+      await diffs.before(input.turnId, plan);
+      try {
+        await applyPlan(plan);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        return { status: 'failed', modelOutput: `apply_patch failed, and nothing was written: ${message}`, turnDiff: await diffs.diff(input.turnId, cwd) };
+      }
+      return { status: 'completed', modelOutput: patchSummary(plan, cwd, Date.now() - started), turnDiff: await diffs.diff(input.turnId, cwd) };
+    }),
     checkPolicy: fromPromise<PolicyVerdict, PolicyCheckInput>(async ({ input }) => {
+      if (input.prepared.kind === 'patch') {
+        const { plan, cwd } = input.prepared.run as PatchRun;
+        const settings = options.settings();
+        return checkPatchPolicy(input, writtenPaths(plan), settings ? (sandboxFor(settings, cwd)?.writableRoots ?? null) : [cwd]);
+      }
       const run = input.prepared.kind === 'exec' ? (input.prepared.run as ExecRun) : null;
       const settings = options.settings();
       return checkCommandPolicy(input, run?.kind === 'spawn' ? run.spec.command : '', {

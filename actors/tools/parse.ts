@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ToolCallRequest } from '../../machines/index.js';
-import { ExecCommandArgs, UpdatePlanArgs, ViewImageArgs, WriteStdinArgs } from '../../protocol/index.js';
+import { ApplyPatchArgs, ExecCommandArgs, UpdatePlanArgs, ViewImageArgs, WriteStdinArgs } from '../../protocol/index.js';
+import { extractPatchFromCommand } from '../patch/index.js';
 
 /** A model's tool call with its arguments checked, or why they could not be read. */
 export type ParsedToolCall =
@@ -8,6 +9,8 @@ export type ParsedToolCall =
   | { tool: 'write_stdin'; args: WriteStdinArgs }
   | { tool: 'update_plan'; args: UpdatePlanArgs }
   | { tool: 'view_image'; args: ViewImageArgs }
+  /** A patch, from the freeform tool, the function form, or a shell call that only runs apply_patch. */
+  | { tool: 'apply_patch'; patch: string }
   | { tool: 'invalid'; message: string };
 
 const schemas = {
@@ -15,6 +18,7 @@ const schemas = {
   write_stdin: WriteStdinArgs,
   update_plan: UpdatePlanArgs,
   view_image: ViewImageArgs,
+  apply_patch: ApplyPatchArgs,
 } as const;
 
 type ToolName = keyof typeof schemas;
@@ -41,6 +45,7 @@ function checked<T extends ToolName, A>(tool: T, result: z.ZodSafeParseResult<A>
 export function parseToolArgs(call: ToolCallRequest): ParsedToolCall {
   const name = call.name;
   if (!isToolName(name)) return { tool: 'invalid', message: `unsupported call: ${name}` };
+  if (name === 'apply_patch' && call.kind === 'custom') return { tool: 'apply_patch', patch: call.payload };
   let raw: unknown;
   try {
     raw = call.payload.trim() === '' ? {} : JSON.parse(call.payload);
@@ -49,8 +54,16 @@ export function parseToolArgs(call: ToolCallRequest): ParsedToolCall {
     return { tool: 'invalid', message: `${name}: failed to parse arguments as JSON: ${reason}` };
   }
   switch (name) {
-    case 'exec_command':
-      return checked(name, ExecCommandArgs.safeParse(raw));
+    case 'exec_command': {
+      const parsed = checked(name, ExecCommandArgs.safeParse(raw));
+      // `apply_patch <<'EOF' ... EOF` through the shell is a patch, not a command to run.
+      const patch = parsed.tool === 'exec_command' ? extractPatchFromCommand(parsed.args.cmd) : null;
+      return patch !== null ? { tool: 'apply_patch', patch } : parsed;
+    }
+    case 'apply_patch': {
+      const parsed = checked(name, ApplyPatchArgs.safeParse(raw));
+      return parsed.tool === 'apply_patch' ? { tool: 'apply_patch', patch: parsed.args.input } : parsed;
+    }
     case 'write_stdin':
       return checked(name, WriteStdinArgs.safeParse(raw));
     case 'update_plan':

@@ -51,28 +51,48 @@ function compare(name: string, ours: Recorded[], reference: Recorded[]) {
   }
 }
 
-let root: string;
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'statecraft-conformance-'));
+/** Each scenario gets a workspace of its own, as each reference run did. */
+const roots: string[] = [];
+const freshRoot = async () => {
+  const root = await mkdtemp(join(tmpdir(), 'statecraft-conformance-'));
+  roots.push(root);
   await prepareWorkspace(root);
-});
+  return root;
+};
+// Scenario 09 writes outside its workspace, where the reference did: start and end without it.
+const OUTSIDE_09 = '/var/tmp/conf-outside-09';
+beforeAll(() => rm(OUTSIDE_09, { recursive: true, force: true }));
 afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
+  await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
+  await rm(OUTSIDE_09, { recursive: true, force: true });
 });
 
-const SCENARIOS = ['01-text-stream', '02-reasoning', '03-exec-auto', '04-exec-escalated-accept', '05-exec-escalated-decline', '07b-exec-streaming', '10-plan', '13-model-list'];
+const SCENARIOS = [
+  '01-text-stream',
+  '02-reasoning',
+  '03-exec-auto',
+  '04-exec-escalated-accept',
+  '05-exec-escalated-decline',
+  '07b-exec-streaming',
+  '08-apply-patch-in-workspace',
+  '08b-apply-patch-update',
+  '09-apply-patch-outside',
+  '10-plan',
+  '13-model-list',
+];
 
 describe('app-server conformance with the reference transcripts', () => {
   for (const name of SCENARIOS) {
     it(name, async () => {
-      const home = join(root, `home-${name}`);
-      const ours = await runScenario(await loadScenario(name), root, home);
+      const root = await freshRoot();
+      const ours = await runScenario(await loadScenario(name), root, join(root, 'home'));
       compare(name, ours, await loadTranscript(name));
     });
   }
 
   it('12-resume-list (after 01-text-stream in the same home)', async () => {
-    const home = join(root, 'home-resume');
+    const root = await freshRoot();
+    const home = join(root, 'home');
     await runScenario(await loadScenario('01-text-stream'), root, home);
     const ours = await runScenario(await loadScenario('12-resume-list'), root, home);
     compare('12-resume-list', ours, await loadTranscript('12-resume-list'));

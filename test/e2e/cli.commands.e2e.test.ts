@@ -41,7 +41,7 @@ describe('statecraft commands', () => {
     expect(result.exitCode).toBe(0);
     const request = s.server.requests[0] as { instructions: string; tools: Array<{ name: string }> };
     expect(request.instructions).toBe('You are a test agent.\n');
-    expect(request.tools.map((tool) => tool.name)).toEqual(['exec_command', 'write_stdin', 'update_plan', 'view_image']);
+    expect(request.tools.map((tool) => tool.name)).toEqual(['exec_command', 'write_stdin', 'update_plan', 'apply_patch', 'view_image']);
     const texts = userTexts(request).join('\n');
     expect(texts).toContain('Prefer small diffs.');
     expect(texts.indexOf('Always answer in haiku.')).toBeLessThan(texts.indexOf('Run npm test before finishing.'));

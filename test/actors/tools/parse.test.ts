@@ -60,3 +60,22 @@ describe('parseToolArgs', () => {
     expect(messageOf('update_plan', { plan: two })).toBe('update_plan: invalid arguments: plan: at most one step may be in_progress');
   });
 });
+
+describe('parseToolArgs: apply_patch', () => {
+  const patch = '*** Begin Patch\n*** Add File: a.txt\n+a\n*** End Patch\n';
+
+  it('takes the freeform tool input as the patch', () => {
+    expect(parseToolArgs({ callId: 'c', name: 'apply_patch', kind: 'custom', payload: patch })).toEqual({ tool: 'apply_patch', patch });
+  });
+
+  it('takes the function form input string as the patch', () => {
+    expect(parseToolArgs(call('apply_patch', { input: patch }))).toEqual({ tool: 'apply_patch', patch });
+    expect(messageOf('apply_patch', {})).toMatch(/^apply_patch: invalid arguments: input:/);
+  });
+
+  it('recognises a shell call that only runs apply_patch with a heredoc, so it is not run as a command', () => {
+    const parsed = parseToolArgs(call('exec_command', { cmd: `apply_patch <<'EOF'\n${patch}EOF\n` }));
+    expect(parsed).toEqual({ tool: 'apply_patch', patch: expect.stringContaining('*** Add File: a.txt') });
+    expect(parseToolArgs(call('exec_command', { cmd: 'echo apply_patch' })).tool).toBe('exec_command');
+  });
+});

@@ -10,12 +10,21 @@ const byName = (specs: ToolSpec[], name: string) => {
 };
 
 describe('toolSpecs', () => {
-  it('offers the four function tools, and drops view_image when it is turned off', () => {
+  it('offers the tools, apply_patch as a freeform tool with a grammar, and drops view_image when it is turned off', () => {
     const on = toolSpecs(settingsFixture());
-    expect(on.map((s) => s.name)).toEqual(['exec_command', 'write_stdin', 'update_plan', 'view_image']);
+    expect(on.map((s) => s.name)).toEqual(['exec_command', 'write_stdin', 'update_plan', 'apply_patch', 'view_image']);
     for (const spec of on) expect(ToolSpec.parse(spec)).toEqual(spec);
+    const patch = on.find((s) => s.name === 'apply_patch');
+    expect(patch).toMatchObject({ type: 'custom', format: { type: 'grammar', syntax: 'lark' } });
     const off = toolSpecs(settingsFixture({ tools: { viewImage: false } }));
-    expect(off.map((s) => s.name)).toEqual(['exec_command', 'write_stdin', 'update_plan']);
+    expect(off.map((s) => s.name)).toEqual(['exec_command', 'write_stdin', 'update_plan', 'apply_patch']);
+  });
+
+  it('offers apply_patch as a function with an input string to chat providers, which have no freeform tools', () => {
+    const settings = settingsFixture();
+    const chat = toolSpecs({ ...settings, provider: { ...settings.provider, wireApi: 'chat' } });
+    const patch = byName(chat, 'apply_patch');
+    expect((patch.parameters as Record<string, any>).required).toEqual(['input']);
   });
 
   it('gives exec_command a plain object schema the Responses API accepts', () => {
