@@ -41,7 +41,8 @@ export class TurnDiffTracker {
       const header = [`diff --git a/${name} b/${name}`];
       if (before === null) header.push('new file mode 100644');
       if (after === null) header.push('deleted file mode 100644');
-      header.push(`index ${before === null ? '0000000' : blobId(before)}..${after === null ? '0000000' : blobId(after)}`);
+      const mode = before !== null && after !== null ? ' 100644' : '';
+      header.push(`index ${before === null ? '0000000' : blobId(before)}..${after === null ? '0000000' : blobId(after)}${mode}`);
       header.push(before === null ? '--- /dev/null' : `--- a/${name}`, after === null ? '+++ /dev/null' : `+++ b/${name}`);
       sections.push(`${header.join('\n')}\n${unifiedDiff(before ?? '', after ?? '', { headers: false })}`);
     }

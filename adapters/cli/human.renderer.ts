@@ -11,6 +11,19 @@ export interface HumanOutput {
 
 const paint = (on: boolean, code: string, text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
 
+/** Added and removed line counts per file of a git-style diff. */
+function diffStat(diff: string): Array<{ path: string; added: number; removed: number }> {
+  const files: Array<{ path: string; added: number; removed: number }> = [];
+  for (const line of diff.split('\n')) {
+    const header = /^diff --git a\/(.*) b\/(.*)$/.exec(line);
+    if (header) files.push({ path: header[2]!, added: 0, removed: 0 });
+    else if (files.length === 0 || line.startsWith('+++') || line.startsWith('---')) continue;
+    else if (line.startsWith('+')) files.at(-1)!.added += 1;
+    else if (line.startsWith('-')) files.at(-1)!.removed += 1;
+  }
+  return files;
+}
+
 const planMark: Record<PlanStep['status'], string> = { completed: '✓', inProgress: '→', pending: '•' };
 
 /**
@@ -22,6 +35,8 @@ export class HumanRenderer {
   private midLine = false;
   /** What this turn's model responses used, summed (a resumed thread's total includes older turns). */
   private usage: TokenUsageBreakdown | null = null;
+  /** The turn's latest diff, summarised when the turn ends. */
+  private turnDiff: string | null = null;
   private readonly streamedCommandOutput = new Set<string>();
 
   constructor(private readonly out: HumanOutput) {}
@@ -30,6 +45,10 @@ export class HumanRenderer {
     switch (event.method) {
       case 'turn/started':
         this.usage = null;
+        this.turnDiff = null;
+        return;
+      case 'turn/diff/updated':
+        this.turnDiff = event.params.diff;
         return;
       case 'item/started':
         this.itemStarted(event.params.item);
@@ -65,6 +84,12 @@ export class HumanRenderer {
       case 'turn/completed': {
         const { turn } = event.params;
         if (turn.status !== 'completed') this.line(paint(this.out.color, '31', `turn ${turn.status}${turn.error ? `: ${turn.error.message}` : ''}`));
+        if (this.turnDiff) {
+          this.line(paint(this.out.color, '1', 'Files changed:'));
+          for (const file of diffStat(this.turnDiff)) {
+            this.line(`  ${file.path} ${paint(this.out.color, '32', `+${file.added}`)} ${paint(this.out.color, '31', `-${file.removed}`)}`);
+          }
+        }
         if (this.usage) {
           const u = this.usage;
           this.line(

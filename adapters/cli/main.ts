@@ -4,6 +4,7 @@ import { configShowJson, formatConfigShow, loadConfig, statecraftHome } from '..
 import { loadScript, startScriptedServer } from '../../actors/model/index.js';
 import { generateJsonSchema, generateTypeScript } from '../../actors/schemaExport/index.js';
 import { runAppServer } from '../app-server/app.server.js';
+import { runApplyPatch } from './apply.patch.command.js';
 import { runDemo } from './demo.command.js';
 import { runExec, type CliIo } from './exec.command.js';
 import { runExecPolicyCheck } from './execpolicy.command.js';
@@ -164,6 +165,14 @@ program
       process.stderr.write(`statecraft execpolicy: ${(error as Error).message}\n`);
       process.exitCode = 1;
     }
+  });
+
+program
+  .command('apply-patch')
+  .description('Apply a patch (the apply_patch format) read from stdin, all files or none')
+  .option('-C, --cd <dir>', 'the directory paths are relative to')
+  .action(async (flags) => {
+    process.exitCode = await runApplyPatch(flags, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
   });
 
 program

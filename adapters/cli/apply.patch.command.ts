@@ -1,0 +1,32 @@
+import { relative, resolve } from 'node:path';
+import { applyPlan, parsePatch, PatchError, planPatch } from '../../actors/patch/index.js';
+
+/**
+ * `statecraft apply-patch [-C DIR]`: applies a patch from stdin with the agent's parser and
+ * its all-or-nothing writes, prints the files it changed, and fails with the parser's
+ * message. Paths outside DIR are refused: the agent would have asked first.
+ */
+export async function runApplyPatch(flags: { cd?: string }, io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
+  const cwd = resolve(flags.cd ?? process.cwd());
+  let text = '';
+  for await (const chunk of io.stdin) text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+  try {
+    const plan = await planPatch(parsePatch(text), { cwd });
+    const outside = plan.changes.filter((change) => change.outsideCwd);
+    if (outside.length > 0) {
+      io.stderr.write(`statecraft apply-patch: refusing to write outside ${cwd}: ${outside.map((change) => change.movePath ?? change.path).join(', ')}\n`);
+      return 1;
+    }
+    await applyPlan(plan);
+    const letter = { add: 'A', update: 'M', delete: 'D' } as const;
+    for (const change of plan.changes) {
+      const moved = change.movePath ? ` -> ${relative(cwd, change.movePath)}` : '';
+      io.stdout.write(`${letter[change.kind]} ${relative(cwd, change.path)}${moved}\n`);
+    }
+    return 0;
+  } catch (error) {
+    const message = error instanceof PatchError || error instanceof Error ? error.message : String(error);
+    io.stderr.write(`statecraft apply-patch: ${message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,140 @@
+/** apply_patch end to end through the app-server and the CLI. */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLI, fixture, startClient, text, type Client, type Fixture } from '../appServer/client.js';
+
+let f: Fixture | undefined;
+let clients: Client[] = [];
+let elsewhere: string | null = null;
+afterEach(async () => {
+  for (const c of clients) c.proc.kill('SIGKILL');
+  clients = [];
+  await f?.cleanup();
+  f = undefined;
+  if (elsewhere) await rm(elsewhere, { recursive: true, force: true });
+  elsewhere = null;
+});
+
+const patchCall = (patch: string) => ({ custom: 'apply_patch', input: patch });
+const add = (path: string, ...lines: string[]) => `*** Begin Patch\n*** Add File: ${path}\n${lines.map((l) => `+${l}\n`).join('')}*** End Patch\n`;
+
+async function turn(script: Parameters<typeof fixture>[0], policy: string, answer: (msg: any) => any, prepare?: (ws: string) => Promise<void>) {
+  f = await fixture(script);
+  await prepare?.(f.ws);
+  const c = startClient(f, answer);
+  clients.push(c);
+  await c.init();
+  const { thread } = await c.call('thread/start', { cwd: f.ws, approvalPolicy: policy, sandbox: 'workspace-write' });
+  await c.call('turn/start', { threadId: thread.id, input: text('edit') });
+  const done = await c.waitFor('turn/completed');
+  return { c, done, item: (method: string) => c.messages.filter((m) => m.method === method && m.params?.item?.type === 'fileChange') };
+}
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd, encoding: 'utf8' });
+
+describe('apply_patch through the app-server', () => {
+  it('applies a patch inside the workspace without asking, and reports the turn diff as git does', async () => {
+    let asked = false;
+    const patch = '*** Begin Patch\n*** Update File: notes.txt\n@@\n one\n-two\n+TWO\n three\n*** End Patch\n';
+    const { c, done, item } = await turn({ turns: [[patchCall(patch)], [{ text: 'edited' }]] }, 'on-request', () => ((asked = true), { decision: 'decline' }), async (ws) => {
+      await writeFile(join(ws, 'notes.txt'), 'one\ntwo\nthree\n');
+      git(ws, 'init', '-q');
+      git(ws, 'add', '.');
+      git(ws, 'commit', '-qm', 'start');
+    });
+    expect(done.params.turn.status).toBe('completed');
+    expect(asked).toBe(false);
+    const [started] = item('item/started');
+    expect(started.params.item.changes).toEqual([{ path: join(f!.ws, 'notes.txt'), kind: { type: 'update', move_path: null }, diff: expect.stringContaining('-two\n+TWO\n') }]);
+    expect(item('item/completed')[0].params.item.status).toBe('completed');
+    expect(await readFile(join(f!.ws, 'notes.txt'), 'utf8')).toBe('one\nTWO\nthree\n');
+    const diff = c.messages.filter((m) => m.method === 'turn/diff/updated').at(-1).params.diff as string;
+    expect(diff).toBe(git(f!.ws, 'diff'));
+    // The model was told which files changed.
+    const output = JSON.stringify(f!.model.requests[1]);
+    expect(output).toContain('Success. Updated the following files:\\nM notes.txt');
+  });
+
+  it('asks before writing outside the workspace and writes only after accept', async () => {
+    elsewhere = await mkdtemp('/var/tmp/statecraft-patch-');
+    const target = join(elsewhere, 'new.txt');
+    const { c, item } = await turn({ turns: [[patchCall(add(target, 'outside'))], [{ text: 'ok' }]] }, 'on-request', () => ({ decision: 'accept' }));
+    const request = c.messages.find((m) => m.method === 'item/fileChange/requestApproval');
+    expect(request.params.grantRoot).toBe(elsewhere);
+    const aboutTheFile = (m: any) => m.params?.item?.type === 'fileChange' || m.params?.itemId === request.params.itemId || m.method === 'serverRequest/resolved';
+    const order = c.messages.filter(aboutTheFile).map((m) => m.method);
+    expect(order).toEqual(['item/started', 'item/fileChange/requestApproval', 'serverRequest/resolved', 'item/completed']);
+    expect(item('item/completed')[0].params.item.status).toBe('completed');
+    expect(await readFile(target, 'utf8')).toBe('outside\n');
+  });
+
+  it('leaves the disk untouched on decline and tells the model', async () => {
+    elsewhere = await mkdtemp('/var/tmp/statecraft-patch-');
+    const target = join(elsewhere, 'new.txt');
+    const { done, item } = await turn({ turns: [[patchCall(add(target, 'outside'))], [{ text: 'ok' }]] }, 'on-request', () => ({ decision: 'decline' }));
+    expect(done.params.turn.status).toBe('completed');
+    expect(item('item/completed')[0].params.item.status).toBe('declined');
+    expect(existsSync(target)).toBe(false);
+    expect(JSON.stringify(f!.model.requests[1])).toContain('patch rejected by user');
+  });
+
+  it('ends the turn interrupted on cancel, with nothing written', async () => {
+    elsewhere = await mkdtemp('/var/tmp/statecraft-patch-');
+    const target = join(elsewhere, 'new.txt');
+    const { done } = await turn({ turns: [[patchCall(add(target, 'outside'))], [{ text: 'ok' }]] }, 'on-request', () => ({ decision: 'cancel' }));
+    expect(done.params.turn.status).toBe('interrupted');
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('asks even inside the workspace under untrusted', async () => {
+    let asked = 0;
+    const { item } = await turn({ turns: [[patchCall(add('in.txt', 'x'))], [{ text: 'ok' }]] }, 'untrusted', () => ((asked += 1), { decision: 'accept' }));
+    expect(asked).toBe(1);
+    expect(item('item/completed')[0].params.item.status).toBe('completed');
+  });
+
+  it('writes nothing when one file of the patch does not apply, and says which line did not match', async () => {
+    const patch = '*** Begin Patch\n*** Add File: first.txt\n+first\n*** Update File: second.txt\n@@\n-not there\n+x\n*** End Patch\n';
+    await turn({ turns: [[patchCall(patch)], [{ text: 'ok' }]] }, 'on-request', () => ({ decision: 'accept' }), async (ws) => {
+      await writeFile(join(ws, 'second.txt'), 'something else\n');
+    });
+    expect(existsSync(join(f!.ws, 'first.txt'))).toBe(false);
+    expect(await readFile(join(f!.ws, 'second.txt'), 'utf8')).toBe('something else\n');
+    const told = JSON.stringify(f!.model.requests[1]);
+    expect(told).toContain('second.txt');
+    expect(told).toContain('not there');
+  });
+
+  it('handles `apply_patch <<EOF` sent through exec_command as a patch', async () => {
+    const cmd = `apply_patch <<'EOF'\n${add('via-shell.txt', 'hi')}EOF\n`;
+    const { item } = await turn({ turns: [[{ call: 'exec_command', args: { cmd } }], [{ text: 'ok' }]] }, 'on-request', () => ({ decision: 'decline' }));
+    expect(item('item/completed')[0].params.item.status).toBe('completed');
+    expect(await readFile(join(f!.ws, 'via-shell.txt'), 'utf8')).toBe('hi\n');
+  });
+});
+
+describe('statecraft apply-patch', () => {
+  it('applies a patch from stdin and lists the files', async () => {
+    elsewhere = await mkdtemp('/var/tmp/statecraft-patch-');
+    await writeFile(join(elsewhere, 'a.txt'), 'old\n');
+    const patch = '*** Begin Patch\n*** Update File: a.txt\n@@\n-old\n+new\n*** Add File: b.txt\n+b\n*** End Patch\n';
+    const result = await execa('node', [CLI, 'apply-patch', '-C', elsewhere], { input: patch, reject: false });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.split('\n')).toEqual(['M a.txt', 'A b.txt']);
+    expect(await readFile(join(elsewhere, 'a.txt'), 'utf8')).toBe('new\n');
+  });
+
+  it('fails with the parser message and writes nothing', async () => {
+    elsewhere = await mkdtemp('/var/tmp/statecraft-patch-');
+    const result = await execa('node', [CLI, 'apply-patch', '-C', elsewhere], { input: '*** Begin Patch\n*** Frobnicate: x\n*** End Patch\n', reject: false });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/statecraft apply-patch: .*Frobnicate/);
+    const escape = await execa('node', [CLI, 'apply-patch', '-C', elsewhere], { input: add('../escape.txt', 'x'), reject: false });
+    expect(escape.exitCode).toBe(1);
+    expect(escape.stderr).toContain('refusing to write outside');
+  });
+});
