@@ -116,6 +116,8 @@ export interface ExecOutcome {
   durationMs: number;
   /** The text the model reads as the call's result. */
   modelOutput: string;
+  /** The turn's diff when this command changed it. */
+  turnDiff?: string | null;
 }
 
 export type ExecEvent =
@@ -374,6 +376,9 @@ export const toolCallMachine = setup({
         method: 'item/completed',
         params: { item, threadId: context.threadId, turnId: context.turnId, contentTokenCount: null, completedAtMs },
       });
+      if (outcome.turnDiff) {
+        publish(enqueue, self, { method: 'turn/diff/updated', params: { threadId: context.threadId, turnId: context.turnId, diff: outcome.turnDiff } });
+      }
     }),
     recordDeniedRun: enqueueActions(({ enqueue, event }) => {
       if (event.type !== 'exec.finished') return;

@@ -128,7 +128,10 @@ function liveSessionMachine(
       toolCall,
       model: modelActor(runtime.env),
       prepareTurn: fromPromise<PreparedTurn, { settings: ThreadSettings; history: ResponseItem[]; userInput: UserInput[] }>(
-        ({ input }) => prepareTurn({ ...input, home: runtime.home }),
+        async ({ input }) => {
+          await diffs.beginTurn(input.settings.cwd);
+          return prepareTurn({ ...input, home: runtime.home });
+        },
       ),
       stopProcesses: fromPromise<void, { threadId: string }>(() => sessions.killAll()),
     },

@@ -172,14 +172,14 @@ export function toolActors(
     applyPatch: fromPromise<PatchOutcome, { threadId: string; turnId: string; run: unknown }>(async ({ input }) => {
       const { plan, cwd } = input.run as PatchRun;
       const started = Date.now();
-      await diffs.before(input.turnId, plan);
+      await diffs.before(plan);
       try {
         await applyPlan(plan);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        return { status: 'failed', modelOutput: `apply_patch failed, and nothing was written: ${message}`, turnDiff: await diffs.diff(input.turnId, cwd) };
+        return { status: 'failed', modelOutput: `apply_patch failed, and nothing was written: ${message}`, turnDiff: null };
       }
-      return { status: 'completed', modelOutput: patchSummary(plan, cwd, Date.now() - started), turnDiff: await diffs.diff(input.turnId, cwd) };
+      return { status: 'completed', modelOutput: patchSummary(plan, cwd, Date.now() - started), turnDiff: await diffs.changedSinceLastReport() };
     }),
     checkPolicy: fromPromise<PolicyVerdict, PolicyCheckInput>(async ({ input }) => {
       if (input.prepared.kind === 'patch') {
@@ -222,7 +222,11 @@ export function toolActors(
       const finish = (outcome: ExecOutcome) => {
         if (settled) return;
         settled = true;
-        sendBack({ type: 'exec.finished', outcome });
+        // What the command changed joins the turn's diff (a failed diff never holds the call up).
+        void diffs.changedSinceLastReport().then(
+          (turnDiff) => sendBack({ type: 'exec.finished', outcome: { ...outcome, turnDiff } }),
+          () => sendBack({ type: 'exec.finished', outcome }),
+        );
       };
       try {
         handle =

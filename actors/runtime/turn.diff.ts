@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, relative } from 'node:path';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { execa } from 'execa';
 import { unifiedDiff, type PatchPlan } from '../patch/index.js';
 
 /** Git's object name for a file's content, so the diff reads like `git diff`. */
@@ -8,44 +10,97 @@ const blobId = (content: string) => createHash('sha1').update(`blob ${Buffer.byt
 
 const readOrNull = (path: string) => readFile(path, 'utf8').catch(() => null);
 
+const git = async (cwd: string, args: string[], env: Record<string, string> = {}) => {
+  const result = await execa('git', args, { cwd, env, reject: false, stdin: 'ignore', timeout: 30_000 });
+  return result.exitCode === 0 ? String(result.stdout) : null;
+};
+
+/** A repository's working tree at one moment, as a tree object written through a scratch index (the real index is never touched). */
+async function snapshotTree(root: string, realIndex: string): Promise<string | null> {
+  const scratch = await mkdtemp(join(tmpdir(), 'statecraft-index-'));
+  const index = join(scratch, 'index');
+  try {
+    // Starting from the real index lets git skip rehashing files whose stat data did not change.
+    await copyFile(realIndex, index).catch(() => {});
+    const env = { GIT_INDEX_FILE: index };
+    if ((await git(root, ['add', '-A', '--', '.'], env)) === null) return null;
+    return (await git(root, ['write-tree'], env))?.trim() ?? null;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+const inside = (path: string, root: string) => path === root || path.startsWith(`${root}${sep}`);
+
 /**
- * What a turn changed, relative to the turn's start: the first time a turn touches a file
- * its content is remembered, and the diff compares every remembered file with the disk now.
+ * What a turn changed, relative to the turn's start. Inside a git repository a snapshot of
+ * the working tree is taken when the turn starts, so commands' edits count too; files a
+ * patch writes outside any repository are remembered the first time the turn touches them.
  */
 export class TurnDiffTracker {
-  private readonly baselines = new Map<string, Map<string, string | null>>();
+  private repo: { root: string; index: string; tree: string } | null = null;
+  private readonly baselines = new Map<string, string | null>();
+  private cwd = process.cwd();
+  private lastReported: string | null = null;
 
-  /** Remembers the content of every file a plan is about to write, unless the turn already did. */
-  async before(turnId: string, plan: PatchPlan): Promise<void> {
-    // One turn at a time per thread: a new turn starts from what is on disk now.
-    for (const id of this.baselines.keys()) if (id !== turnId) this.baselines.delete(id);
-    const baseline = this.baselines.get(turnId) ?? new Map<string, string | null>();
-    this.baselines.set(turnId, baseline);
+  /** Starts a turn: forgets the last one and snapshots the repository holding cwd, if any. */
+  async beginTurn(cwd: string): Promise<void> {
+    this.cwd = cwd;
+    this.baselines.clear();
+    this.lastReported = null;
+    this.repo = null;
+    const root = (await git(cwd, ['rev-parse', '--show-toplevel']).catch(() => null))?.trim();
+    if (!root) return;
+    const index = resolve(root, (await git(root, ['rev-parse', '--git-path', 'index']))?.trim() ?? '.git/index');
+    const tree = await snapshotTree(root, index);
+    if (tree) this.repo = { root, index, tree };
+  }
+
+  /** Remembers the files a plan is about to write that no repository snapshot covers. */
+  async before(plan: PatchPlan): Promise<void> {
     for (const change of plan.changes) {
       for (const path of [change.path, change.movePath]) {
-        if (path && !baseline.has(path)) baseline.set(path, path === change.path ? change.oldContent : await readOrNull(path));
+        if (!path || this.baselines.has(path) || (this.repo && inside(path, this.repo.root))) continue;
+        this.baselines.set(path, path === change.path ? change.oldContent : await readOrNull(path));
       }
     }
   }
 
-  /** The turn's changes so far as a git-style unified diff, paths relative to cwd; null when nothing differs. */
-  async diff(turnId: string, cwd: string): Promise<string | null> {
-    const baseline = this.baselines.get(turnId);
-    if (!baseline) return null;
+  /** The turn's changes so far as a git-style diff; null when there are none, or nothing new since the last report. */
+  async changedSinceLastReport(): Promise<string | null> {
+    const diff = await this.diff();
+    if (diff === null || diff === this.lastReported) return null;
+    this.lastReported = diff;
+    return diff;
+  }
+
+  /** The turn's changes so far as a git-style unified diff; null when nothing differs. */
+  async diff(): Promise<string | null> {
     const sections: string[] = [];
-    for (const [path, before] of [...baseline].sort(([a], [b]) => a.localeCompare(b))) {
+    if (this.repo) {
+      const now = await snapshotTree(this.repo.root, this.repo.index);
+      if (now && now !== this.repo.tree) {
+        const diff = await git(this.repo.root, ['diff-tree', '-p', '--no-color', '--no-ext-diff', this.repo.tree, now]);
+        if (diff) sections.push(diff.endsWith('\n') ? diff : `${diff}\n`);
+      }
+    }
+    for (const [path, before] of [...this.baselines].sort(([a], [b]) => a.localeCompare(b))) {
       const after = await readOrNull(path);
       if (before === after) continue;
-      const rel = relative(cwd, path);
-      const name = rel.startsWith('..') || isAbsolute(rel) ? path : rel;
-      const header = [`diff --git a/${name} b/${name}`];
-      if (before === null) header.push('new file mode 100644');
-      if (after === null) header.push('deleted file mode 100644');
-      const mode = before !== null && after !== null ? ' 100644' : '';
-      header.push(`index ${before === null ? '0000000' : blobId(before)}..${after === null ? '0000000' : blobId(after)}${mode}`);
-      header.push(before === null ? '--- /dev/null' : `--- a/${name}`, after === null ? '+++ /dev/null' : `+++ b/${name}`);
-      sections.push(`${header.join('\n')}\n${unifiedDiff(before ?? '', after ?? '', { headers: false })}`);
+      sections.push(this.fileDiff(path, before, after));
     }
     return sections.length > 0 ? sections.join('') : null;
+  }
+
+  private fileDiff(path: string, before: string | null, after: string | null): string {
+    const rel = relative(this.cwd, path);
+    const name = rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+    const header = [`diff --git a/${name} b/${name}`];
+    if (before === null) header.push('new file mode 100644');
+    if (after === null) header.push('deleted file mode 100644');
+    const mode = before !== null && after !== null ? ' 100644' : '';
+    header.push(`index ${before === null ? '0000000' : blobId(before)}..${after === null ? '0000000' : blobId(after)}${mode}`);
+    header.push(before === null ? '--- /dev/null' : `--- a/${name}`, after === null ? '+++ /dev/null' : `+++ b/${name}`);
+    return `${header.join('\n')}\n${unifiedDiff(before ?? '', after ?? '', { headers: false })}`;
   }
 }

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { startScriptedServer, type Script } from '../../actors/model/index.js';
 import { runAppServerBench } from './appServer.bench.js';
+import { runPatchBench } from './patch.bench.js';
 import { runPolicyBench } from './policy.bench.js';
 
 const CLI = resolve(import.meta.dirname, '../../dist/adapters/cli/main.js');
@@ -130,3 +131,4 @@ async function main() {
 await main();
 await runAppServerBench();
 await runPolicyBench();
+await runPatchBench();

@@ -117,6 +117,35 @@ describe('apply_patch through the app-server', () => {
   });
 });
 
+describe('the turn diff', () => {
+  it('includes what commands changed in a git repository, relative to the turn start', async () => {
+    const { c } = await turn({ turns: [[{ call: 'exec_command', args: { cmd: 'echo more >> notes.txt && echo fresh > new.txt' } }], [{ text: 'ok' }]] }, 'never', () => undefined, async (ws) => {
+      await writeFile(join(ws, 'notes.txt'), 'one\n');
+      await writeFile(join(ws, 'untouched-before.txt'), 'dirty before the turn\n');
+      git(ws, 'init', '-q');
+      git(ws, 'add', 'notes.txt');
+      git(ws, 'commit', '-qm', 'start');
+    });
+    const diff = c.messages.filter((m) => m.method === 'turn/diff/updated').at(-1)?.params.diff as string;
+    git(f!.ws, 'add', '-N', 'new.txt');
+    expect(diff).toBe(git(f!.ws, 'diff', '--', 'notes.txt', 'new.txt'));
+    // Changes made before the turn are not the turn's.
+    expect(diff).not.toContain('untouched-before.txt');
+  });
+
+  it('is summarised by statecraft exec at the end of the turn', async () => {
+    f = await fixture({ turns: [[patchCall('*** Begin Patch\n*** Update File: a.txt\n@@\n-a\n+b\n+c\n*** End Patch\n')], [{ text: 'done' }]] });
+    await writeFile(join(f.ws, 'a.txt'), 'a\n');
+    const result = await execa('node', [CLI, 'exec', '--skip-git-repo-check', '-C', f.ws, '-s', 'workspace-write', 'edit'], {
+      reject: false,
+      stdin: 'ignore',
+      env: { HOME: f.root, STATECRAFT_HOME: f.home, OPENAI_API_KEY: '' },
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('Files changed:\n  a.txt +2 -1');
+  });
+});
+
 describe('statecraft apply-patch', () => {
   it('applies a patch from stdin and lists the files', async () => {
     elsewhere = await mkdtemp('/var/tmp/statecraft-patch-');
