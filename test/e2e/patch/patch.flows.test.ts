@@ -90,6 +90,16 @@ describe('apply_patch through the app-server', () => {
     expect(existsSync(target)).toBe(false);
   });
 
+  it('does not ask again for a directory accepted for the session', async () => {
+    elsewhere = await mkdtemp('/var/tmp/statecraft-patch-');
+    let asked = 0;
+    const script = { turns: [[patchCall(add(join(elsewhere, 'one.txt'), '1'))], [patchCall(add(join(elsewhere, 'two.txt'), '2'))], [{ text: 'ok' }]] };
+    const { done } = await turn(script, 'on-request', () => ((asked += 1), { decision: 'acceptForSession' }));
+    expect(done.params.turn.status).toBe('completed');
+    expect(asked).toBe(1);
+    expect(await readFile(join(elsewhere, 'two.txt'), 'utf8')).toBe('2\n');
+  });
+
   it('asks even inside the workspace under untrusted', async () => {
     let asked = 0;
     const { item } = await turn({ turns: [[patchCall(add('in.txt', 'x'))], [{ text: 'ok' }]] }, 'untrusted', () => ((asked += 1), { decision: 'accept' }));
