@@ -7,12 +7,12 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { execa, type ResultPromise } from 'execa';
 import { startScriptedServer, type Script, type ScriptedServer } from '../../actors/model/index.js';
+import { spawnAppServer } from '../support/appServer.js';
 
-const CLI = resolve(import.meta.dirname, '../../dist/adapters/cli/main.js');
 const SPAWNS = 5;
 const ROUND_TRIPS = 20;
 const DELTAS = 20_000;
@@ -62,14 +62,7 @@ class Client {
   private readonly listeners = new Set<(msg: Json) => void>();
 
   constructor(home: string, root: string) {
-    this.child = execa('node', [CLI, 'app-server'], {
-      env: { STATECRAFT_HOME: home, HOME: root, OPENAI_API_KEY: '' },
-      stdin: 'pipe',
-      stdout: 'pipe',
-      stderr: 'pipe',
-      reject: false,
-      buffer: { stdout: false, stderr: true },
-    });
+    this.child = spawnAppServer(home, root);
     createInterface({ input: this.child.stdout! }).on('line', (line) => {
       let msg: Json;
       try {

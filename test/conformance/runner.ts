@@ -7,11 +7,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { execa } from 'execa';
 import { startScriptedServer, type Script } from '../../actors/model/index.js';
+import { spawnAppServer, writeMockProviderConfig } from '../support/appServer.js';
 
 export const FIXTURES = resolve(import.meta.dirname, 'fixtures');
-const CLI = resolve(import.meta.dirname, '../../dist/adapters/cli/main.js');
 
 type Json = any;
 
@@ -72,18 +71,8 @@ export async function runScenario(scenario: Scenario, root: string, home: string
   const script = placeholders({ turns: scenario.model_turns }, root) as Script;
   const model = await startScriptedServer({ script });
   await mkdir(home, { recursive: true });
-  await writeFile(
-    join(home, 'config.toml'),
-    ['model_provider = "mock"', '', '[model_providers.mock]', 'name = "mock"', `base_url = "${model.url}"`, 'request_max_retries = 1', 'stream_max_retries = 1', ''].join('\n'),
-  );
-  const server = execa('node', [CLI, 'app-server'], {
-    env: { STATECRAFT_HOME: home, HOME: root, OPENAI_API_KEY: '' },
-    stdin: 'pipe',
-    stdout: 'pipe',
-    stderr: 'pipe',
-    reject: false,
-    buffer: { stdout: false, stderr: true },
-  });
+  await writeMockProviderConfig(home, model.url);
+  const server = spawnAppServer(home, root);
   const recorded: Recorded[] = [];
   const responses = new Map<string, Json>();
   const waiting = new Map<Json, (msg: Json) => void>();

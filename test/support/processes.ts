@@ -24,5 +24,19 @@ export function processesRunning(argv: string[]): number {
     }).length;
 }
 
+/** Live processes (other than this one) whose command line contains `marker`. */
+export function livePidsMatching(marker: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').includes(marker) && alive(pid);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
 /** A sleep duration no other process uses, so a test can find its own sleepers. */
 export const uniqueSleep = () => `${(30 + Math.random()).toFixed(6)}`;

@@ -50,3 +50,14 @@ export function readDirs(root: string): string[] {
   walk(root);
   return out;
 }
+
+/** Makes numbered workspaces under root, each filled with a tree. */
+export function workspaces(root: string): (tree: Tree) => string {
+  let counter = 0;
+  return (tree) => {
+    const dir = join(root, `ws${counter++}`);
+    mkdirSync(dir);
+    writeTree(dir, tree);
+    return dir;
+  };
+}

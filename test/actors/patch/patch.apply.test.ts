@@ -1,19 +1,13 @@
-import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyPlan, parsePatch, PatchError, planPatch, type PatchPlan } from '../../../actors/patch/index.js';
-import { readDirs, readTree, tempDir, writeTree } from './helpers.js';
+import { readDirs, readTree, tempDir, writeTree, workspaces } from './helpers.js';
 
 const root = tempDir();
 afterAll(() => root.remove());
 
-let counter = 0;
-function workspace(tree: Record<string, string>): string {
-  const dir = join(root.path, `ws${counter++}`);
-  mkdirSync(dir);
-  writeTree(dir, tree);
-  return dir;
-}
+const workspace = workspaces(root.path);
 
 const BEFORE = {
   'keep.txt': 'untouched\n',

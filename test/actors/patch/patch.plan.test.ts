@@ -1,8 +1,8 @@
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parsePatch, PatchError, planPatch } from '../../../actors/patch/index.js';
-import { readTree, tempDir, writeTree } from './helpers.js';
+import { readTree, tempDir, writeTree, workspaces } from './helpers.js';
 
 const root = tempDir();
 const outside = tempDir();
@@ -11,13 +11,7 @@ afterAll(() => {
   outside.remove();
 });
 
-let counter = 0;
-function workspace(tree: Record<string, string>): string {
-  const dir = join(root.path, `ws${counter++}`);
-  mkdirSync(dir);
-  writeTree(dir, tree);
-  return dir;
-}
+const workspace = workspaces(root.path);
 
 const wrap = (body: string): string => `*** Begin Patch\n${body}*** End Patch\n`;
 const plan = (cwd: string, body: string) => planPatch(parsePatch(wrap(body)), { cwd });

@@ -3,14 +3,17 @@
  * with a config.toml that points at a scripted model on 127.0.0.1), spawns the server,
  * and speaks JSON lines to it.
  */
-import { mkdtemp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
+import { afterEach } from 'vitest';
+import { CLI, spawnAppServer, writeMockProviderConfig } from '../../support/appServer.js';
+import { livePidsMatching } from '../../support/processes.js';
 import { startScriptedServer, type Script, type ScriptedServer } from '../../../actors/model/index.js';
 
-export const CLI = resolve(import.meta.dirname, '../../../dist/adapters/cli/main.js');
+export { CLI };
 
 type Json = any;
 
@@ -30,19 +33,7 @@ export async function fixture(script: Script): Promise<Fixture> {
   await mkdir(home, { recursive: true });
   await mkdir(ws, { recursive: true });
   const model = await startScriptedServer({ script });
-  await writeFile(
-    join(home, 'config.toml'),
-    [
-      'model_provider = "mock"',
-      '',
-      '[model_providers.mock]',
-      'name = "mock"',
-      `base_url = "${model.url}"`,
-      'request_max_retries = 1',
-      'stream_max_retries = 1',
-      '',
-    ].join('\n'),
-  );
+  await writeMockProviderConfig(home, model.url);
   return {
     root,
     home,
@@ -84,15 +75,7 @@ export interface Client {
 }
 
 export function startClient(f: Pick<Fixture, 'root' | 'home'>, onServerRequest: ServerRequestHandler | null = null): Client {
-  const proc = execa('node', [CLI, 'app-server'], {
-    env: { STATECRAFT_HOME: f.home, HOME: f.root, OPENAI_API_KEY: '' },
-    extendEnv: true,
-    stdin: 'pipe',
-    stdout: 'pipe',
-    stderr: 'pipe',
-    reject: false,
-    buffer: { stdout: false, stderr: false },
-  });
+  const proc = spawnAppServer(f.home, f.root);
   const messages: Json[] = [];
   let stderr = '';
   proc.stderr!.setEncoding('utf8');
@@ -220,31 +203,36 @@ export async function rolloutFiles(home: string): Promise<string[]> {
 /** A text user input as the protocol spells it. */
 export const text = (value: string) => [{ type: 'text', text: value, text_elements: [] }];
 
-/** Whether a process is gone; a zombie counts as gone. */
-export async function isDead(pid: number): Promise<boolean> {
-  const { readFile } = await import('node:fs/promises');
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // The state follows the parenthesized command name.
-    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-    return state === 'Z' || state === 'X';
-  } catch {
-    return true;
-  }
-}
-
-/** Host pids of live (non-zombie) processes whose command line contains `marker`. */
-export async function pidsWithMarker(marker: string): Promise<number[]> {
-  const { readFile } = await import('node:fs/promises');
-  const found: number[] = [];
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    try {
-      const cmdline = (await readFile(`/proc/${name}/cmdline`, 'utf8')).replaceAll('\0', ' ');
-      if (cmdline.includes(marker) && !(await isDead(Number(name)))) found.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return found;
+/**
+ * What one test opens (a fixture, its servers, processes it marked), all torn down after
+ * each test: killed servers and marked leftovers first, then the temp dirs and the model.
+ */
+export function scenes() {
+  const live = { fixture: undefined as Fixture | undefined, clients: [] as Client[], markers: [] as string[] };
+  afterEach(async () => {
+    for (const c of live.clients) c.proc.kill('SIGKILL');
+    live.clients = [];
+    // A SIGKILLed server had no chance to clean up: remove what it may have left running.
+    for (const marker of live.markers) for (const pid of livePidsMatching(marker)) process.kill(pid, 'SIGKILL');
+    live.markers = [];
+    await live.fixture?.cleanup();
+    live.fixture = undefined;
+  });
+  return {
+    async open(script: Script): Promise<Fixture> {
+      live.fixture = await fixture(script);
+      return live.fixture;
+    },
+    connect(f: Pick<Fixture, 'root' | 'home'>, onServerRequest: ServerRequestHandler | null = null): Client {
+      const c = startClient(f, onServerRequest);
+      live.clients.push(c);
+      return c;
+    },
+    /** A unique sleep duration to find a test's processes by. */
+    marker(): string {
+      const marker = `30.${Math.floor(Math.random() * 1e6)}`;
+      live.markers.push(marker);
+      return marker;
+    },
+  };
 }

@@ -1,30 +1,18 @@
 /** SIGKILL mid-command, then a new server on the same home picks the thread up. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { fixture, pidsWithMarker, sleep, startClient, text, within, type Client, type Fixture } from './client.js';
+import { describe, expect, it } from 'vitest';
+import { scenes, sleep, text, within } from './client.js';
 
-let f: Fixture | undefined;
-let clients: Client[] = [];
-let marker = '';
-afterEach(async () => {
-  for (const c of clients) c.proc.kill('SIGKILL');
-  clients = [];
-  // SIGKILL leaves no chance to clean up: remove what the killed server may have left.
-  if (marker) for (const pid of await pidsWithMarker(marker)) process.kill(pid, 'SIGKILL');
-  marker = '';
-  await f?.cleanup();
-  f = undefined;
-});
+const scene = scenes();
 
 describe('app-server: crash and resume', () => {
   it('lists, reads and resumes a thread whose server was killed during a turn', async () => {
-    marker = `30.${Math.floor(Math.random() * 1e6)}`;
-    f = await fixture({
+    const marker = scene.marker();
+    const f = await scene.open({
       turns: [[{ call: 'exec_command', args: { cmd: `touch started; sleep ${marker}`, yield_time_ms: 30_000 } }], [{ text: 'back again' }]],
     });
-    const first = startClient(f);
-    clients.push(first);
+    const first = scene.connect(f);
     await first.init();
     const { thread } = await first.call('thread/start', { cwd: f.ws, approvalPolicy: 'never', sandbox: 'workspace-write' });
     const firstText = 'the very first message';
@@ -37,8 +25,7 @@ describe('app-server: crash and resume', () => {
     first.proc.kill('SIGKILL');
     await within(first.proc, 5_000, 'the killed server');
 
-    const second = startClient(f);
-    clients.push(second);
+    const second = scene.connect(f);
     await second.init();
     const listed = await second.call('thread/list', {});
     const entry = listed.data.find((t: any) => t.id === thread.id);

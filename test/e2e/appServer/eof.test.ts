@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixture, isDead, pidsWithMarker, sleep, startClient, text, within, type Client, type Fixture } from './client.js';
+import { alive, livePidsMatching } from '../../support/processes.js';
+import { fixture, sleep, startClient, text, within, type Client, type Fixture } from './client.js';
 
 let f: Fixture | undefined;
 let clients: Client[] = [];
@@ -38,7 +39,7 @@ describe('app-server: EOF during a running turn', () => {
       if (Date.now() > deadline) throw new Error(`pid files never appeared; stderr:\n${c.stderr()}`);
       await sleep(50);
     }
-    const hostPids = await pidsWithMarker(marker);
+    const hostPids = livePidsMatching(marker);
     // bash -lc '<cmd>' and `sleep <marker>` at least.
     expect(hostPids.length).toBeGreaterThanOrEqual(2);
 
@@ -46,8 +47,8 @@ describe('app-server: EOF during a running turn', () => {
     const code = await c.close(8_000);
     expect(code).toBe(0);
     expect(Date.now() - t0).toBeLessThan(6_000);
-    for (const pid of hostPids) expect(await isDead(pid), `pid ${pid} still alive`).toBe(true);
-    expect(await pidsWithMarker(marker)).toEqual([]);
+    for (const pid of hostPids) expect(!alive(pid), `pid ${pid} still alive`).toBe(true);
+    expect(livePidsMatching(marker)).toEqual([]);
 
     // A fresh server on the same home reads the turn back as interrupted.
     const again = startClient(f);

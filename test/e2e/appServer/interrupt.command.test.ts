@@ -1,29 +1,19 @@
 /** turn/interrupt while a command runs: the process group dies, the item completes, the thread goes on. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { fixture, pidsWithMarker, sleep, startClient, text, type Client, type Fixture } from './client.js';
+import { describe, expect, it } from 'vitest';
+import { livePidsMatching } from '../../support/processes.js';
+import { scenes, sleep, text } from './client.js';
 
-let f: Fixture | undefined;
-let clients: Client[] = [];
-let marker = '';
-afterEach(async () => {
-  for (const c of clients) c.proc.kill('SIGKILL');
-  clients = [];
-  if (marker) for (const pid of await pidsWithMarker(marker)) process.kill(pid, 'SIGKILL');
-  marker = '';
-  await f?.cleanup();
-  f = undefined;
-});
+const scene = scenes();
 
 describe('app-server: interrupt a running command', () => {
   it('kills the command with its children, completes the item, and the next turn runs', async () => {
-    marker = `30.${Math.floor(Math.random() * 1e6)}`;
-    f = await fixture({
+    const marker = scene.marker();
+    const f = await scene.open({
       turns: [[{ call: 'exec_command', args: { cmd: `touch started; sleep ${marker} & wait`, yield_time_ms: 30_000 } }], [{ text: 'next turn answer' }]],
     });
-    const c = startClient(f);
-    clients.push(c);
+    const c = scene.connect(f);
     await c.init();
     const { thread } = await c.call('thread/start', { cwd: f.ws, approvalPolicy: 'never', sandbox: 'workspace-write' });
     const { turn } = await c.call('turn/start', { threadId: thread.id, input: text('long command') });
@@ -33,7 +23,7 @@ describe('app-server: interrupt a running command', () => {
       if (Date.now() > deadline) throw new Error('the command never started');
       await sleep(50);
     }
-    expect((await pidsWithMarker(marker)).length).toBeGreaterThan(0);
+    expect((livePidsMatching(marker)).length).toBeGreaterThan(0);
 
     expect((await c.request('turn/interrupt', { threadId: thread.id, turnId: turn.id })).result).toEqual({});
     const done = await c.waitFor('turn/completed', (m) => m.params.turn.id === turn.id, 8_000);
@@ -45,8 +35,8 @@ describe('app-server: interrupt a running command', () => {
     expect(c.messages.indexOf(item[0])).toBeLessThan(c.messages.indexOf(done));
 
     const until = Date.now() + 3_000;
-    while ((await pidsWithMarker(marker)).length > 0 && Date.now() < until) await sleep(50);
-    expect(await pidsWithMarker(marker)).toEqual([]);
+    while ((livePidsMatching(marker)).length > 0 && Date.now() < until) await sleep(50);
+    expect(livePidsMatching(marker)).toEqual([]);
 
     const next = (await c.call('turn/start', { threadId: thread.id, input: text('carry on') })).turn;
     const nextDone = await c.waitFor('turn/completed', (m) => m.params.turn.id === next.id);
