@@ -1,19 +1,12 @@
 /** Two approvals asked at once, answered out of order. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { fixture, startClient, text, type Client, type Fixture } from './client.js';
+import { describe, expect, it } from 'vitest';
+import { scenes, text } from './client.js';
 
-let f: Fixture | undefined;
-let clients: Client[] = [];
-afterEach(async () => {
-  for (const c of clients) c.proc.kill('SIGKILL');
-  clients = [];
-  await f?.cleanup();
-  f = undefined;
-});
+const scene = scenes();
 
 describe('app-server: parallel approvals', () => {
   it('routes each answer to its own request, whatever the order', async () => {
-    f = await fixture({
+    const f = await scene.open({
       turns: [
         [
           { call: 'exec_command', args: { cmd: 'echo first-cmd', sandbox_permissions: 'require_escalated', justification: 'one' } },
@@ -22,8 +15,7 @@ describe('app-server: parallel approvals', () => {
         [{ text: 'both handled' }],
       ],
     });
-    const c = startClient(f);
-    clients.push(c);
+    const c = scene.connect(f);
     await c.init();
     const { thread } = await c.call('thread/start', { cwd: f.ws, approvalPolicy: 'on-request', sandbox: 'workspace-write' });
     await c.call('turn/start', { threadId: thread.id, input: text('two commands') });

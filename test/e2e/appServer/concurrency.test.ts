@@ -1,27 +1,19 @@
 /** One thread waiting on an approval does not hold up another thread's turn. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { fixture, startClient, text, type Client, type Fixture } from './client.js';
+import { describe, expect, it } from 'vitest';
+import { scenes, text } from './client.js';
 
-let f: Fixture | undefined;
-let clients: Client[] = [];
-afterEach(async () => {
-  for (const c of clients) c.proc.kill('SIGKILL');
-  clients = [];
-  await f?.cleanup();
-  f = undefined;
-});
+const scene = scenes();
 
 describe('app-server: two threads at once', () => {
   it("completes thread B's turn while thread A waits for an approval, then finishes A", async () => {
-    f = await fixture({
+    const f = await scene.open({
       turns: [
         [{ call: 'exec_command', args: { cmd: 'echo from-a', sandbox_permissions: 'require_escalated', justification: 'a' } }],
         [{ text: 'reply for B', chunks: ['reply ', 'for B'] }],
         [{ text: 'A is done' }],
       ],
     });
-    const c = startClient(f);
-    clients.push(c);
+    const c = scene.connect(f);
     await c.init();
     const a = (await c.call('thread/start', { cwd: f.ws, approvalPolicy: 'on-request', sandbox: 'workspace-write' })).thread;
     const b = (await c.call('thread/start', { cwd: f.ws, approvalPolicy: 'on-request', sandbox: 'workspace-write' })).thread;

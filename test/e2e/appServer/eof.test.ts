@@ -5,18 +5,11 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { alive, livePidsMatching } from '../../support/processes.js';
-import { fixture, sleep, startClient, text, within, type Client, type Fixture } from './client.js';
+import { scenes, sleep, text, within } from './client.js';
 
-let f: Fixture | undefined;
-let clients: Client[] = [];
-afterEach(async () => {
-  for (const c of clients) c.proc.kill('SIGKILL');
-  clients = [];
-  await f?.cleanup();
-  f = undefined;
-});
+const scene = scenes();
 
 describe('app-server: EOF during a running turn', () => {
   it('exits 0, kills the command and its background child, records the turn as interrupted', async () => {
@@ -24,11 +17,10 @@ describe('app-server: EOF during a running turn', () => {
     // sleep duration lets the test find the host processes by their command line.
     const marker = `30.${Math.floor(Math.random() * 1e6)}`;
     const cmd = `echo $$ > pid; sleep ${marker} & echo $! > child; wait`;
-    f = await fixture({
+    const f = await scene.open({
       turns: [[{ call: 'exec_command', args: { cmd, yield_time_ms: 30_000 } }], [{ text: 'done' }]],
     });
-    const c = startClient(f);
-    clients.push(c);
+    const c = scene.connect(f);
     await c.init();
     const started = await c.call('thread/start', { cwd: f.ws, approvalPolicy: 'never', sandbox: 'workspace-write' });
     const threadId = started.thread.id;
@@ -51,8 +43,7 @@ describe('app-server: EOF during a running turn', () => {
     expect(livePidsMatching(marker)).toEqual([]);
 
     // A fresh server on the same home reads the turn back as interrupted.
-    const again = startClient(f);
-    clients.push(again);
+    const again = scene.connect(f);
     await again.init();
     const read = await again.call('thread/read', { threadId, includeTurns: true });
     const stored = read.thread.turns.find((t: any) => t.id === turn.turn.id);
@@ -62,11 +53,10 @@ describe('app-server: EOF during a running turn', () => {
   });
 
   it('exits 0 at EOF while an approval is pending, and records the turn as interrupted', async () => {
-    f = await fixture({
+    const f = await scene.open({
       turns: [[{ call: 'exec_command', args: { cmd: 'echo never > never.txt', sandbox_permissions: 'require_escalated', justification: 'x' } }]],
     });
-    const c = startClient(f);
-    clients.push(c);
+    const c = scene.connect(f);
     await c.init();
     const { thread } = await c.call('thread/start', { cwd: f.ws, approvalPolicy: 'on-request', sandbox: 'workspace-write' });
     const { turn } = await c.call('turn/start', { threadId: thread.id, input: text('ask first') });
@@ -76,8 +66,7 @@ describe('app-server: EOF during a running turn', () => {
     expect(Date.now() - t0).toBeLessThan(6_000);
     expect(existsSync(join(f.ws, 'never.txt'))).toBe(false);
 
-    const again = startClient(f);
-    clients.push(again);
+    const again = scene.connect(f);
     await again.init();
     const read = await again.call('thread/read', { threadId: thread.id, includeTurns: true });
     expect(read.thread.turns.map((t: any) => [t.id, t.status])).toEqual([[turn.id, 'interrupted']]);

@@ -1,21 +1,13 @@
 /** An ephemeral thread never touches the sessions directory. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { fixture, rolloutFiles, startClient, text, type Client, type Fixture } from './client.js';
+import { describe, expect, it } from 'vitest';
+import { rolloutFiles, scenes, text } from './client.js';
 
-let f: Fixture | undefined;
-let clients: Client[] = [];
-afterEach(async () => {
-  for (const c of clients) c.proc.kill('SIGKILL');
-  clients = [];
-  await f?.cleanup();
-  f = undefined;
-});
+const scene = scenes();
 
 describe('app-server: ephemeral threads', () => {
   it('has no path, writes no rollout, and can be read while loaded', async () => {
-    f = await fixture({ turns: [[{ text: 'fleeting answer' }]] });
-    const c = startClient(f);
-    clients.push(c);
+    const f = await scene.open({ turns: [[{ text: 'fleeting answer' }]] });
+    const c = scene.connect(f);
     await c.init();
     const started = await c.call('thread/start', { cwd: f.ws, ephemeral: true });
     expect(started.thread.ephemeral).toBe(true);
@@ -36,8 +28,7 @@ describe('app-server: ephemeral threads', () => {
     expect(await rolloutFiles(f.home)).toEqual([]);
 
     // Once its server is gone the thread is gone too.
-    const again = startClient(f);
-    clients.push(again);
+    const again = scene.connect(f);
     await again.init();
     const missing = await again.request('thread/read', { threadId: started.thread.id });
     expect(missing.error.code).toBe(-32600);

@@ -1,21 +1,13 @@
 /** Client mistakes in thread settings come back as invalid params, not internal errors. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { fixture, startClient, type Client, type Fixture } from './client.js';
+import { describe, expect, it } from 'vitest';
+import { scenes } from './client.js';
 
-let f: Fixture | undefined;
-let clients: Client[] = [];
-afterEach(async () => {
-  for (const c of clients) c.proc.kill('SIGKILL');
-  clients = [];
-  await f?.cleanup();
-  f = undefined;
-});
+const scene = scenes();
 
 describe('app-server: error codes for bad thread settings', () => {
   it('thread/start with a cwd that does not exist is -32602 naming the directory', async () => {
-    f = await fixture({ turns: [] });
-    const c = startClient(f);
-    clients.push(c);
+    const f = await scene.open({ turns: [] });
+    const c = scene.connect(f);
     await c.init();
     const missing = `${f.root}/no/such/dir`;
     const answer = await c.request('thread/start', { cwd: missing });
@@ -25,9 +17,8 @@ describe('app-server: error codes for bad thread settings', () => {
   });
 
   it('thread/start with a config override of the wrong type is -32602', async () => {
-    f = await fixture({ turns: [] });
-    const c = startClient(f);
-    clients.push(c);
+    const f = await scene.open({ turns: [] });
+    const c = scene.connect(f);
     await c.init();
     const answer = await c.request('thread/start', { cwd: f.ws, config: { model_reasoning_effort: 12 } });
     expect(answer.error?.code).toBe(-32602);

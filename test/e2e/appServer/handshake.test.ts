@@ -1,21 +1,13 @@
 /** Framing and handshake rules seen from a real process. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { fixture, startClient, type Client, type Fixture } from './client.js';
+import { describe, expect, it } from 'vitest';
+import { scenes } from './client.js';
 
-let f: Fixture | undefined;
-let clients: Client[] = [];
-afterEach(async () => {
-  for (const c of clients) c.proc.kill('SIGKILL');
-  clients = [];
-  await f?.cleanup();
-  f = undefined;
-});
+const scene = scenes();
 
 describe('app-server: handshake and framing', () => {
   it('refuses work before initialize, accepts pipelined requests after it, and echoes ids as given', async () => {
-    f = await fixture({ turns: [] });
-    const c = startClient(f);
-    clients.push(c);
+    const f = await scene.open({ turns: [] });
+    const c = scene.connect(f);
     const early = await c.request('model/list', {});
     expect(early.error).toMatchObject({ code: -32600, message: 'Not initialized' });
 

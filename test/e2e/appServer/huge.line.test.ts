@@ -1,15 +1,8 @@
 /** A line over the 64 MiB cap is refused with -32600 and the server keeps serving. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { fixture, startClient, type Client, type Fixture } from './client.js';
+import { describe, expect, it } from 'vitest';
+import { type Client, scenes } from './client.js';
 
-let f: Fixture | undefined;
-let clients: Client[] = [];
-afterEach(async () => {
-  for (const c of clients) c.proc.kill('SIGKILL');
-  clients = [];
-  await f?.cleanup();
-  f = undefined;
-});
+const scene = scenes();
 
 const write = (c: Client, chunk: string | Buffer) =>
   new Promise<void>((resolve, reject) => {
@@ -20,9 +13,8 @@ const write = (c: Client, chunk: string | Buffer) =>
 
 describe('app-server: oversized line', () => {
   it('answers a 65 MiB line with "line too long" and then answers the next request', async () => {
-    f = await fixture({ turns: [] });
-    const c = startClient(f);
-    clients.push(c);
+    const f = await scene.open({ turns: [] });
+    const c = scene.connect(f);
     await c.init();
     // A request whose params are one long string: only the cap, not JSON parsing, can refuse it.
     const total = 65 * 1024 * 1024;

@@ -1,25 +1,17 @@
 /** turn/interrupt while an approval is pending, and the stale answer that arrives afterwards. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { fixture, sleep, startClient, text, type Client, type Fixture } from './client.js';
+import { describe, expect, it } from 'vitest';
+import { scenes, sleep, text } from './client.js';
 
-let f: Fixture | undefined;
-let clients: Client[] = [];
-afterEach(async () => {
-  for (const c of clients) c.proc.kill('SIGKILL');
-  clients = [];
-  await f?.cleanup();
-  f = undefined;
-});
+const scene = scenes();
 
 describe('app-server: interrupt with a pending approval', () => {
   it('resolves the request, declines the item, interrupts the turn and ignores a late answer', async () => {
-    f = await fixture({
+    const f = await scene.open({
       turns: [[{ call: 'exec_command', args: { cmd: 'echo should-not-run > ran.txt', sandbox_permissions: 'require_escalated', justification: 'x' } }], [{ text: 'unused' }]],
     });
-    const c = startClient(f);
-    clients.push(c);
+    const c = scene.connect(f);
     await c.init();
     const { thread } = await c.call('thread/start', { cwd: f.ws, approvalPolicy: 'on-request', sandbox: 'workspace-write' });
     const { turn } = await c.call('turn/start', { threadId: thread.id, input: text('ask me') });

@@ -1,21 +1,13 @@
 /** thread/list pages newest first and rejects cursors it did not make. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { fixture, sleep, startClient, text, type Client, type Fixture } from './client.js';
+import { describe, expect, it } from 'vitest';
+import { scenes, sleep, text } from './client.js';
 
-let f: Fixture | undefined;
-let clients: Client[] = [];
-afterEach(async () => {
-  for (const c of clients) c.proc.kill('SIGKILL');
-  clients = [];
-  await f?.cleanup();
-  f = undefined;
-});
+const scene = scenes();
 
 describe('app-server: thread/list paging', () => {
   it('pages through three threads and names a bad cursor', async () => {
-    f = await fixture({ turns: [[{ text: 'one' }], [{ text: 'two' }], [{ text: 'three' }]] });
-    const c = startClient(f);
-    clients.push(c);
+    const f = await scene.open({ turns: [[{ text: 'one' }], [{ text: 'two' }], [{ text: 'three' }]] });
+    const c = scene.connect(f);
     await c.init();
     const ids: string[] = [];
     for (const word of ['alpha', 'beta', 'gamma']) {

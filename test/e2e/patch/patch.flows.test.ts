@@ -5,16 +5,15 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, fixture, startClient, text, type Client, type Fixture } from '../appServer/client.js';
+import type { Script } from '../../../actors/model/index.js';
+import { CLI, scenes, text, type Fixture } from '../appServer/client.js';
 
-let f: Fixture | undefined;
-let clients: Client[] = [];
+const scene = scenes();
+/** The current test's fixture. */
+let f: Fixture;
+/** A directory outside every writable root (the temp dirs are writable roots, so not under /tmp). */
 let elsewhere: string | null = null;
 afterEach(async () => {
-  for (const c of clients) c.proc.kill('SIGKILL');
-  clients = [];
-  await f?.cleanup();
-  f = undefined;
   if (elsewhere) await rm(elsewhere, { recursive: true, force: true });
   elsewhere = null;
 });
@@ -22,11 +21,10 @@ afterEach(async () => {
 const patchCall = (patch: string) => ({ custom: 'apply_patch', input: patch });
 const add = (path: string, ...lines: string[]) => `*** Begin Patch\n*** Add File: ${path}\n${lines.map((l) => `+${l}\n`).join('')}*** End Patch\n`;
 
-async function turn(script: Parameters<typeof fixture>[0], policy: string, answer: (msg: any) => any, prepare?: (ws: string) => Promise<void>) {
-  f = await fixture(script);
+async function turn(script: Script, policy: string, answer: (msg: any) => any, prepare?: (ws: string) => Promise<void>) {
+  f = await scene.open(script);
   await prepare?.(f.ws);
-  const c = startClient(f, answer);
-  clients.push(c);
+  const c = scene.connect(f, answer);
   await c.init();
   const { thread } = await c.call('thread/start', { cwd: f.ws, approvalPolicy: policy, sandbox: 'workspace-write' });
   await c.call('turn/start', { threadId: thread.id, input: text('edit') });
@@ -49,13 +47,13 @@ describe('apply_patch through the app-server', () => {
     expect(done.params.turn.status).toBe('completed');
     expect(asked).toBe(false);
     const [started] = item('item/started');
-    expect(started.params.item.changes).toEqual([{ path: join(f!.ws, 'notes.txt'), kind: { type: 'update', move_path: null }, diff: expect.stringContaining('-two\n+TWO\n') }]);
+    expect(started.params.item.changes).toEqual([{ path: join(f.ws, 'notes.txt'), kind: { type: 'update', move_path: null }, diff: expect.stringContaining('-two\n+TWO\n') }]);
     expect(item('item/completed')[0].params.item.status).toBe('completed');
-    expect(await readFile(join(f!.ws, 'notes.txt'), 'utf8')).toBe('one\nTWO\nthree\n');
+    expect(await readFile(join(f.ws, 'notes.txt'), 'utf8')).toBe('one\nTWO\nthree\n');
     const diff = c.messages.filter((m) => m.method === 'turn/diff/updated').at(-1).params.diff as string;
-    expect(diff).toBe(git(f!.ws, 'diff'));
+    expect(diff).toBe(git(f.ws, 'diff'));
     // The model was told which files changed.
-    const output = JSON.stringify(f!.model.requests[1]);
+    const output = JSON.stringify(f.model.requests[1]);
     expect(output).toContain('Success. Updated the following files:\\nM notes.txt');
   });
 
@@ -79,7 +77,7 @@ describe('apply_patch through the app-server', () => {
     expect(done.params.turn.status).toBe('completed');
     expect(item('item/completed')[0].params.item.status).toBe('declined');
     expect(existsSync(target)).toBe(false);
-    expect(JSON.stringify(f!.model.requests[1])).toContain('patch rejected by user');
+    expect(JSON.stringify(f.model.requests[1])).toContain('patch rejected by user');
   });
 
   it('ends the turn interrupted on cancel, with nothing written', async () => {
@@ -112,9 +110,9 @@ describe('apply_patch through the app-server', () => {
     await turn({ turns: [[patchCall(patch)], [{ text: 'ok' }]] }, 'on-request', () => ({ decision: 'accept' }), async (ws) => {
       await writeFile(join(ws, 'second.txt'), 'something else\n');
     });
-    expect(existsSync(join(f!.ws, 'first.txt'))).toBe(false);
-    expect(await readFile(join(f!.ws, 'second.txt'), 'utf8')).toBe('something else\n');
-    const told = JSON.stringify(f!.model.requests[1]);
+    expect(existsSync(join(f.ws, 'first.txt'))).toBe(false);
+    expect(await readFile(join(f.ws, 'second.txt'), 'utf8')).toBe('something else\n');
+    const told = JSON.stringify(f.model.requests[1]);
     expect(told).toContain('second.txt');
     expect(told).toContain('not there');
   });
@@ -123,7 +121,7 @@ describe('apply_patch through the app-server', () => {
     const cmd = `apply_patch <<'EOF'\n${add('via-shell.txt', 'hi')}EOF\n`;
     const { item } = await turn({ turns: [[{ call: 'exec_command', args: { cmd } }], [{ text: 'ok' }]] }, 'on-request', () => ({ decision: 'decline' }));
     expect(item('item/completed')[0].params.item.status).toBe('completed');
-    expect(await readFile(join(f!.ws, 'via-shell.txt'), 'utf8')).toBe('hi\n');
+    expect(await readFile(join(f.ws, 'via-shell.txt'), 'utf8')).toBe('hi\n');
   });
 });
 
@@ -137,14 +135,14 @@ describe('the turn diff', () => {
       git(ws, 'commit', '-qm', 'start');
     });
     const diff = c.messages.filter((m) => m.method === 'turn/diff/updated').at(-1)?.params.diff as string;
-    git(f!.ws, 'add', '-N', 'new.txt');
-    expect(diff).toBe(git(f!.ws, 'diff', '--', 'notes.txt', 'new.txt'));
+    git(f.ws, 'add', '-N', 'new.txt');
+    expect(diff).toBe(git(f.ws, 'diff', '--', 'notes.txt', 'new.txt'));
     // Changes made before the turn are not the turn's.
     expect(diff).not.toContain('untouched-before.txt');
   });
 
   it('is summarised by statecraft exec at the end of the turn', async () => {
-    f = await fixture({ turns: [[patchCall('*** Begin Patch\n*** Update File: a.txt\n@@\n-a\n+b\n+c\n*** End Patch\n')], [{ text: 'done' }]] });
+    f = await scene.open({ turns: [[patchCall('*** Begin Patch\n*** Update File: a.txt\n@@\n-a\n+b\n+c\n*** End Patch\n')], [{ text: 'done' }]] });
     await writeFile(join(f.ws, 'a.txt'), 'a\n');
     const result = await execa('node', [CLI, 'exec', '--skip-git-repo-check', '-C', f.ws, '-s', 'workspace-write', 'edit'], {
       reject: false,

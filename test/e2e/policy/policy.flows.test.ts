@@ -3,28 +3,25 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixture, startClient, text, type Client, type Fixture } from '../appServer/client.js';
+import type { Script } from '../../../actors/model/index.js';
+import { scenes, text, type Fixture } from '../appServer/client.js';
 
-let f: Fixture | undefined;
-let clients: Client[] = [];
+const scene = scenes();
+/** The current test's fixture. */
+let f: Fixture;
 /** A directory outside every writable root (the temp dirs are writable roots, so not under /tmp). */
 let elsewhere: string | null = null;
 const outsideDir = async () => (elsewhere = await mkdtemp('/var/tmp/statecraft-policy-'));
 afterEach(async () => {
   if (elsewhere) await rm(elsewhere, { recursive: true, force: true });
   elsewhere = null;
-  for (const c of clients) c.proc.kill('SIGKILL');
-  clients = [];
-  await f?.cleanup();
-  f = undefined;
 });
 
 const exec = (cmd: string) => ({ call: 'exec_command', args: { cmd } });
 
-async function session(script: Parameters<typeof fixture>[0], answer: (msg: any) => any) {
-  f = await fixture(script);
-  const c = startClient(f, answer);
-  clients.push(c);
+async function session(script: Script, answer: (msg: any) => any) {
+  f = await scene.open(script);
+  const c = scene.connect(f, answer);
   await c.init();
   return c;
 }
@@ -36,9 +33,9 @@ describe('command policy through the app-server', () => {
       asked = msg;
       return { decision: 'decline' };
     });
-    await mkdir(join(f!.home, 'rules'), { recursive: true });
-    await writeFile(join(f!.home, 'rules', 'fruit.toml'), '[[rule]]\npattern = ["apple"]\ndecision = "allow"\nmatch = ["apple pie"]\n');
-    const { thread } = await c.call('thread/start', { cwd: f!.ws, approvalPolicy: 'on-request', sandbox: 'workspace-write' });
+    await mkdir(join(f.home, 'rules'), { recursive: true });
+    await writeFile(join(f.home, 'rules', 'fruit.toml'), '[[rule]]\npattern = ["apple"]\ndecision = "allow"\nmatch = ["apple pie"]\n');
+    const { thread } = await c.call('thread/start', { cwd: f.ws, approvalPolicy: 'on-request', sandbox: 'workspace-write' });
     await c.call('turn/start', { threadId: thread.id, input: text('go') });
     await c.waitFor('turn/completed');
     expect(asked?.method).toBe('item/commandExecution/requestApproval');
@@ -54,12 +51,12 @@ describe('command policy through the app-server', () => {
       const amendment = msg.params.availableDecisions.find((d: any) => typeof d === 'object');
       return { decision: amendment };
     });
-    const { thread } = await c.call('thread/start', { cwd: f!.ws, approvalPolicy: 'untrusted', sandbox: 'workspace-write' });
+    const { thread } = await c.call('thread/start', { cwd: f.ws, approvalPolicy: 'untrusted', sandbox: 'workspace-write' });
     await c.call('turn/start', { threadId: thread.id, input: text('first') });
     await c.waitFor('turn/completed');
     expect(decisions).toHaveLength(1);
     expect(decisions[0].params.proposedExecpolicyAmendment).toEqual(['mytool']);
-    const rules = await readFile(join(f!.home, 'rules', 'default.toml'), 'utf8');
+    const rules = await readFile(join(f.home, 'rules', 'default.toml'), 'utf8');
     expect(rules).toMatch(/pattern = \[\s*"mytool"\s*\]/);
     expect(rules).toMatch(/decision = "allow"/);
 
@@ -74,7 +71,7 @@ describe('command policy through the app-server', () => {
       asked += 1;
       return { decision: 'acceptForSession' };
     });
-    const { thread } = await c.call('thread/start', { cwd: f!.ws, approvalPolicy: 'untrusted', sandbox: 'workspace-write' });
+    const { thread } = await c.call('thread/start', { cwd: f.ws, approvalPolicy: 'untrusted', sandbox: 'workspace-write' });
     await c.call('turn/start', { threadId: thread.id, input: text('a') });
     await c.waitFor('turn/completed');
     await c.call('turn/start', { threadId: thread.id, input: text('b') });
@@ -85,7 +82,7 @@ describe('command policy through the app-server', () => {
   it('under on-failure offers to re-run a command the sandbox refused, in the same item', async () => {
     const target = join(await outsideDir(), 'outside.txt');
     const c = await session({ turns: [[exec(`touch ${target}`)], [{ text: 'done' }]] }, () => ({ decision: 'accept' }));
-    const { thread } = await c.call('thread/start', { cwd: f!.ws, approvalPolicy: 'on-failure', sandbox: 'workspace-write' });
+    const { thread } = await c.call('thread/start', { cwd: f.ws, approvalPolicy: 'on-failure', sandbox: 'workspace-write' });
     await c.call('turn/start', { threadId: thread.id, input: text('write outside') });
     await c.waitFor('turn/completed');
     const methods = c.messages.filter((m) => m.params?.itemId === 'call_1_0' || m.params?.item?.id === 'call_1_0').map((m) => m.method);
@@ -103,7 +100,7 @@ describe('command policy through the app-server', () => {
   it('shows a sandbox refusal as a failed item when nobody may be asked', async () => {
     const target = join(await outsideDir(), 'outside.txt');
     const c = await session({ turns: [[exec(`touch ${target}`)], [{ text: 'done' }]] }, () => ({ decision: 'accept' }));
-    const { thread } = await c.call('thread/start', { cwd: f!.ws, approvalPolicy: 'never', sandbox: 'workspace-write' });
+    const { thread } = await c.call('thread/start', { cwd: f.ws, approvalPolicy: 'never', sandbox: 'workspace-write' });
     await c.call('turn/start', { threadId: thread.id, input: text('write outside') });
     await c.waitFor('turn/completed');
     expect(c.messages.some((m) => m.method === 'item/commandExecution/requestApproval')).toBe(false);
@@ -115,9 +112,9 @@ describe('command policy through the app-server', () => {
 
   it('reports a broken rule file on stderr and ignores it', async () => {
     const c = await session({ turns: [[exec('ls')], [{ text: 'ok' }]] }, () => ({ decision: 'decline' }));
-    await mkdir(join(f!.home, 'rules'), { recursive: true });
-    await writeFile(join(f!.home, 'rules', 'broken.toml'), '[[rule]]\npattern = ["ls"]\ndecision = "alow"\n');
-    const { thread } = await c.call('thread/start', { cwd: f!.ws, approvalPolicy: 'on-request', sandbox: 'workspace-write' });
+    await mkdir(join(f.home, 'rules'), { recursive: true });
+    await writeFile(join(f.home, 'rules', 'broken.toml'), '[[rule]]\npattern = ["ls"]\ndecision = "alow"\n');
+    const { thread } = await c.call('thread/start', { cwd: f.ws, approvalPolicy: 'on-request', sandbox: 'workspace-write' });
     await c.call('turn/start', { threadId: thread.id, input: text('list') });
     await c.waitFor('turn/completed');
     expect(c.stderr()).toContain('broken.toml');
