@@ -8,14 +8,15 @@ import {
   type ConfiguredThread,
   type ExecActorInput,
   type ModelActorInput,
+  type PolicyCheckInput,
   type PolicyVerdict,
   type PreparedCall,
   type PreparedTurn,
   type ToolCallRequest,
   toModelEvent,
 } from '../../machines/index.js';
-import type { ApprovalDecision, ModelStreamEvent, ProtocolEvent, ResponseItem } from '../../protocol/index.js';
-import { settingsFixture } from './fixtures.js';
+import type { ApprovalDecision, ModelStreamEvent, ProtocolEvent, ResponseItem, ThreadSettings, UserInput } from '../../protocol/index.js';
+import { settingsFixture, threadFixture } from './fixtures.js';
 import { lastTurnStatus, lifecycleViolations } from './invariants.js';
 
 /** A command the stub policy understands: what it decides and how the stub process behaves. */
@@ -73,7 +74,7 @@ function buildSession(plans: TurnPlan[]) {
     };
   });
 
-  const prepareCall = fromPromise<PreparedCall, { call: ToolCallRequest }>(async ({ input }) => {
+  const prepareCall = fromPromise<PreparedCall, { call: ToolCallRequest; settings: ThreadSettings }>(async ({ input }) => {
     const call = JSON.parse(input.call.payload) as ScriptedCall;
     return {
       kind: 'exec',
@@ -84,7 +85,7 @@ function buildSession(plans: TurnPlan[]) {
       grantKey: `cmd:${call.verdict}`,
     };
   });
-  const checkPolicy = fromPromise<PolicyVerdict, { prepared: PreparedCall; sessionGrants: string[] }>(async ({ input }) => {
+  const checkPolicy = fromPromise<PolicyVerdict, PolicyCheckInput>(async ({ input }) => {
     const call = (input.prepared as { run: ScriptedCall }).run;
     if (call.verdict === 'refuse') return { decision: 'refuse', message: 'refused' };
     if (call.verdict === 'ask' && !input.sessionGrants.includes('cmd:ask')) {
@@ -102,7 +103,7 @@ function buildSession(plans: TurnPlan[]) {
         type: 'exec.finished',
         outcome: {
           exitCode: interrupted ? null : call.exitCode, stillRunning: false, interrupted, failedToRun: false, processId: '7',
-          aggregatedOutput: 'out', durationMs: 1, modelOutput: `Exit code: ${call.exitCode}`,
+          aggregatedOutput: 'out', durationMs: 1, modelOutput: `Exit code: ${call.exitCode}`, sandboxDenial: null,
         },
       });
     };
@@ -129,17 +130,13 @@ function buildSession(plans: TurnPlan[]) {
     actors: {
       model,
       toolCall,
-      prepareTurn: fromPromise<PreparedTurn>(async () => ({ contextItems: [], userItem: { type: 'message', role: 'user', content: [] } as ResponseItem })),
+      prepareTurn: fromPromise<PreparedTurn, { settings: ThreadSettings; history: ResponseItem[]; userInput: UserInput[] }>(async () => ({ contextItems: [], userItem: { type: 'message', role: 'user', content: [] } as ResponseItem })),
       stopProcesses: fromPromise(async () => {}),
     },
   });
   const configured: ConfiguredThread = {
     settings: settingsFixture(),
-    thread: {
-      id: 'th', sessionId: 'th', preview: '', ephemeral: true, modelProvider: 'scripted', model: 'gpt-5.5', reasoningEffort: null,
-      createdAt: 1, updatedAt: 1, status: { type: 'idle' }, path: null, cwd: '/ws', cliVersion: '0', originator: 't', source: 'exec',
-      gitInfo: null, name: null, turns: [],
-    },
+    thread: threadFixture({ reasoningEffort: null }),
   };
   const session = sessionMachine.provide({
     actors: { turn, configure: fromPromise(async () => configured), shutdown: fromPromise(async () => {}) },
@@ -155,7 +152,7 @@ const callArb = fc.record({
 const planArb = fc.record({
   rounds: fc.tuple(
     fc.record({ text: fc.option(fc.constant('let me look'), { nil: null }), calls: fc.array(callArb, { maxLength: 3 }) }),
-    fc.record({ text: fc.constant('all done here'), calls: fc.constant([]) }),
+    fc.record({ text: fc.constant('all done here'), calls: fc.constant<ScriptedCall[]>([]) }),
   ),
   decisions: fc.array(fc.constantFrom<ApprovalDecision>('accept', 'acceptForSession', 'decline', 'cancel'), { maxLength: 4 }),
   interruptAfter: fc.option(fc.integer({ min: 1, max: 40 }), { nil: null }),

@@ -1,4 +1,4 @@
-import { emptyUsage, type ThreadSettings } from '../../protocol/index.js';
+import { emptyUsage, referenceOnlyThreadFields, type Thread, type ThreadSettings } from '../../protocol/index.js';
 import type { TurnInput } from '../../machines/index.js';
 
 /** Settings as config resolution would produce them, for machine tests. */
@@ -44,5 +44,31 @@ export const turnInputFixture = (over: Partial<TurnInput> = {}): TurnInput => ({
   userMessageId: 'user-1',
   sessionGrants: [],
   usageTotal: emptyUsage(),
+  ...over,
+});
+
+/** A configured thread record as the session holds it. */
+export const threadFixture = (over: Partial<Thread> = {}): Thread => ({
+  id: 'th',
+  sessionId: 'th',
+  preview: '',
+  ephemeral: true,
+  modelProvider: 'scripted',
+  model: 'gpt-5.5',
+  reasoningEffort: 'medium',
+  createdAt: 1,
+  updatedAt: 1,
+  status: { type: 'idle' },
+  path: null,
+  cwd: '/ws',
+  cliVersion: '0.1.0',
+  originator: 'test',
+  source: 'exec',
+  gitInfo: null,
+  name: null,
+  turns: [],
+  environments: null,
+  recencyAt: null,
+  ...referenceOnlyThreadFields(),
   ...over,
 });

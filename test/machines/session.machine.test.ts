@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { getSimplePaths } from 'xstate/graph';
 import { sessionMachine, type ConfiguredThread, type SessionInput, type TurnOutput } from '../../machines/index.js';
-import { emptyUsage, type ProtocolEvent, type Thread } from '../../protocol/index.js';
+import { emptyUsage, type ProtocolEvent } from '../../protocol/index.js';
 import { replayPure } from './harness.js';
-import { settingsFixture } from './fixtures.js';
+import { settingsFixture, threadFixture } from './fixtures.js';
 
 const input: SessionInput = { threadId: 'th', overrides: {}, resumed: null };
-const thread: Thread = {
-  id: 'th', sessionId: 'th', preview: '', ephemeral: true, modelProvider: 'scripted', model: 'gpt-5.5', reasoningEffort: 'medium',
-  createdAt: 1, updatedAt: 1, status: { type: 'idle' }, path: null, cwd: '/ws', cliVersion: '0.1.0', originator: 'test',
-  source: 'exec', gitInfo: null, name: null, turns: [],
-};
+const thread = threadFixture();
 const configured: ConfiguredThread = { settings: settingsFixture(), thread };
 const turnOutput = (status: TurnOutput['status']): TurnOutput => ({
   status,
@@ -25,7 +21,7 @@ const request: ProtocolEvent = {
   params: { kind: 'command', threadId: 'th', turnId: 't1', itemId: 'c1', startedAtMs: 1, environmentId: 'local', reason: null, command: 'ls', cwd: '/ws', commandActions: [], proposedExecpolicyAmendment: null, availableDecisions: ['accept'], risk: null },
 };
 
-const events = [
+const events: Array<{ type: string; [key: string]: any }> = [
   { type: 'xstate.done.actor.configure', output: configured },
   { type: 'xstate.error.actor.configure', error: new Error('/home/u/.statecraft/config.toml: approval_policy: expected one of ...') },
   { type: 'turn.start', turnId: 't1', userMessageId: 'u1', input: [{ type: 'text', text: 'hi', text_elements: [] }], overrides: { approvalPolicy: 'never' } },
@@ -61,8 +57,8 @@ describe('session machine, every simple path', () => {
 
   it('publishes thread/started exactly once, only when configured, before anything else', () => {
     for (const path of paths) {
-      const pathEvents = path.steps.slice(1).map((step) => step.event);
-      const { emitted } = replayPure(sessionMachine, input, pathEvents);
+      const pathEvents = path.steps.slice(1).map((step) => step.event as { type: string; [key: string]: any });
+      const { emitted } = replayPure(sessionMachine, input, pathEvents as never);
       const label = pathEvents.map((event) => event.type).join(' > ');
       const started = emitted.filter((event) => event.method === 'thread/started');
       const configuredOk = pathEvents.some((event) => event.type === 'xstate.done.actor.configure');

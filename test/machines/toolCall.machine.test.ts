@@ -160,7 +160,7 @@ describe('toolCall machine, every simple path', () => {
   it('an interrupt from any state ends the call with its item completed and its approval resolved', () => {
     for (const path of paths.filter((p) => p.state.status !== 'done')) {
       const pathEvents = withApprovalChild(path.steps.slice(1).map((step) => step.event as AnyEvent));
-      const interrupted = [...pathEvents, { type: 'interrupt' }, ...settleAfterInterrupt(path.state)];
+      const interrupted = [...pathEvents, { type: 'interrupt' }, ...settleAfterInterrupt(path.state as never)];
       const { snapshot, emitted } = replayPure(toolCallMachine, input, interrupted as never);
       const label = interrupted.map((event) => event.type).join(' > ');
       expect(snapshot.status, label).toBe('done');
@@ -233,7 +233,7 @@ describe('toolCall machine, every path after the sandbox refuses a command (on-f
     const events = [...prefix, denied, relayRequest(`${input.turnId}/${input.call.callId}/retry-approval`), relayResolved(`${input.turnId}/${input.call.callId}/retry-approval`), { type: 'xstate.done.actor.approval', output: { decision: 'decline', abandoned: false } }];
     const { snapshot, emitted } = replayPure(toolCallMachine, onFailure, events as never);
     const completed = emitted.find((event) => event.method === 'item/completed');
-    expect(completed?.method === 'item/completed' && completed.params.item.status).toBe('failed');
+    expect(completed?.method === 'item/completed' && completed.params.item.type === 'commandExecution' && completed.params.item.status).toBe('failed');
     expect(JSON.stringify(snapshot.output?.items)).toContain('chose not to run it without the sandbox');
   });
 

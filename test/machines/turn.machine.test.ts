@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ActorLogic, ActorScope, AnyEventObject, MachineSnapshot } from 'xstate';
+import type { ActorLogic, ActorScope, AnyEventObject, MachineSnapshot, Snapshot } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import { turnMachine, type ToolCallOutcome } from '../../machines/index.js';
 import type { ProtocolEvent } from '../../protocol/index.js';
@@ -16,10 +16,13 @@ type Phase = 'new' | 'open' | 'asking' | 'answered' | 'closed';
  * (proved by its own tests): start its item, maybe ask and get answered, complete the
  * item, then finish. Test events ("child.*") expand into the events the turn receives.
  */
-interface WalkState {
+/** A snapshot of the walk: the turn's own, plus the phase of each modelled child (the walk is always active). */
+type WalkState = Snapshot<undefined> & {
   turn: TurnSnapshot;
   phases: Record<string, Phase>;
-}
+};
+
+const walkSnapshot = (turn: TurnSnapshot, phases: Record<string, Phase>): WalkState => ({ status: 'active', output: undefined, error: undefined, turn, phases });
 
 type WalkEvent = AnyEventObject;
 
@@ -35,8 +38,10 @@ const commandItem = (callId: string, status: 'inProgress' | 'completed') => ({
 });
 
 /** A call's signal that it starts (or stops) waiting on the user. */
-const awaiting = (waiting: boolean) =>
-  ({ method: 'thread/status/changed', params: { threadId: 'th', status: { type: 'active', activeFlags: waiting ? ['waitingOnApproval'] : [] } } }) as const;
+const awaiting = (waiting: boolean): ProtocolEvent => ({
+  method: 'thread/status/changed',
+  params: { threadId: 'th', status: { type: 'active', activeFlags: waiting ? ['waitingOnApproval'] : [] } },
+});
 
 /** The turn events a walk event stands for. */
 function expand(event: WalkEvent): AnyEventObject[] {
@@ -84,14 +89,11 @@ const walkLogic: ActorLogic<WalkState, WalkEvent, typeof input> = {
     for (const inner of expand(event)) turn = turnMachine.transition(turn, inner as never, scope as never) as TurnSnapshot;
     const phase = nextPhase[event.type];
     const phases = phase ? { ...state.phases, [event.callId as string]: phase } : state.phases;
-    return { turn, phases };
+    return walkSnapshot(turn, phases);
   },
-  getInitialSnapshot: (scope, walkInput) => ({
-    turn: turnMachine.getInitialSnapshot(scope as ActorScope<any, any, any, any>, walkInput) as TurnSnapshot,
-    phases: {},
-  }),
+  getInitialSnapshot: (scope, walkInput) => walkSnapshot(turnMachine.getInitialSnapshot(scope as ActorScope<any, any, any, any>, walkInput) as TurnSnapshot, {}),
   getPersistedSnapshot: (state) => state,
-} as unknown as ActorLogic<WalkState, WalkEvent, typeof input>;
+};
 
 const call = (callId: string) => ({ type: 'model.outputItemDone', data: { type: 'outputItemDone', item: { type: 'function_call', id: `fc_${callId}`, call_id: callId, name: 'exec_command', arguments: '{"cmd":"ls"}' } } });
 const message = (type: string, extra: object) => ({ type: `model.${type}`, data: { type, ...extra } });

@@ -10,6 +10,8 @@ import type {
   Turn,
 } from '../../../protocol/index.js';
 
+import { threadFixture } from '../../machines/fixtures.js';
+
 export async function tempHome(): Promise<{ home: string; cleanup: () => Promise<void> }> {
   const home = await mkdtemp(join(tmpdir(), 'rollout-test-'));
   return { home, cleanup: () => rm(home, { recursive: true, force: true }) };
@@ -17,27 +19,19 @@ export async function tempHome(): Promise<{ home: string; cleanup: () => Promise
 
 export function makeThread(id: string, createdAtMs: number, extra: Partial<Thread> = {}): Thread {
   const createdAt = Math.floor(createdAtMs / 1000);
-  return {
+  return threadFixture({
     id,
     sessionId: id,
-    preview: '',
     ephemeral: false,
     modelProvider: 'mock',
     model: 'gpt-test',
     reasoningEffort: null,
     createdAt,
     updatedAt: createdAt,
-    status: { type: 'idle' },
-    path: null,
     cwd: '/work/ws',
-    cliVersion: '0.1.0',
-    originator: 'test',
     source: 'vscode',
-    gitInfo: null,
-    name: null,
-    turns: [],
     ...extra,
-  };
+  });
 }
 
 export function turnOf(id: string, status: Turn['status'], startedAt: number, completedAt: number | null = null): Turn {
