@@ -49,7 +49,7 @@ const writtenPaths = (plan: PatchPlan) => plan.changes.flatMap((change) => [chan
 const wireKind = (change: PlannedChange): FileUpdateChange['kind'] =>
   change.kind === 'update' ? { type: 'update', move_path: change.movePath } : { type: change.kind };
 
-/** Reads and plans a patch without writing anything; a patch that cannot apply is the model's error to fix. */
+/** Reads and plans a patch against `settings.cwd` without writing anything; a patch that cannot apply is the model's error to fix. */
 async function preparePatch(patch: string, settings: ThreadSettings): Promise<PreparedCall> {
   try {
     const plan = await planPatch(parsePatch(patch), { cwd: settings.cwd });
@@ -86,7 +86,7 @@ export async function prepareToolCall(call: ToolCallRequest, settings: ThreadSet
     case 'invalid':
       return { kind: 'invalid', message: parsed.message };
     case 'apply_patch':
-      return preparePatch(parsed.patch, settings);
+      return preparePatch(parsed.patch, parsed.workdir ? { ...settings, cwd: resolve(settings.cwd, parsed.workdir) } : settings);
     case 'update_plan':
       return {
         kind: 'plan',

@@ -9,8 +9,8 @@ export type ParsedToolCall =
   | { tool: 'write_stdin'; args: WriteStdinArgs }
   | { tool: 'update_plan'; args: UpdatePlanArgs }
   | { tool: 'view_image'; args: ViewImageArgs }
-  /** A patch, from the freeform tool, the function form, or a shell call that only runs apply_patch. */
-  | { tool: 'apply_patch'; patch: string }
+  /** A patch, from the freeform tool, the function form, or a shell call that only runs apply_patch (in its workdir). */
+  | { tool: 'apply_patch'; patch: string; workdir: string | null }
   | { tool: 'invalid'; message: string };
 
 const schemas = {
@@ -45,7 +45,7 @@ function checked<T extends ToolName, A>(tool: T, result: z.ZodSafeParseResult<A>
 export function parseToolArgs(call: ToolCallRequest): ParsedToolCall {
   const name = call.name;
   if (!isToolName(name)) return { tool: 'invalid', message: `unsupported call: ${name}` };
-  if (name === 'apply_patch' && call.kind === 'custom') return { tool: 'apply_patch', patch: call.payload };
+  if (name === 'apply_patch' && call.kind === 'custom') return { tool: 'apply_patch', patch: call.payload, workdir: null };
   let raw: unknown;
   try {
     raw = call.payload.trim() === '' ? {} : JSON.parse(call.payload);
@@ -58,11 +58,11 @@ export function parseToolArgs(call: ToolCallRequest): ParsedToolCall {
       const parsed = checked(name, ExecCommandArgs.safeParse(raw));
       // `apply_patch <<'EOF' ... EOF` through the shell is a patch, not a command to run.
       const patch = parsed.tool === 'exec_command' ? extractPatchFromCommand(parsed.args.cmd) : null;
-      return patch !== null ? { tool: 'apply_patch', patch } : parsed;
+      return patch !== null && parsed.tool === 'exec_command' ? { tool: 'apply_patch', patch, workdir: parsed.args.workdir ?? null } : parsed;
     }
     case 'apply_patch': {
       const parsed = checked(name, ApplyPatchArgs.safeParse(raw));
-      return parsed.tool === 'apply_patch' ? { tool: 'apply_patch', patch: parsed.args.input } : parsed;
+      return parsed.tool === 'apply_patch' ? { tool: 'apply_patch', patch: parsed.args.input, workdir: null } : parsed;
     }
     case 'write_stdin':
       return checked(name, WriteStdinArgs.safeParse(raw));

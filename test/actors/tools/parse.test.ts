@@ -65,17 +65,17 @@ describe('parseToolArgs: apply_patch', () => {
   const patch = '*** Begin Patch\n*** Add File: a.txt\n+a\n*** End Patch\n';
 
   it('takes the freeform tool input as the patch', () => {
-    expect(parseToolArgs({ callId: 'c', name: 'apply_patch', kind: 'custom', payload: patch })).toEqual({ tool: 'apply_patch', patch });
+    expect(parseToolArgs({ callId: 'c', name: 'apply_patch', kind: 'custom', payload: patch })).toEqual({ tool: 'apply_patch', patch, workdir: null });
   });
 
   it('takes the function form input string as the patch', () => {
-    expect(parseToolArgs(call('apply_patch', { input: patch }))).toEqual({ tool: 'apply_patch', patch });
+    expect(parseToolArgs(call('apply_patch', { input: patch }))).toEqual({ tool: 'apply_patch', patch, workdir: null });
     expect(messageOf('apply_patch', {})).toMatch(/^apply_patch: invalid arguments: input:/);
   });
 
   it('recognises a shell call that only runs apply_patch with a heredoc, so it is not run as a command', () => {
-    const parsed = parseToolArgs(call('exec_command', { cmd: `apply_patch <<'EOF'\n${patch}EOF\n` }));
-    expect(parsed).toEqual({ tool: 'apply_patch', patch: expect.stringContaining('*** Add File: a.txt') });
+    const parsed = parseToolArgs(call('exec_command', { cmd: `apply_patch <<'EOF'\n${patch}EOF\n`, workdir: 'sub' }));
+    expect(parsed).toEqual({ tool: 'apply_patch', patch: expect.stringContaining('*** Add File: a.txt'), workdir: 'sub' });
     expect(parseToolArgs(call('exec_command', { cmd: 'echo apply_patch' })).tool).toBe('exec_command');
   });
 });

@@ -1,7 +1,7 @@
 /** apply_patch end to end through the app-server and the CLI. */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -117,11 +117,13 @@ describe('apply_patch through the app-server', () => {
     expect(told).toContain('not there');
   });
 
-  it('handles `apply_patch <<EOF` sent through exec_command as a patch', async () => {
+  it('handles `apply_patch <<EOF` sent through exec_command as a patch, in the call\'s workdir', async () => {
     const cmd = `apply_patch <<'EOF'\n${add('via-shell.txt', 'hi')}EOF\n`;
-    const { item } = await turn({ turns: [[{ call: 'exec_command', args: { cmd } }], [{ text: 'ok' }]] }, 'on-request', () => ({ decision: 'decline' }));
+    const { item } = await turn({ turns: [[{ call: 'exec_command', args: { cmd, workdir: 'sub' } }], [{ text: 'ok' }]] }, 'on-request', () => ({ decision: 'decline' }), (ws) =>
+      mkdir(join(ws, 'sub')).then(() => undefined),
+    );
     expect(item('item/completed')[0].params.item.status).toBe('completed');
-    expect(await readFile(join(f.ws, 'via-shell.txt'), 'utf8')).toBe('hi\n');
+    expect(await readFile(join(f.ws, 'sub', 'via-shell.txt'), 'utf8')).toBe('hi\n');
   });
 });
 
