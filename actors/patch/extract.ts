@@ -41,10 +41,19 @@ function shellScript(argv: string[]): string | null {
   return null;
 }
 
-function fromArgv(argv: string[], depth: number): string | null {
+/** A patch found in a shell call, and the directory a leading `cd DIR &&` moved it to (relative to the call's own). */
+export interface PatchInvocation {
+  patch: string;
+  cd: string | null;
+}
+
+/** `cd DIR && ` before the patch command; DIR plain or quoted, without expansions. */
+const CD_PREFIX = /^\s*cd\s+(?:'([^']+)'|"([^"$`\\]+)"|([^\s;&|'"$`\\]+))\s*&&\s*/;
+
+function fromArgv(argv: string[], depth: number): PatchInvocation | null {
   if (argv.length === 0 || depth > 2) return null;
   const head = argv[0]!;
-  if (PATCH_COMMANDS.has(head) && argv.length === 2) return argv[1]!;
+  if (PATCH_COMMANDS.has(head) && argv.length === 2) return { patch: argv[1]!, cd: null };
   if (argv.length === 1) return fromString(head, depth + 1);
   if (isShell(head)) {
     const script = shellScript(argv);
@@ -53,20 +62,30 @@ function fromArgv(argv: string[], depth: number): string | null {
   return null;
 }
 
-function fromString(cmd: string, depth: number): string | null {
+function fromString(cmd: string, depth: number): PatchInvocation | null {
+  const cd = CD_PREFIX.exec(cmd);
+  if (cd) {
+    const inner = fromString(cmd.slice(cd[0].length), depth + 1);
+    const dir = cd[1] ?? cd[2] ?? cd[3]!;
+    return inner === null ? null : { patch: inner.patch, cd: inner.cd === null ? dir : `${dir}/${inner.cd}` };
+  }
   const body = heredocBody(cmd);
-  if (body !== null) return body;
+  if (body !== null) return { patch: body, cd: null };
   const words = splitShellWords(cmd.trim());
   if (words === null || (words.length === 1 && words[0] === cmd.trim())) return null;
   return fromArgv(words, depth);
 }
 
 /**
- * Recognises a shell call that is really an apply_patch invocation and returns the patch text:
- * `apply_patch <<'EOF' ... EOF` (any heredoc quoting), `bash -lc "apply_patch <<'EOF' ... EOF"`,
- * and the argv forms `['apply_patch', PATCH]` and `['bash', '-lc', 'apply_patch <<...']`.
- * Returns null for anything else.
+ * Recognises a shell call that is really an apply_patch invocation: `apply_patch <<'EOF' ... EOF`
+ * (any heredoc quoting), optionally after `cd DIR &&`, also inside `bash -lc "..."`, and the argv
+ * forms `['apply_patch', PATCH]` and `['bash', '-lc', 'apply_patch <<...']`. Null for anything else.
  */
-export function extractPatchFromCommand(cmd: string | string[]): string | null {
+export function extractPatchInvocation(cmd: string | string[]): PatchInvocation | null {
   return typeof cmd === 'string' ? fromString(cmd, 0) : fromArgv(cmd, 0);
+}
+
+/** The patch text of a shell call that is really an apply_patch invocation (see extractPatchInvocation), or null. */
+export function extractPatchFromCommand(cmd: string | string[]): string | null {
+  return extractPatchInvocation(cmd)?.patch ?? null;
 }

@@ -15,7 +15,7 @@ export type {
 } from './types.js';
 export { PatchError } from './errors.js';
 export { parsePatch } from './parse.js';
-export { extractPatchFromCommand } from './extract.js';
+export { extractPatchFromCommand, extractPatchInvocation, type PatchInvocation } from './extract.js';
 export { planPatch } from './plan.js';
 export { applyPlan } from './apply.js';
 export { unifiedDiff } from './unified.js';

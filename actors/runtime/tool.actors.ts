@@ -86,7 +86,7 @@ export async function prepareToolCall(call: ToolCallRequest, settings: ThreadSet
     case 'invalid':
       return { kind: 'invalid', message: parsed.message };
     case 'apply_patch':
-      return preparePatch(parsed.patch, parsed.workdir ? { ...settings, cwd: resolve(settings.cwd, parsed.workdir) } : settings);
+      return preparePatch(parsed.patch, { ...settings, cwd: resolve(settings.cwd, ...parsed.workdirs) });
     case 'update_plan':
       return {
         kind: 'plan',

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ToolCallRequest } from '../../machines/index.js';
 import { ApplyPatchArgs, ExecCommandArgs, UpdatePlanArgs, ViewImageArgs, WriteStdinArgs } from '../../protocol/index.js';
-import { extractPatchFromCommand } from '../patch/index.js';
+import { extractPatchInvocation } from '../patch/index.js';
 
 /** A model's tool call with its arguments checked, or why they could not be read. */
 export type ParsedToolCall =
@@ -9,8 +9,11 @@ export type ParsedToolCall =
   | { tool: 'write_stdin'; args: WriteStdinArgs }
   | { tool: 'update_plan'; args: UpdatePlanArgs }
   | { tool: 'view_image'; args: ViewImageArgs }
-  /** A patch, from the freeform tool, the function form, or a shell call that only runs apply_patch (in its workdir). */
-  | { tool: 'apply_patch'; patch: string; workdir: string | null }
+  /**
+   * A patch, from the freeform tool, the function form, or a shell call that only runs
+   * apply_patch; `workdirs` are where that call moved (its workdir, a leading `cd`), in order.
+   */
+  | { tool: 'apply_patch'; patch: string; workdirs: string[] }
   | { tool: 'invalid'; message: string };
 
 const schemas = {
@@ -45,7 +48,7 @@ function checked<T extends ToolName, A>(tool: T, result: z.ZodSafeParseResult<A>
 export function parseToolArgs(call: ToolCallRequest): ParsedToolCall {
   const name = call.name;
   if (!isToolName(name)) return { tool: 'invalid', message: `unsupported call: ${name}` };
-  if (name === 'apply_patch' && call.kind === 'custom') return { tool: 'apply_patch', patch: call.payload, workdir: null };
+  if (name === 'apply_patch' && call.kind === 'custom') return { tool: 'apply_patch', patch: call.payload, workdirs: [] };
   let raw: unknown;
   try {
     raw = call.payload.trim() === '' ? {} : JSON.parse(call.payload);
@@ -57,12 +60,15 @@ export function parseToolArgs(call: ToolCallRequest): ParsedToolCall {
     case 'exec_command': {
       const parsed = checked(name, ExecCommandArgs.safeParse(raw));
       // `apply_patch <<'EOF' ... EOF` through the shell is a patch, not a command to run.
-      const patch = parsed.tool === 'exec_command' ? extractPatchFromCommand(parsed.args.cmd) : null;
-      return patch !== null && parsed.tool === 'exec_command' ? { tool: 'apply_patch', patch, workdir: parsed.args.workdir ?? null } : parsed;
+      if (parsed.tool !== 'exec_command') return parsed;
+      const invocation = extractPatchInvocation(parsed.args.cmd);
+      if (invocation === null) return parsed;
+      const workdirs = [parsed.args.workdir, invocation.cd].filter((part): part is string => Boolean(part));
+      return { tool: 'apply_patch', patch: invocation.patch, workdirs };
     }
     case 'apply_patch': {
       const parsed = checked(name, ApplyPatchArgs.safeParse(raw));
-      return parsed.tool === 'apply_patch' ? { tool: 'apply_patch', patch: parsed.args.input, workdir: null } : parsed;
+      return parsed.tool === 'apply_patch' ? { tool: 'apply_patch', patch: parsed.args.input, workdirs: [] } : parsed;
     }
     case 'write_stdin':
       return checked(name, WriteStdinArgs.safeParse(raw));

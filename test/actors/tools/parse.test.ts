@@ -65,17 +65,23 @@ describe('parseToolArgs: apply_patch', () => {
   const patch = '*** Begin Patch\n*** Add File: a.txt\n+a\n*** End Patch\n';
 
   it('takes the freeform tool input as the patch', () => {
-    expect(parseToolArgs({ callId: 'c', name: 'apply_patch', kind: 'custom', payload: patch })).toEqual({ tool: 'apply_patch', patch, workdir: null });
+    expect(parseToolArgs({ callId: 'c', name: 'apply_patch', kind: 'custom', payload: patch })).toEqual({ tool: 'apply_patch', patch, workdirs: [] });
   });
 
   it('takes the function form input string as the patch', () => {
-    expect(parseToolArgs(call('apply_patch', { input: patch }))).toEqual({ tool: 'apply_patch', patch, workdir: null });
+    expect(parseToolArgs(call('apply_patch', { input: patch }))).toEqual({ tool: 'apply_patch', patch, workdirs: [] });
     expect(messageOf('apply_patch', {})).toMatch(/^apply_patch: invalid arguments: input:/);
   });
 
   it('recognises a shell call that only runs apply_patch with a heredoc, so it is not run as a command', () => {
     const parsed = parseToolArgs(call('exec_command', { cmd: `apply_patch <<'EOF'\n${patch}EOF\n`, workdir: 'sub' }));
-    expect(parsed).toEqual({ tool: 'apply_patch', patch: expect.stringContaining('*** Add File: a.txt'), workdir: 'sub' });
+    expect(parsed).toEqual({ tool: 'apply_patch', patch: expect.stringContaining('*** Add File: a.txt'), workdirs: ['sub'] });
+    const moved = parseToolArgs(call('exec_command', { cmd: `cd 'pkg a' && apply_patch <<'EOF'\n${patch}EOF\n`, workdir: 'sub' }));
+    expect(moved).toEqual({ tool: 'apply_patch', patch: expect.stringContaining('*** Add File: a.txt'), workdirs: ['sub', 'pkg a'] });
+    const wrapped = parseToolArgs(call('exec_command', { cmd: `bash -lc "cd /abs && apply_patch <<'EOF'\n${patch}EOF\n"` }));
+    expect(wrapped).toMatchObject({ tool: 'apply_patch', workdirs: ['/abs'] });
+    // Anything more than a cd before the patch is a command like any other.
+    expect(parseToolArgs(call('exec_command', { cmd: `rm -rf x && apply_patch <<'EOF'\n${patch}EOF\n` })).tool).toBe('exec_command');
     expect(parseToolArgs(call('exec_command', { cmd: 'echo apply_patch' })).tool).toBe('exec_command');
   });
 });
