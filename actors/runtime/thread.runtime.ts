@@ -146,7 +146,10 @@ function liveSessionMachine(
         });
         return { settings, thread: threadRecord(runtime, input.threadId, settings, await readGitInfo(settings.cwd), stored) };
       }),
-      shutdown: fromPromise<void, { threadId: string }>(() => sessions.killAll()),
+      shutdown: fromPromise<void, { threadId: string }>(async () => {
+        await sessions.killAll();
+        await diffs.dispose();
+      }),
     },
   });
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { execa } from 'execa';
@@ -15,18 +15,34 @@ const git = async (cwd: string, args: string[], env: Record<string, string> = {}
   return result.exitCode === 0 ? String(result.stdout) : null;
 };
 
-/** A repository's working tree at one moment, as a tree object written through a scratch index (the real index is never touched). */
-async function snapshotTree(root: string, realIndex: string): Promise<string | null> {
-  const scratch = await mkdtemp(join(tmpdir(), 'statecraft-index-'));
-  const index = join(scratch, 'index');
+/**
+ * Where git may write while the turn is measured: a scratch index and a scratch object store
+ * that reads the repository's own objects, so the user's .git is never written to.
+ */
+interface Scratch {
+  dir: string;
+  env: Record<string, string>;
+}
+
+async function scratchFor(root: string): Promise<Scratch | null> {
+  const objects = (await git(root, ['rev-parse', '--git-path', 'objects']))?.trim();
+  if (!objects) return null;
+  const dir = await mkdtemp(join(tmpdir(), 'statecraft-turn-diff-'));
+  await mkdir(join(dir, 'objects'), { recursive: true });
+  return { dir, env: { GIT_OBJECT_DIRECTORY: join(dir, 'objects'), GIT_ALTERNATE_OBJECT_DIRECTORIES: resolve(root, objects) } };
+}
+
+/** The working tree at one moment as a tree object, written through a scratch index started from the real one. */
+async function snapshotTree(root: string, realIndex: string, scratch: Scratch): Promise<string | null> {
+  const index = join(scratch.dir, `index-${Date.now()}-${Math.random().toString(16).slice(2)}`);
   try {
     // Starting from the real index lets git skip rehashing files whose stat data did not change.
     await copyFile(realIndex, index).catch(() => {});
-    const env = { GIT_INDEX_FILE: index };
+    const env = { ...scratch.env, GIT_INDEX_FILE: index };
     if ((await git(root, ['add', '-A', '--', '.'], env)) === null) return null;
     return (await git(root, ['write-tree'], env))?.trim() ?? null;
   } finally {
-    await rm(scratch, { recursive: true, force: true });
+    await rm(index, { force: true });
   }
 }
 
@@ -38,7 +54,7 @@ const inside = (path: string, root: string) => path === root || path.startsWith(
  * patch writes outside any repository are remembered the first time the turn touches them.
  */
 export class TurnDiffTracker {
-  private repo: { root: string; index: string; tree: string } | null = null;
+  private repo: { root: string; index: string; tree: string; scratch: Scratch } | null = null;
   private readonly baselines = new Map<string, string | null>();
   private cwd = process.cwd();
   private lastReported: string | null = null;
@@ -48,12 +64,16 @@ export class TurnDiffTracker {
     this.cwd = cwd;
     this.baselines.clear();
     this.lastReported = null;
+    if (this.repo) await rm(this.repo.scratch.dir, { recursive: true, force: true });
     this.repo = null;
     const root = (await git(cwd, ['rev-parse', '--show-toplevel']).catch(() => null))?.trim();
     if (!root) return;
     const index = resolve(root, (await git(root, ['rev-parse', '--git-path', 'index']))?.trim() ?? '.git/index');
-    const tree = await snapshotTree(root, index);
-    if (tree) this.repo = { root, index, tree };
+    const scratch = await scratchFor(root);
+    if (!scratch) return;
+    const tree = await snapshotTree(root, index, scratch);
+    if (tree) this.repo = { root, index, tree, scratch };
+    else await rm(scratch.dir, { recursive: true, force: true });
   }
 
   /** Remembers the files a plan is about to write that no repository snapshot covers. */
@@ -78,9 +98,9 @@ export class TurnDiffTracker {
   async diff(): Promise<string | null> {
     const sections: string[] = [];
     if (this.repo) {
-      const now = await snapshotTree(this.repo.root, this.repo.index);
+      const now = await snapshotTree(this.repo.root, this.repo.index, this.repo.scratch);
       if (now && now !== this.repo.tree) {
-        const diff = await git(this.repo.root, ['diff-tree', '-p', '--no-color', '--no-ext-diff', this.repo.tree, now]);
+        const diff = await git(this.repo.root, ['diff-tree', '-p', '--no-color', '--no-ext-diff', this.repo.tree, now], this.repo.scratch.env);
         if (diff) sections.push(diff.endsWith('\n') ? diff : `${diff}\n`);
       }
     }
@@ -102,5 +122,11 @@ export class TurnDiffTracker {
     header.push(`index ${before === null ? '0000000' : blobId(before)}..${after === null ? '0000000' : blobId(after)}${mode}`);
     header.push(before === null ? '--- /dev/null' : `--- a/${name}`, after === null ? '+++ /dev/null' : `+++ b/${name}`);
     return `${header.join('\n')}\n${unifiedDiff(before ?? '', after ?? '', { headers: false })}`;
+  }
+
+  /** Removes the scratch store; the thread is closing. */
+  async dispose(): Promise<void> {
+    if (this.repo) await rm(this.repo.scratch.dir, { recursive: true, force: true });
+    this.repo = null;
   }
 }

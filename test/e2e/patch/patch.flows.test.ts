@@ -129,14 +129,18 @@ describe('apply_patch through the app-server', () => {
 
 describe('the turn diff', () => {
   it('includes what commands changed in a git repository, relative to the turn start', async () => {
+    let objectsBefore = '';
     const { c } = await turn({ turns: [[{ call: 'exec_command', args: { cmd: 'echo more >> notes.txt && echo fresh > new.txt' } }], [{ text: 'ok' }]] }, 'never', () => undefined, async (ws) => {
       await writeFile(join(ws, 'notes.txt'), 'one\n');
       await writeFile(join(ws, 'untouched-before.txt'), 'dirty before the turn\n');
       git(ws, 'init', '-q');
       git(ws, 'add', 'notes.txt');
       git(ws, 'commit', '-qm', 'start');
+      objectsBefore = git(ws, 'count-objects');
     });
     const diff = c.messages.filter((m) => m.method === 'turn/diff/updated').at(-1)?.params.diff as string;
+    // Measuring the turn wrote nothing into the repository's own object store.
+    expect(git(f.ws, 'count-objects')).toBe(objectsBefore);
     git(f.ws, 'add', '-N', 'new.txt');
     expect(diff).toBe(git(f.ws, 'diff', '--', 'notes.txt', 'new.txt'));
     // Changes made before the turn are not the turn's.
