@@ -1,4 +1,4 @@
-import { splitShellWords } from './shell.words.js';
+import { splitShellWords } from '../policy/index.js';
 
 const PATCH_COMMANDS = new Set(['apply_patch', 'applypatch']);
 const SHELLS = new Set(['bash', 'sh', 'zsh']);
@@ -20,6 +20,15 @@ export function heredocBody(script: string): string | null {
   if (lines.slice(end + 1).some((line) => line.trim() !== '')) return null;
   const body = lines.slice(1, end);
   return body.length === 0 ? '' : `${body.join('\n')}\n`;
+}
+
+/** The command's words, or null when it does not split (an unterminated quote): then it is no patch command. */
+function wordsOf(cmd: string): string[] | null {
+  try {
+    return splitShellWords(cmd);
+  } catch {
+    return null;
+  }
 }
 
 function isShell(word: string): boolean {
@@ -71,7 +80,7 @@ function fromString(cmd: string, depth: number): PatchInvocation | null {
   }
   const body = heredocBody(cmd);
   if (body !== null) return { patch: body, cd: null };
-  const words = splitShellWords(cmd.trim());
+  const words = wordsOf(cmd.trim());
   if (words === null || (words.length === 1 && words[0] === cmd.trim())) return null;
   return fromArgv(words, depth);
 }

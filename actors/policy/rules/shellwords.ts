@@ -1,9 +1,9 @@
 /**
  * Splits a command line into words the way a POSIX shell would for simple cases:
  * whitespace separates words, single quotes keep everything literally, double quotes
- * keep everything but let a backslash escape `"`, `\`, `$` and a backquote, and a
- * backslash outside quotes escapes the next character. No expansion of any kind.
- * Throws on an unterminated quote or a trailing backslash.
+ * keep everything but let a backslash escape `"`, `\`, `$` and a backquote, a backslash
+ * outside quotes escapes the next character, and backslash-newline joins lines. No
+ * expansion of any kind. Throws on an unterminated quote or a trailing backslash.
  */
 export function splitShellWords(line: string): string[] {
   const words: string[] = [];
@@ -35,8 +35,8 @@ export function splitShellWords(line: string): string[] {
           i += 1;
           break;
         }
-        if (c === '\\' && i + 1 < line.length && '"\\$`'.includes(line[i + 1]!)) {
-          word += line[i + 1];
+        if (c === '\\' && i + 1 < line.length && '"\\$`\n'.includes(line[i + 1]!)) {
+          if (line[i + 1] !== '\n') word += line[i + 1];
           i += 2;
           continue;
         }
@@ -46,7 +46,7 @@ export function splitShellWords(line: string): string[] {
       if (!closed) throw new Error(`unterminated double quote in ${JSON.stringify(line)}`);
     } else if (ch === '\\') {
       if (i + 1 >= line.length) throw new Error(`trailing backslash in ${JSON.stringify(line)}`);
-      word += line[i + 1];
+      if (line[i + 1] !== '\n') word += line[i + 1];
       i += 2;
     } else {
       word += ch;

@@ -93,6 +93,8 @@ describe('splitShellWords', () => {
     expect(splitShellWords('  ls   -la  ')).toEqual(['ls', '-la']);
     expect(splitShellWords(`echo ''`)).toEqual(['echo', '']);
     expect(() => splitShellWords('echo "x')).toThrow(/unterminated/);
+    // backslash-newline joins lines, inside double quotes too
+    expect(splitShellWords('echo a\\\nb "c\\\nd"')).toEqual(['echo', 'ab', 'cd']);
   });
 });
 
