@@ -1,10 +1,6 @@
 import { realpath } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-
-function isInside(root: string, target: string): boolean {
-  const rel = relative(root, target);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
-}
+import { dirname, join, resolve } from 'node:path';
+import { isInside } from '../policy/index.js';
 
 /** The real path of `target`, resolving symlinks in its deepest existing ancestor. */
 async function realLocation(target: string): Promise<string> {

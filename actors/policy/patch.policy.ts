@@ -1,17 +1,21 @@
-import { dirname, sep } from 'node:path';
+import { dirname, isAbsolute, relative, sep } from 'node:path';
 import type { PolicyCheckInput, PolicyVerdict } from '../../machines/index.js';
 
-const inside = (path: string, root: string) => path === root || path.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
+/** Whether `target` is `root` or lies below it, comparing the paths as written (no symlinks followed). */
+export function isInside(root: string, target: string): boolean {
+  const rel = relative(root, target);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
 
 /** The paths no writable root holds (none when there are no roots to respect, as under danger-full-access). */
 export const pathsOutside = (paths: string[], writableRoots: string[] | null): string[] =>
-  writableRoots === null ? [] : paths.filter((path) => !writableRoots.some((root) => inside(path, root)));
+  writableRoots === null ? [] : paths.filter((path) => !writableRoots.some((root) => isInside(root, path)));
 
 /** The directory "accept for session" opens to patches: the deepest one holding every path the patch writes outside the roots. */
 export function patchGrantRoot(paths: string[]): string | null {
   if (paths.length === 0) return null;
   let root = dirname(paths[0]!);
-  while (!paths.every((path) => inside(path, root))) root = dirname(root);
+  while (!paths.every((path) => isInside(root, path))) root = dirname(root);
   return root;
 }
 

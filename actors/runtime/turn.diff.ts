@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { execa } from 'execa';
 import { unifiedDiff, type PatchPlan } from '../patch/index.js';
+import { isInside } from '../policy/index.js';
 
 /** Git's object name for a file's content, so the diff reads like `git diff`. */
 const blobId = (content: string) => createHash('sha1').update(`blob ${Buffer.byteLength(content)}\0`).update(content).digest('hex').slice(0, 7);
@@ -46,8 +47,6 @@ async function snapshotTree(root: string, realIndex: string, scratch: Scratch): 
   }
 }
 
-const inside = (path: string, root: string) => path === root || path.startsWith(`${root}${sep}`);
-
 /**
  * What a turn changed, relative to the turn's start. Inside a git repository a snapshot of
  * the working tree is taken when the turn starts, so commands' edits count too; files a
@@ -80,7 +79,7 @@ export class TurnDiffTracker {
   async before(plan: PatchPlan): Promise<void> {
     for (const change of plan.changes) {
       for (const path of [change.path, change.movePath]) {
-        if (!path || this.baselines.has(path) || (this.repo && inside(path, this.repo.root))) continue;
+        if (!path || this.baselines.has(path) || (this.repo && isInside(this.repo.root, path))) continue;
         this.baselines.set(path, path === change.path ? change.oldContent : await readOrNull(path));
       }
     }
