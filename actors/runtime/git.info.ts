@@ -1,10 +1,14 @@
 import { execa } from 'execa';
 import type { GitInfo } from '../../protocol/index.js';
 
-const git = async (cwd: string, args: string[]): Promise<string | null> => {
-  const result = await execa('git', args, { cwd, reject: false, timeout: 5_000, stdin: 'ignore' });
-  return result.exitCode === 0 && result.stdout.trim() !== '' ? result.stdout.trim() : null;
-};
+/** Runs git in cwd and returns what it printed, or null when it failed or could not run. */
+export async function runGit(cwd: string, args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<string | null> {
+  const result = await execa('git', args, { cwd, env: options.env ?? {}, reject: false, stdin: 'ignore', timeout: options.timeoutMs ?? 30_000 });
+  return result.exitCode === 0 ? String(result.stdout) : null;
+}
+
+/** A short answer from git: trimmed, null when empty; quick, since it only describes the thread. */
+const git = async (cwd: string, args: string[]): Promise<string | null> => (await runGit(cwd, args, { timeoutMs: 5_000 }))?.trim() || null;
 
 /** Commit, branch and origin of the repository holding cwd; null outside a repository or without git. */
 export async function readGitInfo(cwd: string): Promise<GitInfo | null> {

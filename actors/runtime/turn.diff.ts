@@ -2,19 +2,14 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { execa } from 'execa';
 import { unifiedDiff, type PatchPlan } from '../patch/index.js';
 import { isInside } from '../policy/index.js';
+import { runGit } from './git.info.js';
 
 /** Git's object name for a file's content, so the diff reads like `git diff`. */
 const blobId = (content: string) => createHash('sha1').update(`blob ${Buffer.byteLength(content)}\0`).update(content).digest('hex').slice(0, 7);
 
 const readOrNull = (path: string) => readFile(path, 'utf8').catch(() => null);
-
-const git = async (cwd: string, args: string[], env: Record<string, string> = {}) => {
-  const result = await execa('git', args, { cwd, env, reject: false, stdin: 'ignore', timeout: 30_000 });
-  return result.exitCode === 0 ? String(result.stdout) : null;
-};
 
 /**
  * Where git may write while the turn is measured: a scratch index and a scratch object store
@@ -26,7 +21,7 @@ interface Scratch {
 }
 
 async function scratchFor(root: string): Promise<Scratch | null> {
-  const objects = (await git(root, ['rev-parse', '--git-path', 'objects']))?.trim();
+  const objects = (await runGit(root, ['rev-parse', '--git-path', 'objects']))?.trim();
   if (!objects) return null;
   const dir = await mkdtemp(join(tmpdir(), 'statecraft-turn-diff-'));
   await mkdir(join(dir, 'objects'), { recursive: true });
@@ -40,8 +35,8 @@ async function snapshotTree(root: string, realIndex: string, scratch: Scratch): 
     // Starting from the real index lets git skip rehashing files whose stat data did not change.
     await copyFile(realIndex, index).catch(() => {});
     const env = { ...scratch.env, GIT_INDEX_FILE: index };
-    if ((await git(root, ['add', '-A', '--', '.'], env)) === null) return null;
-    return (await git(root, ['write-tree'], env))?.trim() ?? null;
+    if ((await runGit(root, ['add', '-A', '--', '.'], { env })) === null) return null;
+    return (await runGit(root, ['write-tree'], { env }))?.trim() ?? null;
   } finally {
     await rm(index, { force: true });
   }
@@ -65,9 +60,9 @@ export class TurnDiffTracker {
     this.lastReported = null;
     if (this.repo) await rm(this.repo.scratch.dir, { recursive: true, force: true });
     this.repo = null;
-    const root = (await git(cwd, ['rev-parse', '--show-toplevel']).catch(() => null))?.trim();
+    const root = (await runGit(cwd, ['rev-parse', '--show-toplevel']).catch(() => null))?.trim();
     if (!root) return;
-    const index = resolve(root, (await git(root, ['rev-parse', '--git-path', 'index']))?.trim() ?? '.git/index');
+    const index = resolve(root, (await runGit(root, ['rev-parse', '--git-path', 'index']))?.trim() ?? '.git/index');
     const scratch = await scratchFor(root);
     if (!scratch) return;
     const tree = await snapshotTree(root, index, scratch);
@@ -99,7 +94,7 @@ export class TurnDiffTracker {
     if (this.repo) {
       const now = await snapshotTree(this.repo.root, this.repo.index, this.repo.scratch);
       if (now && now !== this.repo.tree) {
-        const diff = await git(this.repo.root, ['diff-tree', '-p', '--no-color', '--no-ext-diff', this.repo.tree, now], this.repo.scratch.env);
+        const diff = await runGit(this.repo.root, ['diff-tree', '-p', '--no-color', '--no-ext-diff', this.repo.tree, now], { env: this.repo.scratch.env });
         if (diff) sections.push(diff.endsWith('\n') ? diff : `${diff}\n`);
       }
     }
