@@ -29,11 +29,15 @@ const quoteForShell = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : 
 /** The command line as clients see it: the shell invocation that actually runs. */
 const displayCommand = (shell: string, login: boolean, script: string) => `${shell} ${login ? '-lc' : '-c'} ${quoteForShell(script)}`;
 
-/** What the sandbox lets a command write: the cwd, the configured roots and the temp directories. */
-export function sandboxFor(settings: ThreadSettings, cwd: string): SandboxSpec | null {
+/**
+ * What the sandbox lets a command write: the thread's working directory, the configured
+ * roots and the temp directories. Never the directory a call asks to run in: a workdir
+ * is where a command starts, not something it may write.
+ */
+export function sandboxFor(settings: ThreadSettings): SandboxSpec | null {
   if (settings.sandboxMode === 'danger-full-access') return null;
   if (settings.sandboxMode === 'read-only') return { mode: 'read-only', writableRoots: [], networkAccess: settings.networkAccess };
-  const roots = new Set([cwd, ...settings.writableRoots, tmpdir(), '/tmp']);
+  const roots = new Set([settings.cwd, ...settings.writableRoots, tmpdir(), '/tmp']);
   return { mode: 'workspace-write', writableRoots: [...roots], networkAccess: settings.networkAccess };
 }
 
@@ -49,19 +53,19 @@ const writtenPaths = (plan: PatchPlan) => plan.changes.flatMap((change) => [chan
 const wireKind = (change: PlannedChange): FileUpdateChange['kind'] =>
   change.kind === 'update' ? { type: 'update', move_path: change.movePath } : { type: change.kind };
 
-/** Reads and plans a patch against `settings.cwd` without writing anything; a patch that cannot apply is the model's error to fix. */
-async function preparePatch(patch: string, settings: ThreadSettings): Promise<PreparedCall> {
+/** Reads and plans a patch against `cwd` without writing anything; a patch that cannot apply is the model's error to fix. */
+async function preparePatch(patch: string, settings: ThreadSettings, cwd: string): Promise<PreparedCall> {
   try {
-    const plan = await planPatch(parsePatch(patch), { cwd: settings.cwd });
+    const plan = await planPatch(parsePatch(patch), { cwd });
     const written = writtenPaths(plan);
-    const outside = pathsOutside(written, sandboxFor(settings, settings.cwd)?.writableRoots ?? null);
+    const outside = pathsOutside(written, sandboxFor(settings)?.writableRoots ?? null);
     const grantRoot = patchGrantRoot(outside.length > 0 ? outside : written);
     return {
       kind: 'patch',
       changes: plan.changes.map((change) => ({ path: change.path, kind: wireKind(change), diff: change.diff })),
-      run: { plan, cwd: settings.cwd } satisfies PatchRun,
+      run: { plan, cwd } satisfies PatchRun,
       grantRoot: outside.length > 0 ? grantRoot : null,
-      grantKey: `patch\u0000${grantRoot ?? settings.cwd}`,
+      grantKey: `patch\u0000${grantRoot ?? cwd}`,
     };
   } catch (error) {
     const message = error instanceof PatchError ? error.message : `could not read the patch: ${String(error)}`;
@@ -86,7 +90,7 @@ export async function prepareToolCall(call: ToolCallRequest, settings: ThreadSet
     case 'invalid':
       return { kind: 'invalid', message: parsed.message };
     case 'apply_patch':
-      return preparePatch(parsed.patch, { ...settings, cwd: resolve(settings.cwd, ...parsed.workdirs) });
+      return preparePatch(parsed.patch, settings, resolve(settings.cwd, ...parsed.workdirs));
     case 'update_plan':
       return {
         kind: 'plan',
@@ -124,7 +128,7 @@ export async function prepareToolCall(call: ToolCallRequest, settings: ThreadSet
         yieldTimeMs: args.yield_time_ms ?? null,
         maxOutputTokens: args.max_output_tokens ?? null,
         env: stringEnv(env),
-        sandbox: sandboxFor(settings, cwd),
+        sandbox: sandboxFor(settings),
       };
       return {
         kind: 'exec',
@@ -185,7 +189,7 @@ export function toolActors(
       if (input.prepared.kind === 'patch') {
         const { plan, cwd } = input.prepared.run as PatchRun;
         const settings = options.settings();
-        return checkPatchPolicy(input, writtenPaths(plan), settings ? (sandboxFor(settings, cwd)?.writableRoots ?? null) : [cwd]);
+        return checkPatchPolicy(input, writtenPaths(plan), settings ? (sandboxFor(settings)?.writableRoots ?? null) : [cwd]);
       }
       const run = input.prepared.kind === 'exec' ? (input.prepared.run as ExecRun) : null;
       const settings = options.settings();

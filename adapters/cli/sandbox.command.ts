@@ -22,7 +22,7 @@ export async function runSandboxed(argv: string[], flags: SandboxFlags, io: { st
   const cwd = flags.cd ?? process.cwd();
   const loaded = await loadConfig({ cwd, env: io.env, home: statecraftHome(io.env), overrides: flags.config });
   const settings = await resolveThreadSettings(loaded, { cwd, ...(flags.sandbox ? { sandbox: flags.sandbox } : {}) }, io.env);
-  const sandbox = sandboxFor(settings, cwd);
+  const sandbox = sandboxFor(settings);
   if (!sandbox) {
     io.stderr.write('statecraft sandbox: sandbox_mode is danger-full-access, so the command runs unconfined\n');
   } else {

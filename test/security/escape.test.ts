@@ -53,6 +53,8 @@ interface Attempt {
   /** What must still hold afterwards, whatever the policy decided. */
   untouched: () => boolean;
   escalate?: boolean;
+  /** The directory the model asks the command to run in. */
+  workdir?: string;
 }
 
 const victimIntact = () => readFileSync(join(victim, 'precious.txt'), 'utf8') === 'keep me\n';
@@ -73,18 +75,19 @@ const attempts = (): Attempt[] => [
   { name: 'find -exec wrapper', cmd: `find ${victim} -name precious.txt -exec rm -f {} +`, untouched: victimIntact },
   { name: 'assignment prefix', cmd: `FOO=1 rm -rf ${victim}/precious.txt`, untouched: victimIntact },
   { name: 'appending to a profile', cmd: `echo 'alias ls=evil' >> ${victim}/.bashrc`, untouched: () => readFileSync(join(victim, '.bashrc'), 'utf8') === '# user profile\n' },
+  { name: 'a workdir outside the roots', cmd: 'touch from-workdir.txt', workdir: victim, untouched: absent(join(victim, 'from-workdir.txt')) },
   { name: 'escalation asked for a deletion', cmd: `rm -rf ${victim}/precious.txt`, untouched: victimIntact, escalate: true },
 ];
 
 /** The policy verdict for a call as the model would make it, and the run it allows (if any). */
-async function attempt(cmd: string, approvalPolicy: ApprovalPolicy, escalate: boolean): Promise<{ verdict: PolicyVerdict; ran: boolean }> {
+async function attempt(cmd: string, approvalPolicy: ApprovalPolicy, escalate: boolean, workdir?: string): Promise<{ verdict: PolicyVerdict; ran: boolean }> {
   const settings = settingsFixture({ cwd: ws, approvalPolicy, sandboxMode: 'workspace-write', projectTrusted: false });
-  const args = { cmd, ...(escalate ? { sandbox_permissions: 'require_escalated', justification: 'trust me' } : {}) };
+  const args = { cmd, ...(workdir ? { workdir } : {}), ...(escalate ? { sandbox_permissions: 'require_escalated', justification: 'trust me' } : {}) };
   const prepared = await prepareToolCall({ callId: 'c', name: 'exec_command', kind: 'function', payload: JSON.stringify(args) }, settings, sessions, { PATH: process.env.PATH, HOME: victim });
   if (prepared.kind !== 'exec') throw new Error(`not an exec call: ${JSON.stringify(prepared)}`);
   const verdict = await checkCommandPolicy({ prepared, approvalPolicy, sandboxMode: 'workspace-write', sessionGrants: [] }, cmd, {
     home,
-    cwd: ws,
+    cwd: workdir ?? ws,
     projectTrusted: false,
     sandboxAvailable: probe.available,
   });
@@ -96,9 +99,9 @@ async function attempt(cmd: string, approvalPolicy: ApprovalPolicy, escalate: bo
 
 describe.skipIf(!probe.available)('escape attempts fail or are asked about', () => {
   for (const policy of ['untrusted', 'on-failure', 'on-request', 'never'] as const) {
-    for (const { name, cmd, untouched, escalate } of attempts()) {
+    for (const { name, cmd, untouched, escalate, workdir } of attempts()) {
       it(`${policy}: ${name}`, async () => {
-        const { verdict } = await attempt(cmd, policy, escalate ?? false);
+        const { verdict } = await attempt(cmd, policy, escalate ?? false, workdir);
         // Outside the sandbox only with a person's yes: never straight to an unconfined run.
         expect(verdict.decision === 'run' && verdict.mode === 'escalated', JSON.stringify(verdict)).toBe(false);
         expect(untouched(), `${name} got through: ${JSON.stringify(verdict)}`).toBe(true);
