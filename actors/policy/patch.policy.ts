@@ -20,14 +20,14 @@ export function patchGrantRoot(paths: string[]): string | null {
 }
 
 /**
- * Whether a patch is written at once, asked about, or refused: inside the writable roots it
+ * Whether a patch is written at once, asked about, or refused, given the files it writes
+ * outside the writable roots (see pathsOutside): inside the writable roots it
  * is applied under on-request and on-failure; outside them, or under untrusted, the user is
  * asked (nobody can be under never); a root accepted for the session is not asked again.
  */
-export function checkPatchPolicy(input: PolicyCheckInput, paths: string[], writableRoots: string[] | null): PolicyVerdict {
+export function checkPatchPolicy(input: PolicyCheckInput, outside: string[]): PolicyVerdict {
   const { prepared, approvalPolicy, sessionGrants } = input;
   if (prepared.kind !== 'patch') return { decision: 'run', mode: 'sandboxed' };
-  const outside = pathsOutside(paths, writableRoots);
   if (sessionGrants.includes(prepared.grantKey)) return { decision: 'run', mode: 'sandboxed' };
   if (outside.length === 0 && approvalPolicy !== 'untrusted') return { decision: 'run', mode: 'sandboxed' };
   const reason = outside.length > 0 ? `the patch writes outside the writable roots: ${outside.join(', ')}` : null;

@@ -45,6 +45,8 @@ export function sandboxFor(settings: ThreadSettings): SandboxSpec | null {
 interface PatchRun {
   plan: PatchPlan;
   cwd: string;
+  /** The files it writes that no writable root holds. */
+  outside: string[];
 }
 
 /** Every file a plan writes: the paths it names and where moves land. */
@@ -63,7 +65,7 @@ async function preparePatch(patch: string, settings: ThreadSettings, cwd: string
     return {
       kind: 'patch',
       changes: plan.changes.map((change) => ({ path: change.path, kind: wireKind(change), diff: change.diff })),
-      run: { plan, cwd } satisfies PatchRun,
+      run: { plan, cwd, outside } satisfies PatchRun,
       grantRoot: outside.length > 0 ? grantRoot : null,
       grantKey: `patch\u0000${grantRoot ?? cwd}`,
     };
@@ -187,9 +189,7 @@ export function toolActors(
     }),
     checkPolicy: fromPromise<PolicyVerdict, PolicyCheckInput>(async ({ input }) => {
       if (input.prepared.kind === 'patch') {
-        const { plan, cwd } = input.prepared.run as PatchRun;
-        const settings = options.settings();
-        return checkPatchPolicy(input, writtenPaths(plan), settings ? (sandboxFor(settings)?.writableRoots ?? null) : [cwd]);
+        return checkPatchPolicy(input, (input.prepared.run as PatchRun).outside);
       }
       const run = input.prepared.kind === 'exec' ? (input.prepared.run as ExecRun) : null;
       const settings = options.settings();
