@@ -1,5 +1,5 @@
 export type { ExecHandle, ExecSpec, OutputSink, SandboxSpec, StdinRequest } from './types.js';
-export { ExecSessions, commandArgv, failedOutcome, DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_YIELD_MS } from './sessions.js';
+export { ExecSessions, commandArgv, failedOutcome, shellQuote, DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_YIELD_MS } from './sessions.js';
 export { bwrapArgv, confinedArgv, findOnPath, probeSandbox, seatbeltProfile, PROTECTED_SUBPATHS, type SandboxProbe } from './sandbox.js';
 export { sandboxDenialIn } from './denial.js';
 export { HeadTailBuffer, modelText, truncationMarker, wallSeconds } from './output.js';

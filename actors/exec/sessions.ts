@@ -18,7 +18,8 @@ export const CHARS_PER_TOKEN = 4;
 
 const clampYield = (ms: number | null, fallback: number) => Math.min(MAX_YIELD_MS, Math.max(MIN_YIELD_MS, ms ?? fallback));
 const charLimit = (tokens: number | null) => Math.max(1, tokens ?? DEFAULT_MAX_OUTPUT_TOKENS) * CHARS_PER_TOKEN;
-const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
+/** One word as a POSIX shell reads it back: plain when it is safe as is, else single-quoted. */
+export const shellQuote = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`);
 
 interface Session {
   id: number;
@@ -45,7 +46,7 @@ export function commandArgv(spec: ExecSpec): string[] {
   if (spec.tty) {
     // util-linux `script` gives the command a pseudo-terminal; without it tty is ignored.
     const script = findOnPath('script', spec.env.PATH ?? process.env.PATH);
-    if (script) inner = [script, '-qfec', inner.map(quote).join(' '), '/dev/null'];
+    if (script) inner = [script, '-qfec', inner.map(shellQuote).join(' '), '/dev/null'];
   }
   if (!spec.sandbox) return inner;
   return confinedArgv(spec.sandbox, spec.cwd, inner, spec.env.PATH ?? process.env.PATH);

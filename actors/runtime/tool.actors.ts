@@ -14,7 +14,7 @@ import {
 import type { ApprovalRequest, CommandRisk, FileUpdateChange, ResponseItem, ThreadSettings } from '../../protocol/index.js';
 import { applyPlan, parsePatch, PatchError, planPatch, type PatchPlan, type PlannedChange } from '../patch/index.js';
 import type { TurnDiffTracker } from './turn.diff.js';
-import { ExecSessions, failedOutcome, type ExecHandle, type ExecSpec, type SandboxSpec } from '../exec/index.js';
+import { ExecSessions, failedOutcome, shellQuote, type ExecHandle, type ExecSpec, type SandboxSpec } from '../exec/index.js';
 import { appendAllowRule, assessCommandRisk, checkCommandPolicy, checkPatchPolicy, patchGrantRoot, pathsOutside, commandActionsFor, loadBashParser, parseCommand, type RuleFileError } from '../policy/index.js';
 import { loadImage } from '../prompt/index.js';
 import { parseToolArgs } from '../tools/index.js';
@@ -24,10 +24,9 @@ type ExecRun =
   | { kind: 'spawn'; spec: ExecSpec }
   | { kind: 'poll'; sessionId: number; chars: string; yieldTimeMs: number | null; maxOutputTokens: number | null };
 
-const quoteForShell = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`);
 
 /** The command line as clients see it: the shell invocation that actually runs. */
-const displayCommand = (shell: string, login: boolean, script: string) => `${shell} ${login ? '-lc' : '-c'} ${quoteForShell(script)}`;
+const displayCommand = (shell: string, login: boolean, script: string) => `${shell} ${login ? '-lc' : '-c'} ${shellQuote(script)}`;
 
 /**
  * What the sandbox lets a command write: the thread's working directory, the configured
