@@ -5,6 +5,6 @@ export { loadConfig, DEFAULT_SYSTEM_DIR, type ConfigLayer, type LayerKind, type 
 export { parseOverride } from './config.override.js';
 export { statecraftHome } from './config.paths.js';
 export { formatConfigShow, configShowJson, type ConfigShowJson } from './config.show.js';
-export { findProjectRoot, isProjectTrusted } from './project.trust.js';
+export { findProjectRoot, findRepositoryRoot, isProjectTrusted } from './project.trust.js';
 export { resolveThreadSettings } from './thread.settings.js';
 export * from './model.catalog.js';

@@ -3,15 +3,19 @@ import { dirname, resolve } from 'node:path';
 import type { ConfigLayerTable } from './config.schema.js';
 
 /**
- * The project a directory belongs to: the nearest ancestor holding `.git` (a directory,
- * or a file in worktrees and submodules), else the directory itself.
+ * The repository a directory lies in: the nearest ancestor (or itself) holding `.git` (a
+ * directory, or a file in worktrees and submodules); null outside any repository.
  */
-export async function findProjectRoot(cwd: string): Promise<string> {
-  const start = resolve(cwd);
-  for (let dir = start; ; dir = dirname(dir)) {
+export async function findRepositoryRoot(cwd: string): Promise<string | null> {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
     if (await exists(resolve(dir, '.git'))) return dir;
-    if (dirname(dir) === dir) return start;
+    if (dirname(dir) === dir) return null;
   }
+}
+
+/** The project a directory belongs to: its repository's root, else the directory itself. */
+export async function findProjectRoot(cwd: string): Promise<string> {
+  return (await findRepositoryRoot(cwd)) ?? resolve(cwd);
 }
 
 async function exists(path: string): Promise<boolean> {

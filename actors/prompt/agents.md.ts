@@ -1,19 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { findProjectRoot } from '../config/index.js';
 
 /** Per-file cap so one huge AGENTS.md cannot crowd out the conversation. */
 export const AGENTS_FILE_CAP_BYTES = 32 * 1024;
 
 const FILE_NAMES = ['AGENTS.override.md', 'AGENTS.md'];
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function isFile(path: string): Promise<boolean> {
   try {
@@ -34,14 +26,12 @@ async function fileIn(dir: string): Promise<string | null> {
 
 /** Directories from the repository root (nearest ancestor holding .git) down to cwd; just cwd outside a repo. */
 async function projectDirs(cwd: string): Promise<string[]> {
+  const start = resolve(cwd);
+  const root = await findProjectRoot(start);
   const chain: string[] = [];
-  let dir = resolve(cwd);
-  for (;;) {
+  for (let dir = start; ; dir = dirname(dir)) {
     chain.unshift(dir);
-    if (await exists(join(dir, '.git'))) return chain;
-    const parent = dirname(dir);
-    if (parent === dir) return [resolve(cwd)];
-    dir = parent;
+    if (dir === root || dirname(dir) === dir) return chain;
   }
 }
 

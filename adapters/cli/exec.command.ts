@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Subscription, filter, firstValueFrom } from 'rxjs';
+import { findRepositoryRoot } from '../../actors/config/index.js';
 import { ThreadRegistry, createRuntime, type ThreadHandle } from '../../actors/runtime/index.js';
 import type { ApprovalPolicy, ProtocolEvent, SandboxMode, ThreadOverrides, Turn } from '../../protocol/index.js';
 import { TerminalApprover, describeApproval, type ApprovalEvent } from './approval.prompt.js';
@@ -40,13 +41,6 @@ export interface CliIo {
 
 /** Exit status when the user interrupted, as shells report a SIGINT death. */
 export const EXIT_INTERRUPTED = 130;
-
-const insideGitRepository = (dir: string): boolean => {
-  for (let current = dir; ; current = dirname(current)) {
-    if (existsSync(join(current, '.git'))) return true;
-    if (dirname(current) === current) return false;
-  }
-};
 
 /** What the flags ask for, as thread overrides; without a terminal nobody can be asked, so the default policy is `never`. */
 function threadOverrides(flags: ExecFlags, cwd: string | undefined, interactive: boolean): ThreadOverrides {
@@ -94,7 +88,7 @@ export async function runExec(promptArgument: string | undefined, flags: ExecFla
   };
   const cwd = resolve(flags.cd ?? process.cwd());
   if (!existsSync(cwd) || !statSync(cwd).isDirectory()) return fail(`--cd ${cwd}: no such directory`);
-  if (!flags.skipGitRepoCheck && !insideGitRepository(cwd)) {
+  if (!flags.skipGitRepoCheck && (await findRepositoryRoot(cwd)) === null) {
     return fail(`${cwd} is not inside a git repository; changes there could not be reviewed or undone. Pass --skip-git-repo-check to run anyway.`);
   }
   let prompt: string;
