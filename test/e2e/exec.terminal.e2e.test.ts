@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
+import { shellQuote } from '../../actors/exec/index.js';
 import { processesRunning, uniqueSleep } from '../support/processes.js';
 import { CLI, execCli, jsonEvents, scene, toolOutputsSeen, type Scene } from './cli.harness.js';
 
@@ -12,7 +13,6 @@ afterEach(async () => {
   current = null;
 });
 
-const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
 
 /**
  * Runs `statecraft exec` on a pseudo-terminal (util-linux `script`), answering the approval
@@ -20,7 +20,7 @@ const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
  */
 async function execOnTerminal(s: Scene, args: string[], answer: string) {
   const argv = ['node', CLI, 'exec', '--skip-git-repo-check', '-C', s.workspace, ...s.providerFlags, ...args];
-  const child = execa('script', ['-qfec', argv.map(quote).join(' '), '/dev/null'], {
+  const child = execa('script', ['-qfec', argv.map(shellQuote).join(' '), '/dev/null'], {
     reject: false,
     timeout: 60_000,
     env: { HOME: s.root, STATECRAFT_HOME: s.home, OPENAI_API_KEY: '', TERM: 'dumb' },
