@@ -9,9 +9,11 @@ export class UnknownThreadError extends Error {
   }
 }
 
-/** Keeps only the overrides a client actually gave, so stored settings fill the rest. */
-const given = (overrides: ThreadOverrides): ThreadOverrides =>
-  Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined && value !== null)) as ThreadOverrides;
+/** Only what a caller actually gave: null and absent both mean "keep the configured (or stored) value". */
+export const present = <T extends object>(values: T): Partial<{ [K in keyof T]: NonNullable<T[K]> }> =>
+  Object.fromEntries(Object.entries(values).filter(([, value]) => value !== null && value !== undefined)) as Partial<{
+    [K in keyof T]: NonNullable<T[K]>;
+  }>;
 
 /**
  * The threads of one process: started, resumed from their rollout files, listed and read.
@@ -36,7 +38,7 @@ export class ThreadRegistry {
     const live = this.loaded.get(threadId);
     if (live) return { handle: live, stored: null };
     const stored = await this.stored(threadId);
-    const handle = await this.track(openThread(this.runtime, { stored, overrides: { ...stored.meta.overrides, ...given(overrides) } }), beforeStart);
+    const handle = await this.track(openThread(this.runtime, { stored, overrides: { ...stored.meta.overrides, ...present(overrides) } }), beforeStart);
     return { handle, stored };
   }
 

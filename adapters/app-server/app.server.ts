@@ -3,7 +3,7 @@ import { arch, platform, release } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { ConfigError, modelCatalog, statecraftHome } from '../../actors/config/index.js';
 import { findAgentsFiles } from '../../actors/prompt/index.js';
-import { ThreadRegistry, UnknownThreadError, createRuntime, type ThreadHandle } from '../../actors/runtime/index.js';
+import { ThreadRegistry, UnknownThreadError, createRuntime, present, type ThreadHandle } from '../../actors/runtime/index.js';
 import {
   JsonRpcErrorCode,
   ModelInfo,
@@ -51,12 +51,6 @@ function osDescription(): string {
 }
 
 const archName = () => ({ x64: 'x86_64', arm64: 'aarch64' })[arch() as 'x64' | 'arm64'] ?? arch();
-
-/** Only what a client actually gave: null and absent both mean "keep the configured value". */
-const present = <T extends object>(params: T): Partial<{ [K in keyof T]: NonNullable<T[K]> }> =>
-  Object.fromEntries(Object.entries(params).filter(([, value]) => value !== null && value !== undefined)) as Partial<{
-    [K in keyof T]: NonNullable<T[K]>;
-  }>;
 
 const threadOverrides = (params: ClientRequestParams<'thread/start'>): ThreadOverrides => {
   const { cwd, model, modelProvider, approvalPolicy, sandbox, config, baseInstructions, developerInstructions, ephemeral } = present(params);
