@@ -1,5 +1,5 @@
 import { assign, enqueueActions, setup } from 'xstate';
-import type { ApprovalDecision, ApprovalRequest, CommandRisk } from '../protocol/index.js';
+import { PlainApprovalDecision, type ApprovalDecision, type ApprovalRequest, type CommandRisk } from '../protocol/index.js';
 import { publish, type ProtocolEmitted } from './publish.js';
 import { promiseActor } from './unprovided.js';
 
@@ -37,7 +37,7 @@ const decisionKey = (decision: ApprovalDecision): string =>
 const offeredKeys = (request: ApprovalRequest): string[] =>
   request.method === 'item/commandExecution/requestApproval'
     ? request.params.availableDecisions.map(decisionKey)
-    : ['accept', 'acceptForSession', 'decline', 'cancel'];
+    : [...PlainApprovalDecision.options];
 
 /**
  * One question to the user: optionally assess the risk (bounded), ask, and wait for the

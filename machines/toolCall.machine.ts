@@ -11,6 +11,7 @@ import type {
   SandboxMode,
   ThreadSettings,
 } from '../protocol/index.js';
+import { PlainApprovalDecision } from '../protocol/index.js';
 import { approvalMachine, type ApprovalOutput } from './approval.machine.js';
 import { nowMs, publish, type ProtocolEmitted, type RelayEvent } from './publish.js';
 import { callbackActor, promiseActor } from './unprovided.js';
@@ -389,7 +390,7 @@ export const toolCallMachine = setup({
           decision: 'ask',
           reason: `The sandbox blocked this command${denial ? ` (${denial})` : ''}. Run it again without the sandbox?`,
           proposedAmendment: null,
-          availableDecisions: ['accept', 'acceptForSession', 'decline', 'cancel'],
+          availableDecisions: [...PlainApprovalDecision.options],
           modeAfterApproval: 'escalated',
         },
       });

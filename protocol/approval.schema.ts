@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { CommandAction } from './items.schema.js';
 
+/** The answers every approval request offers; `options` lists them in the order they are offered. */
+export const PlainApprovalDecision = z.enum(['accept', 'acceptForSession', 'decline', 'cancel']);
+export type PlainApprovalDecision = z.infer<typeof PlainApprovalDecision>;
+
 /** What the client answers to an approval request. */
 export const ApprovalDecision = z.union([
-  z.enum(['accept', 'acceptForSession', 'decline', 'cancel']),
+  PlainApprovalDecision,
   z.object({
     acceptWithExecpolicyAmendment: z.object({ execpolicy_amendment: z.array(z.string()).min(1) }),
   }),

@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, relative, sep } from 'node:path';
 import type { PolicyCheckInput, PolicyVerdict } from '../../machines/index.js';
+import { PlainApprovalDecision } from '../../protocol/index.js';
 
 /** Whether `target` is `root` or lies below it, comparing the paths as written (no symlinks followed). */
 export function isInside(root: string, target: string): boolean {
@@ -34,5 +35,5 @@ export function checkPatchPolicy(input: PolicyCheckInput, outside: string[]): Po
   if (approvalPolicy === 'never') {
     return { decision: 'refuse', message: `apply_patch was not applied: ${reason ?? 'it needs approval'}, and the approval policy is "never", so nobody can approve it.` };
   }
-  return { decision: 'ask', reason, proposedAmendment: null, availableDecisions: ['accept', 'acceptForSession', 'decline', 'cancel'], modeAfterApproval: 'sandboxed' };
+  return { decision: 'ask', reason, proposedAmendment: null, availableDecisions: [...PlainApprovalDecision.options], modeAfterApproval: 'sandboxed' };
 }

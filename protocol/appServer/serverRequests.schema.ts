@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApprovalDecision, CommandApprovalParams, CommandRisk, FileChangeApprovalParams } from '../approval.schema.js';
+import { ApprovalDecision, CommandApprovalParams, CommandRisk, FileChangeApprovalParams, PlainApprovalDecision } from '../approval.schema.js';
 import { RequestId } from './jsonrpc.schema.js';
 
 /*
@@ -26,7 +26,7 @@ export const FileChangeRequestApprovalParams = FileChangeApprovalParams;
 export type FileChangeRequestApprovalParams = z.infer<typeof FileChangeRequestApprovalParams>;
 
 /** A patch has no command prefix to remember, so the amendment form is not offered. */
-export const FileChangeApprovalDecision = z.enum(['accept', 'acceptForSession', 'decline', 'cancel']);
+export const FileChangeApprovalDecision = PlainApprovalDecision;
 export type FileChangeApprovalDecision = z.infer<typeof FileChangeApprovalDecision>;
 
 export const FileChangeRequestApprovalResult = z.object({ decision: FileChangeApprovalDecision });
