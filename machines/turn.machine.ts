@@ -11,6 +11,7 @@ import {
   type ThreadSettings,
   type TokenUsageBreakdown,
   type Turn,
+  type CodexErrorInfo,
   type TurnError,
   type TurnStatus,
   type UserInput,
@@ -101,7 +102,7 @@ interface TurnContext extends TurnInput {
   processesStopped: boolean;
 }
 
-const failure = (message: string, codexErrorInfo: unknown = null): TurnError => ({
+const failure = (message: string, codexErrorInfo: CodexErrorInfo | null = null): TurnError => ({
   message,
   codexErrorInfo,
   additionalDetails: null,

@@ -44,7 +44,8 @@ export const AgentMessageItem = z.object({
   moderation: z.null(),
   id: z.string(),
   text: z.string(),
-  phase: z.string().nullable(),
+  /** How final the text is, when the provider says: the reference's three phases. */
+  phase: z.enum(['commentary', 'partial_answer', 'final_answer']).nullable(),
   memoryCitation: z.null(),
   delivery: z.null(),
   questions: z.null(),
@@ -91,7 +92,8 @@ export const McpToolCallItem = z.object({
   tool: z.string(),
   arguments: z.unknown(),
   status: z.enum(['inProgress', 'completed', 'failed']),
-  result: z.unknown().nullable(),
+  /** What the MCP server answered, as its CallToolResult. */
+  result: z.object({ content: z.array(z.unknown()), structuredContent: z.unknown().optional(), _meta: z.unknown().optional() }).nullable(),
   error: z.object({ message: z.string() }).nullable(),
   ...timing,
 });

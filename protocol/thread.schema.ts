@@ -14,10 +14,39 @@ export type ThreadStatus = z.infer<typeof ThreadStatus>;
 export const TurnStatus = z.enum(['completed', 'interrupted', 'failed', 'inProgress']);
 export type TurnStatus = z.infer<typeof TurnStatus>;
 
+/** HTTP trouble with the model provider, with the status when one came back. */
+const httpFailure = z.object({ httpStatusCode: z.number().int().min(0).nullable() });
+
+/**
+ * A machine-readable failure category: the reference's names, plus `configuration` and
+ * `internal` for failures of ours that it has no name for (its schema accepts any string).
+ */
+export const CodexErrorInfo = z.union([
+  z.enum([
+    'contextWindowExceeded',
+    'usageLimitExceeded',
+    'rateLimitExceeded',
+    'serverOverloaded',
+    'modelNotFound',
+    'internalServerError',
+    'unauthorized',
+    'badRequest',
+    'sandboxError',
+    'other',
+    'configuration',
+    'internal',
+  ]),
+  z.object({ httpConnectionFailed: httpFailure }).strict(),
+  z.object({ responseStreamConnectionFailed: httpFailure }).strict(),
+  z.object({ responseStreamDisconnected: httpFailure }).strict(),
+  z.object({ responseTooManyFailedAttempts: httpFailure }).strict(),
+]);
+export type CodexErrorInfo = z.infer<typeof CodexErrorInfo>;
+
 /** Why a turn failed; codexErrorInfo is a machine-readable category. */
 export const TurnError = z.object({
   message: z.string(),
-  codexErrorInfo: z.unknown().nullable(),
+  codexErrorInfo: CodexErrorInfo.nullable(),
   additionalDetails: z.string().nullable(),
 });
 export type TurnError = z.infer<typeof TurnError>;
@@ -44,21 +73,30 @@ export type GitInfo = z.infer<typeof GitInfo>;
 
 export const ThreadEnvironment = z.object({ environmentId: z.string(), cwd: z.string(), runtimeWorkspaceRoots: z.array(z.string()) });
 
-const REFERENCE_ONLY_THREAD_FIELDS = [
-  'extra',
-  'forkedFromId',
-  'attachedToThreadId',
-  'parentThreadId',
-  'section',
-  'sectionEnteredAt',
-  'projectId',
-  'historyMode',
-  'canAcceptDirectInput',
-  'threadSource',
-  'agentNickname',
-  'agentRole',
-  'daybreakEnabled',
-] as const;
+/** Where a thread was started from, in the reference's words. */
+export const SessionSource = z.enum(['cli', 'vscode', 'exec', 'appServer', 'unknown']);
+export type SessionSource = z.infer<typeof SessionSource>;
+
+/**
+ * The reference's thread fields statecraft has no value for: sent as null, except
+ * historyMode. The reference's server sends the last four although its schema omits them.
+ */
+const referenceOnlyFields = {
+  forkedFromId: z.string().nullable(),
+  parentThreadId: z.string().nullable(),
+  projectId: z.string().nullable(),
+  agentNickname: z.string().nullable(),
+  agentRole: z.string().nullable(),
+  threadSource: z.string().nullable(),
+  section: z.null(),
+  sectionEnteredAt: z.number().int().nullable(),
+  /** Ours is always `legacy`: turns come whole with thread/read and thread/resume. */
+  historyMode: z.enum(['legacy', 'paginated']),
+  extra: z.null(),
+  attachedToThreadId: z.string().nullable(),
+  canAcceptDirectInput: z.boolean().nullable(),
+  daybreakEnabled: z.boolean().nullable(),
+};
 
 export const Thread = z.object({
   id: z.string(),
@@ -75,7 +113,7 @@ export const Thread = z.object({
   cwd: z.string(),
   cliVersion: z.string(),
   originator: z.string(),
-  source: z.string(),
+  source: SessionSource,
   gitInfo: GitInfo.nullable(),
   name: z.string().nullable(),
   turns: z.array(Turn),
@@ -83,13 +121,24 @@ export const Thread = z.object({
   environments: z.array(ThreadEnvironment).nullable().default(null),
   /** Last activity, for sorting by recency (unix seconds). */
   recencyAt: z.number().int().nullable().default(null),
-  // Fields of the reference's thread that statecraft has no value for; sent as null.
-  ...Object.fromEntries(
-    REFERENCE_ONLY_THREAD_FIELDS.map((field) => [field, z.unknown().nullable().default(null)]),
-  ) as Record<(typeof REFERENCE_ONLY_THREAD_FIELDS)[number], z.ZodDefault<z.ZodNullable<z.ZodUnknown>>>,
+  ...referenceOnlyFields,
 });
 export type Thread = z.infer<typeof Thread>;
 
-/** The reference-only fields of a thread, all null. */
+/** The values of the reference-only fields for a statecraft thread. */
 export const referenceOnlyThreadFields = () =>
-  Object.fromEntries(REFERENCE_ONLY_THREAD_FIELDS.map((field) => [field, null])) as Record<(typeof REFERENCE_ONLY_THREAD_FIELDS)[number], null>;
+  ({
+    forkedFromId: null,
+    parentThreadId: null,
+    projectId: null,
+    agentNickname: null,
+    agentRole: null,
+    threadSource: null,
+    section: null,
+    sectionEnteredAt: null,
+    historyMode: 'legacy',
+    extra: null,
+    attachedToThreadId: null,
+    canAcceptDirectInput: null,
+    daybreakEnabled: null,
+  }) satisfies { [K in keyof typeof referenceOnlyFields]: z.infer<(typeof referenceOnlyFields)[K]> };

@@ -2,7 +2,7 @@ import type { ReasoningEffort, ReasoningSummary, TokenUsageBreakdown } from '../
 import type { ModelStreamEvent } from '../../protocol/modelStream.schema.js';
 import type { ResponseItem } from '../../protocol/responses.schema.js';
 import type { ProviderSettings, ToolSpec } from '../../protocol/settings.schema.js';
-import type { TurnError } from '../../protocol/thread.schema.js';
+import type { CodexErrorInfo, TurnError } from '../../protocol/thread.schema.js';
 
 /** One request to the model, independent of the wire API that carries it. */
 export interface ModelRequest {
@@ -65,7 +65,7 @@ export interface WireApi {
   createMapper(): StreamMapper;
 }
 
-export const turnError = (message: string, codexErrorInfo: unknown = null, additionalDetails: string | null = null): TurnError => ({
+export const turnError = (message: string, codexErrorInfo: CodexErrorInfo | null = null, additionalDetails: string | null = null): TurnError => ({
   message,
   codexErrorInfo,
   additionalDetails,

@@ -1,12 +1,13 @@
 import { loadConfig, resolveThreadSettings, statecraftHome } from '../config/index.js';
 import { probeSandbox } from '../exec/index.js';
+import type { SessionSource } from '../../protocol/index.js';
 import type { Runtime } from './thread.runtime.js';
 
 export interface RuntimeOptions {
   env: NodeJS.ProcessEnv;
   /** The directory threads start in unless a client names another. */
   cwd: string;
-  source: string;
+  source: SessionSource;
   originator: string;
   cliVersion: string;
   /** Raw `-c key=value` flags, applied to every thread. */

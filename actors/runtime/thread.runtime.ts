@@ -14,6 +14,7 @@ import {
   type ApprovalDecision,
   type ProtocolEvent,
   type ResponseItem,
+  type SessionSource,
   type Thread,
   type ThreadOverrides,
   type ThreadStatus,
@@ -37,7 +38,7 @@ export interface Runtime {
   /** Whether bubblewrap works here; without it, confinement has to be asked for. */
   sandboxAvailable: boolean;
   /** Who started the threads, as clients see it in `thread.source` ('exec', 'appServer', ...). */
-  source: string;
+  source: SessionSource;
   originator: string;
   cliVersion: string;
   resolveSettings(overrides: ThreadOverrides): Promise<ThreadSettings>;

@@ -78,7 +78,8 @@ export const ThreadSessionResult = z.object({
   /** Instruction files (AGENTS.md and the like) that went into the thread's instructions. */
   instructionSources: z.array(z.string()).optional(),
   /** Who answers approval requests; "user" means the client is asked. */
-  approvalsReviewer: z.string(),
+  /** Who answers approval requests: always the user (the client) here. */
+  approvalsReviewer: z.literal('user'),
   serviceTier: z.string().nullable(),
 });
 export type ThreadSessionResult = z.infer<typeof ThreadSessionResult>;
