@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fieldDifferences, shapes, type Shape } from './compare.js';
-import { loadScenario, loadTranscript, prepareWorkspace, runScenario, type Recorded } from './runner.js';
+import { describeViolations, wireViolations } from '../protocol/reference/referenceSchema.js';
+import { APP_SERVER_SCENARIOS, loadScenario, loadTranscript, prepareWorkspace, runScenario, type Recorded } from './runner.js';
 
 /**
  * Fields only one side sends, each with its reason. Anything not listed here that differs
@@ -13,19 +14,19 @@ const known = {
   oursOnly: [
     // Our workspace is a git repository, the reference's was not at thread/start: the value is an object here, null there.
     /gitInfo\.(sha|branch|originUrl)$/,
-    // PROTOCOL.md lists `risk` on command approvals (null unless assessed); the reference leaves it out.
+    // docs/PROTOCOL.md lists `risk` on command approvals (null unless assessed); the reference leaves it out.
     /^params\.risk$/,
   ],
   referenceOnly: [
-    // thread/start and thread/resume results: reference features outside PROTOCOL.md.
+    // thread/start and thread/resume results: reference features outside docs/PROTOCOL.md.
     /^result\.(disabledPluginIds|activePermissionProfile|multiAgentMode|collaborationMode)(\.|$)/,
-    // thread/resume: paged hydration of turns and items is outside PROTOCOL.md (ours returns thread.turns whole).
+    // thread/resume: paged hydration of turns and items is outside docs/PROTOCOL.md (ours returns thread.turns whole).
     /^result\.(initialTurnsPage|turnsBackwardsCursor|itemsBackwardsCursor)$/,
-    // model/list entries: fields beyond the ones PROTOCOL.md lists.
+    // model/list entries: fields beyond the ones docs/PROTOCOL.md lists.
     /^result\.data\[\]\.(upgradeInfo|availabilityNux|modelSpecialty|inputModalities|supportsPersonality|multiAgentVersion|additionalSpeedTiers|serviceTiers|defaultServiceTier|availableAccessPrograms)(\.|\[\]|$)/,
-    // thread/list and thread/read: read-state tracking and backwards paging are outside PROTOCOL.md.
+    // thread/list and thread/read: read-state tracking and backwards paging are outside docs/PROTOCOL.md.
     /^result\.(readStates|readState|backwardsCursor)(\.|$)/,
-    // ours: an execpolicy amendment is offered only for a single simple command (PROTOCOL.md, Approvals).
+    // ours: an execpolicy amendment is offered only for a single simple command (docs/PROTOCOL.md, Approvals).
     /^params\.availableDecisions\[\]\.acceptWithExecpolicyAmendment(\.|$)/,
   ],
 };
@@ -40,6 +41,8 @@ function withoutExtraOutput(ours: Shape[], reference: Shape[]): Shape[] {
 }
 
 function compare(name: string, ours: Recorded[], reference: Recorded[]) {
+  const violations = wireViolations(ours);
+  expect(violations, `${name}: messages the reference schema rejects\n${describeViolations(violations)}`).toEqual([]);
   for (const dir of ['c2s', 's2c'] as const) {
     const theirs = shapes(reference).filter((shape) => shape.dir === dir);
     const mine = withoutExtraOutput(shapes(ours).filter((shape) => shape.dir === dir), theirs);
@@ -67,19 +70,8 @@ afterAll(async () => {
   await rm(OUTSIDE_09, { recursive: true, force: true });
 });
 
-const SCENARIOS = [
-  '01-text-stream',
-  '02-reasoning',
-  '03-exec-auto',
-  '04-exec-escalated-accept',
-  '05-exec-escalated-decline',
-  '07b-exec-streaming',
-  '08-apply-patch-in-workspace',
-  '08b-apply-patch-update',
-  '09-apply-patch-outside',
-  '10-plan',
-  '13-model-list',
-];
+// 12 resumes what 01 recorded, so it runs on its own below.
+const SCENARIOS = APP_SERVER_SCENARIOS.filter((name) => name !== '12-resume-list');
 
 describe('app-server conformance with the reference transcripts', () => {
   for (const name of SCENARIOS) {

@@ -12,6 +12,22 @@ import { spawnAppServer, writeMockProviderConfig } from '../support/appServer.js
 
 export const FIXTURES = resolve(import.meta.dirname, 'fixtures');
 
+/** The reference's app-server scenarios (the exec --json ones are apart). */
+export const APP_SERVER_SCENARIOS = [
+  '01-text-stream',
+  '02-reasoning',
+  '03-exec-auto',
+  '04-exec-escalated-accept',
+  '05-exec-escalated-decline',
+  '07b-exec-streaming',
+  '08-apply-patch-in-workspace',
+  '08b-apply-patch-update',
+  '09-apply-patch-outside',
+  '10-plan',
+  '12-resume-list',
+  '13-model-list',
+];
+
 type Json = any;
 
 export interface Scenario {

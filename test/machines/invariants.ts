@@ -1,7 +1,7 @@
 import type { ProtocolEvent } from '../../protocol/index.js';
 
 /**
- * The ordering rules of PROTOCOL.md as predicates over one thread's event stream.
+ * The ordering rules of docs/PROTOCOL.md as predicates over one thread's event stream.
  * Each returns human-readable violations, so a failing path says exactly what broke.
  */
 export interface InvariantOptions {

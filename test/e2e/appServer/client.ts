@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ResultPromise } from 'execa';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { CLI, spawnAppServer, writeMockProviderConfig } from '../../support/appServer.js';
 import { livePidsMatching } from '../../support/processes.js';
 import { startScriptedServer, type Script, type ScriptedServer } from '../../../actors/model/index.js';
+import { describeViolations, wireViolations, type Recorded } from '../../protocol/reference/referenceSchema.js';
 
 export { CLI };
 
@@ -53,6 +54,8 @@ export interface Client {
   proc: ResultPromise;
   /** Every message the server wrote, in order. */
   messages: Json[];
+  /** Both directions in order, for checking against the reference's schema. */
+  wire: Recorded[];
   stderr(): string;
   /** Sends a request with the next numeric id and resolves with the whole response message. */
   request(method: string, params?: Json): Promise<Json>;
@@ -62,6 +65,8 @@ export interface Client {
   send(msg: Json): void;
   /** Writes one raw line (a newline is appended). */
   writeLine(line: string): void;
+  /** Writes raw lines in one chunk, each with its newline. */
+  writeLines(lines: string[]): void;
   /** Resolves with the first message (from index `from`) with `method` for which `pred` holds. */
   waitFor(method: string, pred?: (msg: Json) => boolean, timeoutMs?: number, from?: number): Promise<Json>;
   /** Resolves with the response carrying `id`. */
@@ -74,9 +79,28 @@ export interface Client {
   exited: boolean;
 }
 
+/** The clients the running test opened; after it, everything each server wrote must satisfy the reference's schema. */
+const openedThisTest: Client[] = [];
+afterEach(() => {
+  const clients = openedThisTest.splice(0);
+  for (const c of clients) {
+    const violations = wireViolations(c.wire);
+    expect(violations, `messages the reference schema rejects:\n${describeViolations(violations)}`).toEqual([]);
+  }
+});
+
+const parseOrRaw = (line: string): Json => {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return { unparsable: line };
+  }
+};
+
 export function startClient(f: Pick<Fixture, 'root' | 'home'>, onServerRequest: ServerRequestHandler | null = null): Client {
   const proc = spawnAppServer(f.home, f.root);
   const messages: Json[] = [];
+  const wire: Recorded[] = [];
   let stderr = '';
   proc.stderr!.setEncoding('utf8');
   proc.stderr!.on('data', (chunk: string) => {
@@ -89,6 +113,7 @@ export function startClient(f: Pick<Fixture, 'root' | 'home'>, onServerRequest: 
   const client: Client = {
     proc,
     messages,
+    wire,
     stderr: () => stderr,
     onServerRequest,
     exited: false,
@@ -104,10 +129,15 @@ export function startClient(f: Pick<Fixture, 'root' | 'home'>, onServerRequest: 
       return msg.result;
     },
     send(msg) {
+      wire.push({ dir: 'c2s', msg });
       proc.stdin!.write(`${JSON.stringify(msg)}\n`);
     },
     writeLine(line) {
-      proc.stdin!.write(`${line}\n`);
+      client.writeLines([line]);
+    },
+    writeLines(lines) {
+      for (const line of lines) wire.push({ dir: 'c2s', msg: parseOrRaw(line) });
+      proc.stdin!.write(lines.map((line) => `${line}\n`).join(''));
     },
     waitFor(method, pred = () => true, timeoutMs = 15_000, from = 0) {
       return find((msg) => msg.method === method && !('result' in msg) && !('error' in msg) && pred(msg), `${method}`, timeoutMs, from);
@@ -149,13 +179,9 @@ export function startClient(f: Pick<Fixture, 'root' | 'home'>, onServerRequest: 
       if (!check()) listeners.add(check);
     });
   createInterface({ input: proc.stdout! }).on('line', (line) => {
-    let msg: Json;
-    try {
-      msg = JSON.parse(line);
-    } catch {
-      msg = { unparsable: line };
-    }
+    const msg = parseOrRaw(line);
     messages.push(msg);
+    wire.push({ dir: 's2c', msg });
     if (msg && typeof msg === 'object' && 'id' in msg && typeof msg.method === 'string' && client.onServerRequest) {
       const answer = client.onServerRequest(msg);
       if (answer !== undefined) client.send({ id: msg.id, result: answer });
@@ -165,6 +191,7 @@ export function startClient(f: Pick<Fixture, 'root' | 'home'>, onServerRequest: 
   void proc.then(() => {
     client.exited = true;
   });
+  openedThisTest.push(client);
   return client;
 }
 

@@ -12,7 +12,7 @@ describe('app-server: error codes for bad thread settings', () => {
     const missing = `${f.root}/no/such/dir`;
     const answer = await c.request('thread/start', { cwd: missing });
     expect(answer.error?.message).toContain(missing);
-    // PROTOCOL.md: invalid params is -32602; -32603 is for the server's own failures.
+    // docs/PROTOCOL.md: invalid params is -32602; -32603 is for the server's own failures.
     expect(answer.error?.code).toBe(-32602);
   });
 

@@ -232,7 +232,7 @@ describe('app-server: bad input never breaks the protocol', () => {
         const lines = specs.map(render);
         const ids = lines.map(requestId).filter((id): id is number | string => id !== undefined);
         allIds.push(...ids);
-        c.proc.stdin!.write(lines.map((line) => `${line}\n`).join(''));
+        c.writeLines(lines);
         const probe = await c.request('model/list', {});
         expect(probe.result?.data, JSON.stringify(probe)).toBeDefined();
         const deadline = Date.now() + 10_000;
