@@ -94,7 +94,7 @@ export class TurnDiffTracker {
     if (this.repo) {
       const now = await snapshotTree(this.repo.root, this.repo.index, this.repo.scratch);
       if (now && now !== this.repo.tree) {
-        const diff = await runGit(this.repo.root, ['diff-tree', '-p', '--no-color', '--no-ext-diff', this.repo.tree, now], { env: this.repo.scratch.env });
+        const diff = await runGit(this.repo.root, ['diff-tree', '-p', '--no-color', '--no-ext-diff', '--no-textconv', this.repo.tree, now], { env: this.repo.scratch.env });
         if (diff) sections.push(diff.endsWith('\n') ? diff : `${diff}\n`);
       }
     }
