@@ -1,6 +1,7 @@
 import { loadConfig, resolveThreadSettings, statecraftHome } from '../config/index.js';
 import { probeSandbox } from '../exec/index.js';
 import type { Runtime } from './thread.runtime.js';
+import { removeStaleTurnDiffs } from './turn.diff.js';
 
 export interface RuntimeOptions {
   env: NodeJS.ProcessEnv;
@@ -20,6 +21,7 @@ export interface RuntimeOptions {
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const home = statecraftHome(options.env);
   const sandbox = await probeSandbox();
+  await removeStaleTurnDiffs(home);
   // Each warning once per process: a broken rule file is met at every policy check.
   const warned = new Set<string>();
   const warn = (message: string) => {
