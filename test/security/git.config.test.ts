@@ -4,15 +4,13 @@
  * each hostile setting below writes a marker file if git ever runs it, during a real turn
  * with a command and a patch, and the turn diff must still come out right.
  */
-import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scenes, text, type Fixture } from '../e2e/appServer/client.js';
+import { commitAll } from '../support/git.js';
 
 const scene = scenes();
-
-const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd, encoding: 'utf8' });
 
 /** A shell command that leaves `marker` behind, then runs `then` (with the arguments git adds). */
 const leaves = (marker: string, then = ':') => `touch ${marker}; ${then}`;
@@ -25,16 +23,13 @@ function repository(f: Fixture, hostile: (gitDir: string, markers: string) => vo
   // Last in git's order: the hostile process filter fails, and git stops there.
   writeFileSync(join(f.ws, 'z.proc'), 'processed\n');
   writeFileSync(join(f.ws, 'readme.md'), 'read me\n');
-  git(f.ws, 'init', '-q');
-  git(f.ws, 'add', '.');
-  git(f.ws, 'commit', '-qm', 'start');
+  commitAll(f.ws);
   hostile(join(f.ws, '.git'), markers);
   return markers;
 }
 
 /** One turn: a command appends to every file, a patch adds added.txt; returns the last turn diff. */
 async function turnIn(f: Fixture): Promise<string> {
-  const patch = '*** Begin Patch\n*** Add File: added.txt\n+from the patch\n*** End Patch\n';
   const c = scene.connect(f, () => ({ decision: 'decline' }));
   await c.init();
   const { thread } = await c.call('thread/start', { cwd: f.ws, approvalPolicy: 'never', sandbox: 'workspace-write' });

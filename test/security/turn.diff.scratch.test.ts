@@ -3,21 +3,17 @@
  * statecraft's home, not in the temp dirs the sandbox lets commands write, and the ones a
  * crashed process left behind are removed when statecraft next starts.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { execCli, jsonEvents, scene as cliScene } from '../e2e/cli.harness.js';
 import { scenes, text, within, type Fixture } from '../e2e/appServer/client.js';
+import { commitAll } from '../support/git.js';
 
-const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd, encoding: 'utf8' });
 
 function commitOneFile(ws: string): void {
   writeFileSync(join(ws, 'notes.txt'), 'one\n');
-  git(ws, 'init', '-q');
-  git(ws, 'add', '.');
-  git(ws, 'commit', '-qm', 'start');
+  commitAll(ws);
 }
 
 const scratchFolders = (home: string): string[] => {
