@@ -56,6 +56,13 @@ async function neutralFilters(cwd: string, env: Record<string, string>, timeoutM
 }
 
 /**
+ * Subcommands that touch neither the index nor the working tree, so no filter driver can come
+ * into play (reading the drivers costs a process). Anything that writes the index can: git
+ * rehashes racily clean files through their filters then, `write-tree` included.
+ */
+const NO_WORKTREE_CONTENT = new Set(['rev-parse', 'symbolic-ref', 'remote', 'diff-tree']);
+
+/**
  * Runs git in cwd and returns what it printed, or null when it failed or could not run.
  * Nothing the repository configures runs: see NEUTRAL_CONFIG and neutralFilters (diff
  * drivers and external diffs are for callers to turn off, with --no-textconv --no-ext-diff).
@@ -63,7 +70,8 @@ async function neutralFilters(cwd: string, env: Record<string, string>, timeoutM
 export async function runGit(cwd: string, args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<string | null> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const extra = options.env ?? {};
-  const overrides = [...NEUTRAL_CONFIG, ...(await neutralFilters(cwd, extra, timeoutMs))];
+  const filters = NO_WORKTREE_CONTENT.has(args[0] ?? '') ? [] : await neutralFilters(cwd, extra, timeoutMs);
+  const overrides = [...NEUTRAL_CONFIG, ...filters];
   const result = await git(cwd, args, gitEnv(overrides, extra), timeoutMs);
   return result.exitCode === 0 ? String(result.stdout) : null;
 }
