@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import type { SandboxSpec } from './types.js';
 
 /** Directories inside a writable root that stay read-only: repository metadata (hooks run code) and our own config. */
-export const PROTECTED_SUBPATHS = ['.git', '.statecraft'];
+export const PROTECTED_SUBPATHS = ['.git', '.statecraft', '.codex'];
 
 /**
  * bubblewrap arguments (everything after `bwrap`): the whole filesystem read-only, a

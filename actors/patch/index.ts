@@ -18,5 +18,6 @@ export { parsePatch } from './parse.js';
 export { extractPatchFromCommand, extractPatchInvocation, type PatchInvocation } from './extract.js';
 export { planPatch } from './plan.js';
 export { applyPlan } from './apply.js';
+export { describeUnwritable, unwritableTargets, type UnwritableTarget } from './paths.js';
 export { unifiedDiff } from './unified.js';
 export { normalisePunctuation } from './normalise.js';

@@ -1,6 +1,7 @@
 import { readFile as fsReadFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { PatchError } from './errors.js';
-import { resolvePatchPath } from './paths.js';
+import { realEntry, realLocation } from './paths.js';
 import { LineIndex } from './seek.js';
 import { joinFile, splitFile } from './text.lines.js';
 import type { HunkLine, ParsedPatch, PatchHunk, PatchPlan, PlannedChange, PlanOptions } from './types.js';
@@ -124,45 +125,55 @@ function updatedContent(file: string, content: string, hunks: PatchHunk[]): stri
 
 /**
  * Works out the effect of a parsed patch without writing anything: for every file, its
- * absolute path, old and new content and the diff a fileChange item shows. Paths outside
- * cwd are flagged, not refused; the caller's policy decides.
+ * absolute path, where the write really lands, old and new content and the diff a
+ * fileChange item shows. Nothing is refused for where it lies; see unwritableTargets.
  */
 export async function planPatch(parsed: ParsedPatch, options: PlanOptions): Promise<PatchPlan> {
   const read: Reader = options.readFile ?? ((path) => fsReadFile(path, 'utf8'));
   const changes: PlannedChange[] = [];
+  // Real locations, so two spellings of one file (a path and a symlink to it) count as one.
   const touched = new Set<string>();
-  const claim = (path: string, spelled: string): void => {
-    if (touched.has(path)) throw new PatchError(`${spelled} appears more than once in the patch`, spelled);
-    touched.add(path);
+  const claim = (real: string | null, spelled: string): void => {
+    if (real === null) return;
+    if (touched.has(real)) throw new PatchError(`${spelled} appears more than once in the patch (or leads to a file it already changes)`, spelled);
+    touched.add(real);
   };
 
   for (const op of parsed.operations) {
-    const { path, outsideCwd } = await resolvePatchPath(options.cwd, op.path);
-    claim(path, op.path);
+    const path = resolve(options.cwd, op.path);
     const existing = await readIfExists(read, path);
     if (op.type === 'add') {
       if (existing !== null) throw new PatchError(`cannot add ${op.path}: the file already exists`, op.path);
-      changes.push({ path, kind: 'add', movePath: null, oldContent: null, newContent: op.contents, diff: op.contents, outsideCwd });
+      const writeTo = await realLocation(path);
+      claim(writeTo, op.path);
+      changes.push({ path, kind: 'add', movePath: null, oldContent: null, newContent: op.contents, diff: op.contents, writeTo, removes: null });
       continue;
     }
     if (existing === null) throw new PatchError(`cannot ${op.type} ${op.path}: the file does not exist`, op.path);
     if (op.type === 'delete') {
-      changes.push({ path, kind: 'delete', movePath: null, oldContent: existing, newContent: null, diff: existing, outsideCwd });
+      const removes = await realEntry(path);
+      claim(removes, op.path);
+      changes.push({ path, kind: 'delete', movePath: null, oldContent: existing, newContent: null, diff: existing, writeTo: null, removes });
       continue;
     }
     const newContent = op.hunks.length === 0 ? existing : updatedContent(op.path, existing, op.hunks);
     let movePath: string | null = null;
-    let moveOutside = false;
+    let writeTo = await realLocation(path);
+    let removes: string | null = null;
     if (op.movePath !== null) {
-      const target = await resolvePatchPath(options.cwd, op.movePath);
-      if (target.path !== path) {
-        claim(target.path, op.movePath);
-        movePath = target.path;
-        moveOutside = target.outsideCwd;
+      const target = resolve(options.cwd, op.movePath);
+      const realTarget = await realLocation(target);
+      // A move onto the file itself (however spelled) is an update in place.
+      if (realTarget !== writeTo) {
+        movePath = target;
+        removes = await realEntry(path);
+        writeTo = realTarget;
       }
     }
+    claim(removes, op.path);
+    claim(writeTo, op.movePath ?? op.path);
     const diff = unifiedDiff(existing, newContent, { context: ITEM_DIFF_CONTEXT });
-    changes.push({ path, kind: 'update', movePath, oldContent: existing, newContent, diff, outsideCwd: outsideCwd || moveOutside });
+    changes.push({ path, kind: 'update', movePath, oldContent: existing, newContent, diff, writeTo, removes });
   }
   return { changes };
 }

@@ -40,8 +40,13 @@ export type PlannedChange = {
   newContent: string | null;
   /** What a fileChange item shows: the new content (add), the old content (delete), unified hunks (update). */
   diff: string;
-  /** The path (or move destination) lies outside cwd, lexically or through a symlink. */
-  outsideCwd: boolean;
+  /**
+   * Where the new content really goes (symlinks followed, as they stood when planned); null
+   * for a delete. Writing keeps a symlink in place and replaces the file it leads to.
+   */
+  writeTo: string | null;
+  /** The directory entry really removed (a delete, or a move's source; links in its parents followed); else null. */
+  removes: string | null;
 };
 
 export type PatchPlan = { changes: PlannedChange[] };

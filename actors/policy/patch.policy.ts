@@ -8,10 +8,6 @@ export function isInside(root: string, target: string): boolean {
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
 }
 
-/** The paths no writable root holds (none when there are no roots to respect, as under danger-full-access). */
-export const pathsOutside = (paths: string[], writableRoots: string[] | null): string[] =>
-  writableRoots === null ? [] : paths.filter((path) => !writableRoots.some((root) => isInside(root, path)));
-
 /** The directory "accept for session" opens to patches: the deepest one holding every path the patch writes outside the roots. */
 export function patchGrantRoot(paths: string[]): string | null {
   if (paths.length === 0) return null;
@@ -22,16 +18,17 @@ export function patchGrantRoot(paths: string[]): string | null {
 
 /**
  * Whether a patch is written at once, asked about, or refused, given the files it writes
- * outside the writable roots (see pathsOutside): inside the writable roots it
- * is applied under on-request and on-failure; outside them, or under untrusted, the user is
+ * where a sandboxed command could not (described one per entry: outside the writable roots
+ * once symlinks are followed, or in a protected folder): where a command could write, it
+ * is applied under on-request and on-failure; elsewhere, or under untrusted, the user is
  * asked (nobody can be under never); a root accepted for the session is not asked again.
  */
-export function checkPatchPolicy(input: PolicyCheckInput, outside: string[]): PolicyVerdict {
+export function checkPatchPolicy(input: PolicyCheckInput, unwritable: string[]): PolicyVerdict {
   const { prepared, approvalPolicy, sessionGrants } = input;
   if (prepared.kind !== 'patch') return { decision: 'run', mode: 'sandboxed' };
   if (sessionGrants.includes(prepared.grantKey)) return { decision: 'run', mode: 'sandboxed' };
-  if (outside.length === 0 && approvalPolicy !== 'untrusted') return { decision: 'run', mode: 'sandboxed' };
-  const reason = outside.length > 0 ? `the patch writes outside the writable roots: ${outside.join(', ')}` : null;
+  if (unwritable.length === 0 && approvalPolicy !== 'untrusted') return { decision: 'run', mode: 'sandboxed' };
+  const reason = unwritable.length > 0 ? `the patch writes where the sandbox would not let a command write: ${unwritable.join('; ')}` : null;
   if (approvalPolicy === 'never') {
     return { decision: 'refuse', message: `apply_patch was not applied: ${reason ?? 'it needs approval'}, and the approval policy is "never", so nobody can approve it.` };
   }

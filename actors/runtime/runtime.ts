@@ -2,6 +2,7 @@ import { loadConfig, resolveThreadSettings, statecraftHome } from '../config/ind
 import { probeSandbox } from '../exec/index.js';
 import type { SessionSource } from '../../protocol/index.js';
 import type { Runtime } from './thread.runtime.js';
+import { removeStaleTurnDiffs } from './turn.diff.js';
 
 export interface RuntimeOptions {
   env: NodeJS.ProcessEnv;
@@ -21,6 +22,7 @@ export interface RuntimeOptions {
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const home = statecraftHome(options.env);
   const sandbox = await probeSandbox();
+  await removeStaleTurnDiffs(home);
   // Each warning once per process: a broken rule file is met at every policy check.
   const warned = new Set<string>();
   const warn = (message: string) => {

@@ -114,7 +114,7 @@ function liveSessionMachine(
   settings: () => ThreadSettings | null,
   onConfigureError: (error: unknown) => void,
 ) {
-  const diffs = new TurnDiffTracker();
+  const diffs = new TurnDiffTracker(runtime.home);
   const toolCall = toolCallMachine.provide({
     actors: toolActors(sessions, diffs, {
       sandboxAvailable: runtime.sandboxAvailable,

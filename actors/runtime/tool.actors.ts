@@ -12,10 +12,10 @@ import {
   type ToolCallRequest,
 } from '../../machines/index.js';
 import type { ApprovalRequest, CommandRisk, FileUpdateChange, ResponseItem, ThreadSettings } from '../../protocol/index.js';
-import { applyPlan, parsePatch, PatchError, planPatch, type PatchPlan, type PlannedChange } from '../patch/index.js';
+import { applyPlan, describeUnwritable, parsePatch, PatchError, planPatch, unwritableTargets, type PatchPlan, type PlannedChange } from '../patch/index.js';
 import type { TurnDiffTracker } from './turn.diff.js';
 import { ExecSessions, failedOutcome, shellQuote, type ExecHandle, type ExecSpec, type SandboxSpec } from '../exec/index.js';
-import { appendAllowRule, assessCommandRisk, checkCommandPolicy, checkPatchPolicy, patchGrantRoot, pathsOutside, commandActionsFor, loadBashParser, parseCommand, type RuleFileError } from '../policy/index.js';
+import { appendAllowRule, assessCommandRisk, checkCommandPolicy, checkPatchPolicy, patchGrantRoot, commandActionsFor, loadBashParser, parseCommand, type RuleFileError } from '../policy/index.js';
 import { loadImage } from '../prompt/index.js';
 import { parseToolArgs } from '../tools/index.js';
 
@@ -44,7 +44,7 @@ export function sandboxFor(settings: ThreadSettings): SandboxSpec | null {
 interface PatchRun {
   plan: PatchPlan;
   cwd: string;
-  /** The files it writes that no writable root holds. */
+  /** The files it writes where a sandboxed command could not, described for the user. */
   outside: string[];
 }
 
@@ -58,13 +58,13 @@ const wireKind = (change: PlannedChange): FileUpdateChange['kind'] =>
 async function preparePatch(patch: string, settings: ThreadSettings, cwd: string): Promise<PreparedCall> {
   try {
     const plan = await planPatch(parsePatch(patch), { cwd });
-    const written = writtenPaths(plan);
-    const outside = pathsOutside(written, sandboxFor(settings)?.writableRoots ?? null);
-    const grantRoot = patchGrantRoot(outside.length > 0 ? outside : written);
+    const unwritable = await unwritableTargets(plan, sandboxFor(settings)?.writableRoots ?? null);
+    const outside = unwritable.map((target) => target.real);
+    const grantRoot = patchGrantRoot(outside.length > 0 ? outside : writtenPaths(plan));
     return {
       kind: 'patch',
       changes: plan.changes.map((change) => ({ path: change.path, kind: wireKind(change), diff: change.diff })),
-      run: { plan, cwd, outside } satisfies PatchRun,
+      run: { plan, cwd, outside: unwritable.map(describeUnwritable) } satisfies PatchRun,
       grantRoot: outside.length > 0 ? grantRoot : null,
       grantKey: `patch\u0000${grantRoot ?? cwd}`,
     };

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { unifiedDiff, type PatchPlan } from '../patch/index.js';
 import { isInside } from '../policy/index.js';
@@ -20,10 +19,42 @@ interface Scratch {
   env: Record<string, string>;
 }
 
-async function scratchFor(root: string): Promise<Scratch | null> {
+/**
+ * Scratch folders live in statecraft's home, out of the sandbox's reach (commands may write
+ * the temp dirs), each named for the process that made it so a later start can tell which
+ * ones a crash left behind.
+ */
+const scratchParent = (home: string) => join(home, 'tmp');
+const SCRATCH_NAME = /^turn-diff-(\d+)-/;
+
+const processAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as { code?: string }).code === 'EPERM';
+  }
+};
+
+/** Removes the scratch folders of processes that are gone (a crash leaves its folders behind). */
+export async function removeStaleTurnDiffs(home: string): Promise<void> {
+  const names = await readdir(scratchParent(home)).catch(() => [] as string[]);
+  await Promise.all(
+    names
+      .filter((name) => {
+        const pid = SCRATCH_NAME.exec(name)?.[1];
+        return pid !== undefined && !processAlive(Number(pid));
+      })
+      .map((name) => rm(join(scratchParent(home), name), { recursive: true, force: true })),
+  );
+}
+
+async function scratchFor(home: string, root: string): Promise<Scratch | null> {
   const objects = (await runGit(root, ['rev-parse', '--git-path', 'objects']))?.trim();
   if (!objects) return null;
-  const dir = await mkdtemp(join(tmpdir(), 'statecraft-turn-diff-'));
+  await mkdir(scratchParent(home), { recursive: true, mode: 0o700 });
+  const dir = await mkdtemp(join(scratchParent(home), `turn-diff-${process.pid}-`));
   await mkdir(join(dir, 'objects'), { recursive: true });
   return { dir, env: { GIT_OBJECT_DIRECTORY: join(dir, 'objects'), GIT_ALTERNATE_OBJECT_DIRECTORIES: resolve(root, objects) } };
 }
@@ -53,6 +84,9 @@ export class TurnDiffTracker {
   private cwd = process.cwd();
   private lastReported: string | null = null;
 
+  /** `home` is statecraft's home, where the scratch folders go. */
+  constructor(private readonly home: string) {}
+
   /** Starts a turn: forgets the last one and snapshots the repository holding cwd, if any. */
   async beginTurn(cwd: string): Promise<void> {
     this.cwd = cwd;
@@ -63,7 +97,7 @@ export class TurnDiffTracker {
     const root = (await runGit(cwd, ['rev-parse', '--show-toplevel']).catch(() => null))?.trim();
     if (!root) return;
     const index = resolve(root, (await runGit(root, ['rev-parse', '--git-path', 'index']))?.trim() ?? '.git/index');
-    const scratch = await scratchFor(root);
+    const scratch = await scratchFor(this.home, root);
     if (!scratch) return;
     const tree = await snapshotTree(root, index, scratch);
     if (tree) this.repo = { root, index, tree, scratch };
@@ -94,7 +128,7 @@ export class TurnDiffTracker {
     if (this.repo) {
       const now = await snapshotTree(this.repo.root, this.repo.index, this.repo.scratch);
       if (now && now !== this.repo.tree) {
-        const diff = await runGit(this.repo.root, ['diff-tree', '-p', '--no-color', '--no-ext-diff', this.repo.tree, now], { env: this.repo.scratch.env });
+        const diff = await runGit(this.repo.root, ['diff-tree', '-p', '--no-color', '--no-ext-diff', '--no-textconv', this.repo.tree, now], { env: this.repo.scratch.env });
         if (diff) sections.push(diff.endsWith('\n') ? diff : `${diff}\n`);
       }
     }

@@ -1,10 +1,11 @@
 import { relative, resolve } from 'node:path';
-import { applyPlan, parsePatch, PatchError, planPatch } from '../../actors/patch/index.js';
+import { applyPlan, describeUnwritable, parsePatch, PatchError, planPatch, unwritableTargets } from '../../actors/patch/index.js';
 
 /**
  * `statecraft apply-patch [-C DIR]`: applies a patch from stdin with the agent's parser and
  * its all-or-nothing writes, prints the files it changed, and fails with the parser's
- * message. Paths outside DIR are refused: the agent would have asked first.
+ * message. Paths outside DIR (symlinks followed) and in its .git, .statecraft or .codex are
+ * refused: the agent would have asked first.
  */
 export async function runApplyPatch(flags: { cd?: string }, io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
   const cwd = resolve(flags.cd ?? process.cwd());
@@ -12,9 +13,10 @@ export async function runApplyPatch(flags: { cd?: string }, io: { stdin: NodeJS.
   for await (const chunk of io.stdin) text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
   try {
     const plan = await planPatch(parsePatch(text), { cwd });
-    const outside = plan.changes.filter((change) => change.outsideCwd);
-    if (outside.length > 0) {
-      io.stderr.write(`statecraft apply-patch: refusing to write outside ${cwd}: ${outside.map((change) => change.movePath ?? change.path).join(', ')}\n`);
+    // DIR is the one writable root, with the same protected folders as the agent's sandbox.
+    const unwritable = await unwritableTargets(plan, [cwd]);
+    if (unwritable.length > 0) {
+      io.stderr.write(`statecraft apply-patch: refusing to write outside ${cwd} or in its protected folders: ${unwritable.map(describeUnwritable).join('; ')}\n`);
       return 1;
     }
     await applyPlan(plan);

@@ -1,7 +1,7 @@
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parsePatch, PatchError, planPatch } from '../../../actors/patch/index.js';
+import { parsePatch, PatchError, planPatch, unwritableTargets, type PatchPlan } from '../../../actors/patch/index.js';
 import { readTree, tempDir, writeTree, workspaces } from './helpers.js';
 
 const root = tempDir();
@@ -15,6 +15,11 @@ const workspace = workspaces(root.path);
 
 const wrap = (body: string): string => `*** Begin Patch\n${body}*** End Patch\n`;
 const plan = (cwd: string, body: string) => planPatch(parsePatch(wrap(body)), { cwd });
+/** For each file the plan writes, whether cwd as the only writable root would refuse it. */
+const outsideOf = async (cwd: string, planned: PatchPlan) => {
+  const refused = new Set((await unwritableTargets(planned, [cwd])).map((target) => target.path));
+  return planned.changes.map((change) => refused.has(change.movePath ?? change.path) || refused.has(change.path));
+};
 
 describe('planPatch', () => {
   it('matches the reference fileChange shapes for add and update', async () => {
@@ -28,7 +33,8 @@ describe('planPatch', () => {
         oldContent: null,
         newContent: 'hello world\nsecond line\n',
         diff: 'hello world\nsecond line\n',
-        outsideCwd: false,
+        writeTo: join(cwd, 'hello.txt'),
+        removes: null,
       },
     ]);
     const updated = await plan(cwd, '*** Update File: README.md\n@@\n-hello\n+hello patched\n');
@@ -55,43 +61,87 @@ describe('planPatch', () => {
 
   it('resolves a move destination and flags nothing inside cwd', async () => {
     const cwd = workspace({ 'a.txt': 'x\n' });
-    const { changes } = await plan(cwd, '*** Update File: a.txt\n*** Move to: sub/b.txt\n@@\n-x\n+y\n');
-    expect(changes[0]).toMatchObject({ path: join(cwd, 'a.txt'), movePath: join(cwd, 'sub/b.txt'), outsideCwd: false, newContent: 'y\n' });
+    const planned = await plan(cwd, '*** Update File: a.txt\n*** Move to: sub/b.txt\n@@\n-x\n+y\n');
+    expect(planned.changes[0]).toMatchObject({ path: join(cwd, 'a.txt'), movePath: join(cwd, 'sub/b.txt'), writeTo: join(cwd, 'sub/b.txt'), removes: join(cwd, 'a.txt'), newContent: 'y\n' });
+    expect(await outsideOf(cwd, planned)).toEqual([false]);
   });
 
   it('flags a path that climbs out with ..', async () => {
     const cwd = workspace({});
-    const { changes } = await plan(cwd, '*** Add File: ../escaped.txt\n+x\n');
-    expect(changes[0]).toMatchObject({ path: join(root.path, 'escaped.txt'), outsideCwd: true });
+    const planned = await plan(cwd, '*** Add File: ../escaped.txt\n+x\n');
+    expect(planned.changes[0]).toMatchObject({ path: join(root.path, 'escaped.txt') });
+    expect(await outsideOf(cwd, planned)).toEqual([true]);
   });
 
   it('flags an absolute path elsewhere but not one inside cwd', async () => {
     const cwd = workspace({});
-    const { changes } = await plan(cwd, `*** Add File: ${outside.path}/abs.txt\n+x\n*** Add File: ${cwd}/in.txt\n+y\n`);
-    expect(changes.map((c) => c.outsideCwd)).toEqual([true, false]);
+    const planned = await plan(cwd, `*** Add File: ${outside.path}/abs.txt\n+x\n*** Add File: ${cwd}/in.txt\n+y\n`);
+    expect(await outsideOf(cwd, planned)).toEqual([true, false]);
   });
 
   it('flags a path through a directory symlink that leaves cwd', async () => {
     const cwd = workspace({});
     writeTree(outside.path, { 'target/file.txt': 'secret\n' });
     symlinkSync(join(outside.path, 'target'), join(cwd, 'link'));
-    const { changes } = await plan(cwd, '*** Update File: link/file.txt\n@@\n-secret\n+changed\n*** Add File: link/new/deep.txt\n+x\n');
-    expect(changes.map((c) => c.outsideCwd)).toEqual([true, true]);
-    expect(changes[0]!.path).toBe(join(cwd, 'link/file.txt'));
+    const planned = await plan(cwd, '*** Update File: link/file.txt\n@@\n-secret\n+changed\n*** Add File: link/new/deep.txt\n+x\n');
+    expect(await outsideOf(cwd, planned)).toEqual([true, true]);
+    expect(planned.changes.map((c) => [c.path, c.writeTo])).toEqual([
+      [join(cwd, 'link/file.txt'), join(outside.path, 'target/file.txt')],
+      [join(cwd, 'link/new/deep.txt'), join(outside.path, 'target/new/deep.txt')],
+    ]);
   });
 
   it('flags a file symlink that points outside cwd', async () => {
     const cwd = workspace({});
     writeTree(outside.path, { 'single.txt': 'one\n' });
     symlinkSync(join(outside.path, 'single.txt'), join(cwd, 'single.txt'));
-    const { changes } = await plan(cwd, '*** Update File: single.txt\n@@\n-one\n+two\n');
-    expect(changes[0]).toMatchObject({ outsideCwd: true, newContent: 'two\n' });
+    const planned = await plan(cwd, '*** Update File: single.txt\n@@\n-one\n+two\n');
+    expect(planned.changes[0]).toMatchObject({ writeTo: join(outside.path, 'single.txt'), newContent: 'two\n' });
+    expect(await outsideOf(cwd, planned)).toEqual([true]);
   });
 
   it('flags a move whose destination is outside cwd', async () => {
     const cwd = workspace({ 'a.txt': 'x\n' });
-    const { changes } = await plan(cwd, `*** Update File: a.txt\n*** Move to: ${outside.path}/moved.txt\n`);
-    expect(changes[0]).toMatchObject({ outsideCwd: true, movePath: join(outside.path, 'moved.txt') });
+    const planned = await plan(cwd, `*** Update File: a.txt\n*** Move to: ${outside.path}/moved.txt\n`);
+    expect(planned.changes[0]).toMatchObject({ movePath: join(outside.path, 'moved.txt') });
+    expect(await outsideOf(cwd, planned)).toEqual([true]);
+  });
+
+  it('removes a symlink itself on delete, which stays inside cwd wherever it points', async () => {
+    const cwd = workspace({});
+    writeTree(outside.path, { 'kept.txt': 'kept\n' });
+    symlinkSync(join(outside.path, 'kept.txt'), join(cwd, 'pointer.txt'));
+    const planned = await plan(cwd, '*** Delete File: pointer.txt\n');
+    expect(planned.changes[0]).toMatchObject({ removes: join(cwd, 'pointer.txt'), writeTo: null });
+    expect(await outsideOf(cwd, planned)).toEqual([false]);
+  });
+
+  it('refuses two spellings of one file in one patch', async () => {
+    const cwd = workspace({ 'real.txt': 'a\n' });
+    symlinkSync('real.txt', join(cwd, 'alias.txt'));
+    await expect(plan(cwd, '*** Update File: real.txt\n@@\n-a\n+b\n*** Update File: alias.txt\n@@\n-a\n+c\n')).rejects.toThrow(/alias.txt appears more than once/);
+  });
+
+  it('treats a move onto a link to the same file as an update in place', async () => {
+    const cwd = workspace({ 'real.txt': 'a\n' });
+    symlinkSync('real.txt', join(cwd, 'alias.txt'));
+    const { changes } = await plan(cwd, '*** Update File: real.txt\n*** Move to: alias.txt\n@@\n-a\n+b\n');
+    expect(changes[0]).toMatchObject({ movePath: null, writeTo: join(cwd, 'real.txt'), removes: null });
+  });
+
+  it('follows a dangling symlink to where a write would create the file', async () => {
+    const cwd = workspace({});
+    symlinkSync(join(outside.path, 'later/file.txt'), join(cwd, 'dangling'));
+    const planned = await plan(cwd, '*** Add File: dangling\n+x\n');
+    expect(planned.changes[0]).toMatchObject({ writeTo: join(outside.path, 'later/file.txt') });
+    expect(await outsideOf(cwd, planned)).toEqual([true]);
+  });
+
+  it('names a symlink loop instead of following it forever', async () => {
+    const cwd = workspace({ 'a.txt': 'a\n' });
+    symlinkSync('loop-b', join(cwd, 'loop-a'));
+    symlinkSync('loop-a', join(cwd, 'loop-b'));
+    await expect(plan(cwd, '*** Update File: a.txt\n*** Move to: loop-a/x.txt\n')).rejects.toThrow(/too many levels of symbolic links at .*loop-a/);
   });
 
   it('reads through a supplied readFile', async () => {

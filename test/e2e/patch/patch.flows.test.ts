@@ -1,5 +1,4 @@
 /** apply_patch end to end through the app-server and the CLI. */
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Script } from '../../../actors/model/index.js';
 import { CLI, scenes, text, type Fixture } from '../appServer/client.js';
+import { commitAll, git } from '../../support/git.js';
 
 const scene = scenes();
 /** The current test's fixture. */
@@ -32,7 +32,6 @@ async function turn(script: Script, policy: string, answer: (msg: any) => any, p
   return { c, done, item: (method: string) => c.messages.filter((m) => m.method === method && m.params?.item?.type === 'fileChange') };
 }
 
-const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd, encoding: 'utf8' });
 
 describe('apply_patch through the app-server', () => {
   it('applies a patch inside the workspace without asking, and reports the turn diff as git does', async () => {
@@ -40,9 +39,7 @@ describe('apply_patch through the app-server', () => {
     const patch = '*** Begin Patch\n*** Update File: notes.txt\n@@\n one\n-two\n+TWO\n three\n*** End Patch\n';
     const { c, done, item } = await turn({ turns: [[patchCall(patch)], [{ text: 'edited' }]] }, 'on-request', () => ((asked = true), { decision: 'decline' }), async (ws) => {
       await writeFile(join(ws, 'notes.txt'), 'one\ntwo\nthree\n');
-      git(ws, 'init', '-q');
-      git(ws, 'add', '.');
-      git(ws, 'commit', '-qm', 'start');
+      commitAll(ws);
     });
     expect(done.params.turn.status).toBe('completed');
     expect(asked).toBe(false);

@@ -1,0 +1,12 @@
+import { execFileSync } from 'node:child_process';
+
+/** Runs git in cwd as a throwaway identity (tests commit) and returns what it printed. */
+export const git = (cwd: string, ...args: string[]): string =>
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd, encoding: 'utf8' });
+
+/** Makes cwd a repository whose first commit holds everything in it. */
+export function commitAll(cwd: string): void {
+  git(cwd, 'init', '-q');
+  git(cwd, 'add', '.');
+  git(cwd, 'commit', '-qm', 'start');
+}
