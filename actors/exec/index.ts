@@ -4,3 +4,4 @@ export { bwrapArgv, confinedArgv, findOnPath, probeSandbox, seatbeltProfile, PRO
 export { sandboxDenialIn } from './denial.js';
 export { HeadTailBuffer, modelText, truncationMarker, wallSeconds } from './output.js';
 export { CAPTURE_CAP_CHARS, KILL_GRACE_MS as EXEC_KILL_GRACE_MS } from './process.js';
+export { commandEnvironment } from './environment.js';

@@ -1,4 +1,3 @@
-import { tmpdir } from 'node:os';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fromCallback, fromPromise } from 'xstate';
 import {
@@ -14,7 +13,7 @@ import {
 import type { ApprovalRequest, CommandRisk, FileUpdateChange, ResponseItem, ThreadSettings } from '../../protocol/index.js';
 import { applyPlan, parsePatch, PatchError, planPatch, type PatchPlan, type PlannedChange } from '../patch/index.js';
 import type { TurnDiffTracker } from './turn.diff.js';
-import { ExecSessions, failedOutcome, shellQuote, type ExecHandle, type ExecSpec, type SandboxSpec } from '../exec/index.js';
+import { commandEnvironment, ExecSessions, failedOutcome, shellQuote, type ExecHandle, type ExecSpec, type SandboxSpec } from '../exec/index.js';
 import { appendAllowRule, assessCommandRisk, checkCommandPolicy, checkPatchPolicy, patchGrantRoot, pathsOutside, commandActionsFor, loadBashParser, parseCommand, type RuleFileError } from '../policy/index.js';
 import { loadImage } from '../prompt/index.js';
 import { parseToolArgs } from '../tools/index.js';
@@ -33,10 +32,12 @@ const displayCommand = (shell: string, login: boolean, script: string) => `${she
  * roots and the temp directories. Never the directory a call asks to run in: a workdir
  * is where a command starts, not something it may write.
  */
-export function sandboxFor(settings: ThreadSettings): SandboxSpec | null {
+export function sandboxFor(settings: ThreadSettings, env: NodeJS.ProcessEnv = process.env): SandboxSpec | null {
   if (settings.sandboxMode === 'danger-full-access') return null;
   if (settings.sandboxMode === 'read-only') return { mode: 'read-only', writableRoots: [], networkAccess: settings.networkAccess };
-  const roots = new Set([settings.cwd, ...settings.writableRoots, tmpdir(), '/tmp']);
+  const tmpdirVar = env['TMPDIR'] && !settings.excludeTmpdirEnvVar ? [resolve(env['TMPDIR'])] : [];
+  const slashTmp = settings.excludeSlashTmp ? [] : ['/tmp'];
+  const roots = new Set([settings.cwd, ...settings.writableRoots, ...tmpdirVar, ...slashTmp]);
   return { mode: 'workspace-write', writableRoots: [...roots], networkAccess: settings.networkAccess };
 }
 
@@ -80,9 +81,6 @@ function patchSummary(plan: PatchPlan, cwd: string, durationMs: number): string 
   const lines = plan.changes.map((change) => `${letter[change.kind]} ${relative(cwd, change.movePath ?? change.path) || change.path}`);
   return `Exit code: 0\nWall time: ${(durationMs / 1000).toFixed(1)} seconds\nOutput:\nSuccess. Updated the following files:\n${lines.join('\n')}\n`;
 }
-
-const stringEnv = (env: NodeJS.ProcessEnv): Record<string, string> =>
-  Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 
 /** Reads a model's call into what the tool-call machine routes on. */
 export async function prepareToolCall(call: ToolCallRequest, settings: ThreadSettings, sessions: ExecSessions, env: NodeJS.ProcessEnv): Promise<PreparedCall> {
@@ -128,8 +126,8 @@ export async function prepareToolCall(call: ToolCallRequest, settings: ThreadSet
         tty: args.tty ?? false,
         yieldTimeMs: args.yield_time_ms ?? null,
         maxOutputTokens: args.max_output_tokens ?? null,
-        env: stringEnv(env),
-        sandbox: sandboxFor(settings),
+        env: commandEnvironment(env, settings.shellEnvironmentPolicy),
+        sandbox: sandboxFor(settings, env),
       };
       return {
         kind: 'exec',
