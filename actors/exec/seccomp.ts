@@ -55,8 +55,8 @@ const DENIED: Syscall[] = [
 /** CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET: a plain fork or thread passes, a new namespace does not. */
 export const CLONE_NAMESPACE_FLAGS = 0x7e020000;
 export const AF_UNIX = 1;
-export const EPERM = 1;
-export const ENOSYS = 38;
+const EPERM = 1;
+const ENOSYS = 38;
 
 const RET_ALLOW = 0x7fff0000;
 const RET_ERRNO = 0x00050000;
@@ -93,7 +93,7 @@ export function seccompArch(arch: string = hostArch()): SeccompArch | null {
   return arch === 'x64' || arch === 'arm64' ? arch : null;
 }
 
-/** The filter's instructions, before layout (exported for the tests' interpreter, through `seccompProgram`). */
+/** The filter's instructions, jumps still by label. */
 function filterOps({ arch, network }: SeccompOptions): Op[] {
   const nr = NUMBERS[arch];
   const { audit, x32Bit } = SECCOMP_ARCHES[arch];
