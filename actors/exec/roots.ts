@@ -62,8 +62,10 @@ export class RootPins {
       try {
         // O_NOFOLLOW: the pinned path itself must not have become a link (Node opens close-on-exec).
         fd = openSync(pin.real, constants.O_RDONLY | constants.O_NOFOLLOW);
-      } catch {
-        return fail(changed(root, pin, now));
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENOTDIR') return fail(changed(root, pin, now));
+        return fail(`cannot open the writable root ${root} (${pin.real}) to give it to the sandbox: ${(error as Error).message}`);
       }
       const info = fstatSync(fd);
       if (now !== pin.real || info.dev !== pin.dev || info.ino !== pin.ino) {
