@@ -29,16 +29,23 @@ async function gone(marker: string): Promise<number[]> {
   return livePidsMatching(marker);
 }
 
+/** A thread under danger-full-access whose first turn runs `cmd`, started. */
+async function fullAccessTurn(cmd: string, yieldTimeMs: number | null, prompt: string) {
+  const args = { cmd, ...(yieldTimeMs === null ? {} : { yield_time_ms: yieldTimeMs }) };
+  const f = await scene.open({ turns: [[{ call: 'exec_command', args }], [{ text: 'done' }]] });
+  const c = scene.connect(f);
+  await c.init();
+  const { thread } = await c.call('thread/start', { cwd: f.ws, approvalPolicy: 'never', sandbox: 'danger-full-access' });
+  const { turn } = await c.call('turn/start', { threadId: thread.id, input: text(prompt) });
+  const completed = () => c.waitFor('turn/completed', (m) => m.params.turn.id === turn.id);
+  return { f, c, thread, turn, completed };
+}
+
 describe('processes started without the sandbox do not outlive their turn', () => {
   it('kills a daemon a finished command left behind when the turn ends', async () => {
     const marker = scene.marker();
-    const f = await scene.open({ turns: [[{ call: 'exec_command', args: { cmd: daemon(marker) } }], [{ text: 'started it' }]] });
-    const c = scene.connect(f);
-    await c.init();
-    const { thread } = await c.call('thread/start', { cwd: f.ws, approvalPolicy: 'never', sandbox: 'danger-full-access' });
-    const { turn } = await c.call('turn/start', { threadId: thread.id, input: text('start a daemon') });
-    const done = await c.waitFor('turn/completed', (m) => m.params.turn.id === turn.id);
-    expect(done.params.turn.status).toBe('completed');
+    const { f, c, completed } = await fullAccessTurn(daemon(marker), null, 'start a daemon');
+    expect((await completed()).params.turn.status).toBe('completed');
     expect(existsSync(join(f.ws, 'daemon-started'))).toBe(true);
     expect(await gone(marker)).toEqual([]);
     expect(await c.close()).toBe(0);
@@ -46,32 +53,19 @@ describe('processes started without the sandbox do not outlive their turn', () =
 
   it('kills it when the turn is interrupted', async () => {
     const marker = scene.marker();
-    const f = await scene.open({
-      turns: [[{ call: 'exec_command', args: { cmd: `${daemon(marker)}; sleep ${scene.marker()}`, yield_time_ms: 30_000 } }], [{ text: 'next' }]],
-    });
-    const c = scene.connect(f);
-    await c.init();
-    const { thread } = await c.call('thread/start', { cwd: f.ws, approvalPolicy: 'never', sandbox: 'danger-full-access' });
-    const { turn } = await c.call('turn/start', { threadId: thread.id, input: text('start a daemon and wait') });
+    const { f, c, thread, turn, completed } = await fullAccessTurn(`${daemon(marker)}; sleep ${scene.marker()}`, 30_000, 'start a daemon and wait');
     await waitForFile(join(f.ws, 'daemon-started'));
     expect(livePidsMatching(marker).length).toBeGreaterThan(0);
     await c.call('turn/interrupt', { threadId: thread.id, turnId: turn.id });
-    const done = await c.waitFor('turn/completed', (m) => m.params.turn.id === turn.id);
-    expect(done.params.turn.status).toBe('interrupted');
+    expect((await completed()).params.turn.status).toBe('interrupted');
     expect(await gone(marker)).toEqual([]);
     expect(await c.close()).toBe(0);
   });
 
   it('kills it when the server exits while the command still runs as a session', async () => {
     const marker = scene.marker();
-    const f = await scene.open({
-      turns: [[{ call: 'exec_command', args: { cmd: `${daemon(marker)}; sleep ${scene.marker()}`, yield_time_ms: 500 } }], [{ text: 'left it running' }]],
-    });
-    const c = scene.connect(f);
-    await c.init();
-    const { thread } = await c.call('thread/start', { cwd: f.ws, approvalPolicy: 'never', sandbox: 'danger-full-access' });
-    const { turn } = await c.call('turn/start', { threadId: thread.id, input: text('start a daemon in a session') });
-    await c.waitFor('turn/completed', (m) => m.params.turn.id === turn.id);
+    const { c, completed } = await fullAccessTurn(`${daemon(marker)}; sleep ${scene.marker()}`, 500, 'start a daemon in a session');
+    await completed();
     // The session is meant to live on after the turn, and the daemon with it, until the server goes.
     expect(livePidsMatching(marker).length).toBeGreaterThan(0);
     expect(await within(c.close(), 15_000, 'server exit')).toBe(0);

@@ -34,6 +34,12 @@ function workspace(): string {
 
 const confined = (ws: string, networkAccess = false): SandboxSpec => ({ mode: 'workspace-write', writableRoots: [ws], networkAccess });
 const run = (cmd: string, cwd: string, sandbox: SandboxSpec, yieldTimeMs = 20_000) => sessions.start(spec(cmd, cwd, { sandbox, yieldTimeMs }), collector()).done;
+/** Runs a Python script (given line by line) in a fresh confined workspace. */
+const python = (lines: string[], networkAccess = false) => {
+  const ws = workspace();
+  writeFileSync(join(ws, 'probe.py'), `${lines.join('\n')}\n`);
+  return run(`${PYTHON} probe.py`, ws, confined(ws, networkAccess));
+};
 
 describe.skipIf(!probe.available)('a sandboxed command keeps no power to undo the sandbox', () => {
   it('has no effective capabilities, even when statecraft runs as root', async () => {
@@ -58,8 +64,7 @@ describe.skipIf(!probe.available)('a sandboxed command keeps no power to undo th
   });
 
   it('cannot trace processes, not even its own child', async () => {
-    const ws = workspace();
-    const script = [
+    const outcome = await python([
       'import ctypes, os, signal, time',
       'libc = ctypes.CDLL(None, use_errno=True)',
       'child = os.fork()',
@@ -67,26 +72,22 @@ describe.skipIf(!probe.available)('a sandboxed command keeps no power to undo th
       '    time.sleep(5); os._exit(0)',
       'print(libc.ptrace(16, child, 0, 0), ctypes.get_errno())  # PTRACE_ATTACH',
       'os.kill(child, signal.SIGKILL)',
-    ].join('\n');
-    writeFileSync(join(ws, 'trace.py'), `${script}\n`);
-    const outcome = await run(`${PYTHON} trace.py`, ws, confined(ws));
+    ]);
     expect(outcome.exitCode).toBe(0);
     expect(outcome.aggregatedOutput.trim()).toBe('-1 1');
   });
 
   it('with the network off, opens Unix sockets but no others', async () => {
-    const ws = workspace();
     const script = [
       'import socket',
       'for name in ("AF_INET", "AF_INET6", "AF_NETLINK", "AF_UNIX"):',
       '    try:',
       '        socket.socket(getattr(socket, name)).close(); print(name, "ok")',
       '    except OSError as e: print(name, e.errno)',
-    ].join('\n');
-    writeFileSync(join(ws, 'sockets.py'), `${script}\n`);
-    const off = await run(`${PYTHON} sockets.py`, ws, confined(ws));
+    ];
+    const off = await python(script);
     expect(off.aggregatedOutput.trim().split('\n')).toEqual(['AF_INET 1', 'AF_INET6 1', 'AF_NETLINK 1', 'AF_UNIX ok']);
-    const on = await run(`${PYTHON} sockets.py`, ws, confined(ws, true));
+    const on = await python(script, true);
     expect(on.aggregatedOutput).toContain('AF_INET ok');
   });
 

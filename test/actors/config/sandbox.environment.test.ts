@@ -1,25 +1,16 @@
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, resolveThreadSettings } from '../../../actors/config/index.js';
+import { resolveThreadSettings } from '../../../actors/config/index.js';
 import { commandEnvironment } from '../../../actors/exec/index.js';
 import type { ShellEnvironmentPolicy } from '../../../protocol/index.js';
 import { sandboxFor } from '../../../actors/runtime/index.js';
 import { settingsFixture } from '../../machines/fixtures.js';
-import { makeSandbox, type Sandbox } from './fixtures.js';
+import { failure, makeSandbox, type Sandbox } from './fixtures.js';
 
 let box: Sandbox;
 beforeEach(async () => {
   box = await makeSandbox();
 });
-
-const failure = async (promise: Promise<unknown>): Promise<ConfigError> => {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ConfigError);
-  return error as ConfigError;
-};
 
 describe('[sandbox_workspace_write] temp directories', () => {
   it('keeps /tmp and $TMPDIR writable by default and drops each when excluded', async () => {
