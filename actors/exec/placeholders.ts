@@ -62,14 +62,19 @@ export function reservePlaceholders(paths: string[]): string[] {
  * put something in it (then it is theirs now).
  */
 export function releasePlaceholders(paths: string[]): void {
+  const unused: string[] = [];
   for (const path of paths) {
     const count = (users.get(path) ?? 1) - 1;
-    if (count > 0) {
-      users.set(path, count);
-      continue;
+    if (count > 0) users.set(path, count);
+    else {
+      users.delete(path);
+      if (isPlaceholder(path)) unused.push(path);
     }
-    users.delete(path);
-    if (!isPlaceholder(path) || mountedInAnotherNamespace(path)) continue;
+  }
+  if (unused.length === 0) return;
+  const mountedElsewhere = mountPointsInOtherNamespaces();
+  for (const path of unused) {
+    if (mountedElsewhere.has(mountinfoPath(path))) continue;
     try {
       rmdirSync(path);
     } catch {
@@ -78,16 +83,15 @@ export function releasePlaceholders(paths: string[]): void {
   }
 }
 
-/** Whether some mount namespace other than ours has a mount at `path` (another sandbox using it). */
-function mountedInAnotherNamespace(path: string): boolean {
-  const ownNamespace = namespaceOf('self');
-  const seen = new Set([ownNamespace]);
-  const wanted = mountinfoPath(path);
+/** Mount points (as mountinfo spells them) of every mount namespace but ours: other sandboxes' mounts. */
+function mountPointsInOtherNamespaces(): Set<string> {
+  const points = new Set<string>();
+  const seen = new Set([namespaceOf('self')]);
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
-    return false;
+    return points;
   }
   for (const pid of entries) {
     if (!/^\d+$/.test(pid)) continue;
@@ -96,13 +100,12 @@ function mountedInAnotherNamespace(path: string): boolean {
     seen.add(namespace);
     try {
       // Field 5 of each line is the mount point.
-      const mounts = readFileSync(`/proc/${pid}/mountinfo`, 'utf8');
-      if (mounts.split('\n').some((line) => line.split(' ')[4] === wanted)) return true;
+      for (const line of readFileSync(`/proc/${pid}/mountinfo`, 'utf8').split('\n')) points.add(line.split(' ')[4] ?? '');
     } catch {
       // exited meanwhile, or not ours to read
     }
   }
-  return false;
+  return points;
 }
 
 function namespaceOf(pid: string): string | null {

@@ -86,9 +86,10 @@ export interface Launch {
 
 /**
  * Prepares `command` to run confined by `sandbox`: bubblewrap on Linux, sandbox-exec on
- * macOS. On Linux the roots are checked against `pins` and opened, placeholders are made for
- * missing protected folders, and the seccomp program is built. A root that is no longer the
- * directory it was gives a problem to report instead of a launch.
+ * macOS. The roots are checked against `pins` (a root that is no longer the directory it was
+ * gives a problem to report instead of a launch); on Linux they are then handed over as open
+ * descriptors, placeholders are made for missing protected folders, and the seccomp program
+ * is built.
  */
 export function confine(
   sandbox: SandboxSpec,
@@ -96,11 +97,14 @@ export function confine(
   command: string[],
   options: { pins: RootPins; path?: string | undefined },
 ): Launch | { problem: string } {
-  if (platform() === 'darwin') {
-    return { argv: ['/usr/bin/sandbox-exec', '-p', seatbeltProfile(sandbox), ...command], stdio: [], spawned: () => {}, finished: () => {}, holdsPlaceholders: false };
-  }
   const opened = options.pins.open(sandbox.mode === 'workspace-write' ? sandbox.writableRoots : []);
   if (opened.problem !== null) return { problem: opened.problem };
+  if (platform() === 'darwin') {
+    // Seatbelt matches the real paths written to, so it gets the roots' real paths; no descriptors to hand over.
+    for (const { fd } of opened.roots) closeSync(fd);
+    const profile = seatbeltProfile({ ...sandbox, writableRoots: opened.roots.map(({ path }) => path) });
+    return { argv: ['/usr/bin/sandbox-exec', '-p', profile, ...command], stdio: [], spawned: () => {}, finished: () => {}, holdsPlaceholders: false };
+  }
   const protectedPaths = [...new Set(opened.roots.flatMap(({ path }) => PROTECTED_SUBPATHS.map((sub) => join(path, sub))))];
   const placeholders = reservePlaceholders(protectedPaths);
   const arch = seccompArch();

@@ -71,14 +71,15 @@ export class ExecSessions {
 
   start(spec: ExecSpec, sink: OutputSink): ExecHandle {
     const callStart = Date.now();
+    const refused = (problem: string): ExecHandle => ({
+      processId: null,
+      kill: () => undefined,
+      done: Promise.resolve(failedOutcome(`failed to run \`${spec.displayCommand}\`: ${problem}`)),
+    });
     const cwdProblem = checkCwd(spec.cwd);
-    if (cwdProblem) {
-      return { processId: null, kill: () => undefined, done: Promise.resolve(failedOutcome(`failed to run \`${spec.displayCommand}\`: ${cwdProblem}`)) };
-    }
+    if (cwdProblem) return refused(cwdProblem);
     const launch = launchFor(spec, this.roots);
-    if ('problem' in launch) {
-      return { processId: null, kill: () => undefined, done: Promise.resolve(failedOutcome(`failed to run \`${spec.displayCommand}\`: ${launch.problem}`)) };
-    }
+    if ('problem' in launch) return refused(launch.problem);
     const proc = new ExecProcess(launch.argv, { cwd: spec.cwd, env: spec.env, stdio: launch.stdio }, (chunk) => sink.onOutput(chunk));
     launch.spawned();
     // Placeholders go once nothing of the sandbox is left that could still need them.

@@ -4,7 +4,7 @@
  * folders that did not exist yet, and moving a writable root so the next command binds
  * something else. Runs as root and as an unprivileged user (CI does both).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -164,7 +164,6 @@ describe.skipIf(!probe.available)('writable roots are pinned to the directory th
     const target = join(workspace(), 'target');
     mkdirSync(target);
     const link = join(root, `link${n++}`);
-    const { symlinkSync } = await import('node:fs');
     symlinkSync(target, link);
     const ws = workspace();
     const outcome = await run(`touch ${link}/through-link.txt`, ws, { mode: 'workspace-write', writableRoots: [ws, link], networkAccess: false });
