@@ -80,6 +80,8 @@ export const applyTurnOverrides = (settings: ThreadSettings, overrides: TurnOver
     next.sandboxMode = 'workspace-write';
     next.writableRoots = sandbox.writableRoots;
     next.networkAccess = sandbox.networkAccess;
+    next.excludeTmpdirEnvVar = sandbox.excludeTmpdirEnvVar;
+    next.excludeSlashTmp = sandbox.excludeSlashTmp;
   } else if (sandbox?.type === 'dangerFullAccess') {
     next.sandboxMode = 'danger-full-access';
   }

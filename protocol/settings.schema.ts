@@ -17,6 +17,21 @@ export const ProviderSettings = z.object({
 });
 export type ProviderSettings = z.infer<typeof ProviderSettings>;
 
+/**
+ * How a command's environment is built from statecraft's own (Codex's
+ * `[shell_environment_policy]`): start from all, the core variables or nothing, drop names
+ * matching *KEY*, *SECRET* or *TOKEN* unless told not to, drop `exclude`, add `set`, then keep
+ * only `includeOnly` when given. Patterns are globs matched case-insensitively.
+ */
+export const ShellEnvironmentPolicy = z.object({
+  inherit: z.enum(['all', 'core', 'none']),
+  ignoreDefaultExcludes: z.boolean(),
+  exclude: z.array(z.string()),
+  set: z.record(z.string(), z.string()),
+  includeOnly: z.array(z.string()),
+});
+export type ShellEnvironmentPolicy = z.infer<typeof ShellEnvironmentPolicy>;
+
 /** Everything a thread runs with, after config layers and client overrides are applied. */
 export const ThreadSettings = z.object({
   model: z.string(),
@@ -28,6 +43,10 @@ export const ThreadSettings = z.object({
   /** Writable roots besides the cwd (config and --add-dir). */
   writableRoots: z.array(z.string()),
   networkAccess: z.boolean(),
+  /** Leave /tmp, or the directory named by $TMPDIR, out of the writable roots. */
+  excludeSlashTmp: z.boolean(),
+  excludeTmpdirEnvVar: z.boolean(),
+  shellEnvironmentPolicy: ShellEnvironmentPolicy,
   cwd: z.string(),
   /** The shell commands run in, e.g. /bin/bash. */
   shell: z.string(),

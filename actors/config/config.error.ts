@@ -3,6 +3,7 @@ export type ConfigErrorCode =
   | 'read' // a config file exists but cannot be read
   | 'syntax' // a config file or -c value is not valid TOML / key=value
   | 'type' // a key holds a value of the wrong type
+  | 'key' // an unknown key in a table where a typo would weaken the sandbox
   | 'profile' // the selected profile is not defined
   | 'provider' // the selected model provider is unknown or incomplete
   | 'cwd' // the working directory does not exist

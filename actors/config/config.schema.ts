@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ApprovalPolicy, ReasoningEffort, ReasoningSummary, SandboxMode } from '../../protocol/index.js';
 
 // Strict objects everywhere: an unknown key surfaces as an issue, which the validator turns
-// into a warning (a typo should be noticed, not fatal) and strips.
+// into a warning (a typo should be noticed, not fatal) and strips, or, in STRICT_TABLES, an error.
 
 const StringMap = z.record(z.string(), z.string());
 
@@ -21,6 +21,32 @@ export const ProviderTable = z.strictObject({
 });
 export type ProviderTable = z.infer<typeof ProviderTable>;
 
+/** `[sandbox_workspace_write]`; its keys are checked strictly (see STRICT_TABLES). */
+export const SandboxWorkspaceWriteTable = z.strictObject({
+  writable_roots: z.array(z.string()).optional(),
+  network_access: z.boolean().optional(),
+  exclude_slash_tmp: z.boolean().optional(),
+  exclude_tmpdir_env_var: z.boolean().optional(),
+});
+
+/** `[shell_environment_policy]`, with Codex's keys and meaning. */
+export const ShellEnvironmentPolicyTable = z.strictObject({
+  inherit: z.enum(['all', 'core', 'none']).optional(),
+  ignore_default_excludes: z.boolean().optional(),
+  exclude: z.array(z.string()).optional(),
+  set: StringMap.optional(),
+  include_only: z.array(z.string()).optional(),
+});
+
+/**
+ * Tables where an unknown key is an error rather than a warning: a misspelt sandbox or
+ * environment setting would otherwise leave commands less confined than the user meant.
+ */
+export const STRICT_TABLES: Record<string, z.ZodObject> = {
+  sandbox_workspace_write: SandboxWorkspaceWriteTable,
+  shell_environment_policy: ShellEnvironmentPolicyTable,
+};
+
 /** The keys a profile may set: everything that shapes a thread. */
 export const SettingsTable = z.strictObject({
   model: z.string().min(1).optional(),
@@ -31,12 +57,8 @@ export const SettingsTable = z.strictObject({
   model_context_window: z.number().int().positive().optional(),
   approval_policy: ApprovalPolicy.optional(),
   sandbox_mode: SandboxMode.optional(),
-  sandbox_workspace_write: z
-    .strictObject({
-      writable_roots: z.array(z.string()).optional(),
-      network_access: z.boolean().optional(),
-    })
-    .optional(),
+  sandbox_workspace_write: SandboxWorkspaceWriteTable.optional(),
+  shell_environment_policy: ShellEnvironmentPolicyTable.optional(),
   tools: z.strictObject({ view_image: z.boolean().optional() }).optional(),
   features: z.record(z.string(), z.boolean()).optional(),
   /** Older spelling of features.sandbox_command_assessment. */

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ConfigError } from './config.error.js';
 import { mergeTables } from './config.merge.js';
-import { ConfigLayerTable } from './config.schema.js';
+import { ConfigLayerTable, STRICT_TABLES } from './config.schema.js';
 import { formatKeyPath, isTable, type Table } from './key.path.js';
 
 export interface ValidatedLayer {
@@ -12,7 +12,8 @@ export interface ValidatedLayer {
 
 /**
  * Checks one layer on its own, so a problem is reported against the file (or flag) that
- * holds it: unknown keys become warnings and are dropped, a wrong type throws.
+ * holds it: unknown keys become warnings and are dropped (in the strict tables they throw),
+ * a wrong type throws.
  */
 export function validateLayer(values: Table, source: string): ValidatedLayer {
   const result = ConfigLayerTable.safeParse(values);
@@ -22,6 +23,11 @@ export function validateLayer(values: Table, source: string): ValidatedLayer {
   const warnings: string[] = [];
   for (const issue of result.error.issues) {
     if (issue.code !== 'unrecognized_keys') throw typeError(issue, values, source);
+    const strict = strictTable(issue.path);
+    if (strict) {
+      const key = formatKeyPath([...issue.path.map(pathKey), issue.keys[0]!]);
+      throw new ConfigError('key', source, key, `unknown key; known keys: ${Object.keys(strict.shape).join(', ')}`);
+    }
     const holder = valueAt(cleaned, issue.path);
     for (const key of issue.keys) {
       warnings.push(`${source}: unknown key ${formatKeyPath([...issue.path.map(pathKey), key])} (ignored)`);
@@ -29,6 +35,13 @@ export function validateLayer(values: Table, source: string): ValidatedLayer {
     }
   }
   return { values: ConfigLayerTable.parse(cleaned), warnings: warnings.sort() };
+}
+
+/** The strict table an issue path ends in, at the top level or in a profile. */
+function strictTable(path: readonly PropertyKey[]) {
+  const name = path.at(-1);
+  const atTop = path.length === 1 || (path.length === 3 && path[0] === 'profiles');
+  return atTop && typeof name === 'string' ? STRICT_TABLES[name] : undefined;
 }
 
 function typeError(issue: z.core.$ZodIssue, values: Table, source: string): ConfigError {

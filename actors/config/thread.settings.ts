@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import type { ProviderSettings, ThreadOverrides, ThreadSettings } from '../../protocol/index.js';
 import { PROVIDER_LIMIT_DEFAULTS } from './config.defaults.js';
 import { ConfigError } from './config.error.js';
@@ -26,9 +26,11 @@ export async function resolveThreadSettings(
   const model = overrides.model ?? config.model;
   const catalogEntry = findModel(model);
   const sandboxTable = config.sandbox_workspace_write ?? {};
-  const writableRoots = [...(sandboxTable.writable_roots ?? []), ...(overrides.addDirs ?? [])].map((path) =>
-    absolutePath(path, cwd, env),
+  // A root named through a symlink is its target: the sandbox binds directories, not links.
+  const writableRoots = await Promise.all(
+    [...(sandboxTable.writable_roots ?? []), ...(overrides.addDirs ?? [])].map((path) => canonical(absolutePath(path, cwd, env))),
   );
+  const envPolicy = config.shell_environment_policy ?? {};
 
   return {
     model,
@@ -39,6 +41,15 @@ export async function resolveThreadSettings(
     sandboxMode: overrides.sandbox ?? config.sandbox_mode,
     writableRoots: [...new Set(writableRoots)],
     networkAccess: sandboxTable.network_access ?? false,
+    excludeSlashTmp: sandboxTable.exclude_slash_tmp ?? false,
+    excludeTmpdirEnvVar: sandboxTable.exclude_tmpdir_env_var ?? false,
+    shellEnvironmentPolicy: {
+      inherit: envPolicy.inherit ?? 'all',
+      ignoreDefaultExcludes: envPolicy.ignore_default_excludes ?? false,
+      exclude: envPolicy.exclude ?? [],
+      set: envPolicy.set ?? {},
+      includeOnly: envPolicy.include_only ?? [],
+    },
     cwd,
     shell: config.shell ?? env['SHELL'] ?? '/bin/bash',
     tools: { viewImage: config.tools?.view_image ?? true },
@@ -53,6 +64,9 @@ export async function resolveThreadSettings(
     ephemeral: overrides.ephemeral ?? false,
   };
 }
+
+/** The real path of an existing directory; a missing one stays as named (the sandbox never binds it). */
+const canonical = (path: string): Promise<string> => realpath(path).catch(() => path);
 
 async function resolveCwd(loaded: LoadedConfig, requested: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
   const cwd = requested === undefined ? loaded.cwd : absolutePath(requested, loaded.cwd, env);

@@ -18,17 +18,69 @@ export interface ProcessExit {
   spawnError: string | null;
 }
 
-/** Pids of process groups we lead that may still be alive; killed if this process exits. */
-const liveGroups = new Set<number>();
+/**
+ * The variable that marks every process a command starts: children inherit it, so a
+ * daemon that left the command's process group and session (setsid, a double fork) is
+ * still found and killed with it.
+ */
+export const EXEC_TAG_VARIABLE = 'STATECRAFT_EXEC_ID';
+let tags = 0;
+
+/** Commands that may still have processes alive (group leader pid by tag); killed if this process exits. */
+const liveCommands = new Map<string, number>();
 let exitHookInstalled = false;
 
 function installExitHook() {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const pid of liveGroups) signalGroup(pid, 'SIGKILL');
+    for (const [tag, pid] of liveCommands) {
+      signalGroup(pid, 'SIGKILL');
+      signalTagged(tag, 'SIGKILL');
+    }
   });
 }
+
+/** Pids of the live processes (other than zombies) whose environment carries `tag`. */
+export function taggedPids(tag: string): number[] {
+  if (process.platform !== 'linux') return [];
+  const wanted = Buffer.from(`${EXEC_TAG_VARIABLE}=${tag}\0`);
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const found: number[] = [];
+  for (const entry of entries) {
+    if (entry.charCodeAt(0) > 57 || Number(entry) === process.pid) continue;
+    try {
+      const environ = readFileSync(`/proc/${entry}/environ`);
+      const at = environ.indexOf(wanted);
+      if (at === -1 || (at > 0 && environ[at - 1] !== 0)) continue;
+      if (!isZombie(entry)) found.push(Number(entry));
+    } catch {
+      // exited meanwhile, or not ours to read
+    }
+  }
+  return found;
+}
+
+function signalTagged(tag: string, signal: NodeJS.Signals): void {
+  for (const pid of taggedPids(tag)) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // gone already
+    }
+  }
+}
+
+const isZombie = (pid: string) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const state = stat[stat.lastIndexOf(')') + 2];
+  return state === 'Z' || state === 'X';
+};
 
 /** Send a signal to a whole process group; false when the group no longer exists. */
 export function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
@@ -72,6 +124,15 @@ function livingMembers(pgid: number): number {
   return count;
 }
 
+/**
+ * The standard streams (piped, or the caller's), then the extra entries: bytes for the child
+ * to read, or a descriptor it inherits at that index. execa passes an integer through to
+ * Node, which does exactly that; its types only admit integers for the standard streams,
+ * hence the cast.
+ */
+export const childStdio = <T extends 'pipe' | 'inherit' = 'pipe'>(extra: (Uint8Array | number)[], standard: T = 'pipe' as T) =>
+  [standard, standard, standard, ...extra] as unknown as [T, T, T];
+
 const signalNumber = (signal: string) => (osConstants.signals as Record<string, number | undefined>)[signal];
 
 /**
@@ -92,27 +153,32 @@ export class ExecProcess {
   private killTimer: NodeJS.Timeout | null = null;
   private readonly child: ResultPromise;
 
-  constructor(argv: string[], options: { cwd: string; env: Record<string, string> }, listener: (chunk: string) => void) {
+  /** The value of EXEC_TAG_VARIABLE in this command's processes. */
+  readonly tag = `${process.pid}.${++tags}`;
+
+  constructor(
+    argv: string[],
+    options: { cwd: string; env: Record<string, string>; stdio?: (Uint8Array | number)[] },
+    listener: (chunk: string) => void,
+  ) {
     this.listener = listener;
     const [file, ...args] = argv;
     this.child = execa(file!, args, {
       cwd: options.cwd,
-      env: options.env,
+      env: { ...options.env, [EXEC_TAG_VARIABLE]: this.tag },
       extendEnv: false,
       detached: true,
       cleanup: true,
       reject: false,
       buffer: false,
-      stdin: 'pipe',
-      stdout: 'pipe',
-      stderr: 'pipe',
+      stdio: childStdio(options.stdio ?? []),
     });
     // The result promise only settles once every pipe closes; outcomes come from child events.
     this.child.catch(() => undefined);
     this.pid = this.child.pid;
     if (this.pid !== undefined) {
       installExitHook();
-      liveGroups.add(this.pid);
+      liveCommands.set(this.tag, this.pid);
     }
     this.exited = new Promise<ProcessExit>((resolve) => {
       const finish = (exit: ProcessExit) => {
@@ -143,7 +209,7 @@ export class ExecProcess {
     });
     void this.exited.then(() => {
       this.child.stdin?.destroy();
-      if (this.pid !== undefined && !groupAlive(this.pid)) liveGroups.delete(this.pid);
+      if (!this.groupMayLive) liveCommands.delete(this.tag);
     });
     this.attach(this.child.stdout);
     this.attach(this.child.stderr);
@@ -186,45 +252,52 @@ export class ExecProcess {
     return new Promise((resolve) => stdin.write(chars, () => resolve()));
   }
 
-  /** TERM the whole group now and KILL it after a grace period. */
+  /** TERM the whole group and every tagged process now, and KILL them after a grace period. */
   kill(): void {
     if (this.pid === undefined) return;
     this.killed = true;
-    signalGroup(this.pid, 'SIGTERM');
+    this.signalAll('SIGTERM');
     if (this.killTimer) return;
-    const pid = this.pid;
-    this.killTimer = setTimeout(() => {
-      signalGroup(pid, 'SIGKILL');
-    }, KILL_GRACE_MS);
+    this.killTimer = setTimeout(() => this.signalAll('SIGKILL'), KILL_GRACE_MS);
     this.killTimer.unref();
   }
 
-  /** Kill the group and wait until it is gone (KILL after the grace period); true if it went. */
+  private signalAll(signal: NodeJS.Signals) {
+    if (this.pid !== undefined) signalGroup(this.pid, signal);
+    signalTagged(this.tag, signal);
+  }
+
+  /** Kill everything this command started and wait until it is gone (KILL after the grace period); true if it went. */
   async terminate(): Promise<boolean> {
     if (this.pid === undefined) return true;
-    const pid = this.pid;
-    if (!groupAlive(pid)) {
-      liveGroups.delete(pid);
+    if (!this.groupMayLive) {
+      liveCommands.delete(this.tag);
       return true;
     }
     this.kill();
     const deadline = Date.now() + KILL_GRACE_MS + 1_000;
     let forced = false;
     while (Date.now() < deadline) {
-      if (!groupAlive(pid) && this.finished !== null) break;
+      if (this.finished !== null && !this.groupMayLive) break;
       if (!forced && Date.now() > deadline - 1_000) {
         forced = true;
-        signalGroup(pid, 'SIGKILL');
+        this.signalAll('SIGKILL');
       }
       await new Promise((r) => setTimeout(r, 25));
     }
-    const gone = !groupAlive(pid);
-    if (gone) liveGroups.delete(pid);
+    const gone = !this.groupMayLive;
+    if (gone) liveCommands.delete(this.tag);
     return gone;
   }
 
-  /** Whether this group may still have members (the child or something it left behind). */
+  /** Whether anything this command started may still run: its process group, or a tagged process that left it. */
   get groupMayLive(): boolean {
-    return this.pid !== undefined && groupAlive(this.pid);
+    return this.pid !== undefined && (groupAlive(this.pid) || taggedPids(this.tag).length > 0);
+  }
+
+  /** Resolves once the command has exited and nothing it started runs any more (checked at a slowing pace). */
+  async gone(): Promise<void> {
+    await this.exited;
+    for (let wait = 10; this.groupMayLive; wait = Math.min(wait * 2, 1_000)) await new Promise((r) => setTimeout(r, wait));
   }
 }

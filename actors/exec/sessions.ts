@@ -2,7 +2,8 @@ import { statSync } from 'node:fs';
 import type { ExecOutcome } from '../../machines/index.js';
 import { modelText, type HeadTailBuffer } from './output.js';
 import { ExecProcess, CAPTURE_CAP_CHARS, type ProcessExit } from './process.js';
-import { confinedArgv, findOnPath } from './sandbox.js';
+import { RootPins } from './roots.js';
+import { confine, findOnPath, type Launch } from './sandbox.js';
 import { sandboxDenialIn } from './denial.js';
 import type { ExecHandle, ExecSpec, OutputSink, StdinRequest } from './types.js';
 
@@ -39,17 +40,21 @@ export const failedOutcome = (message: string, durationMs = 0): ExecOutcome => (
   modelOutput: message,
 });
 
-/** The argv that runs a spec: the shell, maybe under a pty (`script`), maybe inside bubblewrap. */
-export function commandArgv(spec: ExecSpec): string[] {
+/** The shell invocation of a spec, maybe under a pty (`script`); unconfined. */
+export function shellArgv(spec: ExecSpec): string[] {
   const flag = spec.login ? '-lc' : '-c';
-  let inner = [spec.shell, flag, spec.command];
-  if (spec.tty) {
-    // util-linux `script` gives the command a pseudo-terminal; without it tty is ignored.
-    const script = findOnPath('script', spec.env.PATH ?? process.env.PATH);
-    if (script) inner = [script, '-qfec', inner.map(shellQuote).join(' '), '/dev/null'];
-  }
-  if (!spec.sandbox) return inner;
-  return confinedArgv(spec.sandbox, spec.cwd, inner, spec.env.PATH ?? process.env.PATH);
+  const inner = [spec.shell, flag, spec.command];
+  if (!spec.tty) return inner;
+  // util-linux `script` gives the command a pseudo-terminal; without it tty is ignored.
+  const script = findOnPath('script', spec.env.PATH ?? process.env.PATH);
+  return script ? [script, '-qfec', inner.map(shellQuote).join(' '), '/dev/null'] : inner;
+}
+
+/** How a spec is started: unconfined, or confined by its sandbox with the thread's pinned roots. */
+export function launchFor(spec: ExecSpec, pins: RootPins): Launch | { problem: string } {
+  const argv = shellArgv(spec);
+  if (!spec.sandbox) return { argv, stdio: [], spawned: () => {}, finished: () => {}, holdsPlaceholders: false };
+  return confine(spec.sandbox, spec.cwd, argv, { pins, path: spec.env.PATH ?? process.env.PATH });
 }
 
 /**
@@ -61,14 +66,24 @@ export class ExecSessions {
   private readonly sessions = new Map<number, Session>();
   /** Every process started here whose group may still be alive. */
   private readonly spawned = new Set<ExecProcess>();
+  /** The writable roots as they were when the thread (or the turn naming them) started. */
+  readonly roots = new RootPins();
 
   start(spec: ExecSpec, sink: OutputSink): ExecHandle {
     const callStart = Date.now();
+    const refused = (problem: string): ExecHandle => ({
+      processId: null,
+      kill: () => undefined,
+      done: Promise.resolve(failedOutcome(`failed to run \`${spec.displayCommand}\`: ${problem}`)),
+    });
     const cwdProblem = checkCwd(spec.cwd);
-    if (cwdProblem) {
-      return { processId: null, kill: () => undefined, done: Promise.resolve(failedOutcome(`failed to run \`${spec.displayCommand}\`: ${cwdProblem}`)) };
-    }
-    const proc = new ExecProcess(commandArgv(spec), { cwd: spec.cwd, env: spec.env }, (chunk) => sink.onOutput(chunk));
+    if (cwdProblem) return refused(cwdProblem);
+    const launch = launchFor(spec, this.roots);
+    if ('problem' in launch) return refused(launch.problem);
+    const proc = new ExecProcess(launch.argv, { cwd: spec.cwd, env: spec.env, stdio: launch.stdio }, (chunk) => sink.onOutput(chunk));
+    launch.spawned();
+    // Placeholders go once nothing of the sandbox is left that could still need them.
+    if (launch.holdsPlaceholders) void proc.gone().then(() => launch.finished());
     if (proc.pid !== undefined) {
       this.spawned.add(proc);
       // Forget it once it and everything it started are gone; killAll covers what remains.
@@ -108,6 +123,16 @@ export class ExecSessions {
   /** Session ids of processes still running in the background. */
   liveSessionIds(): number[] {
     return [...this.sessions.keys()];
+  }
+
+  /**
+   * Ends what finished commands left behind (background children, daemons) at the end of a
+   * turn; sessions still running stay, for the model to come back to.
+   */
+  async reapFinished(): Promise<void> {
+    const procs = [...this.spawned].filter((proc) => !proc.running);
+    await Promise.all(procs.map((proc) => proc.terminate()));
+    for (const proc of procs) if (!proc.groupMayLive) this.spawned.delete(proc);
   }
 
   /** Kill every process group started here and wait for them to go. */

@@ -29,7 +29,7 @@ import { readGitInfo } from './git.info.js';
 import { modelActor } from './model.actor.js';
 import { ThreadPersistence } from './thread.persistence.js';
 import { TurnDiffTracker } from './turn.diff.js';
-import { toolActors } from './tool.actors.js';
+import { sandboxFor, toolActors } from './tool.actors.js';
 
 /** What every thread of one process shares: where state lives, how settings resolve, what the host can do. */
 export interface Runtime {
@@ -130,6 +130,8 @@ function liveSessionMachine(
       model: modelActor(runtime.env),
       prepareTurn: fromPromise<PreparedTurn, { settings: ThreadSettings; history: ResponseItem[]; userInput: UserInput[] }>(
         async ({ input }) => {
+          // Roots a turn names for the first time are pinned as they are now; the others keep their first identity.
+          sessions.roots.pin(sandboxFor(input.settings, runtime.env)?.writableRoots ?? []);
           await diffs.beginTurn(input.settings.cwd);
           return prepareTurn({ ...input, home: runtime.home });
         },
@@ -145,6 +147,7 @@ function liveSessionMachine(
           onConfigureError(error);
           throw error;
         });
+        sessions.roots.pin(sandboxFor(settings, runtime.env)?.writableRoots ?? []);
         return { settings, thread: threadRecord(runtime, input.threadId, settings, await readGitInfo(settings.cwd), stored) };
       }),
       shutdown: fromPromise<void, { threadId: string }>(async () => {
@@ -184,7 +187,11 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
   // The conversation a turn added reaches the rollout once the session has taken it in.
   let recordedHistory = resumed?.history.length ?? 0;
   let lastTurnId: string | null = null;
+  let turnRunning = false;
   actor.subscribe((snapshot) => {
+    // A turn that ended leaves no process behind but the sessions the model may come back to.
+    if (turnRunning && !snapshot.matches('running')) void sessions.reapFinished();
+    turnRunning = snapshot.matches('running');
     const { history, currentTurn, usageTotal } = snapshot.context;
     if (currentTurn) lastTurnId = currentTurn.turnId;
     if (history.length > recordedHistory && lastTurnId) {

@@ -1,4 +1,3 @@
-import { tmpdir } from 'node:os';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fromCallback, fromPromise } from 'xstate';
 import {
@@ -14,7 +13,7 @@ import {
 import type { ApprovalRequest, CommandRisk, FileUpdateChange, ResponseItem, ThreadSettings } from '../../protocol/index.js';
 import { applyPlan, describeUnwritable, parsePatch, PatchError, planPatch, unwritableTargets, type PatchPlan, type PlannedChange } from '../patch/index.js';
 import type { TurnDiffTracker } from './turn.diff.js';
-import { ExecSessions, failedOutcome, shellQuote, type ExecHandle, type ExecSpec, type SandboxSpec } from '../exec/index.js';
+import { commandEnvironment, ExecSessions, failedOutcome, shellQuote, type ExecHandle, type ExecSpec, type SandboxSpec } from '../exec/index.js';
 import { appendAllowRule, assessCommandRisk, checkCommandPolicy, checkPatchPolicy, patchGrantRoot, commandActionsFor, loadBashParser, parseCommand, type RuleFileError } from '../policy/index.js';
 import { loadImage } from '../prompt/index.js';
 import { parseToolArgs } from '../tools/index.js';
@@ -33,10 +32,12 @@ const displayCommand = (shell: string, login: boolean, script: string) => `${she
  * roots and the temp directories. Never the directory a call asks to run in: a workdir
  * is where a command starts, not something it may write.
  */
-export function sandboxFor(settings: ThreadSettings): SandboxSpec | null {
+export function sandboxFor(settings: ThreadSettings, env: NodeJS.ProcessEnv = process.env): SandboxSpec | null {
   if (settings.sandboxMode === 'danger-full-access') return null;
   if (settings.sandboxMode === 'read-only') return { mode: 'read-only', writableRoots: [], networkAccess: settings.networkAccess };
-  const roots = new Set([settings.cwd, ...settings.writableRoots, tmpdir(), '/tmp']);
+  const tmpdirVar = env['TMPDIR'] && !settings.excludeTmpdirEnvVar ? [resolve(env['TMPDIR'])] : [];
+  const slashTmp = settings.excludeSlashTmp ? [] : ['/tmp'];
+  const roots = new Set([settings.cwd, ...settings.writableRoots, ...tmpdirVar, ...slashTmp]);
   return { mode: 'workspace-write', writableRoots: [...roots], networkAccess: settings.networkAccess };
 }
 
@@ -55,10 +56,10 @@ const wireKind = (change: PlannedChange): FileUpdateChange['kind'] =>
   change.kind === 'update' ? { type: 'update', move_path: change.movePath } : { type: change.kind };
 
 /** Reads and plans a patch against `cwd` without writing anything; a patch that cannot apply is the model's error to fix. */
-async function preparePatch(patch: string, settings: ThreadSettings, cwd: string): Promise<PreparedCall> {
+async function preparePatch(patch: string, settings: ThreadSettings, cwd: string, env: NodeJS.ProcessEnv): Promise<PreparedCall> {
   try {
     const plan = await planPatch(parsePatch(patch), { cwd });
-    const unwritable = await unwritableTargets(plan, sandboxFor(settings)?.writableRoots ?? null);
+    const unwritable = await unwritableTargets(plan, sandboxFor(settings, env)?.writableRoots ?? null);
     const outside = unwritable.map((target) => target.real);
     const grantRoot = patchGrantRoot(outside.length > 0 ? outside : writtenPaths(plan));
     return {
@@ -81,9 +82,6 @@ function patchSummary(plan: PatchPlan, cwd: string, durationMs: number): string 
   return `Exit code: 0\nWall time: ${(durationMs / 1000).toFixed(1)} seconds\nOutput:\nSuccess. Updated the following files:\n${lines.join('\n')}\n`;
 }
 
-const stringEnv = (env: NodeJS.ProcessEnv): Record<string, string> =>
-  Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-
 /** Reads a model's call into what the tool-call machine routes on. */
 export async function prepareToolCall(call: ToolCallRequest, settings: ThreadSettings, sessions: ExecSessions, env: NodeJS.ProcessEnv): Promise<PreparedCall> {
   const parsed = parseToolArgs(call);
@@ -91,7 +89,7 @@ export async function prepareToolCall(call: ToolCallRequest, settings: ThreadSet
     case 'invalid':
       return { kind: 'invalid', message: parsed.message };
     case 'apply_patch':
-      return preparePatch(parsed.patch, settings, resolve(settings.cwd, ...parsed.workdirs));
+      return preparePatch(parsed.patch, settings, resolve(settings.cwd, ...parsed.workdirs), env);
     case 'update_plan':
       return {
         kind: 'plan',
@@ -128,8 +126,8 @@ export async function prepareToolCall(call: ToolCallRequest, settings: ThreadSet
         tty: args.tty ?? false,
         yieldTimeMs: args.yield_time_ms ?? null,
         maxOutputTokens: args.max_output_tokens ?? null,
-        env: stringEnv(env),
-        sandbox: sandboxFor(settings),
+        env: commandEnvironment(env, settings.shellEnvironmentPolicy),
+        sandbox: sandboxFor(settings, env),
       };
       return {
         kind: 'exec',

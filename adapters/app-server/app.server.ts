@@ -62,7 +62,7 @@ const sandboxPolicy = (settings: ThreadSettings): SandboxPolicy => {
     case 'read-only':
       return { type: 'readOnly', networkAccess: settings.networkAccess };
     case 'workspace-write':
-      return { type: 'workspaceWrite', writableRoots: settings.writableRoots, networkAccess: settings.networkAccess, excludeTmpdirEnvVar: false, excludeSlashTmp: false };
+      return { type: 'workspaceWrite', writableRoots: settings.writableRoots, networkAccess: settings.networkAccess, excludeTmpdirEnvVar: settings.excludeTmpdirEnvVar, excludeSlashTmp: settings.excludeSlashTmp };
     case 'danger-full-access':
       return { type: 'dangerFullAccess' };
   }

@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { loadConfig, resolveThreadSettings, statecraftHome } from '../../actors/config/index.js';
-import { confinedArgv, probeSandbox } from '../../actors/exec/index.js';
+import { childStdio, confine, probeSandbox, RootPins, type Launch } from '../../actors/exec/index.js';
 import { sandboxFor } from '../../actors/runtime/index.js';
 import type { SandboxMode } from '../../protocol/index.js';
 
@@ -22,7 +22,7 @@ export async function runSandboxed(argv: string[], flags: SandboxFlags, io: { st
   const cwd = flags.cd ?? process.cwd();
   const loaded = await loadConfig({ cwd, env: io.env, home: statecraftHome(io.env), overrides: flags.config });
   const settings = await resolveThreadSettings(loaded, { cwd, ...(flags.sandbox ? { sandbox: flags.sandbox } : {}) }, io.env);
-  const sandbox = sandboxFor(settings);
+  const sandbox = sandboxFor(settings, io.env);
   if (!sandbox) {
     io.stderr.write('statecraft sandbox: sandbox_mode is danger-full-access, so the command runs unconfined\n');
   } else {
@@ -33,8 +33,16 @@ export async function runSandboxed(argv: string[], flags: SandboxFlags, io: { st
     }
     io.stderr.write(`statecraft sandbox: ${sandbox.mode}, writable: ${sandbox.writableRoots.join(', ') || 'nothing'}, network: ${sandbox.networkAccess ? 'on' : 'off'}\n`);
   }
-  const [program, ...args] = sandbox ? confinedArgv(sandbox, cwd, argv) : argv;
-  const result = await execa(program!, args, { cwd, stdio: 'inherit', reject: false });
+  const launch: Launch | { problem: string } | null = sandbox ? confine(sandbox, cwd, argv, { pins: new RootPins() }) : null;
+  if (launch && 'problem' in launch) {
+    io.stderr.write(`statecraft sandbox: ${launch.problem}\n`);
+    return 1;
+  }
+  const [program, ...args] = launch ? launch.argv : argv;
+  const running = execa(program!, args, { cwd, stdio: childStdio(launch?.stdio ?? [], 'inherit'), reject: false });
+  launch?.spawned();
+  const result = await running;
+  launch?.finished();
   if (result.failed && result.exitCode === undefined) {
     io.stderr.write(`statecraft sandbox: could not run ${argv[0]}: ${result.shortMessage}\n`);
     return 127;

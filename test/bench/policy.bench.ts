@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { confinedArgv, probeSandbox } from '../../actors/exec/index.js';
+import { childStdio, confine, probeSandbox, RootPins } from '../../actors/exec/index.js';
 import { evaluateCommand, loadBashParser, loadRules, parseCommand } from '../../actors/policy/index.js';
 
 const CORPUS = [
@@ -64,17 +64,25 @@ export async function runPolicyBench(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'statecraft-bench-sandbox-'));
   const sandbox = { mode: 'workspace-write' as const, writableRoots: [dir], networkAccess: false };
   const command = ['/bin/bash', '-c', 'true'];
-  const run = async (argv: string[]) => {
+  const pins = new RootPins();
+  // Timed as commands run: preparing the launch (roots checked, seccomp built) included.
+  const run = async (confined: boolean) => {
     const t = performance.now();
-    await execa(argv[0]!, argv.slice(1), { cwd: dir, stdin: 'ignore' });
+    const launch = confined ? confine(sandbox, dir, command, { pins }) : null;
+    if (launch && 'problem' in launch) throw new Error(launch.problem);
+    const argv = launch?.argv ?? command;
+    const child = execa(argv[0]!, argv.slice(1), { cwd: dir, stdio: childStdio(launch?.stdio ?? []) });
+    launch?.spawned();
+    await child;
+    launch?.finished();
     return performance.now() - t;
   };
   const bare: number[] = [];
   const confined: number[] = [];
   for (let i = 0; i < 25; i++) {
     // Alternate, so drift on a noisy machine hits both sides alike; the first pair warms up.
-    const b = await run(command);
-    const c = await run(confinedArgv(sandbox, dir, command));
+    const b = await run(false);
+    const c = await run(true);
     if (i > 0) {
       bare.push(b);
       confined.push(c);

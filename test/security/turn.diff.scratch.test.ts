@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { execCli, jsonEvents, scene as cliScene } from '../e2e/cli.harness.js';
 import { scenes, text, within, type Fixture } from '../e2e/appServer/client.js';
 import { commitAll } from '../support/git.js';
+import { PROTECTED_SUBPATHS } from '../../actors/exec/index.js';
 
 
 function commitOneFile(ws: string): void {
@@ -59,8 +60,10 @@ describe('turn-diff scratch folders', () => {
       const result = await execCli(s, ['--json', '-s', 'workspace-write', 'list'], { env: { HOME: s.root, STATECRAFT_HOME: s.home, OPENAI_API_KEY: '', TMPDIR: tmp } });
       expect(result.exitCode, String(result.stderr)).toBe(0);
       const command = jsonEvents(result.stdout).find((event) => event.type === 'item.completed' && event.item.type === 'command_execution');
-      // Seen from inside the turn, while the turn's scratch folder exists.
-      expect(command?.item.aggregated_output).toBe('listed\n');
+      // Seen from inside the turn, while the turn's scratch folder exists; the sandbox's own
+      // read-only placeholders for protected folders are the only entries there.
+      const seen = String(command?.item.aggregated_output).split('\n').filter((name) => !PROTECTED_SUBPATHS.includes(name));
+      expect(seen).toEqual(['listed', '']);
       expect(readdirSync(tmp)).toEqual([]);
     } finally {
       await s.cleanup();

@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { loadConfig, type LoadConfigOptions } from '../../../actors/config/index.js';
+import { expect } from 'vitest';
+import { ConfigError, loadConfig, type LoadConfigOptions } from '../../../actors/config/index.js';
 
 /** A throwaway machine: a user home, a statecraft home, a system dir and a git project. */
 export interface Sandbox {
@@ -41,4 +42,14 @@ export async function makeSandbox(): Promise<Sandbox> {
       await write(join(home, 'config.toml'), `${userConfig}\n[projects.${JSON.stringify(project)}]\ntrust_level = "trusted"\n`);
     },
   };
+}
+
+/** The ConfigError a promise rejects with (the test fails if it resolves or throws anything else). */
+export async function failure(promise: Promise<unknown>): Promise<ConfigError> {
+  const error = await promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ConfigError);
+  return error as ConfigError;
 }

@@ -1,21 +1,12 @@
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, parseOverride } from '../../../actors/config/index.js';
-import { makeSandbox, type Sandbox } from './fixtures.js';
+import { parseOverride } from '../../../actors/config/index.js';
+import { failure, makeSandbox, type Sandbox } from './fixtures.js';
 
 let box: Sandbox;
 beforeEach(async () => {
   box = await makeSandbox();
 });
-
-const failure = async (promise: Promise<unknown>): Promise<ConfigError> => {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ConfigError);
-  return error as ConfigError;
-};
 
 describe('-c overrides', () => {
   it('reads values as TOML', () => {

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bwrapArgv, commandArgv, ExecSessions, probeSandbox, seatbeltProfile, type SandboxSpec } from '../../../actors/exec/index.js';
+import { bwrapArgv, confine, ExecSessions, launchFor, probeSandbox, PROTECTED_SUBPATHS, RootPins, seatbeltProfile, shellArgv, type SandboxSpec } from '../../../actors/exec/index.js';
 import { processesRunning, uniqueSleep } from '../../support/processes.js';
 import { collector, spec, tempDir } from './helpers.js';
 
@@ -15,37 +15,54 @@ afterAll(() => {
 });
 
 describe('bwrapArgv', () => {
-  it('binds existing writable roots, unshares the network and runs the command in cwd', () => {
-    const sandbox: SandboxSpec = { mode: 'workspace-write', writableRoots: [dir.path, '/no/such/root', dir.path], networkAccess: false };
-    expect(bwrapArgv(sandbox, dir.path, ['/bin/bash', '-c', 'true'])).toEqual([
+  const mounts = { roots: [{ path: dir.path, fd: 4 }], readOnly: [join(dir.path, '.git')], seccompFd: 3 };
+
+  it('binds the roots by descriptor, then their protected folders read-only, and drops every capability', () => {
+    const sandbox: SandboxSpec = { mode: 'workspace-write', writableRoots: [dir.path], networkAccess: false };
+    expect(bwrapArgv(sandbox, dir.path, ['/bin/bash', '-c', 'true'], mounts)).toEqual([
       '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc',
-      '--bind', dir.path, dir.path,
-      '--unshare-net', '--unshare-pid', '--new-session', '--die-with-parent', '--chdir', dir.path,
+      '--bind-fd', '4', dir.path,
+      '--ro-bind', join(dir.path, '.git'), join(dir.path, '.git'),
+      '--unshare-net', '--unshare-pid', '--new-session', '--die-with-parent', '--cap-drop', 'ALL', '--seccomp', '3', '--chdir', dir.path,
       '/bin/bash', '-c', 'true',
     ]);
   });
 
-  it('keeps .git and .statecraft inside a writable root read-only', () => {
-    mkdirSync(join(dir.path, '.git'), { recursive: true });
-    const args = bwrapArgv({ mode: 'workspace-write', writableRoots: [dir.path], networkAccess: false }, dir.path);
-    const git = join(dir.path, '.git');
-    expect(args.join(' ')).toContain(`--bind ${dir.path} ${dir.path} --ro-bind ${git} ${git}`);
-    expect(args).not.toContain(join(dir.path, '.statecraft'));
-  });
-
   it('binds nothing writable in read-only mode and keeps the network when allowed', () => {
-    const args = bwrapArgv({ mode: 'read-only', writableRoots: [dir.path], networkAccess: true }, '/');
-    expect(args).not.toContain('--bind');
+    const args = bwrapArgv({ mode: 'read-only', writableRoots: [dir.path], networkAccess: true }, '/', [], mounts);
+    expect(args).not.toContain('--bind-fd');
     expect(args).not.toContain('--unshare-net');
-    expect(args.slice(-3)).toEqual(['--die-with-parent', '--chdir', '/']);
+    expect(args.slice(-2)).toEqual(['--chdir', '/']);
+  });
+});
+
+describe('confine and launchFor', () => {
+  it('runs the shell as is without a sandbox, and wraps it in bwrap with one', () => {
+    expect(launchFor(spec('echo hi', dir.path), new RootPins())).toMatchObject({ argv: ['/bin/bash', '-c', 'echo hi'], stdio: [] });
+    expect(shellArgv(spec('echo hi', dir.path, { login: true }))).toEqual(['/bin/bash', '-lc', 'echo hi']);
+    const wrapped = launchFor(spec('echo hi', dir.path, { sandbox: { mode: 'read-only', writableRoots: [], networkAccess: false } }), new RootPins());
+    if ('problem' in wrapped) throw new Error(wrapped.problem);
+    expect(wrapped.argv[0]).toMatch(/(^|\/)bwrap$/);
+    expect(wrapped.argv.slice(-3)).toEqual(['/bin/bash', '-c', 'echo hi']);
   });
 
-  it('wraps the shell invocation in bwrap only when a sandbox is given', () => {
-    expect(commandArgv(spec('echo hi', dir.path))).toEqual(['/bin/bash', '-c', 'echo hi']);
-    expect(commandArgv(spec('echo hi', dir.path, { login: true }))).toEqual(['/bin/bash', '-lc', 'echo hi']);
-    const wrapped = commandArgv(spec('echo hi', dir.path, { sandbox: { mode: 'read-only', writableRoots: [], networkAccess: false } }));
-    expect(wrapped[0]).toMatch(/(^|\/)bwrap$/);
-    expect(wrapped.slice(-3)).toEqual(['/bin/bash', '-c', 'echo hi']);
+  it('hands the seccomp program and each root over as descriptors, and leaves no placeholder behind', () => {
+    const ws = tempDir();
+    mkdirSync(join(ws.path, '.git'));
+    const launch = confine({ mode: 'workspace-write', writableRoots: [ws.path, '/no/such/root'], networkAccess: false }, ws.path, ['true'], { pins: new RootPins() });
+    if ('problem' in launch) throw new Error(launch.problem);
+    expect(launch.stdio[0]).toBeInstanceOf(Uint8Array);
+    expect(typeof launch.stdio[1]).toBe('number');
+    const args = launch.argv.join(' ');
+    expect(args).toContain(`--bind-fd 4 ${ws.path} `);
+    expect(args).not.toContain('/no/such/root');
+    for (const sub of PROTECTED_SUBPATHS) expect(args).toContain(`--ro-bind ${join(ws.path, sub)} ${join(ws.path, sub)}`);
+    // The missing ones exist (as placeholders) until the launch is finished with.
+    expect(readdirSync(ws.path).sort()).toEqual(['.codex', '.git', '.statecraft']);
+    launch.spawned();
+    launch.finished();
+    expect(readdirSync(ws.path)).toEqual(['.git']);
+    ws.remove();
   });
 });
 
@@ -113,7 +130,7 @@ describe('seatbeltProfile (macOS)', () => {
     const profile = seatbeltProfile({ mode: 'workspace-write', writableRoots: ['/ws', '/ws'], networkAccess: false });
     expect(profile).toContain('(deny default)');
     expect(profile.match(/\(allow file-write\* \(subpath "\/ws"\)\)/g)).toHaveLength(1);
-    expect(profile).toContain('(deny file-write* (subpath "/ws/.git"))');
+    for (const sub of ['.git', '.statecraft', '.codex']) expect(profile).toContain(`(deny file-write* (subpath "/ws/${sub}"))`);
     expect(profile).not.toContain('network');
     const readOnly = seatbeltProfile({ mode: 'read-only', writableRoots: ['/ws'], networkAccess: true });
     expect(readOnly).not.toContain('subpath "/ws"');
