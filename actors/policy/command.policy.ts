@@ -2,7 +2,8 @@ import type { PolicyCheckInput, PolicyVerdict } from '../../machines/index.js';
 import type { ApprovalDecision } from '../../protocol/index.js';
 import { findProjectRoot } from '../config/index.js';
 import { loadBashParser, parseCommand, type ParsedScript } from './parse/index.js';
-import { evaluateCommand, loadRules, type Evaluation, type RuleFileError } from './rules/index.js';
+import { evaluateCommand, loadRules, type EvaluateInput, type Evaluation, type RuleFileError } from './rules/index.js';
+import { shellProblem, type ShellChoice } from './shell.policy.js';
 
 /** Where a command's policy is looked up: the home and project holding rule files, and what the host can confine. */
 export interface PolicyContext {
@@ -24,31 +25,39 @@ export interface PolicyExplanation {
 /** Parses a script and evaluates it against the rule files in effect for `cwd`. */
 export async function explainCommand(
   script: string | string[],
-  options: PolicyContext & Pick<PolicyCheckInput, 'approvalPolicy' | 'sandboxMode'> & { escalationRequested: boolean; sessionGranted: boolean },
+  options: PolicyContext &
+    Pick<PolicyCheckInput, 'approvalPolicy' | 'sandboxMode'> &
+    Pick<EvaluateInput, 'unknownShell'> & { escalationRequested: boolean; sessionGranted: boolean },
 ): Promise<PolicyExplanation> {
-  const parsed = parseCommand(await loadBashParser(), script);
+  const parser = await loadBashParser();
+  const parsed = parseCommand(parser, script);
   const { rules, errors } = await loadRules({ home: options.home, projectRoot: await findProjectRoot(options.cwd), projectTrusted: options.projectTrusted });
   for (const error of errors) options.onRuleError?.(error);
   const evaluation = evaluateCommand({
     parsed,
     rules,
+    parser,
     approvalPolicy: options.approvalPolicy,
     sandboxMode: options.sandboxMode,
     escalationRequested: options.escalationRequested,
     sandboxAvailable: options.sandboxAvailable,
     sessionGranted: options.sessionGranted,
+    unknownShell: options.unknownShell ?? null,
   });
   return { parsed, evaluation, ruleErrors: errors };
 }
 
 /**
  * How a tool call may run: in the sandbox, outside it, only after asking, or not at all.
- * Rules are read at every check, so an amendment the user just accepted applies at once.
+ * The script is judged together with the shell that runs it. Rules are read at every check,
+ * so an amendment the user just accepted applies at once.
  */
-export async function checkCommandPolicy(input: PolicyCheckInput, script: string, context: PolicyContext): Promise<PolicyVerdict> {
+export async function checkCommandPolicy(input: PolicyCheckInput, call: { script: string; shell: ShellChoice }, context: PolicyContext): Promise<PolicyVerdict> {
   const { prepared } = input;
   if (prepared.kind !== 'exec') return { decision: 'run', mode: 'sandboxed' };
-  const { evaluation } = await explainCommand(script, {
+  const why = await shellProblem(call.shell);
+  const { evaluation } = await explainCommand(call.script, {
+    unknownShell: why === null ? null : { program: call.shell.program, why },
     ...context,
     approvalPolicy: input.approvalPolicy,
     sandboxMode: input.sandboxMode,

@@ -137,7 +137,7 @@ export async function prepareToolCall(call: ToolCallRequest, settings: ThreadSet
         run: { kind: 'spawn', spec } satisfies ExecRun,
         escalationRequested: args.sandbox_permissions === 'require_escalated',
         justification: args.justification ?? null,
-        grantKey: `exec\u0000${cwd}\u0000${args.cmd}`,
+        grantKey: `exec\u0000${shell}\u0000${cwd}\u0000${args.cmd}`,
       };
     }
   }
@@ -192,7 +192,9 @@ export function toolActors(
       }
       const run = input.prepared.kind === 'exec' ? (input.prepared.run as ExecRun) : null;
       const settings = options.settings();
-      return checkCommandPolicy(input, run?.kind === 'spawn' ? run.spec.command : '', {
+      const spec = run?.kind === 'spawn' ? run.spec : null;
+      const shell = { program: spec?.shell ?? '', configured: settings?.shell ?? '', searchPath: spec?.env.PATH };
+      return checkCommandPolicy(input, { script: spec?.command ?? '', shell }, {
         home: options.home,
         cwd: run?.kind === 'spawn' ? run.spec.cwd : (settings?.cwd ?? process.cwd()),
         projectTrusted: settings?.projectTrusted ?? false,

@@ -23,6 +23,8 @@ const CORPUS = [
   'cd src && ls && cat main.ts',
   'docker run --rm -it ubuntu bash',
   'apple | rm -rf ./',
+  "find . -name '*.tmp' -exec sh -c 'rm -f \"$1\"' _ {} \\;",
+  'for f in $(git ls-files); do wc -l "$f"; done',
 ];
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -36,6 +38,7 @@ export async function runPolicyBench(): Promise<void> {
     evaluateCommand({
       parsed: parseCommand(parser, cmd),
       rules,
+      parser,
       approvalPolicy: 'on-request',
       sandboxMode: 'workspace-write',
       escalationRequested: false,

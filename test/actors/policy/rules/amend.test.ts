@@ -2,12 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appendAllowRule, evaluateCommand, loadRules, type ParsedScript, type Rule } from '../../../../actors/policy/rules/index.js';
-import { plain, tempDir, writeText } from './helpers.js';
+import { parser, plain, tempDir, writeText } from './helpers.js';
 
 const decide = (parsed: ParsedScript, rules: Rule[]) =>
   evaluateCommand({
     parsed,
     rules,
+    parser,
     approvalPolicy: 'untrusted',
     sandboxMode: 'workspace-write',
     escalationRequested: false,

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateCommand, type EvaluateInput, type ParsedScript } from '../../../../actors/policy/rules/index.js';
 import { RULES } from './fixtures.js';
-import { complex, plain, script } from './helpers.js';
+import { complex, parser, plain, script } from './helpers.js';
 
 const run = (parsed: ParsedScript, over: Partial<EvaluateInput> = {}) =>
   evaluateCommand({
     parsed,
     rules: RULES,
+    parser,
     approvalPolicy: 'on-request',
     sandboxMode: 'workspace-write',
     escalationRequested: false,
