@@ -65,6 +65,24 @@ describe('command policy through the app-server', () => {
     expect(decisions).toHaveLength(1);
   });
 
+  it('never stores an amendment other than the one offered, and treats the answer as a decline', async () => {
+    let offered: unknown = null;
+    const c = await session({ turns: [[exec('touch made-by-touch')], [{ text: 'done' }]] }, (msg) => {
+      offered = msg.params.proposedExecpolicyAmendment;
+      return { decision: { acceptWithExecpolicyAmendment: { execpolicy_amendment: ['bash'] } } };
+    });
+    const { thread } = await c.call('thread/start', { cwd: f.ws, approvalPolicy: 'untrusted', sandbox: 'workspace-write' });
+    await c.call('turn/start', { threadId: thread.id, input: text('touch') });
+    await c.waitFor('turn/completed');
+    expect(offered).toEqual(['touch']);
+    const rules = await readFile(join(f.home, 'rules', 'default.toml'), 'utf8').catch(() => '');
+    expect(rules).not.toMatch(/bash/);
+    expect(rules).not.toMatch(/decision = "allow"/);
+    const completed = c.messages.find((m) => m.method === 'item/completed' && m.params.item.id === 'call_1_0');
+    expect(completed.params.item.status).toBe('declined');
+    expect(existsSync(join(f.ws, 'made-by-touch'))).toBe(false);
+  });
+
   it('remembers acceptForSession for the same command in the thread', async () => {
     let asked = 0;
     const c = await session({ turns: [[exec('mytool x')], [{ text: 'a' }], [exec('mytool x')], [{ text: 'b' }]] }, () => {
