@@ -33,6 +33,7 @@ export async function explainCommand(
   const parsed = parseCommand(parser, script);
   const { rules, errors } = await loadRules({ home: options.home, projectRoot: await findProjectRoot(options.cwd), projectTrusted: options.projectTrusted });
   for (const error of errors) options.onRuleError?.(error);
+  const unreadable = errors.filter((error) => error.lost).map((error) => error.file);
   const evaluation = evaluateCommand({
     parsed,
     rules,
@@ -43,6 +44,7 @@ export async function explainCommand(
     sandboxAvailable: options.sandboxAvailable,
     sessionGranted: options.sessionGranted,
     unknownShell: options.unknownShell ?? null,
+    brokenRules: unreadable.length === 0 ? null : `the rule file ${unreadable.join(', ')} cannot be read in full`,
   });
   return { parsed, evaluation, ruleErrors: errors };
 }

@@ -120,7 +120,7 @@ function liveSessionMachine(
       env: runtime.env,
       home: runtime.home,
       settings,
-      onRuleError: (error) => runtime.warn(`${error.message} (the file is ignored; ${error.fix})`),
+      onRuleError: (error) => runtime.warn(`${error.message} (${error.effect}; ${error.fix})`),
     }),
   });
   const turn = turnMachine.provide({

@@ -48,7 +48,7 @@ export async function runExecPolicyCheck(argv: string[], flags: ExecPolicyFlags,
     };
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    for (const error of ruleErrors) io.stderr.write(`warning: ${error.message} (ignored; ${error.fix})\n`);
+    for (const error of ruleErrors) io.stderr.write(`warning: ${error.message} (${error.effect}; ${error.fix})\n`);
     io.stdout.write(`decision: ${evaluation.decision} (approval ${settings.approvalPolicy}, sandbox ${settings.sandboxMode})\nreason: ${evaluation.reason}\n`);
     if (parsed.kind === 'complex') io.stdout.write(`complex script: ${parsed.reasons.join('; ')}\n`);
     for (const part of evaluation.parts) {

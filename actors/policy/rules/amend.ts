@@ -13,7 +13,8 @@ const HEADER = `# statecraft exec policy rules.
 #                   "forbidden" (never run)
 #   justification = (optional) why, shown when the rule applies
 #   match / not_match = (optional) example commands checked when the file loads
-# You can edit or delete entries; a file with any error is ignored as a whole.
+# You can edit or delete entries. While a file has an error its allow rules do not
+# apply (its forbidden and prompt rules still do).
 `;
 
 /** The file amendments go to. */

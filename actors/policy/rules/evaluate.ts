@@ -45,6 +45,11 @@ export interface EvaluateInput {
   sessionGranted: boolean;
   /** The shell the script would run through, when it is not one the policy knows (see shellProblem). */
   unknownShell?: { program: string; why: string } | null;
+  /**
+   * Set while a rule file cannot be read in full (what, for messages): a rule it holds might
+   * forbid any command, so until it is fixed everything not known to be read-only asks.
+   */
+  brokenRules?: string | null;
 }
 
 const STRICTNESS: Record<PartDecision, number> = { allow: 0, safe: 0, unknown: 1, dangerous: 2, prompt: 2, forbidden: 3 };
@@ -183,13 +188,20 @@ export function evaluateCommand(input: EvaluateInput): Evaluation {
   const modeAfterApproval = escalationRequested || sandboxMode === 'danger-full-access' || !sandboxAvailable ? 'escalated' : 'sandboxed';
   let { decision, reason } = decide(input, parts);
 
+  const knownSafe = parsed.kind === 'plain' && parts.every((p) => p.decision === 'safe');
+  const held = Boolean(input.brokenRules) && (decision === 'run-sandboxed' || decision === 'allow-unsandboxed') && !knownSafe;
+  if (held) {
+    const why = `${reason}; but ${input.brokenRules}, so commands not known to be read-only are asked about until it is fixed`;
+    ({ decision, reason } = input.approvalPolicy === 'never' ? { decision: 'forbidden', reason: `${why}, and the approval policy is "never"` } : { decision: 'ask', reason: why });
+  }
+
   if (decision === 'ask' && sessionGranted) {
     decision = modeAfterApproval === 'escalated' ? 'allow-unsandboxed' : 'run-sandboxed';
     reason = `accepted for this session earlier (${reason})`;
   }
 
   let proposedAmendment: string[] | null = null;
-  if (decision === 'ask' && parsed.kind === 'plain' && parts.length === 1) {
+  if (decision === 'ask' && !held && parsed.kind === 'plain' && parts.length === 1) {
     const only = parts[0]!;
     if (only.source === 'heuristic' && only.decision !== 'dangerous') proposedAmendment = amendmentPrefix(only.argv);
   }

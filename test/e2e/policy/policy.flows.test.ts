@@ -128,15 +128,56 @@ describe('command policy through the app-server', () => {
     expect(existsSync(target)).toBe(false);
   });
 
-  it('reports a broken rule file on stderr and ignores it', async () => {
-    const c = await session({ turns: [[exec('ls')], [{ text: 'ok' }]] }, () => ({ decision: 'decline' }));
+  it('reports a broken rule file on stderr, and asks about what its unreadable rule covers', async () => {
+    let asked: any = null;
+    const c = await session({ turns: [[exec('ls')], [{ text: 'ok' }]] }, (msg) => {
+      asked = msg;
+      return { decision: 'decline' };
+    });
     await mkdir(join(f.home, 'rules'), { recursive: true });
     await writeFile(join(f.home, 'rules', 'broken.toml'), '[[rule]]\npattern = ["ls"]\ndecision = "alow"\n');
     const { thread } = await c.call('thread/start', { cwd: f.ws, approvalPolicy: 'on-request', sandbox: 'workspace-write' });
     await c.call('turn/start', { threadId: thread.id, input: text('list') });
     await c.waitFor('turn/completed');
     expect(c.stderr()).toContain('broken.toml');
+    expect(c.stderr()).toMatch(/rule\[1\]\.decision/);
+    // "alow" could have meant anything: the rule's pattern is asked about until the file is fixed.
+    expect(asked?.params.reason).toMatch(/broken\.toml/);
     const completed = c.messages.find((m) => m.method === 'item/completed' && m.params.item.id === 'call_1_0');
-    expect(completed.params.item.status).toBe('completed');
+    expect(completed.params.item.status).toBe('declined');
+  });
+
+  it('keeps the forbidden rules of a rule file with a syntax error elsewhere', async () => {
+    const c = await session({ turns: [[exec('touch forbidden-file')], [{ text: 'ok' }]] }, () => ({ decision: 'accept' }));
+    await mkdir(join(f.home, 'rules'), { recursive: true });
+    await writeFile(
+      join(f.home, 'rules', 'strict.toml'),
+      '[[rule]]\npattern = ["touch"]\ndecision = "forbidden"\njustification = "no touching"\n\n[[rule]]\npattern = ["ls"\ndecision = "allow"\n',
+    );
+    const { thread } = await c.call('thread/start', { cwd: f.ws, approvalPolicy: 'on-request', sandbox: 'workspace-write' });
+    await c.call('turn/start', { threadId: thread.id, input: text('touch') });
+    await c.waitFor('turn/completed');
+    expect(c.stderr()).toMatch(/strict\.toml:\d+:\d+: invalid TOML/);
+    expect(c.stderr()).toMatch(/its 1 forbidden and prompt rule that can be read still apply/);
+    expect(c.messages.some((m) => m.method === 'item/commandExecution/requestApproval')).toBe(false);
+    expect(existsSync(join(f.ws, 'forbidden-file'))).toBe(false);
+    expect(JSON.stringify(f.model.requests.at(-1))).toMatch(/no touching/);
+  });
+
+  it('asks about every command not known to be read-only while a rule cannot be read at all', async () => {
+    const asked: string[] = [];
+    const c = await session({ turns: [[exec('ls'), exec('touch lost-file')], [{ text: 'ok' }]] }, (msg) => {
+      asked.push(msg.params.command);
+      return { decision: 'decline' };
+    });
+    await mkdir(join(f.home, 'rules'), { recursive: true });
+    await writeFile(join(f.home, 'rules', 'lost.toml'), '[[rule]]\npattern = ["touch", \ndecision = "forbidden"\n');
+    const { thread } = await c.call('thread/start', { cwd: f.ws, approvalPolicy: 'on-request', sandbox: 'workspace-write' });
+    await c.call('turn/start', { threadId: thread.id, input: text('go') });
+    await c.waitFor('turn/completed');
+    expect(c.stderr()).toMatch(/some of its rules cannot be read/);
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toMatch(/touch lost-file/);
+    expect(existsSync(join(f.ws, 'lost-file'))).toBe(false);
   });
 });

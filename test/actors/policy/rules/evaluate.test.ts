@@ -159,3 +159,19 @@ describe('proposed amendments', () => {
     expect(amendment('xargs touch')).toBeNull();
   });
 });
+
+describe('while a rule file cannot be read in full', () => {
+  const broken = { brokenRules: 'the rule file /h/rules/x.toml cannot be read in full' };
+  it('asks about anything not known to be read-only, rule-allowed commands included, and offers no amendment', () => {
+    expect(run(plain('npm install'), broken)).toMatchObject({ decision: 'ask', proposedAmendment: null });
+    expect(run(plain('npm install'), broken).reason).toMatch(/x\.toml cannot be read in full/);
+    expect(run(plain('apple'), broken).decision).toBe('ask');
+    expect(run(plain('npm install'), { ...broken, approvalPolicy: 'never' }).decision).toBe('forbidden');
+  });
+
+  it('still runs what is known to be read-only, and what was granted for the session', () => {
+    expect(run(script('ls && cat a | grep b'), broken).decision).toBe('run-sandboxed');
+    expect(run(plain('npm install'), { ...broken, sessionGranted: true }).decision).toBe('run-sandboxed');
+    expect(run(plain('git rebase'), broken).decision).toBe('forbidden');
+  });
+});
