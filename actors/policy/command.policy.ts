@@ -2,7 +2,7 @@ import type { PolicyCheckInput, PolicyVerdict } from '../../machines/index.js';
 import type { ApprovalDecision } from '../../protocol/index.js';
 import { findProjectRoot } from '../config/index.js';
 import { loadBashParser, parseCommand, type ParsedScript } from './parse/index.js';
-import { evaluateCommand, loadRules, type EvaluateInput, type Evaluation, type RuleFileError } from './rules/index.js';
+import { evaluateCommand, loadRules, type EvaluateInput, type Evaluation, type LoadRulesOptions, type RuleBaseline, type RuleFileError } from './rules/index.js';
 import { shellProblem, type ShellChoice } from './shell.policy.js';
 
 /** Where a command's policy is looked up: the home and project holding rule files, and what the host can confine. */
@@ -11,8 +11,15 @@ export interface PolicyContext {
   cwd: string;
   projectTrusted: boolean;
   sandboxAvailable: boolean;
-  /** Told about each rule file that is broken (and therefore ignored). */
+  /** Told about each rule file that is broken, or written during the thread (once per thread with a baseline). */
   onRuleError?: (error: RuleFileError) => void;
+  /** The thread's rule files as they were when it started; without one, rule files are taken as they are. */
+  baseline?: RuleBaseline | null;
+}
+
+/** Where the rules for commands run in `cwd` come from. */
+export async function ruleSources(home: string, cwd: string, projectTrusted: boolean): Promise<LoadRulesOptions> {
+  return { home, projectRoot: await findProjectRoot(cwd), projectTrusted };
 }
 
 /** The parse and the rule evaluation behind a verdict, for `statecraft execpolicy check`. */
@@ -31,8 +38,8 @@ export async function explainCommand(
 ): Promise<PolicyExplanation> {
   const parser = await loadBashParser();
   const parsed = parseCommand(parser, script);
-  const { rules, errors } = await loadRules({ home: options.home, projectRoot: await findProjectRoot(options.cwd), projectTrusted: options.projectTrusted });
-  for (const error of errors) options.onRuleError?.(error);
+  const { rules, errors } = await loadRules({ ...(await ruleSources(options.home, options.cwd, options.projectTrusted)), baseline: options.baseline ?? null });
+  for (const error of errors) if (options.baseline?.firstReport(error) ?? true) options.onRuleError?.(error);
   const unreadable = errors.filter((error) => error.lost).map((error) => error.file);
   const evaluation = evaluateCommand({
     parsed,

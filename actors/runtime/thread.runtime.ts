@@ -22,6 +22,7 @@ import {
   type UserInput,
 } from '../../protocol/index.js';
 import { ExecSessions } from '../exec/index.js';
+import { RuleBaseline, ruleSources } from '../policy/index.js';
 import { prepareTurn } from '../prompt/index.js';
 import { rolloutPath, type StoredThread } from '../rollout/index.js';
 import { readGitInfo } from './git.info.js';
@@ -114,6 +115,7 @@ function liveSessionMachine(
   onConfigureError: (error: unknown) => void,
 ) {
   const diffs = new TurnDiffTracker();
+  const rules = new RuleBaseline();
   const toolCall = toolCallMachine.provide({
     actors: toolActors(sessions, diffs, {
       sandboxAvailable: runtime.sandboxAvailable,
@@ -121,6 +123,7 @@ function liveSessionMachine(
       home: runtime.home,
       settings,
       onRuleError: (error) => runtime.warn(`${error.message} (${error.effect}; ${error.fix})`),
+      rules,
     }),
   });
   const turn = turnMachine.provide({
@@ -144,6 +147,8 @@ function liveSessionMachine(
           onConfigureError(error);
           throw error;
         });
+        // Rule files are judged against what they were now, before the agent ran anything.
+        await rules.capture(await ruleSources(runtime.home, settings.cwd, settings.projectTrusted));
         return { settings, thread: threadRecord(runtime, input.threadId, settings, await readGitInfo(settings.cwd), stored) };
       }),
       shutdown: fromPromise<void, { threadId: string }>(async () => {

@@ -15,7 +15,7 @@ import type { ApprovalRequest, CommandRisk, FileUpdateChange, ResponseItem, Thre
 import { applyPlan, parsePatch, PatchError, planPatch, type PatchPlan, type PlannedChange } from '../patch/index.js';
 import type { TurnDiffTracker } from './turn.diff.js';
 import { ExecSessions, failedOutcome, shellQuote, type ExecHandle, type ExecSpec, type SandboxSpec } from '../exec/index.js';
-import { appendAllowRule, assessCommandRisk, checkCommandPolicy, checkPatchPolicy, patchGrantRoot, pathsOutside, commandActionsFor, loadBashParser, parseCommand, type RuleFileError } from '../policy/index.js';
+import { appendAllowRule, assessCommandRisk, checkCommandPolicy, checkPatchPolicy, patchGrantRoot, pathsOutside, commandActionsFor, loadBashParser, parseCommand, type RuleBaseline, type RuleFileError } from '../policy/index.js';
 import { loadImage } from '../prompt/index.js';
 import { parseToolArgs } from '../tools/index.js';
 
@@ -154,6 +154,8 @@ export function toolActors(
     home: string;
     settings: () => ThreadSettings | null;
     onRuleError: (error: RuleFileError) => void;
+    /** The thread's rule files as they were when it started. */
+    rules: RuleBaseline;
   },
 ) {
   return {
@@ -172,7 +174,9 @@ export function toolActors(
       prepareToolCall(input.call, input.settings, sessions, options.env),
     ),
     amendPolicy: fromPromise<void, { prefix: string[] }>(async ({ input }) => {
-      if (input.prefix.length > 0) await appendAllowRule(options.home, input.prefix);
+      if (input.prefix.length === 0) return;
+      const { file, before, after } = await appendAllowRule(options.home, input.prefix);
+      options.rules.accept(file, before, after);
     }),
     applyPatch: fromPromise<PatchOutcome, { threadId: string; turnId: string; run: unknown }>(async ({ input }) => {
       const { plan, cwd } = input.run as PatchRun;
@@ -200,6 +204,7 @@ export function toolActors(
         projectTrusted: settings?.projectTrusted ?? false,
         sandboxAvailable: options.sandboxAvailable,
         onRuleError: options.onRuleError,
+        baseline: options.rules,
       });
     }),
     viewImage: fromPromise<ResponseItem[], { call: ToolCallRequest; path: string }>(async ({ input }) => {

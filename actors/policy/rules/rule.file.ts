@@ -217,16 +217,25 @@ function describeExpectation(path: readonly PropertyKey[]): string {
   }
 }
 
-/** Reads and checks one rule file from disk. */
-export async function loadRuleFile(file: string): Promise<RuleFileResult> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    return failure(file, null, `${file}: cannot be read: ${(error as Error).message}`, 'Make the file readable, or remove it.');
-  }
-  return parseRuleFile(file, text);
+/** One rule file as read from disk: its text (null when it could not be read) and what it gives. */
+export interface ReadRuleFile {
+  file: string;
+  text: string | null;
+  result: RuleFileResult;
 }
+
+/** Reads and checks one rule file from disk. */
+async function readRuleFile(file: string): Promise<ReadRuleFile> {
+  try {
+    const text = await readFile(file, 'utf8');
+    return { file, text, result: parseRuleFile(file, text) };
+  } catch (error) {
+    return { file, text: null, result: failure(file, null, `${file}: cannot be read: ${(error as Error).message}`, 'Make the file readable, or remove it.') };
+  }
+}
+
+/** The rules a file as read contributes: all of them, or what could be salvaged from a broken one. */
+export const rulesOf = ({ result }: ReadRuleFile): Rule[] => (result.ok ? result.rules : result.salvaged);
 
 /** The `*.toml` files directly in a folder, sorted by name; none when the folder is missing. */
 async function tomlFilesIn(dir: string): Promise<string[]> {
@@ -255,24 +264,29 @@ export function ruleDirectories({ home, projectRoot, projectTrusted }: LoadRules
   return dirs;
 }
 
+/** Every rule file in the rules folders, in load order. */
+export async function readRuleFiles(options: LoadRulesOptions): Promise<ReadRuleFile[]> {
+  const read: ReadRuleFile[] = [];
+  for (const dir of ruleDirectories(options)) for (const file of await tomlFilesIn(dir)) read.push(await readRuleFile(file));
+  return read;
+}
+
+/** What the rules folders hold for files as they were when the thread started (see RuleBaseline). */
+export interface RuleFilter {
+  filter(files: readonly ReadRuleFile[], dirs: readonly string[]): { rules: Rule[]; notices: RuleFileError[] };
+}
+
 /**
  * Loads every rule file: the user's (`<home>/rules/*.toml`) and, for a trusted project,
  * the project's (`<projectRoot>/.statecraft/rules/*.toml`), each folder sorted by name.
  * A file with any problem is reported in `errors` and contributes only the forbidden and
- * prompt rules that can still be read from it.
+ * prompt rules that can still be read from it. With a baseline, files written since the
+ * thread started only tighten the policy, and are reported too.
  */
-export async function loadRules(options: LoadRulesOptions): Promise<{ rules: Rule[]; errors: RuleFileError[] }> {
-  const rules: Rule[] = [];
-  const errors: RuleFileError[] = [];
-  for (const dir of ruleDirectories(options)) {
-    for (const file of await tomlFilesIn(dir)) {
-      const result = await loadRuleFile(file);
-      if (result.ok) rules.push(...result.rules);
-      else {
-        rules.push(...result.salvaged);
-        errors.push(result.error);
-      }
-    }
-  }
-  return { rules, errors };
+export async function loadRules(options: LoadRulesOptions & { baseline?: RuleFilter | null }): Promise<{ rules: Rule[]; errors: RuleFileError[] }> {
+  const files = await readRuleFiles(options);
+  const errors = files.flatMap(({ result }) => (result.ok ? [] : [result.error]));
+  if (!options.baseline) return { rules: files.flatMap(rulesOf), errors };
+  const { rules, notices } = options.baseline.filter(files, ruleDirectories(options));
+  return { rules, errors: [...errors, ...notices] };
 }

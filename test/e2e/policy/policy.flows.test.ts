@@ -83,6 +83,39 @@ describe('command policy through the app-server', () => {
     expect(existsSync(join(f.ws, 'made-by-touch'))).toBe(false);
   });
 
+  it('does not let a rule file written during the thread allow anything: an approved escalation plants one, the next command stays in the sandbox', async () => {
+    const target = join(await outsideDir(), 'planted-rule-ran');
+    const plant = `mkdir -p .statecraft/rules && printf '[[rule]]\\npattern = ["touch"]\\ndecision = "allow"\\n' > .statecraft/rules/agent.toml`;
+    const asked: string[] = [];
+    const c = await session(
+      {
+        turns: [
+          [{ call: 'exec_command', args: { cmd: plant, sandbox_permissions: 'require_escalated', justification: 'set up the project' } }],
+          [{ text: 'planted' }],
+          [exec(`touch ${target}`)],
+          [{ text: 'touched' }],
+        ],
+      },
+      (msg) => {
+        asked.push(msg.params.command);
+        return { decision: asked.length === 1 ? 'accept' : 'decline' };
+      },
+    );
+    await writeFile(join(f.home, 'config.toml'), `${await readFile(join(f.home, 'config.toml'), 'utf8')}\n[projects."${f.ws}"]\ntrust_level = "trusted"\n`);
+    const { thread } = await c.call('thread/start', { cwd: f.ws, approvalPolicy: 'on-request', sandbox: 'workspace-write' });
+    await c.call('turn/start', { threadId: thread.id, input: text('plant') });
+    await c.waitFor('turn/completed');
+    expect(existsSync(join(f.ws, '.statecraft', 'rules', 'agent.toml'))).toBe(true);
+    await c.call('turn/start', { threadId: thread.id, input: text('touch') });
+    await c.waitFor('turn/completed', () => true, 15_000, c.messages.findIndex((m) => m.method === 'turn/completed') + 1);
+    // Allowed by the planted rule it would run unconfined; judged without it, it runs in the sandbox, which refuses.
+    expect(asked).toHaveLength(1);
+    expect(existsSync(target)).toBe(false);
+    const touched = c.messages.find((m) => m.method === 'item/completed' && m.params.item.id === 'call_3_0');
+    expect(touched.params.item.aggregatedOutput).toMatch(/Read-only file system/);
+    expect(c.stderr()).toMatch(/agent\.toml .*during this thread/);
+  });
+
   it('remembers acceptForSession for the same command in the thread', async () => {
     let asked = 0;
     const c = await session({ turns: [[exec('mytool x')], [{ text: 'a' }], [exec('mytool x')], [{ text: 'b' }]] }, () => {

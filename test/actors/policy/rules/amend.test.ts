@@ -24,8 +24,10 @@ describe('appendAllowRule', () => {
     expect(before.decision).toBe('ask');
     expect(before.proposedAmendment).toEqual(['npm', 'install']);
 
-    const file = await appendAllowRule(home, before.proposedAmendment!);
+    const { file, before: was, after } = await appendAllowRule(home, before.proposedAmendment!);
     expect(file).toBe(join(home, 'rules', 'default.toml'));
+    expect(was).toBeNull();
+    expect(after).toBe(await readFile(file, 'utf8'));
     const loaded = await loadRules({ home, projectRoot: null, projectTrusted: false });
     expect(loaded.errors).toEqual([]);
     expect(loaded.rules).toEqual([{ pattern: ['npm', 'install'], decision: 'allow', justification: null, file, index: 1 }]);
