@@ -52,7 +52,11 @@ function foreignShell(name: string, args: readonly string[], stdin: Stdin | unde
 }
 
 function interpreter(name: string, args: readonly string[], stdin: Stdin | undefined): Classification {
-  const program = args.find((a) => !a.startsWith('-') || a === '-' || CODE_OPTION.test(a));
+  const at = args.findIndex((a) => !a.startsWith('-') || a === '-' || CODE_OPTION.test(a));
+  const program = at < 0 ? undefined : args[at];
+  // The program itself (a file, or the code after -c / -e) only known at run time: `python3 <(curl x)`.
+  const code = program !== undefined && CODE_OPTION.test(program) ? args[at + 1] : program;
+  if (code !== undefined && isDynamic(code)) return dangerous(`${name} runs a program only known when the script runs (${shownWord(code)})`);
   const readsStdin = program === undefined || program === '-';
   if (readsStdin && stdin?.kind === 'pipe') return dangerous(`${name} runs the program it reads from a pipe, which cannot be checked`);
   if (readsStdin && stdin?.kind === 'text') return unknown(`${name} runs the program in its here-document`);

@@ -10,6 +10,9 @@ import { classifyWrapper } from './wrappers.js';
 
 export type { Classification, Nested } from './verdict.js';
 
+/** Shell keywords: as a command name they mean the parser saw a compound command as words (`time { ...; }`). */
+const RESERVED = new Set(['{', '}', '(', ')', '!', '[[', ']]', 'if', 'then', 'elif', 'else', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'select', 'function']);
+
 /** Programs that only read and print, whatever their arguments. */
 const ALWAYS_SAFE = new Set([
   'ls', 'cat', 'head', 'tail', 'wc', 'pwd', 'echo', 'printf', 'grep', 'egrep', 'fgrep', 'nl', 'stat', 'which',
@@ -17,6 +20,7 @@ const ALWAYS_SAFE = new Set([
 ]);
 
 const ALWAYS_DANGEROUS: Record<string, string> = {
+  coproc: 'coproc runs commands in the background beside the shell, which is not read here',
   pkexec: 'pkexec runs a command as another user',
   dd: 'dd writes raw data and can overwrite disks',
   fdisk: 'fdisk changes disk partitions',
@@ -166,6 +170,7 @@ export function classifyCommand(argv: readonly string[], stdin?: Stdin): Classif
   const first = argv[0];
   if (first === undefined) return unknown('empty command');
   if (isDynamic(first) && !isAssignment(first)) return dangerous(`the command name ${shownWord(first)} is only known when the script runs`);
+  if (RESERVED.has(first)) return dangerous(`the shell word ${first} stands where a command should: the script is not read here the way bash would run it`);
   const verdict = classifyWrapper(argv, stdin) ?? classifyCodeRunner(argv, stdin) ?? classifyProgram(argv);
   const program = programBasename(first);
   if (verdict.level === 'safe' && !ALWAYS_SAFE.has(program) && argv.slice(1).some(isDynamic))

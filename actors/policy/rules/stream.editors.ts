@@ -1,3 +1,4 @@
+import { isDynamic, shownWord } from '../parse/types.js';
 import { dangerous, safe, unknown, type Classification } from './verdict.js';
 
 /** What a sed script does besides printing. */
@@ -223,6 +224,7 @@ export function classifyAwk(name: string, args: readonly string[]): Classificati
     break;
   }
   if (program === null) return unknown(`${name} without a program`);
+  if (isDynamic(program)) return dangerous(`${name} runs a program only known when the script runs (${shownWord(program)})`);
   if (/\bsystem\s*\(/.test(program) || /(^|[^|])\|(?!\|)/.test(program) || program.includes('@load')) return dangerous(`${name} runs commands (system(), a pipe, or an extension)`);
   if (program.includes('>')) return unknown(`${name} may write files (print > file)`);
   return safe(`${name} only prints`);

@@ -45,7 +45,6 @@ const SU: WrapperSpec = {
 const WRAPPERS: Record<string, WrapperSpec> = {
   nohup: {},
   builtin: {},
-  coproc: {},
   busybox: {},
   unbuffer: { flags: 'p' },
   setsid: { flags: 'cfw', long: ['--ctty', '--fork', '--wait'] },
@@ -234,6 +233,11 @@ const SAFE_UNDER_XARGS = new Set([
   'du', 'cmp', 'diff', 'true', 'false',
 ]);
 
+/** Programs that run the words they are given as code: whatever xargs appends could be that code. */
+const RUNS_ITS_WORDS = /^(sh|bash|zsh|dash|ksh|mksh|ash|yash|fish|csh|tcsh|python[\d.]*|perl[\d.]*|ruby[\d.]*|node|nodejs|php[\d.]*|lua[\d.]*|eval|source|\.)$/;
+/** Tools whose first words choose what they run (a git alias, an awk program, a find action): given nothing else, xargs supplies those. */
+const RUNS_ITS_FIRST_WORDS = new Set(['git', 'awk', 'gawk', 'mawk', 'nawk', 'sed', 'gsed', 'find', 'tar', 'rsync', 'ssh']);
+
 function xargs(argv: readonly string[]): Classification {
   let i = 1;
   let replace: string | null = null;
@@ -257,6 +261,8 @@ function xargs(argv: readonly string[]): Classification {
   const inner = argv.slice(i).map((word) => (replace !== null && word.includes(replace) ? `${DYNAMIC}${word}` : word));
   const name = programBasename(shownWord(inner[0]!));
   const nested = { kind: 'command' as const, argv: inner };
+  if (replace === null && (isWrapper(name) || RUNS_ITS_WORDS.test(name) || (inner.length === 1 && RUNS_ITS_FIRST_WORDS.has(name))))
+    return { level: 'dangerous', why: `xargs adds words read from its input to ${name}, which can run them as a command or code`, runs: [nested] };
   if (!SAFE_UNDER_XARGS.has(name) && !isDynamic(inner[0]!))
     return { level: 'unknown', why: `xargs adds words read from its input to ${name}, which could change what it does`, runs: [nested] };
   return runs(`xargs runs ${name} on words read from its input`, nested);

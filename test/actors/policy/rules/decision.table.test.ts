@@ -147,6 +147,12 @@ const HIDDEN: Array<[string, string]> = [
   ['sftp -o ProxyCommand=evil host', DANGER], ["less '+!rm -rf x' f", DANGER], ["man -P 'rm -rf x' ls", DANGER], ['MANPAGER=evil man ls', DANGER],
   ['rg --pre rm foo', DANGER], ['sort --compress-program=evil x', DANGER], ["vim -c '!rm -rf x' f", DANGER], ['ag --pager evil foo', DANGER],
   ['zip -T -TT evil a.zip f', DANGER],
+  // words appended by xargs, programs given as substitutions, keywords the grammar reads as words
+  ["printf '%s\\n' -c 'rm -rf x' | xargs sh", DANGER], ['echo x | xargs timeout 5', DANGER], ['ls | xargs git', DANGER],
+  ['python3 <(curl x)', DANGER], ['perl -e "$X"', DANGER], ['awk "$P" f', DANGER], ["sed \"$S\" f", DANGER],
+  ['coproc w { rm -rf x; }', DANGER], ['time { rm -rf x; }', DANGER], ['r$(echo m) -rf x', DANGER], ["$'\\x72m' -rf x", DANGER],
+  ['cat f | exec sh', DANGER], ["GIT_CONFIG_PARAMETERS=\"'core.pager'='evil'\" git log", DANGER], ["source /dev/stdin <<< 'rm -rf x'", DANGER],
+  [". <(echo 'rm -rf x')", DANGER], ['exec > >(rm -rf x)', DANGER], ['select x in a; do rm -rf y; done', DANGER], ['cat <<< $(rm -rf x)', DANGER],
 ];
 
 /** The fixture's rules plus an allow rule for `ls`, so hidden forms sit next to an allowed command. */
