@@ -1,20 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appendAllowRule, evaluateCommand, loadRules, type ParsedScript, type Rule } from '../../../../actors/policy/rules/index.js';
-import { parser, plain, tempDir, writeText } from './helpers.js';
+import { appendAllowRule, loadRules, type ParsedScript, type Rule } from '../../../../actors/policy/rules/index.js';
+import { evaluate, plain, tempDir, writeText } from './helpers.js';
 
-const decide = (parsed: ParsedScript, rules: Rule[]) =>
-  evaluateCommand({
-    parsed,
-    rules,
-    parser,
-    approvalPolicy: 'untrusted',
-    sandboxMode: 'workspace-write',
-    escalationRequested: false,
-    sandboxAvailable: true,
-    sessionGranted: false,
-  });
+const decide = (parsed: ParsedScript, rules: Rule[]) => evaluate(parsed, { rules, approvalPolicy: 'untrusted' });
 
 describe('appendAllowRule', () => {
   it('round trips: the proposed amendment, once stored, allows the same command next time', async () => {

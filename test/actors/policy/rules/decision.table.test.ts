@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../../../actors/policy/parse/index.js';
-import { evaluateCommand, type EvaluationDecision, type Rule } from '../../../../actors/policy/rules/index.js';
+import type { EvaluationDecision, Rule } from '../../../../actors/policy/rules/index.js';
 import type { ApprovalPolicy } from '../../../../protocol/index.js';
 import { RULES } from './fixtures.js';
-import { parser, plain } from './helpers.js';
+import { evaluate, parser, plain } from './helpers.js';
 
 const POLICIES: ApprovalPolicy[] = ['untrusted', 'on-failure', 'on-request', 'never'];
 const CODES: Record<string, EvaluationDecision> = { U: 'allow-unsandboxed', S: 'run-sandboxed', A: 'ask', F: 'forbidden' };
@@ -159,17 +159,8 @@ const HIDDEN: Array<[string, string]> = [
 const WITH_LS: Rule[] = [...RULES, { pattern: ['ls'], decision: 'allow', justification: null, file: '/home/u/.statecraft/rules/test.toml', index: 6 }];
 
 const decisionCode = (line: string, rules: readonly Rule[], approvalPolicy: ApprovalPolicy, sandboxMode: 'workspace-write' | 'danger-full-access' = 'workspace-write') => {
-  const evaluation = evaluateCommand({
-    parsed: parseCommand(parser, line),
-    rules,
-    parser,
-    approvalPolicy,
-    sandboxMode,
-    escalationRequested: false,
-    sandboxAvailable: true,
-    sessionGranted: false,
-  });
-  return Object.entries(CODES).find(([, d]) => d === evaluation.decision)![0];
+  const { decision } = evaluate(parseCommand(parser, line), { rules, approvalPolicy, sandboxMode });
+  return Object.entries(CODES).find(([, d]) => d === decision)![0];
 };
 
 let passed = 0;
@@ -205,16 +196,7 @@ describe('decision table: dangerous commands hidden in the script', () => {
 
 describe('single commands built by hand', () => {
   it('gives the same result for a plain one-command script', () => {
-    const evaluation = evaluateCommand({
-      parsed: plain('git status'),
-      rules: RULES,
-      parser,
-      approvalPolicy: 'untrusted',
-      sandboxMode: 'workspace-write',
-      escalationRequested: false,
-      sandboxAvailable: true,
-      sessionGranted: false,
-    });
+    const evaluation = evaluate(plain('git status'), { rules: RULES, approvalPolicy: 'untrusted' });
     expect(evaluation.decision).toBe('run-sandboxed');
     expect(evaluation.parts).toMatchObject([{ source: 'heuristic', decision: 'safe', argv: ['git', 'status'] }]);
   });

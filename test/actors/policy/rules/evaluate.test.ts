@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateCommand, type EvaluateInput, type ParsedScript } from '../../../../actors/policy/rules/index.js';
+import type { EvaluateInput, ParsedScript } from '../../../../actors/policy/rules/index.js';
 import { RULES } from './fixtures.js';
-import { complex, parser, plain, script } from './helpers.js';
+import { complex, evaluate, plain, script } from './helpers.js';
 
-const run = (parsed: ParsedScript, over: Partial<EvaluateInput> = {}) =>
-  evaluateCommand({
-    parsed,
-    rules: RULES,
-    parser,
-    approvalPolicy: 'on-request',
-    sandboxMode: 'workspace-write',
-    escalationRequested: false,
-    sandboxAvailable: true,
-    sessionGranted: false,
-    ...over,
-  });
+const run = (parsed: ParsedScript, over: Partial<EvaluateInput> = {}) => evaluate(parsed, { rules: RULES, ...over });
 
 describe('strictest part wins', () => {
   it('does not auto-approve `apple | rm -rf ./` although a rule allows apple', () => {

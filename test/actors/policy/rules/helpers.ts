@@ -2,10 +2,24 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadBashParser } from '../../../../actors/policy/parse/index.js';
-import { splitShellWords, type ParsedScript, type ScriptCommand, type ShellOperator } from '../../../../actors/policy/rules/index.js';
+import { evaluateCommand, splitShellWords, type EvaluateInput, type ParsedScript, type ScriptCommand, type ShellOperator } from '../../../../actors/policy/rules/index.js';
 
 /** The real bash parser, for the code that commands run (`sh -c CODE`). */
 export const parser = await loadBashParser();
+
+/** Evaluates a script with no rules, under on-request in a workspace-write sandbox that works; `over` changes any of it. */
+export const evaluate = (parsed: ParsedScript, over: Partial<EvaluateInput> = {}) =>
+  evaluateCommand({
+    parsed,
+    rules: [],
+    parser,
+    approvalPolicy: 'on-request',
+    sandboxMode: 'workspace-write',
+    escalationRequested: false,
+    sandboxAvailable: true,
+    sessionGranted: false,
+    ...over,
+  });
 
 export async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'statecraft-rules-'));

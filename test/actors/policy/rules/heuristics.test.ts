@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { classifyCommand, evaluateCommand, strictestPart } from '../../../../actors/policy/rules/index.js';
-import { parser, plain } from './helpers.js';
+import { classifyCommand, strictestPart } from '../../../../actors/policy/rules/index.js';
+import { evaluate, plain } from './helpers.js';
 
 /** The heuristics' verdict on a command and everything it runs, with no rules: the strictest part's. */
-const level = (line: string) =>
-  strictestPart(
-    evaluateCommand({
-      parsed: plain(line),
-      rules: [],
-      parser,
-      approvalPolicy: 'on-request',
-      sandboxMode: 'workspace-write',
-      escalationRequested: false,
-      sandboxAvailable: true,
-      sessionGranted: false,
-    }).parts,
-  )!.decision;
+const level = (line: string) => strictestPart(evaluate(plain(line)).parts)!.decision;
 
 describe('heuristics edge cases', () => {
   it.each([
