@@ -30,14 +30,23 @@ interface ApprovalContext extends ApprovalInput {
 /** How long the optional risk assessment may delay the question. */
 export const RISK_ASSESSMENT_TIMEOUT_MS = 5_000;
 
-const decisionKey = (decision: ApprovalDecision): string =>
-  typeof decision === 'string' ? decision : 'acceptWithExecpolicyAmendment';
+/** Whether two decisions are the same answer; an amendment is the same only with the very same words. */
+const sameDecision = (a: ApprovalDecision, b: ApprovalDecision): boolean => {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  const [x, y] = [a.acceptWithExecpolicyAmendment.execpolicy_amendment, b.acceptWithExecpolicyAmendment.execpolicy_amendment];
+  return x.length === y.length && x.every((word, i) => word === y[i]);
+};
 
-/** The decisions the request offers; a file-change request offers the fixed set. */
-const offeredKeys = (request: ApprovalRequest): string[] =>
+/**
+ * Whether the request offered this decision. A command request offers its own list, where an
+ * amendment names the one prefix proposed; a client answering with another prefix would
+ * otherwise have statecraft store any allow rule it likes. A file-change request offers the
+ * fixed set.
+ */
+const offers = (request: ApprovalRequest, decision: ApprovalDecision): boolean =>
   request.method === 'item/commandExecution/requestApproval'
-    ? request.params.availableDecisions.map(decisionKey)
-    : [...PlainApprovalDecision.options];
+    ? request.params.availableDecisions.some((offered) => sameDecision(offered, decision))
+    : PlainApprovalDecision.options.some((offered) => offered === decision);
 
 /**
  * One question to the user: optionally assess the risk (bounded), ask, and wait for the
@@ -61,15 +70,14 @@ export const approvalMachine = setup({
   guards: {
     shouldAssess: ({ context }) =>
       context.assessRisk && context.request.method === 'item/commandExecution/requestApproval',
-    isOffered: ({ context, event }) =>
-      event.type === 'decide' && offeredKeys(context.request).includes(decisionKey(event.decision)),
+    isOffered: ({ context, event }) => event.type === 'decide' && offers(context.request, event.decision),
   },
   actions: {
     recordRisk: assign({ risk: (_, risk: CommandRisk | null) => risk }),
     recordDecision: assign({
       decision: ({ event }) => (event.type === 'decide' ? event.decision : null),
     }),
-    /** A decision the request did not offer is treated as the safe answer. */
+    /** A decision the request did not offer (a forged amendment included) is treated as the safe answer. */
     recordDecline: assign({ decision: 'decline' as const }),
     recordAbandon: assign({ decision: 'cancel' as const, abandoned: true }),
     publishRequest: enqueueActions(({ context, enqueue, self }) => {

@@ -2,7 +2,8 @@ import type { PolicyCheckInput, PolicyVerdict } from '../../machines/index.js';
 import type { ApprovalDecision } from '../../protocol/index.js';
 import { findProjectRoot } from '../config/index.js';
 import { loadBashParser, parseCommand, type ParsedScript } from './parse/index.js';
-import { evaluateCommand, loadRules, type Evaluation, type RuleFileError } from './rules/index.js';
+import { evaluateCommand, loadRules, type EvaluateInput, type Evaluation, type LoadRulesOptions, type RuleBaseline, type RuleFileError } from './rules/index.js';
+import { shellProblem, type ShellChoice } from './shell.policy.js';
 
 /** Where a command's policy is looked up: the home and project holding rule files, and what the host can confine. */
 export interface PolicyContext {
@@ -10,8 +11,15 @@ export interface PolicyContext {
   cwd: string;
   projectTrusted: boolean;
   sandboxAvailable: boolean;
-  /** Told about each rule file that is broken (and therefore ignored). */
+  /** Told about each rule file that is broken, or written during the thread (once per thread with a baseline). */
   onRuleError?: (error: RuleFileError) => void;
+  /** The thread's rule files as they were when it started; without one, rule files are taken as they are. */
+  baseline?: RuleBaseline | null;
+}
+
+/** Where the rules for commands run in `cwd` come from. */
+export async function ruleSources(home: string, cwd: string, projectTrusted: boolean): Promise<LoadRulesOptions> {
+  return { home, projectRoot: await findProjectRoot(cwd), projectTrusted };
 }
 
 /** The parse and the rule evaluation behind a verdict, for `statecraft execpolicy check`. */
@@ -24,31 +32,41 @@ export interface PolicyExplanation {
 /** Parses a script and evaluates it against the rule files in effect for `cwd`. */
 export async function explainCommand(
   script: string | string[],
-  options: PolicyContext & Pick<PolicyCheckInput, 'approvalPolicy' | 'sandboxMode'> & { escalationRequested: boolean; sessionGranted: boolean },
+  options: PolicyContext &
+    Pick<PolicyCheckInput, 'approvalPolicy' | 'sandboxMode'> &
+    Pick<EvaluateInput, 'unknownShell'> & { escalationRequested: boolean; sessionGranted: boolean },
 ): Promise<PolicyExplanation> {
-  const parsed = parseCommand(await loadBashParser(), script);
-  const { rules, errors } = await loadRules({ home: options.home, projectRoot: await findProjectRoot(options.cwd), projectTrusted: options.projectTrusted });
-  for (const error of errors) options.onRuleError?.(error);
+  const parser = await loadBashParser();
+  const parsed = parseCommand(parser, script);
+  const { rules, errors } = await loadRules({ ...(await ruleSources(options.home, options.cwd, options.projectTrusted)), baseline: options.baseline ?? null });
+  for (const error of errors) if (options.baseline?.firstReport(error) ?? true) options.onRuleError?.(error);
+  const unreadable = errors.filter((error) => error.lost).map((error) => error.file);
   const evaluation = evaluateCommand({
     parsed,
     rules,
+    parser,
     approvalPolicy: options.approvalPolicy,
     sandboxMode: options.sandboxMode,
     escalationRequested: options.escalationRequested,
     sandboxAvailable: options.sandboxAvailable,
     sessionGranted: options.sessionGranted,
+    unknownShell: options.unknownShell ?? null,
+    brokenRules: unreadable.length === 0 ? null : `the rule file ${unreadable.join(', ')} cannot be read in full`,
   });
   return { parsed, evaluation, ruleErrors: errors };
 }
 
 /**
  * How a tool call may run: in the sandbox, outside it, only after asking, or not at all.
- * Rules are read at every check, so an amendment the user just accepted applies at once.
+ * The script is judged together with the shell that runs it. Rules are read at every check,
+ * so an amendment the user just accepted applies at once.
  */
-export async function checkCommandPolicy(input: PolicyCheckInput, script: string, context: PolicyContext): Promise<PolicyVerdict> {
+export async function checkCommandPolicy(input: PolicyCheckInput, call: { script: string; shell: ShellChoice }, context: PolicyContext): Promise<PolicyVerdict> {
   const { prepared } = input;
   if (prepared.kind !== 'exec') return { decision: 'run', mode: 'sandboxed' };
-  const { evaluation } = await explainCommand(script, {
+  const why = await shellProblem(call.shell);
+  const { evaluation } = await explainCommand(call.script, {
+    unknownShell: why === null ? null : { program: call.shell.program, why },
     ...context,
     approvalPolicy: input.approvalPolicy,
     sandboxMode: input.sandboxMode,

@@ -23,6 +23,7 @@ import {
   type UserInput,
 } from '../../protocol/index.js';
 import { ExecSessions } from '../exec/index.js';
+import { RuleBaseline, ruleSources } from '../policy/index.js';
 import { prepareTurn } from '../prompt/index.js';
 import { rolloutPath, type StoredThread } from '../rollout/index.js';
 import { readGitInfo } from './git.info.js';
@@ -115,13 +116,15 @@ function liveSessionMachine(
   onConfigureError: (error: unknown) => void,
 ) {
   const diffs = new TurnDiffTracker(runtime.home);
+  const rules = new RuleBaseline();
   const toolCall = toolCallMachine.provide({
     actors: toolActors(sessions, diffs, {
       sandboxAvailable: runtime.sandboxAvailable,
       env: runtime.env,
       home: runtime.home,
       settings,
-      onRuleError: (error) => runtime.warn(`${error.message} (the file is ignored; ${error.fix})`),
+      onRuleError: (error) => runtime.warn(`${error.message} (${error.effect}; ${error.fix})`),
+      rules,
     }),
   });
   const turn = turnMachine.provide({
@@ -148,6 +151,8 @@ function liveSessionMachine(
           throw error;
         });
         sessions.roots.pin(sandboxFor(settings, runtime.env)?.writableRoots ?? []);
+        // Rule files are judged against what they were now, before the agent ran anything.
+        await rules.capture(await ruleSources(runtime.home, settings.cwd, settings.projectTrusted));
         return { settings, thread: threadRecord(runtime, input.threadId, settings, await readGitInfo(settings.cwd), stored) };
       }),
       shutdown: fromPromise<void, { threadId: string }>(async () => {

@@ -14,7 +14,7 @@ import type { ApprovalRequest, CommandRisk, FileUpdateChange, ResponseItem, Thre
 import { applyPlan, describeUnwritable, parsePatch, PatchError, planPatch, unwritableTargets, type PatchPlan, type PlannedChange } from '../patch/index.js';
 import type { TurnDiffTracker } from './turn.diff.js';
 import { commandEnvironment, ExecSessions, failedOutcome, shellQuote, type ExecHandle, type ExecSpec, type SandboxSpec } from '../exec/index.js';
-import { appendAllowRule, assessCommandRisk, checkCommandPolicy, checkPatchPolicy, patchGrantRoot, commandActionsFor, loadBashParser, parseCommand, type RuleFileError } from '../policy/index.js';
+import { appendAllowRule, assessCommandRisk, checkCommandPolicy, checkPatchPolicy, patchGrantRoot, commandActionsFor, loadBashParser, parseCommand, type RuleBaseline, type RuleFileError } from '../policy/index.js';
 import { loadImage } from '../prompt/index.js';
 import { parseToolArgs } from '../tools/index.js';
 
@@ -135,7 +135,7 @@ export async function prepareToolCall(call: ToolCallRequest, settings: ThreadSet
         run: { kind: 'spawn', spec } satisfies ExecRun,
         escalationRequested: args.sandbox_permissions === 'require_escalated',
         justification: args.justification ?? null,
-        grantKey: `exec\u0000${cwd}\u0000${args.cmd}`,
+        grantKey: `exec\u0000${shell}\u0000${cwd}\u0000${args.cmd}`,
       };
     }
   }
@@ -152,6 +152,8 @@ export function toolActors(
     home: string;
     settings: () => ThreadSettings | null;
     onRuleError: (error: RuleFileError) => void;
+    /** The thread's rule files as they were when it started. */
+    rules: RuleBaseline;
   },
 ) {
   return {
@@ -170,7 +172,9 @@ export function toolActors(
       prepareToolCall(input.call, input.settings, sessions, options.env),
     ),
     amendPolicy: fromPromise<void, { prefix: string[] }>(async ({ input }) => {
-      if (input.prefix.length > 0) await appendAllowRule(options.home, input.prefix);
+      if (input.prefix.length === 0) return;
+      const { file, before, after } = await appendAllowRule(options.home, input.prefix);
+      options.rules.accept(file, before, after);
     }),
     applyPatch: fromPromise<PatchOutcome, { threadId: string; turnId: string; run: unknown }>(async ({ input }) => {
       const { plan, cwd } = input.run as PatchRun;
@@ -190,12 +194,15 @@ export function toolActors(
       }
       const run = input.prepared.kind === 'exec' ? (input.prepared.run as ExecRun) : null;
       const settings = options.settings();
-      return checkCommandPolicy(input, run?.kind === 'spawn' ? run.spec.command : '', {
+      const spec = run?.kind === 'spawn' ? run.spec : null;
+      const shell = { program: spec?.shell ?? '', configured: settings?.shell ?? '', searchPath: spec?.env.PATH };
+      return checkCommandPolicy(input, { script: spec?.command ?? '', shell }, {
         home: options.home,
         cwd: run?.kind === 'spawn' ? run.spec.cwd : (settings?.cwd ?? process.cwd()),
         projectTrusted: settings?.projectTrusted ?? false,
         sandboxAvailable: options.sandboxAvailable,
         onRuleError: options.onRuleError,
+        baseline: options.rules,
       });
     }),
     viewImage: fromPromise<ResponseItem[], { call: ToolCallRequest; path: string }>(async ({ input }) => {

@@ -48,12 +48,13 @@ export async function runExecPolicyCheck(argv: string[], flags: ExecPolicyFlags,
     };
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    for (const error of ruleErrors) io.stderr.write(`warning: ${error.message} (ignored; ${error.fix})\n`);
+    for (const error of ruleErrors) io.stderr.write(`warning: ${error.message} (${error.effect}; ${error.fix})\n`);
     io.stdout.write(`decision: ${evaluation.decision} (approval ${settings.approvalPolicy}, sandbox ${settings.sandboxMode})\nreason: ${evaluation.reason}\n`);
     if (parsed.kind === 'complex') io.stdout.write(`complex script: ${parsed.reasons.join('; ')}\n`);
     for (const part of evaluation.parts) {
       const rule = part.rule ? ` [rule ${part.rule.index} in ${part.rule.file}]` : '';
-      io.stdout.write(`  ${part.decision.padEnd(9)} ${part.text}${rule} (${part.why})\n`);
+      const within = part.within === undefined ? '' : ` [run by ${part.within}]`;
+      io.stdout.write(`  ${part.decision.padEnd(9)} ${part.text}${within}${rule} (${part.why})\n`);
     }
     if (evaluation.proposedAmendment) io.stdout.write(`amendment offered: allow ${JSON.stringify(evaluation.proposedAmendment)}\n`);
   }

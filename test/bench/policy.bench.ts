@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { childStdio, confine, probeSandbox, RootPins } from '../../actors/exec/index.js';
-import { evaluateCommand, loadBashParser, loadRules, parseCommand } from '../../actors/policy/index.js';
+import { loadRules, parseCommand } from '../../actors/policy/index.js';
+import { evaluate as evaluateWith, parser } from '../actors/policy/rules/helpers.js';
 
 const CORPUS = [
   'ls -la',
@@ -23,25 +24,17 @@ const CORPUS = [
   'cd src && ls && cat main.ts',
   'docker run --rm -it ubuntu bash',
   'apple | rm -rf ./',
+  "find . -name '*.tmp' -exec sh -c 'rm -f \"$1\"' _ {} \\;",
+  'for f in $(git ls-files); do wc -l "$f"; done',
 ];
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const fmt = (value: number, digits = 1) => value.toFixed(digits);
 
 export async function runPolicyBench(): Promise<void> {
-  const parser = await loadBashParser();
   const { rules } = await loadRules({ home: tmpdir(), projectRoot: null, projectTrusted: false });
   const rounds = 300;
-  const evaluate = (cmd: string) =>
-    evaluateCommand({
-      parsed: parseCommand(parser, cmd),
-      rules,
-      approvalPolicy: 'on-request',
-      sandboxMode: 'workspace-write',
-      escalationRequested: false,
-      sandboxAvailable: true,
-      sessionGranted: false,
-    });
+  const evaluate = (cmd: string) => evaluateWith(parseCommand(parser, cmd), { rules });
   // Warm both paths up first, so neither figure carries the JIT's start.
   for (let i = 0; i < 50; i++) for (const cmd of CORPUS) evaluate(cmd);
 

@@ -12,6 +12,7 @@ import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createActor, toPromise } from 'xstate';
 import { ExecSessions } from '../../actors/exec/index.js';
+import { RuleBaseline } from '../../actors/policy/index.js';
 import { prepareToolCall, toolActors, TurnDiffTracker } from '../../actors/runtime/index.js';
 import type { PolicyVerdict, PreparedCall } from '../../machines/index.js';
 import type { ApprovalPolicy } from '../../protocol/index.js';
@@ -88,7 +89,7 @@ const sessions = new ExecSessions();
 /** The patch actors of a thread in `ws` under `approvalPolicy` with a workspace-write sandbox. */
 function actorsFor(ws: string, approvalPolicy: ApprovalPolicy) {
   const settings = settingsFixture({ cwd: ws, approvalPolicy, sandboxMode: 'workspace-write', projectTrusted: false });
-  const actors = toolActors(sessions, new TurnDiffTracker(ws), { sandboxAvailable: true, env: {}, home: ws, settings: () => settings, onRuleError: () => {} });
+  const actors = toolActors(sessions, new TurnDiffTracker(ws), { sandboxAvailable: true, env: {}, home: ws, settings: () => settings, rules: new RuleBaseline(), onRuleError: () => {} });
   return {
     prepare: (patch: string) => prepareToolCall({ callId: 'c', name: 'apply_patch', kind: 'custom', payload: patch }, settings, sessions, {}),
     check: (prepared: PreparedCall): Promise<PolicyVerdict> =>

@@ -13,7 +13,8 @@ const HEADER = `# statecraft exec policy rules.
 #                   "forbidden" (never run)
 #   justification = (optional) why, shown when the rule applies
 #   match / not_match = (optional) example commands checked when the file loads
-# You can edit or delete entries; a file with any error is ignored as a whole.
+# You can edit or delete entries. While a file has an error its allow rules do not
+# apply (its forbidden and prompt rules still do).
 `;
 
 /** The file amendments go to. */
@@ -21,25 +22,33 @@ export function defaultRulesFile(home: string): string {
   return join(home, 'rules', 'default.toml');
 }
 
+/** What an amendment did to the rule file: its text before (null when it did not exist) and after. */
+export interface Amended {
+  file: string;
+  before: string | null;
+  after: string;
+}
+
 /**
  * Stores an approved command prefix as an allow rule: appends a `[[rule]]` to
  * `<home>/rules/default.toml` (created with an explanatory header when missing), leaving
- * the rest of the file as it is. Returns the file. Throws when the prefix is empty or the
- * file exists but is invalid (the new rule would not take effect until it is fixed).
+ * the rest of the file as it is. Throws when the prefix is empty or the file exists but is
+ * invalid (the new rule would not take effect until it is fixed).
  */
-export async function appendAllowRule(home: string, prefix: readonly string[]): Promise<string> {
+export async function appendAllowRule(home: string, prefix: readonly string[]): Promise<Amended> {
   if (prefix.length === 0 || prefix.some((w) => typeof w !== 'string' || w === '')) throw new Error('an allow rule needs a non-empty prefix of non-empty words');
   const file = defaultRulesFile(home);
   await mkdir(join(home, 'rules'), { recursive: true });
 
-  let existing: string | null;
+  let before: string | null;
   try {
-    existing = await readFile(file, 'utf8');
+    before = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    existing = null;
+    before = null;
   }
 
+  let existing = before;
   if (existing === null) {
     await writeFile(file, HEADER, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'EEXIST') throw error; // someone created it meanwhile: just append
@@ -51,11 +60,11 @@ export async function appendAllowRule(home: string, prefix: readonly string[]): 
     const same = current.rules.some(
       (r) => r.decision === 'allow' && r.pattern.length === prefix.length && r.pattern.every((t, i) => t === prefix[i]),
     );
-    if (same) return file;
+    if (same) return { file, before, after: existing };
   }
 
   const separator = existing === '' || existing.endsWith('\n') ? '' : '\n';
   const entry = `${separator}\n[[rule]]\n${stringify({ pattern: [...prefix], decision: 'allow' })}`;
   await appendFile(file, entry, 'utf8');
-  return file;
+  return { file, before, after: existing + entry };
 }

@@ -43,3 +43,37 @@ export function isRiskyVariable(assignment: string): boolean {
     ].includes(name)
   );
 }
+
+/**
+ * The values given to short options that take one, before `--`: `-o X`, `-oX` and `-vo X`
+ * all give `o` the value X. `valueLetters` lists every letter of the tool that takes a value,
+ * so that a value glued to another option (`-lroot`) is not read as more options.
+ */
+export function shortOptionValues(args: readonly string[], valueLetters: string): Array<[letter: string, value: string]> {
+  const found: Array<[string, string]> = [];
+  const words = beforeDoubleDash(args);
+  for (let i = 0; i < words.length; i += 1) {
+    const word = words[i]!;
+    if (!isShortCluster(word)) continue;
+    for (let j = 1; j < word.length; j += 1) {
+      const letter = word[j]!;
+      if (!valueLetters.includes(letter)) continue;
+      const glued = word.slice(j + 1);
+      found.push([letter, glued !== '' ? glued : (words[++i] ?? '')]);
+      break;
+    }
+  }
+  return found;
+}
+
+/** The values of a long option that takes one, before `--`: `--name=value` or `--name value`. */
+export function longOptionValues(args: readonly string[], name: string): string[] {
+  const found: string[] = [];
+  const words = beforeDoubleDash(args);
+  for (let i = 0; i < words.length; i += 1) {
+    const word = words[i]!;
+    if (word === name) found.push(words[++i] ?? '');
+    else if (word.startsWith(`${name}=`)) found.push(word.slice(name.length + 1));
+  }
+  return found;
+}

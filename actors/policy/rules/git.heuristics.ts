@@ -61,6 +61,26 @@ function destructive(sub: string, args: readonly string[]): Classification | nul
   }
 }
 
+/** Options that make a transport run a program (`--upload-pack`), per subcommand. */
+const TRANSPORT_SUBCOMMANDS = new Set(['fetch', 'pull', 'clone', 'ls-remote', 'push', 'archive', 'send-pack', 'fetch-pack', 'remote']);
+
+/** A subcommand or option that runs a command the caller names. */
+function runsNamedCommand(sub: string, args: readonly string[]): Classification | null {
+  const opts = beforeDoubleDash(args);
+  if (TRANSPORT_SUBCOMMANDS.has(sub)) {
+    const shortU = (sub === 'clone' || sub === 'ls-remote') && hasShortFlag(opts, 'u');
+    if (shortU || hasLongFlag(opts, '--upload-pack', '--receive-pack', '--exec')) return dangerous(`git ${sub} --upload-pack/--receive-pack/--exec runs the program it names`);
+  }
+  if (sub === 'submodule' && opts.includes('foreach')) return dangerous('git submodule foreach runs a command in every submodule');
+  if (sub === 'rebase' && (hasShortFlag(opts, 'x') || hasLongFlag(opts, '--exec'))) return dangerous('git rebase --exec runs a command after each commit');
+  if (sub === 'bisect' && opts[0] === 'run') return dangerous('git bisect run runs a command at each step');
+  if (sub === 'difftool' && (hasShortFlag(opts, 'x') || hasLongFlag(opts, '--extcmd'))) return dangerous('git difftool --extcmd runs the command it names');
+  if (sub === 'filter-branch') return dangerous('git filter-branch rewrites history and runs the filters it is given');
+  if (sub === 'grep' && (opts.some((a) => /^-[A-Za-z]*O/.test(a)) || hasLongFlag(opts, '--open-files-in-pager')))
+    return dangerous('git grep -O runs a pager program on the matching files');
+  return null;
+}
+
 /** The heuristics for `git ...` (argv[0] is git). */
 export function classifyGit(argv: readonly string[]): Classification {
   let i = 1;
@@ -69,24 +89,24 @@ export function classifyGit(argv: readonly string[]): Classification {
     const a = argv[i]!;
     if (a === '-C') i += 2;
     else if (HARMLESS_GLOBALS.has(a)) i += 1;
-    else if (a === '--version' || a === '--help') return safe('git only prints information');
+    else if (a === '--version' || a === '--help' || a === '--exec-path') return safe('git only prints information');
+    else if (a === '-c' || a === '--config-env' || a.startsWith('--config-env=') || a.startsWith('--exec-path='))
+      return dangerous(`git ${a === '-c' ? '-c' : a.split('=')[0]} sets configuration or helpers, which can run commands (core.sshCommand, aliases, pagers, hooks)`);
     else {
-      // -c, --config-env, --exec-path, --git-dir, --work-tree, --namespace, -p, ...
+      // --git-dir, --work-tree, --namespace, -p, ...
       risky ??= a;
-      i += a === '-c' || a === '--git-dir' || a === '--work-tree' || a === '--namespace' || a === '--config-env' ? 2 : 1;
+      i += a === '--git-dir' || a === '--work-tree' || a === '--namespace' ? 2 : 1;
     }
   }
   const sub = argv[i];
   if (sub === undefined) return unknown('git without a subcommand');
   const args = argv.slice(i + 1);
-  const harm = destructive(sub, args);
+  const harm = destructive(sub, args) ?? runsNamedCommand(sub, args);
   if (harm) return harm;
   if (risky !== null) return unknown(`git option ${risky} changes what git runs or which repository it uses`);
   if (!READ_ONLY.has(sub)) return unknown(`git ${sub} is not known to be read-only`);
   const opts = beforeDoubleDash(args);
   if (hasLongFlag(opts, '--output', '--ext-diff')) return unknown(`git ${sub} with --output or --ext-diff writes files or runs a diff program`);
-  if (sub === 'grep' && (opts.some((a) => /^-[A-Za-z]*O/.test(a)) || hasLongFlag(opts, '--open-files-in-pager')))
-    return unknown('git grep -O runs a pager program');
   if (sub === 'branch' && !branchListsOnly(args)) return unknown('git branch with these arguments changes branches');
   return safe(`git ${sub} only reads the repository`);
 }

@@ -1,10 +1,17 @@
-import { beforeDoubleDash, hasLongFlag, hasShortFlag, isShortCluster } from './flags.js';
+import { DYNAMIC, isDynamic, shownWord, type Stdin } from '../parse/types.js';
+import { classifyCodeRunner } from './code.runners.js';
+import { classifyExecOptions } from './exec.options.js';
+import { beforeDoubleDash, hasLongFlag, hasShortFlag, isAssignment, isShortCluster } from './flags.js';
 import { classifyGit } from './git.heuristics.js';
 import { programBasename } from './match.js';
-import { dangerous, safe, unknown, type Classification } from './verdict.js';
-import { unwrapAll } from './wrappers.js';
+import { classifyAwk, classifySed } from './stream.editors.js';
+import { dangerous, safe, unknown, type Classification, type Nested } from './verdict.js';
+import { classifyWrapper } from './wrappers.js';
 
-export type { Classification } from './verdict.js';
+export type { Classification, Nested } from './verdict.js';
+
+/** Shell keywords: as a command name they mean the parser saw a compound command as words (`time { ...; }`). */
+const RESERVED = new Set(['{', '}', '(', ')', '!', '[[', ']]', 'if', 'then', 'elif', 'else', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'select', 'function']);
 
 /** Programs that only read and print, whatever their arguments. */
 const ALWAYS_SAFE = new Set([
@@ -12,20 +19,8 @@ const ALWAYS_SAFE = new Set([
   'whoami', 'id', 'uname', 'true', 'false', 'cut', 'tr', 'diff', 'cmp', 'basename', 'dirname', 'realpath', 'du', 'df',
 ]);
 
-/**
- * Safe programs that stay safe whatever words `xargs` appends to them (options
- * included). `rg`, `find`, `git`, `sort` ... are not: an appended `--pre=x`, `-delete`
- * or `-o file` would change what they do.
- */
-const SAFE_UNDER_XARGS = new Set([
-  'ls', 'cat', 'head', 'tail', 'wc', 'echo', 'grep', 'egrep', 'fgrep', 'nl', 'stat', 'basename', 'dirname', 'realpath',
-  'du', 'cmp', 'diff', 'true', 'false',
-]);
-
 const ALWAYS_DANGEROUS: Record<string, string> = {
-  sudo: 'sudo runs a command as another user (usually root)',
-  su: 'su switches to another user',
-  doas: 'doas runs a command as another user',
+  coproc: 'coproc runs commands in the background beside the shell, which is not read here',
   pkexec: 'pkexec runs a command as another user',
   dd: 'dd writes raw data and can overwrite disks',
   fdisk: 'fdisk changes disk partitions',
@@ -41,69 +36,25 @@ const ALWAYS_DANGEROUS: Record<string, string> = {
   poweroff: 'poweroff stops the machine',
 };
 
-const SED_PRINT_RANGE = /^\s*(\d+|\$)(\s*,\s*(\d+|\$))?\s*p\s*$/;
+const FIND_EXEC = new Set(['-exec', '-execdir', '-ok', '-okdir']);
 
-function classifySed(args: readonly string[]): Classification {
-  let quiet = false;
-  const scripts: string[] = [];
-  let sawFile = false;
-  for (let i = 0; i < args.length; i += 1) {
-    const a = args[i]!;
-    if (a === '-n' || a === '--quiet' || a === '--silent') quiet = true;
-    else if (a === '-e' || a === '--expression') {
-      const script = args[i + 1];
-      if (script === undefined) return unknown('sed -e without a script');
-      scripts.push(script);
-      i += 1;
-    } else if (a.startsWith('-')) return unknown(`sed option ${a} may write files`);
-    else if (scripts.length === 0 && !sawFile) scripts.push(a);
-    else sawFile = true;
-  }
-  const printsOnly = scripts.length > 0 && scripts.every((s) => s.split(';').every((part) => SED_PRINT_RANGE.test(part)));
-  return quiet && printsOnly ? safe('sed -n only prints line ranges') : unknown('sed with this script may change files');
-}
-
+/** find lists files unless an action says otherwise; the commands of -exec and friends are judged too. */
 function classifyFind(args: readonly string[]): Classification {
-  if (args.includes('-delete')) return dangerous('find -delete removes every file it matches');
-  const execAt = args.findIndex((a) => ['-exec', '-execdir', '-ok', '-okdir'].includes(a));
-  if (execAt >= 0) {
-    for (let i = execAt; i < args.length; i += 1) {
-      if (!['-exec', '-execdir', '-ok', '-okdir'].includes(args[i]!)) continue;
-      let end = i + 1;
-      while (end < args.length && args[end] !== ';' && args[end] !== '+') end += 1;
-      const inner = classifyCommand(args.slice(i + 1, end).filter((w) => w !== '{}'));
-      if (inner.level === 'dangerous') return dangerous(`find ${args[i]} runs a dangerous command: ${inner.why}`);
-    }
-    return unknown(`find ${args[execAt]} runs another command for each file`);
+  const nested: Nested[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    if (!FIND_EXEC.has(args[i]!)) continue;
+    let end = i + 1;
+    while (end < args.length && args[end] !== ';' && args[end] !== '+') end += 1;
+    // `{}` becomes each file found: only known when it runs.
+    const argv = args.slice(i + 1, end).map((word) => (word.includes('{}') ? `${DYNAMIC}${word}` : word));
+    if (argv.length > 0) nested.push({ kind: 'command', argv });
+    i = end;
   }
+  const withRuns = (verdict: Classification): Classification => (nested.length > 0 ? { ...verdict, runs: nested } : verdict);
+  if (args.includes('-delete')) return withRuns(dangerous('find -delete removes every file it matches'));
+  if (nested.length > 0) return withRuns(unknown('find -exec runs another command for each file'));
   if (args.some((a) => ['-fprint', '-fprint0', '-fprintf', '-fls'].includes(a))) return unknown('find -fprint/-fls writes files');
   return safe('find without actions only lists files');
-}
-
-const XARGS_VALUE_FLAGS = new Set(['-I', '-L', '-n', '-P', '-s', '-d', '-E', '-a', '--arg-file', '--delimiter', '--max-args', '--max-lines', '--max-procs', '--max-chars', '--eof', '--replace', '--process-slot-var']);
-const XARGS_FLAGS = new Set(['-0', '-r', '-t', '-x', '-o', '--null', '--no-run-if-empty', '--verbose', '--exit', '--open-tty', '--show-limits']);
-
-function classifyXargs(args: readonly string[]): Classification {
-  let i = 0;
-  while (i < args.length) {
-    const a = args[i]!;
-    if (a === '--') {
-      i += 1;
-      break;
-    }
-    if (XARGS_VALUE_FLAGS.has(a)) i += 2;
-    else if (XARGS_FLAGS.has(a) || /^--[a-z-]+=/.test(a) || /^-[ILnPsdEaile].+/.test(a) || a === '-i' || a === '-e' || a === '-l') i += 1;
-    else if (a === '-p' || a === '--interactive') return unknown('xargs -p waits for answers on the terminal');
-    else if (a.startsWith('-')) return unknown(`xargs option ${a} is not understood`);
-    else break;
-  }
-  const inner = args.slice(i);
-  if (inner.length === 0) return unknown('xargs without a command');
-  const verdict = classifyCommand(inner);
-  if (verdict.level !== 'safe') return { level: verdict.level, why: `xargs runs ${programBasename(inner[0]!)}: ${verdict.why}` };
-  if (!SAFE_UNDER_XARGS.has(programBasename(inner[0]!)))
-    return unknown(`xargs adds words read from its input to ${programBasename(inner[0]!)}, which could change what it does`);
-  return safe(`xargs runs ${programBasename(inner[0]!)}, which only reads`);
 }
 
 function classifyRm(args: readonly string[]): Classification {
@@ -178,20 +129,22 @@ function classifyProgram(argv: readonly string[]): Classification {
       return args.some((a) => ['poweroff', 'reboot', 'halt', 'kexec'].includes(a)) ? dangerous('systemctl stops or restarts the machine') : unknown('systemctl manages services');
     case 'find':
       return classifyFind(args);
-    case 'xargs':
-      return classifyXargs(args);
     case 'sed':
+    case 'gsed':
       return classifySed(args);
+    case 'awk':
+    case 'gawk':
+    case 'mawk':
+    case 'nawk':
+      return classifyAwk(program, args);
     case 'rg':
-      return hasLongFlag(args, '--pre', '--hostname-bin', '--search-zip') || hasShortFlag(args, 'z')
-        ? unknown('rg --pre/-z runs other programs on the files')
-        : safe('rg only reads');
+      if (hasLongFlag(args, '--pre', '--hostname-bin')) return dangerous('rg --pre/--hostname-bin runs the program it names on the files');
+      return hasLongFlag(args, '--search-zip') || hasShortFlag(args, 'z') ? unknown('rg -z runs decompressors on the files') : safe('rg only reads');
     case 'ag':
-      return hasLongFlag(args, '--pager') ? unknown('ag --pager runs a program') : safe('ag only reads');
+      return hasLongFlag(args, '--pager') ? dangerous('ag --pager runs the program it names') : safe('ag only reads');
     case 'sort':
-      return hasShortFlag(args, 'o') || hasLongFlag(args, '--output', '--compress-program')
-        ? unknown('sort -o writes a file, --compress-program runs one')
-        : safe('sort only reads');
+      if (hasLongFlag(args, '--compress-program')) return dangerous('sort --compress-program runs the program it names');
+      return hasShortFlag(args, 'o') || hasLongFlag(args, '--output') ? unknown('sort -o writes a file') : safe('sort only reads');
     case 'uniq':
       return uniqOperands(args) > 1 ? unknown('uniq with two operands writes the second') : safe('uniq only reads');
     case 'tree':
@@ -201,54 +154,26 @@ function classifyProgram(argv: readonly string[]): Classification {
     case 'date':
       return classifyDate(args);
     default:
-      return unknown(`${program} is not known to be read-only`);
+      return classifyExecOptions(program, args) ?? unknown(`${program} is not known to be read-only`);
   }
 }
 
 /**
- * What the built-in knowledge says about one simple command that no rule covers:
- * `safe` (known to only read), `dangerous` (known to destroy data, escalate privileges or
- * stop the machine) or `unknown`. Wrappers (env, nice, timeout, nohup, time, command,
- * exec, stdbuf) are looked through; xargs and find -exec are judged by what they run.
+ * What the built-in knowledge says about one simple command: `safe` (known to only read),
+ * `dangerous` (known to destroy data, escalate privileges, stop the machine, or run code
+ * that cannot be checked here) or `unknown`, and what else it runs (`runs`): the command a
+ * wrapper is given, the code of `sh -c` or `eval`, the commands of `find -exec`. A command
+ * name only known at run time is dangerous; a command whose arguments are only known at
+ * run time is at best unknown, unless it only prints whatever they are.
  */
-export function classifyCommand(argv: readonly string[]): Classification {
-  if (argv.length === 0) return unknown('empty command');
-  const inner = unwrapAll(argv);
-  if (inner.kind === 'opaque') return unknown(inner.why);
-  if (inner.kind === 'alone') return safe(`${programBasename(argv[0]!)} runs nothing here`);
-  if (inner.argv.length === 0) return unknown('empty command');
-  return classifyProgram(inner.argv);
-}
-
-const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'fish', 'ash', 'csh', 'tcsh']);
-const INTERPRETERS = new Set(['python', 'python3', 'python2', 'perl', 'ruby', 'node', 'php']);
-const DOWNLOADERS = new Set(['curl', 'wget', 'fetch', 'aria2c']);
-
-function innermost(argv: readonly string[]): string[] | null {
-  const inner = unwrapAll(argv);
-  if (inner.kind !== 'wrapped' || inner.argv.length === 0) return null;
-  // Privilege wrappers are dangerous anyway; look through them to name the reason.
-  if (['sudo', 'doas'].includes(programBasename(inner.argv[0]!))) {
-    const rest = inner.argv.slice(1).filter((w) => !w.startsWith('-'));
-    return rest.length === 0 ? null : innermost(rest);
-  }
-  return inner.argv;
-}
-
-/** Whether a command downloads something (curl, wget, ...). */
-export function isDownloader(argv: readonly string[]): boolean {
-  const inner = innermost(argv);
-  return inner !== null && DOWNLOADERS.has(programBasename(inner[0]!));
-}
-
-/**
- * Whether a command would run a script read from its standard input: a shell, or an
- * interpreter given no script file (`python3`, `python3 -`).
- */
-export function runsStdinAsCode(argv: readonly string[]): boolean {
-  const inner = innermost(argv);
-  if (inner === null) return false;
-  const program = programBasename(inner[0]!);
-  if (SHELLS.has(program)) return true;
-  return INTERPRETERS.has(program) && inner.slice(1).every((a) => a === '-' || (a.startsWith('-') && !['-c', '-e', '-m', '-E', '-r'].includes(a)));
+export function classifyCommand(argv: readonly string[], stdin?: Stdin): Classification {
+  const first = argv[0];
+  if (first === undefined) return unknown('empty command');
+  if (isDynamic(first) && !isAssignment(first)) return dangerous(`the command name ${shownWord(first)} is only known when the script runs`);
+  if (RESERVED.has(first)) return dangerous(`the shell word ${first} stands where a command should: the script is not read here the way bash would run it`);
+  const verdict = classifyWrapper(argv, stdin) ?? classifyCodeRunner(argv, stdin) ?? classifyProgram(argv);
+  const program = programBasename(first);
+  if (verdict.level === 'safe' && !ALWAYS_SAFE.has(program) && argv.slice(1).some(isDynamic))
+    return { ...verdict, level: 'unknown', why: `the arguments of ${program} are only known when the script runs` };
+  return verdict;
 }

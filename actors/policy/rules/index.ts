@@ -2,6 +2,7 @@ export * from './types.js';
 export * from './shellwords.js';
 export * from './match.js';
 export * from './rule.file.js';
+export * from './baseline.js';
 export * from './heuristics.js';
 export * from './wrappers.js';
 export * from './amendment.prefix.js';

@@ -1,3 +1,4 @@
+import { isDynamic } from '../parse/types.js';
 import type { PatternToken, Rule, RuleDecision } from './types.js';
 
 /** The last path segment of a program name: `/usr/bin/git` → `git`. */
@@ -7,6 +8,7 @@ export function programBasename(program: string): string {
 }
 
 function tokenAccepts(token: PatternToken, word: string, isProgram: boolean): boolean {
+  if (isDynamic(word)) return false; // only known when the script runs: no rule can vouch for it
   const choices = typeof token === 'string' ? [token] : token;
   const base = isProgram ? programBasename(word) : word;
   return choices.some((choice) => choice === word || (isProgram && !choice.includes('/') && choice === base));

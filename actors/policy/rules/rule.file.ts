@@ -25,12 +25,75 @@ const RuleFileSchema = z.strictObject({
 
 type RuleEntry = z.infer<typeof RuleEntry>;
 
-export type RuleFileResult = { ok: true; rules: Rule[] } | { ok: false; error: RuleFileError };
+/** A file's rules, or what is wrong with it and the stricter rules that could still be read from it. */
+export type RuleFileResult = { ok: true; rules: Rule[] } | { ok: false; error: RuleFileError; salvaged: Rule[] };
 
-const FIX_GENERAL = 'Fix the file; until then none of its rules apply.';
+const FIX_GENERAL = 'Fix the file; until then its allow rules do not apply.';
 
-function failure(file: string, message: string, fix: string, line: number | null = null, column: number | null = null): RuleFileResult {
-  return { ok: false, error: { file, message, fix, line, column } };
+/** The text and, when it is valid TOML, the data of the file that failed; null when it could not be read. */
+type Source = { text: string; data?: unknown } | null;
+
+function failure(file: string, source: Source, message: string, fix: string, line: number | null = null, column: number | null = null): RuleFileResult {
+  const { salvaged, lost } = source === null ? { salvaged: [], lost: true } : salvage(file, source);
+  const kept = salvaged.length === 0 ? '' : `its ${salvaged.length} forbidden and prompt rule${salvaged.length === 1 ? '' : 's'} that can be read still apply; `;
+  const effect = lost
+    ? `until it is fixed, ${kept}some of its rules cannot be read, so every command not known to be read-only is asked about`
+    : `until it is fixed, ${kept}its allow rules do not apply`;
+  return { ok: false, error: { file, message, fix, effect, lost, line, column }, salvaged };
+}
+
+const Pattern = z.array(Token).min(1);
+
+/**
+ * What a broken file would have forbidden or asked about, read rule by rule: a rule whose
+ * pattern can be read keeps a forbidden or prompt decision (an unreadable decision counts
+ * as prompt); its allow rules are dropped; a rule whose pattern cannot be read, unless it
+ * plainly says allow, is lost, and so is anything outside the rules that does not parse.
+ */
+function salvage(file: string, source: { text: string; data?: unknown }): { salvaged: Rule[]; lost: boolean } {
+  const salvaged: Rule[] = [];
+  let lost = false;
+  let index = 0;
+  const take = (fields: Record<string, unknown>) => {
+    index += 1;
+    const pattern = Pattern.safeParse(fields['pattern']);
+    const decision = fields['decision'];
+    if (!pattern.success) {
+      lost ||= decision !== 'allow';
+      return;
+    }
+    if (decision === 'allow') return;
+    const justification = typeof fields['justification'] === 'string' ? fields['justification'] : null;
+    salvaged.push({ pattern: pattern.data, decision: decision === 'forbidden' ? 'forbidden' : 'prompt', justification, file, index });
+  };
+  // Any table with a pattern or a decision is taken for a rule, wherever it sits (`[[rules]]` is a typo of `[[rule]]`).
+  const takeAll = (data: unknown) => {
+    for (const value of Object.values(typeof data === 'object' && data !== null ? data : {})) {
+      for (const entry of Array.isArray(value) ? value : [value]) {
+        if (typeof entry === 'object' && entry !== null && ('pattern' in entry || 'decision' in entry)) take(entry as Record<string, unknown>);
+      }
+    }
+  };
+  if (source.data !== undefined) {
+    takeAll(source.data);
+    return { salvaged, lost };
+  }
+  // Not valid TOML: read each `[[rule]]` block on its own, so one bad block spoils only itself.
+  const blocks = source.text.split(/^(?=[ \t]*\[\[[ \t]*rules?[ \t]*\]\])/m);
+  for (const block of blocks) {
+    let data: unknown;
+    try {
+      data = parseToml(block);
+    } catch {
+      const meaningful = block.split('\n').some((line) => !/^\s*(#.*)?$/.test(line));
+      if (meaningful && /^\s*\[\[/.test(block)) index += 1;
+      const saysAllow = /^\s*decision\s*=\s*["']allow["']/m.test(block) && !/forbidden|prompt/.test(block);
+      lost ||= meaningful && !saysAllow;
+      continue;
+    }
+    takeAll(data);
+  }
+  return { salvaged, lost };
 }
 
 /** A zod path such as ['rule', 2, 'pattern'] as the user would write it: `rule[3].pattern`. */
@@ -74,7 +137,7 @@ function checkExamples(entry: RuleEntry, where: string): { message: string; fix:
           message: shouldMatch
             ? `${where} (pattern ${pattern}): match example ${showExample(example)} does not match the pattern`
             : `${where} (pattern ${pattern}): not_match example ${showExample(example)} matches the pattern`,
-          fix: 'Correct the pattern or the example; the whole file is ignored until they agree.',
+          fix: 'Correct the pattern or the example; the file\'s allow rules do not apply until they agree.',
         };
       }
     }
@@ -83,8 +146,9 @@ function checkExamples(entry: RuleEntry, where: string): { message: string; fix:
 }
 
 /**
- * Reads the text of one rule file. Either every rule in it is returned, or an error
- * naming the file and the problem: a file is never half-loaded.
+ * Reads the text of one rule file. Either every rule in it is returned, or an error naming
+ * the file and the problem, with only the forbidden and prompt rules that can still be read:
+ * a broken file never loosens the policy.
  */
 export function parseRuleFile(file: string, text: string): RuleFileResult {
   let data: unknown;
@@ -95,13 +159,14 @@ export function parseRuleFile(file: string, text: string): RuleFileResult {
       const first = error.message.split('\n')[0] ?? error.message;
       return failure(
         file,
+        { text },
         `${file}:${error.line}:${error.column}: invalid TOML: ${first}`,
         `Correct the TOML syntax at line ${error.line}, column ${error.column}. ${FIX_GENERAL}`,
         error.line,
         error.column,
       );
     }
-    return failure(file, `${file}: invalid TOML: ${String(error)}`, FIX_GENERAL);
+    return failure(file, { text }, `${file}: invalid TOML: ${String(error)}`, FIX_GENERAL);
   }
 
   const checked = RuleFileSchema.safeParse(data);
@@ -112,13 +177,14 @@ export function parseRuleFile(file: string, text: string): RuleFileResult {
       const inside = issue.path.length === 0 ? 'at the top level' : `in ${keyOf(issue.path)}`;
       return failure(
         file,
+        { text, data },
         `${file}: unknown key ${keys} ${inside}`,
         issue.path.length === 0
           ? `Rules go in [[rule]] tables; remove or rename ${keys}. ${FIX_GENERAL}`
           : `A rule may only have pattern, decision, justification, match and not_match; remove or rename ${keys}. ${FIX_GENERAL}`,
       );
     }
-    return failure(file, `${file}: ${keyOf(issue.path)}: ${issue.message}`, `${describeExpectation(issue.path)} ${FIX_GENERAL}`);
+    return failure(file, { text, data }, `${file}: ${keyOf(issue.path)}: ${issue.message}`, `${describeExpectation(issue.path)} ${FIX_GENERAL}`);
   }
 
   const entries = checked.data.rule ?? [];
@@ -126,7 +192,7 @@ export function parseRuleFile(file: string, text: string): RuleFileResult {
   for (const [i, entry] of entries.entries()) {
     const where = `${file}: rule ${i + 1}`;
     const problem = checkExamples(entry, where);
-    if (problem) return failure(file, problem.message, problem.fix);
+    if (problem) return failure(file, { text, data }, problem.message, problem.fix);
     rules.push({ pattern: entry.pattern, decision: entry.decision, justification: entry.justification ?? null, file, index: i + 1 });
   }
   return { ok: true, rules };
@@ -151,16 +217,25 @@ function describeExpectation(path: readonly PropertyKey[]): string {
   }
 }
 
-/** Reads and checks one rule file from disk. */
-export async function loadRuleFile(file: string): Promise<RuleFileResult> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    return failure(file, `${file}: cannot be read: ${(error as Error).message}`, 'Make the file readable, or remove it.');
-  }
-  return parseRuleFile(file, text);
+/** One rule file as read from disk: its text (null when it could not be read) and what it gives. */
+export interface ReadRuleFile {
+  file: string;
+  text: string | null;
+  result: RuleFileResult;
 }
+
+/** Reads and checks one rule file from disk. */
+async function readRuleFile(file: string): Promise<ReadRuleFile> {
+  try {
+    const text = await readFile(file, 'utf8');
+    return { file, text, result: parseRuleFile(file, text) };
+  } catch (error) {
+    return { file, text: null, result: failure(file, null, `${file}: cannot be read: ${(error as Error).message}`, 'Make the file readable, or remove it.') };
+  }
+}
+
+/** The rules a file as read contributes: all of them, or what could be salvaged from a broken one. */
+export const rulesOf = ({ result }: ReadRuleFile): Rule[] => (result.ok ? result.rules : result.salvaged);
 
 /** The `*.toml` files directly in a folder, sorted by name; none when the folder is missing. */
 async function tomlFilesIn(dir: string): Promise<string[]> {
@@ -189,20 +264,29 @@ export function ruleDirectories({ home, projectRoot, projectTrusted }: LoadRules
   return dirs;
 }
 
+/** Every rule file in the rules folders, in load order. */
+export async function readRuleFiles(options: LoadRulesOptions): Promise<ReadRuleFile[]> {
+  const read: ReadRuleFile[] = [];
+  for (const dir of ruleDirectories(options)) for (const file of await tomlFilesIn(dir)) read.push(await readRuleFile(file));
+  return read;
+}
+
+/** What the rules folders hold for files as they were when the thread started (see RuleBaseline). */
+export interface RuleFilter {
+  filter(files: readonly ReadRuleFile[], dirs: readonly string[]): { rules: Rule[]; notices: RuleFileError[] };
+}
+
 /**
  * Loads every rule file: the user's (`<home>/rules/*.toml`) and, for a trusted project,
  * the project's (`<projectRoot>/.statecraft/rules/*.toml`), each folder sorted by name.
- * A file with any problem is reported in `errors` and contributes no rules.
+ * A file with any problem is reported in `errors` and contributes only the forbidden and
+ * prompt rules that can still be read from it. With a baseline, files written since the
+ * thread started only tighten the policy, and are reported too.
  */
-export async function loadRules(options: LoadRulesOptions): Promise<{ rules: Rule[]; errors: RuleFileError[] }> {
-  const rules: Rule[] = [];
-  const errors: RuleFileError[] = [];
-  for (const dir of ruleDirectories(options)) {
-    for (const file of await tomlFilesIn(dir)) {
-      const result = await loadRuleFile(file);
-      if (result.ok) rules.push(...result.rules);
-      else errors.push(result.error);
-    }
-  }
-  return { rules, errors };
+export async function loadRules(options: LoadRulesOptions & { baseline?: RuleFilter | null }): Promise<{ rules: Rule[]; errors: RuleFileError[] }> {
+  const files = await readRuleFiles(options);
+  const errors = files.flatMap(({ result }) => (result.ok ? [] : [result.error]));
+  if (!options.baseline) return { rules: files.flatMap(rulesOf), errors };
+  const { rules, notices } = options.baseline.filter(files, ruleDirectories(options));
+  return { rules, errors: [...errors, ...notices] };
 }

@@ -21,13 +21,22 @@ export interface Rule {
   index: number;
 }
 
-/** A rule file that could not be used; none of its rules were loaded. */
+/**
+ * A rule file that could not be used as it is. Until it is fixed it makes the policy
+ * stricter, never looser: its allow rules are dropped, the forbidden and prompt rules that
+ * can still be read apply, and a rule that cannot be read at all (`lost`) makes every
+ * command not known to be read-only ask.
+ */
 export interface RuleFileError {
   file: string;
   /** What is wrong, starting with the file (and the rule) at fault. */
   message: string;
   /** How the user can fix it. */
   fix: string;
+  /** What the file still does until it is fixed. */
+  effect: string;
+  /** Some of its rules could not be read at all. */
+  lost: boolean;
   /** Where in the file, for TOML syntax errors (1-based). */
   line: number | null;
   column: number | null;

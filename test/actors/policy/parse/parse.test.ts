@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadBashParser, type BashParser } from '../../../../actors/policy/parse/index.js';
+import { isDynamic, loadBashParser, shownWord, type BashParser } from '../../../../actors/policy/parse/index.js';
 
 let parser: BashParser;
 beforeAll(async () => {
@@ -43,6 +43,7 @@ const PLAIN: Array<[script: string, argvs: string[][], operators?: string[]]> = 
   ['npm test -- --run', [['npm', 'test', '--', '--run']]],
   ['echo é "ü"', [['echo', 'é', 'ü']]],
   ['bash -lc "ls"; pwd', [['bash', '-lc', 'ls'], ['pwd']], [';']],
+  ['eval "rm -rf /"', [['eval', 'rm -rf /']]],
 ];
 
 /** Complex scripts: a fragment each listed reason must contain. */
@@ -72,7 +73,6 @@ const COMPLEX: Array<[script: string, reasons: string[]]> = [
   ['echo hi >> ~/.bashrc', ['redirection to a file']],
   ['cat < input.txt', ['redirection from a file']],
   ['ls 2>errors.log', ['redirection to a file']],
-  ['eval "rm -rf /"', ['eval']],
   ['echo $((1 + 2))', ['arithmetic']],
   ['((x++))', ['arithmetic']],
   ['[[ -f x ]]', ['test expression']],
@@ -116,7 +116,71 @@ describe('BashParser.parse: complex scripts', () => {
 
   it('lists each reason once', () => {
     const parsed = parser.parse('echo $a $b $(x) $(y)');
-    expect(parsed).toEqual({ kind: 'complex', reasons: ['variable expansion', 'command substitution $(...)'] });
+    expect(parsed).toMatchObject({ kind: 'complex', reasons: ['variable expansion', 'command substitution $(...)'] });
+  });
+});
+
+/** Every command a script can run, wherever it sits: [script, argv of each command, shown without the dynamic mark]. */
+const NESTED: Array<[script: string, argvs: string[][]]> = [
+  ['echo $(rm -rf x)', [['echo', '$(rm -rf x)'], ['rm', '-rf', 'x']]],
+  ['echo `id`', [['echo', '`id`'], ['id']]],
+  ['diff <(ls a) >(wc -l)', [['diff', '<(ls a)', '>(wc -l)'], ['ls', 'a'], ['wc', '-l']]],
+  ['(cd a && rm b)', [['cd', 'a'], ['rm', 'b']]],
+  ['{ ls; pwd; }', [['ls'], ['pwd']]],
+  ['if a; then b; elif c; then d; else e; fi', [['a'], ['b'], ['c'], ['d'], ['e']]],
+  ['for f in $(g); do h "$f"; done', [['g'], ['h', '"$f"']]],
+  ['while a; do b; done; until c; do d; done', [['a'], ['b'], ['c'], ['d']]],
+  ['case $(a) in x) b;; *) c;; esac', [['a'], ['b'], ['c']]],
+  ['f() { rm -rf x; }; f', [['rm', '-rf', 'x'], ['f']]],
+  ['X=1 Y=$(a) rm x', [['X=1', 'Y=$(a)', 'rm', 'x'], ['a']]],
+  ['x=$(a); export Y=$(b) Z', [['x=$(a)'], ['a'], ['export', 'Y=$(b)', 'Z'], ['b']]],
+  ['[[ -n $(a) ]] && echo ${v:-$(b)}', [['a'], ['echo', '${v:-$(b)}'], ['b']]],
+  ['echo $(( $(a) + 1 ))', [['echo', '$(( $(a) + 1 ))'], ['a']]],
+  ['cat <<EOF\n$(a)\nEOF', [['cat'], ['a']]],
+  ['cat <<EOF | sh\nx\nEOF', [['cat'], ['sh']]],
+  ['cat <<EOF && b\nx\nEOF', [['cat'], ['b']]],
+  ['ls > $(a)', [['ls'], ['a']]],
+  ['! a', [['a']]],
+];
+
+describe('BashParser.parse: every command, wherever it sits', () => {
+  it.each(NESTED)('%j', (script, argvs) => {
+    expect(parser.parse(script).commands.map((command) => command.argv.map(shownWord))).toEqual(argvs);
+  });
+
+  it('marks words only known at run time, and command names with globs', () => {
+    const [echo] = parser.parse('echo "$HOME" plain').commands;
+    expect(echo!.argv.map(isDynamic)).toEqual([false, true, false]);
+    expect(parser.parse('/usr/bin/r[m] x').commands[0]!.argv.map(isDynamic)).toEqual([true, false]);
+    expect(parser.parse('ls *.ts').commands[0]!.argv.map(isDynamic)).toEqual([false, false]);
+  });
+
+  it('says where input comes from: a pipe, a process substitution, or inline text', () => {
+    const stdin = (script: string) => parser.parse(script).commands.map((command) => command.stdin ?? null);
+    expect(stdin('a | b | c')).toEqual([null, { kind: 'pipe' }, { kind: 'pipe' }]);
+    expect(stdin('sh < <(a)')).toEqual([{ kind: 'pipe' }, null]);
+    expect(stdin("sh <<'EOF'\necho $x\nEOF")).toEqual([{ kind: 'text', text: 'echo $x\n' }]);
+    expect(stdin('sh <<EOF\necho \\$x\nEOF')).toEqual([{ kind: 'text', text: 'echo $x\n' }]);
+    expect(stdin('sh <<EOF\necho $x\nEOF')).toEqual([{ kind: 'text', text: null }]);
+    expect(stdin('sh <<-EOF\n\techo hi\n\tEOF')).toEqual([{ kind: 'text', text: 'echo hi\n' }]);
+    expect(stdin("sh <<< 'echo hi'")).toEqual([{ kind: 'text', text: 'echo hi\n' }]);
+    expect(stdin('sh <<< "$x"')).toEqual([{ kind: 'text', text: null }]);
+    expect(stdin('a | { b; c; }')).toEqual([null, { kind: 'pipe' }, { kind: 'pipe' }]);
+    expect(stdin('sh < script.sh')).toEqual([null]);
+  });
+
+  it('lists the files redirections write, and only those', () => {
+    const writes = (script: string) => parser.parse(script).commands.map((command) => command.writes ?? []);
+    expect(writes('ls > a 2>> b &> c 2>/dev/null 2>&1 < d')).toEqual([['a', 'b', 'c']]);
+    expect(writes('{ a; b; } > out')).toEqual([['out'], ['out']]);
+    expect(writes('echo $(a) > out')).toEqual([['out'], []]);
+    expect(writes('ls > >(a)')).toEqual([[], []]);
+  });
+
+  it('names what it cannot read at all', () => {
+    expect(parser.parse('ls &&')).toMatchObject({ kind: 'complex', unresolved: ['parse error'] });
+    expect(parser.parse('ls ;; pwd')).toMatchObject({ kind: 'complex', unresolved: ['unsupported syntax ";;"'] });
+    expect(parser.parse('echo $(ls)')).toMatchObject({ kind: 'complex', unresolved: [] });
   });
 });
 

@@ -1,19 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appendAllowRule, evaluateCommand, loadRules, type ParsedScript, type Rule } from '../../../../actors/policy/rules/index.js';
-import { plain, tempDir, writeText } from './helpers.js';
+import { appendAllowRule, loadRules, type ParsedScript, type Rule } from '../../../../actors/policy/rules/index.js';
+import { evaluate, plain, tempDir, writeText } from './helpers.js';
 
-const decide = (parsed: ParsedScript, rules: Rule[]) =>
-  evaluateCommand({
-    parsed,
-    rules,
-    approvalPolicy: 'untrusted',
-    sandboxMode: 'workspace-write',
-    escalationRequested: false,
-    sandboxAvailable: true,
-    sessionGranted: false,
-  });
+const decide = (parsed: ParsedScript, rules: Rule[]) => evaluate(parsed, { rules, approvalPolicy: 'untrusted' });
 
 describe('appendAllowRule', () => {
   it('round trips: the proposed amendment, once stored, allows the same command next time', async () => {
@@ -23,8 +14,10 @@ describe('appendAllowRule', () => {
     expect(before.decision).toBe('ask');
     expect(before.proposedAmendment).toEqual(['npm', 'install']);
 
-    const file = await appendAllowRule(home, before.proposedAmendment!);
+    const { file, before: was, after } = await appendAllowRule(home, before.proposedAmendment!);
     expect(file).toBe(join(home, 'rules', 'default.toml'));
+    expect(was).toBeNull();
+    expect(after).toBe(await readFile(file, 'utf8'));
     const loaded = await loadRules({ home, projectRoot: null, projectTrusted: false });
     expect(loaded.errors).toEqual([]);
     expect(loaded.rules).toEqual([{ pattern: ['npm', 'install'], decision: 'allow', justification: null, file, index: 1 }]);

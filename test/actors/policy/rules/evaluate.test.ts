@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateCommand, type EvaluateInput, type ParsedScript } from '../../../../actors/policy/rules/index.js';
+import type { EvaluateInput, ParsedScript } from '../../../../actors/policy/rules/index.js';
 import { RULES } from './fixtures.js';
-import { complex, plain, script } from './helpers.js';
+import { complex, evaluate, plain, script } from './helpers.js';
 
-const run = (parsed: ParsedScript, over: Partial<EvaluateInput> = {}) =>
-  evaluateCommand({
-    parsed,
-    rules: RULES,
-    approvalPolicy: 'on-request',
-    sandboxMode: 'workspace-write',
-    escalationRequested: false,
-    sandboxAvailable: true,
-    sessionGranted: false,
-    ...over,
-  });
+const run = (parsed: ParsedScript, over: Partial<EvaluateInput> = {}) => evaluate(parsed, { rules: RULES, ...over });
 
 describe('strictest part wins', () => {
   it('does not auto-approve `apple | rm -rf ./` although a rule allows apple', () => {
@@ -156,5 +146,21 @@ describe('proposed amendments', () => {
     expect(amendment('find . -exec touch {} +')).toBeNull();
     expect(amendment('rm file')).toBeNull();
     expect(amendment('xargs touch')).toBeNull();
+  });
+});
+
+describe('while a rule file cannot be read in full', () => {
+  const broken = { brokenRules: 'the rule file /h/rules/x.toml cannot be read in full' };
+  it('asks about anything not known to be read-only, rule-allowed commands included, and offers no amendment', () => {
+    expect(run(plain('npm install'), broken)).toMatchObject({ decision: 'ask', proposedAmendment: null });
+    expect(run(plain('npm install'), broken).reason).toMatch(/x\.toml cannot be read in full/);
+    expect(run(plain('apple'), broken).decision).toBe('ask');
+    expect(run(plain('npm install'), { ...broken, approvalPolicy: 'never' }).decision).toBe('forbidden');
+  });
+
+  it('still runs what is known to be read-only, and what was granted for the session', () => {
+    expect(run(script('ls && cat a | grep b'), broken).decision).toBe('run-sandboxed');
+    expect(run(plain('npm install'), { ...broken, sessionGranted: true }).decision).toBe('run-sandboxed');
+    expect(run(plain('git rebase'), broken).decision).toBe('forbidden');
   });
 });

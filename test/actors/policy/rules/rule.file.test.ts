@@ -1,3 +1,4 @@
+import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRules, parseRuleFile, splitShellWords } from '../../../../actors/policy/rules/index.js';
@@ -87,6 +88,50 @@ describe('rule files', () => {
   });
 });
 
+describe('a broken rule file makes the policy stricter, never looser', () => {
+  const salvage = (text: string) => {
+    const result = parseRuleFile('/h/rules/x.toml', text);
+    if (result.ok) throw new Error('expected a broken file');
+    return { rules: result.salvaged.map((r) => [r.pattern, r.decision, r.index]), lost: result.error.lost, effect: result.error.effect };
+  };
+
+  it('keeps the forbidden and prompt rules of the blocks that still parse, after a syntax error elsewhere', () => {
+    const text = '[[rule]]\npattern = ["rm"]\ndecision = "forbidden"\n\n[[rule]]\npattern = ["ls"\ndecision = "allow"\n\n[[rule]]\npattern = ["git", "push"]\ndecision = "prompt"\n';
+    expect(salvage(text)).toEqual({
+      rules: [
+        [['rm'], 'forbidden', 1],
+        [['git', 'push'], 'prompt', 3],
+      ],
+      lost: false,
+      effect: 'until it is fixed, its 2 forbidden and prompt rules that can be read still apply; its allow rules do not apply',
+    });
+  });
+
+  it('counts a rule whose decision cannot be read as prompt, and drops allow rules', () => {
+    expect(salvage('[[rule]]\npattern = ["ls"]\ndecision = "alow"\n[[rule]]\npattern = ["cat"]\ndecision = "allow"\n').rules).toEqual([[['ls'], 'prompt', 1]]);
+    expect(salvage('[[rule]]\npattern = ["ls"]\ndecision = "forbidden"\njustfication = "typo"\n').rules).toEqual([[['ls'], 'forbidden', 1]]);
+    expect(salvage('[[rules]]\npattern = ["rm"]\ndecision = "forbidden"\n').rules).toEqual([[['rm'], 'forbidden', 1]]);
+    expect(salvage('[[rule]]\npattern = ["rm"]\ndecision = "forbidden"\nmatch = ["ls"]\n').rules).toEqual([[['rm'], 'forbidden', 1]]);
+  });
+
+  it('says when a rule is lost: its pattern cannot be read and it does not plainly allow', () => {
+    const lost = salvage('[[rule]]\npattern = ["rm", \ndecision = "forbidden"\n');
+    expect(lost).toMatchObject({ rules: [], lost: true });
+    expect(lost.effect).toMatch(/every command not known to be read-only is asked about/);
+    expect(salvage('[[rule]\npattern = ["rm"]\ndecision = "forbidden"\n').lost).toBe(true);
+    expect(salvage('[[rule]]\npattern = 3\ndecision = "prompt"\n').lost).toBe(true);
+    expect(salvage('[[rule]]\npattern = ["ls" "-l"]\ndecision = "allow"\n')).toMatchObject({ rules: [], lost: false });
+  });
+
+  it('treats a file that cannot be read as lost', async () => {
+    const home = await tempDir();
+    await mkdir(join(home, 'rules'), { recursive: true });
+    await symlink(join(home, 'nowhere.toml'), join(home, 'rules', 'dangling.toml'));
+    const { errors } = await loadRules({ home, projectRoot: null, projectTrusted: false });
+    expect(errors).toMatchObject([{ lost: true }]);
+  });
+});
+
 describe('splitShellWords', () => {
   it('handles quotes and escapes', () => {
     expect(splitShellWords(`git commit -m "a \\"b\\" c" 'd e' f\\ g`)).toEqual(['git', 'commit', '-m', 'a "b" c', 'd e', 'f g']);
@@ -99,11 +144,11 @@ describe('splitShellWords', () => {
 });
 
 describe('loadRules', () => {
-  it('loads files in name order, ignores a bad file entirely and keeps the good ones', async () => {
+  it('loads files in name order, drops the allow rules of a bad file and keeps the good files', async () => {
     const home = await tempDir();
     await writeText(join(home, 'rules', 'b.toml'), '[[rule]]\npattern = ["ls"]\ndecision = "allow"\n');
     await writeText(join(home, 'rules', 'a.toml'), '[[rule]]\npattern = ["cat"]\ndecision = "allow"\n');
-    // The first rule of this file is fine, the second fails its example: neither loads.
+    // The first rule of this file is fine, the second fails its example: both allow, so neither loads.
     await writeText(
       join(home, 'rules', 'c.toml'),
       '[[rule]]\npattern = ["pwd"]\ndecision = "allow"\n[[rule]]\npattern = ["echo"]\ndecision = "allow"\nmatch = ["printf x"]\n',
