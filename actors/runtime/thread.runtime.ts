@@ -180,17 +180,8 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
     persistence.record(event);
     subject.next(event);
   });
-  // The conversation a turn added reaches the rollout once the session has taken it in.
-  let recordedHistory = resumed?.history.length ?? 0;
-  let lastTurnId: string | null = null;
-  actor.subscribe((snapshot) => {
-    const { history, currentTurn, usageTotal } = snapshot.context;
-    if (currentTurn) lastTurnId = currentTurn.turnId;
-    if (history.length > recordedHistory && lastTurnId) {
-      persistence.history(lastTurnId, history.slice(recordedHistory), usageTotal);
-      recordedHistory = history.length;
-    }
-  });
+  // The conversation reaches the rollout as the turn commits it, so a crash mid-turn keeps calls and their outputs.
+  actor.on('conversation.committed', ({ turnId, items, usageTotal }) => persistence.history(turnId, items, usageTotal));
   const closed = new Promise<void>((resolve) => {
     actor.subscribe({
       complete: () => {
