@@ -49,8 +49,13 @@ function placeholderTurn(id: string): Turn {
   };
 }
 
+export interface ReadOptions {
+  /** A turn this process is running right now: without its turn_completed record it is in progress, not cut off. */
+  runningTurnId?: string | null;
+}
+
 /** Reads a rollout file; throws only when it cannot be read or has no valid meta line. */
-export async function readRollout(path: string): Promise<StoredThread> {
+export async function readRollout(path: string, options: ReadOptions = {}): Promise<StoredThread> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -69,11 +74,11 @@ export async function readRollout(path: string): Promise<StoredThread> {
     if (parsed.ok) records.push(parsed.record);
     else warnings.push(`${path}:${index + 1}: skipped line (${parsed.reason})`);
   });
-  return rebuild(path, records, warnings);
+  return rebuild(path, records, warnings, options);
 }
 
 /** Turns a file's valid records into the stored thread. */
-export function rebuild(path: string, records: readonly RolloutRecord[], warnings: string[]): StoredThread {
+export function rebuild(path: string, records: readonly RolloutRecord[], warnings: string[], options: ReadOptions = {}): StoredThread {
   let meta: MetaRecord | null = null;
   const slots = new Map<string, TurnSlot>();
   /** Each turn's part of the conversation, gathered from its history records in order. */
@@ -152,7 +157,7 @@ export function rebuild(path: string, records: readonly RolloutRecord[], warning
     const slot = slots.get(id);
     const stored = histories.get(id);
     if (slot) {
-      const turn = finishTurn(slot, lastTs);
+      const turn = slot.turn.id === options.runningTurnId ? { ...slot.turn, items: slot.items, itemsView: 'full' as const } : finishTurn(slot, lastTs);
       turns.push(turn);
       for (const item of turn.items) preview ??= previewOf(item);
       history.push(...(stored ?? historyFromItems(turn.items)));

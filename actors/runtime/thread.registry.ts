@@ -58,8 +58,10 @@ export class ThreadRegistry {
     const live = this.loaded.get(threadId);
     const current = live?.current();
     if (live && current && !current.thread.path) return { ...current.thread, turns: [] };
+    // Taken before the flush: a turn that ends meanwhile may lack its turn_completed record yet, and still reads as running.
+    const runningTurnId = live?.activeTurnId() ?? null;
     await live?.flush();
-    const thread = this.withLiveState((await this.stored(threadId)).thread);
+    const thread = this.withLiveState((await this.stored(threadId, runningTurnId)).thread);
     return includeTurns ? thread : { ...thread, turns: [] };
   }
 
@@ -69,10 +71,10 @@ export class ThreadRegistry {
     this.loaded.clear();
   }
 
-  private async stored(threadId: string): Promise<StoredThread> {
+  private async stored(threadId: string, runningTurnId: string | null = null): Promise<StoredThread> {
     const path = await findRollout(this.runtime.home, threadId);
     if (!path) throw new UnknownThreadError(threadId);
-    const stored = await readRollout(path);
+    const stored = await readRollout(path, { runningTurnId });
     for (const warning of stored.warnings) this.runtime.warn(warning);
     return stored;
   }
