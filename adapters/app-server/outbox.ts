@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { OutputBacklog, type Overflow } from '../shared/index.js';
+import { idJson, NumericIdText } from './incoming.js';
 
 /** Any message the server writes: response, notification or server request. */
 export type OutgoingMessage = Record<string, unknown>;
@@ -39,6 +40,15 @@ const OUTPUT_DELTA = 'item/commandExecution/outputDelta';
 const ENTRY_OVERHEAD_CHARS = 256;
 
 export const DEFAULT_COALESCE_ABOVE = 2000;
+
+/** One message as a JSON line; an id kept as the client's text goes out as that very text. */
+const toLine = (message: OutgoingMessage): string => {
+  const id = message['id'];
+  if (!(id instanceof NumericIdText)) return `${JSON.stringify(message)}\n`;
+  const { id: _id, ...rest } = message;
+  const body = JSON.stringify(rest);
+  return `{"id":${idJson(id)}${body === '{}' ? '}' : `,${body.slice(1)}`}\n`;
+};
 
 /**
  * The merge key of a streaming delta notification, or undefined for anything else
@@ -123,7 +133,7 @@ export class Outbox {
         return;
       }
     }
-    const line = `${JSON.stringify(message)}\n`;
+    const line = toLine(message);
     if (this.dead) return;
     const entry: Entry = { message, line, seq: this.seq, written: false, ...(output ? { output } : {}) };
     if (key !== undefined && this.queue.length - this.head > this.coalesceAbove && this.merge(key, message, output)) return;
@@ -161,9 +171,9 @@ export class Outbox {
     if (entry.output) this.backlog.written(entry.output.stream, entry.output.cost);
     if (entry.overflow && key !== undefined) {
       const params = entry.message['params'] as Record<string, unknown>;
-      return `${JSON.stringify({ ...entry.message, params: { ...params, delta: this.backlog.release(key, entry.overflow) } })}\n`;
+      return toLine({ ...entry.message, params: { ...params, delta: this.backlog.release(key, entry.overflow) } });
     }
-    return entry.line ?? `${JSON.stringify(entry.message)}\n`;
+    return entry.line ?? toLine(entry.message);
   }
 
   private flush(): void {
