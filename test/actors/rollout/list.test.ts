@@ -105,9 +105,10 @@ describe('listRollouts', () => {
 describe('findRollout', () => {
   it('finds a thread by id and returns null for unknown ids', async () => {
     await seed();
-    expect(await findRollout(home, 'thread-07')).toBe(
-      rolloutPath(home, BASE + 3 * 3 * DAY + 3600 * 1000, 'thread-07'),
-    );
+    expect(await findRollout(home, 'thread-07')).toEqual({
+      path: rolloutPath(home, BASE + 3 * 3 * DAY + 3600 * 1000, 'thread-07'),
+      threadId: 'thread-07',
+    });
     expect(await findRollout(home, 'thread-99')).toBeNull();
     expect(await findRollout(home, '../x')).toBeNull();
   });
