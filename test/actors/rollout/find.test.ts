@@ -1,14 +1,10 @@
 /** Finding a thread's rollout by its id or a unique prefix of it, never by a tail. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AmbiguousThreadIdError, findRollout, MIN_THREAD_ID_PREFIX, RolloutRecorder, rolloutPath } from '../../../actors/rollout/index.js';
-import { makeThread, tempHome } from './fixtures.js';
+import { makeThread, eachTestHome } from './fixtures.js';
 
 let home: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ home, cleanup } = await tempHome());
-});
-afterEach(async () => cleanup());
+eachTestHome((dir) => (home = dir));
 
 const T0 = Date.UTC(2025, 2, 3, 10, 0, 0);
 const TWIN_A = 'a1b2c3d4-1111-4222-8333-444455556666';

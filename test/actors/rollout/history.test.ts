@@ -1,15 +1,11 @@
 /** The model conversation rebuilt from history records written as turns commit them. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readRollout, RolloutRecorder, rolloutPath } from '../../../actors/rollout/index.js';
 import type { ResponseItem } from '../../../protocol/index.js';
-import { makeThread, tempHome, turnEvents, usage } from './fixtures.js';
+import { makeThread, eachTestHome, turnEvents, usage } from './fixtures.js';
 
 let home: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ home, cleanup } = await tempHome());
-});
-afterEach(async () => cleanup());
+eachTestHome((dir) => (home = dir));
 
 const T0 = Date.UTC(2025, 0, 2, 9, 30, 0);
 const user = (text: string): ResponseItem => ({ type: 'message', role: 'user', content: [{ type: 'input_text', text }] });

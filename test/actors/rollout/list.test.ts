@@ -1,15 +1,11 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findRollout, listRollouts, RolloutRecorder, rolloutPath } from '../../../actors/rollout/index.js';
-import { makeThread, tempHome, turnEvents } from './fixtures.js';
+import { makeThread, eachTestHome, turnEvents } from './fixtures.js';
 
 let home: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ home, cleanup } = await tempHome());
-});
-afterEach(async () => cleanup());
+eachTestHome((dir) => (home = dir));
 
 const DAY = 24 * 3600 * 1000;
 const BASE = new Date(2024, 10, 20, 8, 0, 0).getTime();
