@@ -12,7 +12,7 @@ import {
   type UserInput,
 } from '../protocol/index.js';
 import { nowSeconds, publish, type ProtocolEmitted, type RelayEvent } from './publish.js';
-import { turnMachine, type TurnOutput } from './turn.machine.js';
+import { turnMachine, type ConversationCommitted, type TurnOutput } from './turn.machine.js';
 import { promiseActor } from './unprovided.js';
 
 /** A stored conversation to continue (thread/resume). */
@@ -40,7 +40,8 @@ export type SessionEvent =
   | { type: 'turn.interrupt' }
   | { type: 'approval.decide'; approvalId: string; decision: ApprovalDecision }
   | { type: 'thread.close' }
-  | RelayEvent;
+  | RelayEvent
+  | ConversationCommitted;
 
 export interface SessionOutput {
   /** Set when the thread could not be configured. */
@@ -98,7 +99,8 @@ export const sessionMachine = setup({
     output: {} as SessionOutput,
     context: {} as SessionContext,
     events: {} as SessionEvent,
-    emitted: {} as ProtocolEmitted,
+    /** Protocol events for clients; the running turn's committed conversation for the rollout. */
+    emitted: {} as ProtocolEmitted | ConversationCommitted,
   },
   actors: {
     configure: promiseActor<ConfiguredThread, SessionInput>('configure'),
@@ -197,6 +199,9 @@ export const sessionMachine = setup({
       }
       publish(enqueue, self, relayed);
     }),
+    recordConversation: enqueueActions(({ enqueue, event }) => {
+      if (event.type === 'conversation.committed') enqueue.emit(event);
+    }),
     requestClose: assign({ closeRequested: true }),
     interruptTurn: sendTo('turn', { type: 'interrupt' }),
     forwardDecision: sendTo('turn', ({ event }) => event),
@@ -260,6 +265,7 @@ export const sessionMachine = setup({
       },
       on: {
         relay: { actions: 'republish' },
+        'conversation.committed': { actions: 'recordConversation' },
         'turn.interrupt': { actions: 'interruptTurn' },
         'approval.decide': { guard: 'isPendingApproval', actions: 'forwardDecision' },
         'thread.close': { actions: ['requestClose', 'interruptTurn'] },

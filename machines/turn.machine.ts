@@ -1,4 +1,4 @@
-import { assign, enqueueActions, setup, type DoneActorEvent } from 'xstate';
+import { assign, enqueueActions, setup, type AnyActorRef, type DoneActorEvent } from 'xstate';
 import {
   addUsage,
   type AgentMessageItem,
@@ -50,6 +50,18 @@ export interface ModelActorInput {
   threadId: string;
   settings: ThreadSettings;
   input: ResponseItem[];
+}
+
+/**
+ * Items a turn has just added to the conversation, sent to the session as they are
+ * committed (not only when the turn ends), so the rollout keeps them through a crash.
+ * `usageTotal` is the thread's total so far.
+ */
+export interface ConversationCommitted {
+  type: 'conversation.committed';
+  turnId: string;
+  items: ResponseItem[];
+  usageTotal: TokenUsageBreakdown;
 }
 
 export interface TurnOutput {
@@ -187,6 +199,17 @@ const withTextAt = (texts: string[], index: number, delta: string): string[] => 
   return next;
 };
 
+interface CommittingEnqueue {
+  assign: (values: Partial<TurnContext>) => void;
+  sendParent: (event: ConversationCommitted) => void;
+}
+
+/** Appends to the turn's conversation and reports the addition to the session. */
+const commit = (enqueue: CommittingEnqueue, self: AnyActorRef, context: TurnContext, items: ResponseItem[], rest: Partial<TurnContext> = {}): void => {
+  enqueue.assign({ ...rest, added: [...context.added, ...items] });
+  if (self._parent) enqueue.sendParent({ type: 'conversation.committed', turnId: context.turnId, items, usageTotal: context.usageTotal });
+};
+
 /** A call's outputs in the order the model made the calls. */
 const outputsInCallOrder = (calls: ToolCallRequest[], outcomes: ToolCallOutcome[]): ResponseItem[] =>
   calls.flatMap((call) => outcomes.find((outcome) => outcome.callId === call.callId)?.items ?? []);
@@ -247,9 +270,9 @@ export const turnMachine = setup({
         },
       );
     }),
-    commitPrepared: assign({
-      added: (_, prepared: PreparedTurn) => [...prepared.contextItems, prepared.userItem],
-    }),
+    commitPrepared: enqueueActions(({ context, enqueue, self }, prepared: PreparedTurn) =>
+      commit(enqueue, self, context, [...prepared.contextItems, prepared.userItem]),
+    ),
     itemAdded: enqueueActions(({ context, enqueue, self, event }) => {
       if (event.type !== 'model.outputItemAdded') return;
       const item = newStreamingItem(event.data.itemType, event.data.itemId);
@@ -394,7 +417,8 @@ export const turnMachine = setup({
         publish(enqueue, self, { method: 'turn/diff/updated', params: { threadId: context.threadId, turnId: context.turnId, diff: context.turnDiff } });
       }
     }),
-    commitRound: assign({ added: ({ context }) => [...context.added, ...context.round], round: [] }),
+    /** A finished response joins the conversation; its calls then run (their outputs follow when all are done). */
+    commitRound: enqueueActions(({ context, enqueue, self }) => commit(enqueue, self, context, context.round, { round: [] })),
     fail: enqueueActions(({ context, enqueue, self }, error: TurnError) => {
       enqueue.assign({ status: 'failed', error });
       publish(enqueue, self, {
@@ -428,12 +452,9 @@ export const turnMachine = setup({
       };
     }),
     /** Every call gets its output in the conversation, so the next request is well-formed. */
-    commitOutcomes: assign(({ context }) => ({
-      added: [...context.added, ...context.round, ...outputsInCallOrder(context.pendingCalls, context.outcomes)],
-      round: [],
-      pendingCalls: [],
-      outcomes: [],
-    })),
+    commitOutcomes: enqueueActions(({ context, enqueue, self }) =>
+      commit(enqueue, self, context, outputsInCallOrder(context.pendingCalls, context.outcomes), { pendingCalls: [], outcomes: [] }),
+    ),
     interruptCalls: enqueueActions(({ context, enqueue }) => {
       for (const callId of context.runningCalls) enqueue.sendTo(callId, { type: 'interrupt' });
     }),
@@ -577,7 +598,7 @@ export const turnMachine = setup({
         'model.outputItemDone': { actions: 'itemDone' },
         'model.retrying': { actions: ['closeStreaming', 'discardRound', 'publishRetry'] },
         'model.completed': [
-          { guard: 'hasPendingCalls', target: 'dispatching', actions: ['closeStreaming', 'recordUsage'] },
+          { guard: 'hasPendingCalls', target: 'dispatching', actions: ['closeStreaming', 'recordUsage', 'commitRound'] },
           { target: 'finishing', actions: ['closeStreaming', 'recordUsage', 'commitRound'] },
         ],
         'model.failed': {

@@ -53,9 +53,9 @@ export class HeadTailBuffer {
 
   /**
    * The text within `limit` characters: all of it when it fits, otherwise the start and
-   * the end around a marker line saying how much was left out.
+   * the end around a marker line saying how much was left out (worded by `marker`).
    */
-  render(limit: number = this.capacity): { text: string; truncated: boolean; omitted: number } {
+  render(limit: number = this.capacity, marker: (omitted: number) => string = truncationMarker): { text: string; truncated: boolean; omitted: number } {
     const budget = Math.max(2, Math.min(Math.floor(limit), this.capacity));
     const tail = this.tail.join('');
     if (this.total <= budget) return { text: this.head + tail, truncated: false, omitted: 0 };
@@ -75,7 +75,7 @@ export class HeadTailBuffer {
     tailPart = trimBrokenStart(tailPart);
     const omitted = this.total - headPart.length - tailPart.length;
     const joinHead = headPart.endsWith('\n') || headPart.length === 0 ? '' : '\n';
-    return { text: `${headPart}${joinHead}${truncationMarker(omitted)}\n${tailPart}`, truncated: true, omitted };
+    return { text: `${headPart}${joinHead}${marker(omitted)}\n${tailPart}`, truncated: true, omitted };
   }
 }
 

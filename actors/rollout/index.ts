@@ -1,4 +1,4 @@
-export { rolloutPath, findRollout, sessionsDir } from './rollout.files.js';
+export { rolloutPath, findRollout, sessionsDir, AmbiguousThreadIdError, MIN_THREAD_ID_PREFIX } from './rollout.files.js';
 export { RolloutRecorder, type RolloutMeta, type RecorderOptions } from './rollout.recorder.js';
 export { readRollout, type StoredThread } from './rollout.reader.js';
 export {

@@ -78,12 +78,44 @@ export function absoluteRolloutPath(home: string, rel: string): string {
   return join(sessionsDir(home), ...rel.split('/'));
 }
 
-/** The rollout file of a thread, or null when there is none under `<home>/sessions`. */
-export async function findRollout(home: string, threadId: string): Promise<string | null> {
-  if (threadId.length === 0 || threadId.includes('/') || threadId.includes('\\')) return null;
-  const suffix = `-${threadId}.jsonl`;
-  for await (const rel of walkRollouts(home)) {
-    if (rel.endsWith(suffix)) return absoluteRolloutPath(home, rel);
+/** The shortest start of a thread id that may stand for the whole id. */
+export const MIN_THREAD_ID_PREFIX = 8;
+
+/** `rollout-` and the creation time before the thread id in a rollout file's name. */
+const ID_OFFSET = 'rollout-YYYY-MM-DDTHH-MM-SS-'.length;
+
+/** The thread id a rollout file name carries. */
+const threadIdOf = (rel: string): string => {
+  const name = rel.slice(rel.lastIndexOf('/') + 1);
+  return name.slice(ID_OFFSET, -'.jsonl'.length);
+};
+
+/** A prefix that starts the ids of several recorded threads. */
+export class AmbiguousThreadIdError extends Error {
+  constructor(
+    readonly prefix: string,
+    readonly candidates: string[],
+  ) {
+    super(`thread id ${prefix} is ambiguous: it starts ${candidates.join(', ')}; give more of the id`);
   }
-  return null;
+}
+
+/**
+ * The rollout file of a thread named by its full id or by a prefix of at least
+ * MIN_THREAD_ID_PREFIX characters that starts no other recorded thread's id; null when
+ * none matches. Throws AmbiguousThreadIdError for a prefix several threads share.
+ */
+export async function findRollout(home: string, idOrPrefix: string): Promise<{ path: string; threadId: string } | null> {
+  if (idOrPrefix.length === 0 || idOrPrefix.includes('/') || idOrPrefix.includes('\\')) return null;
+  const byPrefix = new Map<string, string>();
+  for await (const rel of walkRollouts(home)) {
+    const threadId = threadIdOf(rel);
+    if (threadId === idOrPrefix) return { path: absoluteRolloutPath(home, rel), threadId };
+    if (idOrPrefix.length >= MIN_THREAD_ID_PREFIX && threadId.startsWith(idOrPrefix) && !byPrefix.has(threadId)) {
+      byPrefix.set(threadId, absoluteRolloutPath(home, rel));
+    }
+  }
+  if (byPrefix.size > 1) throw new AmbiguousThreadIdError(idOrPrefix, [...byPrefix.keys()]);
+  const [found] = byPrefix;
+  return found ? { path: found[1], threadId: found[0] } : null;
 }

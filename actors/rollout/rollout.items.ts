@@ -24,10 +24,10 @@ function userPart(input: UserInput): ContentPart {
 }
 
 /**
- * Rebuilds a model conversation from the items a turn showed the client, for turns whose
- * recorded history is missing (the process died before the turn finished). Only the user's
- * messages and the agent's answers are kept: enough for the next request to carry the
- * conversation on.
+ * Rebuilds a model conversation from the items a turn showed the client, for turns of
+ * older rollout files that recorded their history only when the turn finished (so a turn
+ * cut off by a crash has none). Only the user's messages and the agent's answers are kept:
+ * enough for the next request to carry the conversation on.
  */
 export function historyFromItems(items: readonly ThreadItem[]): ResponseItem[] {
   const out: ResponseItem[] = [];
@@ -42,4 +42,25 @@ export function historyFromItems(items: readonly ThreadItem[]): ResponseItem[] {
     }
   }
   return out;
+}
+
+/** What a call that never got its output (the process died while it ran) answers, as Codex does. */
+export const ABORTED_OUTPUT = 'aborted';
+
+const OUTPUT_OF: Record<string, string> = { function_call: 'function_call_output', custom_tool_call: 'custom_tool_call_output' };
+
+/**
+ * The conversation with an "aborted" output right after every tool call that has none:
+ * the Responses API refuses a request whose calls are not all answered.
+ */
+export function answerOpenCalls(history: readonly ResponseItem[]): ResponseItem[] {
+  const answered = new Set(
+    history.flatMap((item) => (Object.values(OUTPUT_OF).includes(item.type) && typeof item['call_id'] === 'string' ? [`${item.type}:${item['call_id']}`] : [])),
+  );
+  return history.flatMap((item): ResponseItem[] => {
+    const outputType = OUTPUT_OF[item.type];
+    const callId = item['call_id'];
+    if (!outputType || typeof callId !== 'string' || answered.has(`${outputType}:${callId}`)) return [item];
+    return [item, { type: outputType, call_id: callId, output: ABORTED_OUTPUT }];
+  });
 }

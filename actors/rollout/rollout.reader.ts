@@ -8,8 +8,8 @@ import {
   type TokenUsageBreakdown,
   type Turn,
 } from '../../protocol/index.js';
-import { historyFromItems, previewOf } from './rollout.items.js';
-import { parseRolloutLine, type HistoryRecord, type MetaRecord, type RolloutRecord } from './rollout.schema.js';
+import { answerOpenCalls, historyFromItems, previewOf } from './rollout.items.js';
+import { parseRolloutLine, type MetaRecord, type RolloutRecord } from './rollout.schema.js';
 
 /** A thread as rebuilt from its rollout file. */
 export interface StoredThread {
@@ -49,8 +49,13 @@ function placeholderTurn(id: string): Turn {
   };
 }
 
+export interface ReadOptions {
+  /** A turn this process is running right now: without its turn_completed record it is in progress, not cut off. */
+  runningTurnId?: string | null;
+}
+
 /** Reads a rollout file; throws only when it cannot be read or has no valid meta line. */
-export async function readRollout(path: string): Promise<StoredThread> {
+export async function readRollout(path: string, options: ReadOptions = {}): Promise<StoredThread> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -69,18 +74,22 @@ export async function readRollout(path: string): Promise<StoredThread> {
     if (parsed.ok) records.push(parsed.record);
     else warnings.push(`${path}:${index + 1}: skipped line (${parsed.reason})`);
   });
-  return rebuild(path, records, warnings);
+  return rebuild(path, records, warnings, options);
 }
 
 /** Turns a file's valid records into the stored thread. */
-export function rebuild(path: string, records: readonly RolloutRecord[], warnings: string[]): StoredThread {
+export function rebuild(path: string, records: readonly RolloutRecord[], warnings: string[], options: ReadOptions = {}): StoredThread {
   let meta: MetaRecord | null = null;
   const slots = new Map<string, TurnSlot>();
-  const histories = new Map<string, HistoryRecord>();
+  /** Each turn's part of the conversation, gathered from its history records in order. */
+  const histories = new Map<string, ResponseItem[]>();
   const order: string[] = [];
   let lastTs = 0;
   let usageTotal: TokenUsageBreakdown | null = null;
   let lastTurn: StoredThread['lastTurn'] = null;
+  /** The turn of the latest history record, and the thread's usage before that turn. */
+  let historyTurn: string | null = null;
+  let usageBefore = emptyUsage();
 
   const slotFor = (turnId: string, what: string): TurnSlot => {
     let slot = slots.get(turnId);
@@ -123,12 +132,19 @@ export function rebuild(path: string, records: readonly RolloutRecord[], warning
         slot.completed = true;
         break;
       }
-      case 'history':
-        histories.set(record.turnId, record);
-        lastTurn = { turnId: record.turnId, usage: subtractUsage(record.usageTotal, usageTotal ?? emptyUsage()) };
+      case 'history': {
+        if (historyTurn !== record.turnId) {
+          historyTurn = record.turnId;
+          usageBefore = usageTotal ?? emptyUsage();
+        }
+        const items = histories.get(record.turnId) ?? [];
+        items.push(...record.items);
+        histories.set(record.turnId, items);
+        lastTurn = { turnId: record.turnId, usage: subtractUsage(record.usageTotal, usageBefore) };
         usageTotal = record.usageTotal;
         if (!order.includes(record.turnId)) order.push(record.turnId);
         break;
+      }
     }
   }
 
@@ -141,12 +157,12 @@ export function rebuild(path: string, records: readonly RolloutRecord[], warning
     const slot = slots.get(id);
     const stored = histories.get(id);
     if (slot) {
-      const turn = finishTurn(slot, lastTs);
+      const turn = slot.turn.id === options.runningTurnId ? { ...slot.turn, items: slot.items, itemsView: 'full' as const } : finishTurn(slot, lastTs);
       turns.push(turn);
       for (const item of turn.items) preview ??= previewOf(item);
-      history.push(...(stored ? stored.items : historyFromItems(turn.items)));
+      history.push(...(stored ?? historyFromItems(turn.items)));
     } else if (stored) {
-      history.push(...stored.items);
+      history.push(...stored);
     }
   }
 
@@ -159,7 +175,8 @@ export function rebuild(path: string, records: readonly RolloutRecord[], warning
     environments: null,
     turns,
   };
-  return { path, meta, thread, history, usageTotal: usageTotal ?? emptyUsage(), lastTurn, warnings };
+  // A turn cut off while its calls ran has calls without outputs, which the model would refuse.
+  return { path, meta, thread, history: answerOpenCalls(history), usageTotal: usageTotal ?? emptyUsage(), lastTurn, warnings };
 }
 
 /** A turn with its items; one that never completed (the process died) ends interrupted. */

@@ -134,7 +134,7 @@ export class RolloutRecorder {
     }
   }
 
-  /** Records the model conversation a finished turn added and the thread's usage total after it. */
+  /** Records items a turn added to the model conversation and the thread's usage total so far. */
   history(turnId: string, items: ResponseItem[], usageTotal: TokenUsageBreakdown): void {
     this.enqueue({ type: 'history', turnId, items, usageTotal }, true);
   }

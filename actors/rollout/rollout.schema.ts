@@ -48,7 +48,11 @@ export const TurnCompletedRecord = z.object({
 });
 export type TurnCompletedRecord = z.infer<typeof TurnCompletedRecord>;
 
-/** The model conversation one finished turn appended, and the thread's usage after it. */
+/**
+ * Items a turn added to the model conversation, written as the turn commits them (its
+ * context and user message, each finished response, each round of tool outputs), and the
+ * thread's token usage at that point. Older files hold one such record per finished turn.
+ */
 export const HistoryRecord = z.object({
   ts,
   type: z.literal('history'),

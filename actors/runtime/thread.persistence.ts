@@ -42,6 +42,7 @@ export class ThreadPersistence {
     void this.recorder?.then((recorder) => recorder?.record(event));
   }
 
+  /** Items a turn committed to the conversation (a turn makes several such records). */
   history(turnId: string, items: ResponseItem[], usageTotal: TokenUsageBreakdown): void {
     void this.recorder?.then((recorder) => recorder?.history(turnId, items, usageTotal));
   }

@@ -1,11 +1,14 @@
 import type { Thread, ThreadOverrides } from '../../protocol/index.js';
-import { findRollout, listRollouts, readRollout, type StoredThread } from '../rollout/index.js';
+import { findRollout, listRollouts, MIN_THREAD_ID_PREFIX, readRollout, type StoredThread } from '../rollout/index.js';
 import { openThread, type Runtime, type ThreadHandle } from './thread.runtime.js';
 
 /** A thread the caller asked for that is neither loaded nor recorded. */
 export class UnknownThreadError extends Error {
   constructor(readonly threadId: string) {
-    super(`no thread with id ${threadId}: it is not loaded and no rollout file under the sessions directory has that id`);
+    super(
+      `no thread with id ${threadId}: it is not loaded and no rollout file under the sessions directory has that id ` +
+        `(give the whole id, or its first ${MIN_THREAD_ID_PREFIX} or more characters)`,
+    );
   }
 }
 
@@ -34,7 +37,8 @@ export class ThreadRegistry {
   }
 
   /** Continues a thread: the loaded one as it is, else the recorded one with its history. */
-  async resume(threadId: string, overrides: ThreadOverrides, beforeStart?: (handle: ThreadHandle) => void): Promise<{ handle: ThreadHandle; stored: StoredThread | null }> {
+  async resume(idOrPrefix: string, overrides: ThreadOverrides, beforeStart?: (handle: ThreadHandle) => void): Promise<{ handle: ThreadHandle; stored: StoredThread | null }> {
+    const threadId = await this.resolve(idOrPrefix);
     const live = this.loaded.get(threadId);
     if (live) return { handle: live, stored: null };
     const stored = await this.stored(threadId);
@@ -54,12 +58,15 @@ export class ThreadRegistry {
   }
 
   /** One thread as recorded (flushed first when it is loaded), with its turns on request. */
-  async read(threadId: string, includeTurns: boolean): Promise<Thread> {
+  async read(idOrPrefix: string, includeTurns: boolean): Promise<Thread> {
+    const threadId = await this.resolve(idOrPrefix);
     const live = this.loaded.get(threadId);
     const current = live?.current();
     if (live && current && !current.thread.path) return { ...current.thread, turns: [] };
+    // Taken before the flush: a turn that ends meanwhile may lack its turn_completed record yet, and still reads as running.
+    const runningTurnId = live?.activeTurnId() ?? null;
     await live?.flush();
-    const thread = this.withLiveState((await this.stored(threadId)).thread);
+    const thread = this.withLiveState((await this.stored(threadId, runningTurnId)).thread);
     return includeTurns ? thread : { ...thread, turns: [] };
   }
 
@@ -69,10 +76,16 @@ export class ThreadRegistry {
     this.loaded.clear();
   }
 
-  private async stored(threadId: string): Promise<StoredThread> {
-    const path = await findRollout(this.runtime.home, threadId);
-    if (!path) throw new UnknownThreadError(threadId);
-    const stored = await readRollout(path);
+  /** The full id a caller's id or unique prefix names: a loaded thread's, else a recorded one's. */
+  private async resolve(idOrPrefix: string): Promise<string> {
+    if (this.loaded.has(idOrPrefix)) return idOrPrefix;
+    return (await findRollout(this.runtime.home, idOrPrefix))?.threadId ?? idOrPrefix;
+  }
+
+  private async stored(threadId: string, runningTurnId: string | null = null): Promise<StoredThread> {
+    const found = await findRollout(this.runtime.home, threadId);
+    if (!found) throw new UnknownThreadError(threadId);
+    const stored = await readRollout(found.path, { runningTurnId });
     for (const warning of stored.warnings) this.runtime.warn(warning);
     return stored;
   }

@@ -189,20 +189,13 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
     persistence.record(event);
     subject.next(event);
   });
-  // The conversation a turn added reaches the rollout once the session has taken it in.
-  let recordedHistory = resumed?.history.length ?? 0;
-  let lastTurnId: string | null = null;
+  // The conversation reaches the rollout as the turn commits it, so a crash mid-turn keeps calls and their outputs.
+  actor.on('conversation.committed', ({ turnId, items, usageTotal }) => persistence.history(turnId, items, usageTotal));
   let turnRunning = false;
   actor.subscribe((snapshot) => {
     // A turn that ended leaves no process behind but the sessions the model may come back to.
     if (turnRunning && !snapshot.matches('running')) void sessions.reapFinished();
     turnRunning = snapshot.matches('running');
-    const { history, currentTurn, usageTotal } = snapshot.context;
-    if (currentTurn) lastTurnId = currentTurn.turnId;
-    if (history.length > recordedHistory && lastTurnId) {
-      persistence.history(lastTurnId, history.slice(recordedHistory), usageTotal);
-      recordedHistory = history.length;
-    }
   });
   const closed = new Promise<void>((resolve) => {
     actor.subscribe({

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { arch, platform, release } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { ConfigError, modelCatalog, statecraftHome } from '../../actors/config/index.js';
+import { AmbiguousThreadIdError } from '../../actors/rollout/index.js';
 import { findAgentsFiles } from '../../actors/prompt/index.js';
 import { ThreadRegistry, UnknownThreadError, createRuntime, present, type ThreadHandle } from '../../actors/runtime/index.js';
 import {
@@ -71,7 +72,7 @@ const sandboxPolicy = (settings: ThreadSettings): SandboxPolicy => {
 /** Errors a client caused get a client error code; the rest stay internal. */
 function asRpcError(error: unknown): unknown {
   if (error instanceof RpcError) return error;
-  if (error instanceof UnknownThreadError) return new RpcError(JsonRpcErrorCode.InvalidRequest, error.message);
+  if (error instanceof UnknownThreadError || error instanceof AmbiguousThreadIdError) return new RpcError(JsonRpcErrorCode.InvalidRequest, error.message);
   if (error instanceof ConfigError) return new RpcError(JsonRpcErrorCode.InvalidParams, error.message);
   if (error instanceof Error && error.message.startsWith('invalid cursor')) return new RpcError(JsonRpcErrorCode.InvalidParams, error.message);
   return error;

@@ -8,16 +8,15 @@ import {
   type ClientRequestParams,
   type ClientRequestResult,
   type JsonRpcErrorObject,
-  type RequestId,
 } from '../../protocol/appServer/index.js';
 import { RequestAbandonedError, RpcError, toErrorObject } from './errors.js';
-import { classify } from './incoming.js';
+import { classify, idJson, type WireId } from './incoming.js';
 import { DEFAULT_MAX_LINE_BYTES, readLines } from './line.reader.js';
 import { Outbox, type OutboxStats } from './outbox.js';
 
 /** What a method handler learns about the request it serves. */
 export interface RequestContext {
-  id: RequestId;
+  id: WireId;
   method: ClientRequestMethod;
   connection: Connection;
 }
@@ -96,7 +95,7 @@ export const createConnection = (options: ConnectionOptions): Connection => {
   let closing = false;
   let initializedSeen = false;
 
-  const sendError = (id: RequestId | null, error: JsonRpcErrorObject): void => {
+  const sendError = (id: WireId | null, error: JsonRpcErrorObject): void => {
     try {
       outbox.send({ id, error });
     } catch (err) {
@@ -105,7 +104,7 @@ export const createConnection = (options: ConnectionOptions): Connection => {
     }
   };
 
-  const sendResult = (id: RequestId, result: unknown): void => {
+  const sendResult = (id: WireId, result: unknown): void => {
     try {
       outbox.send({ id, result: result ?? {} });
     } catch (err) {
@@ -115,7 +114,7 @@ export const createConnection = (options: ConnectionOptions): Connection => {
 
   let initializing: Promise<void> = Promise.resolve();
 
-  const runHandler = (id: RequestId, method: ClientRequestMethod, params: unknown): void => {
+  const runHandler = (id: WireId, method: ClientRequestMethod, params: unknown): void => {
     const handler = handlers[method] as ((params: unknown, ctx: RequestContext) => unknown) | undefined;
     if (handler === undefined) {
       if (method === 'initialize') init = 'none';
@@ -137,7 +136,7 @@ export const createConnection = (options: ConnectionOptions): Connection => {
     if (method === 'initialize') initializing = task;
   };
 
-  const onRequest = (id: RequestId, method: string, params: unknown): void => {
+  const onRequest = (id: WireId, method: string, params: unknown): void => {
     if (method === 'initialize') {
       if (init !== 'none') return sendError(id, { code: JsonRpcErrorCode.InvalidRequest, message: 'Already initialized' });
     } else if (init !== 'done') {
@@ -174,10 +173,11 @@ export const createConnection = (options: ConnectionOptions): Connection => {
     }
   };
 
-  const onReply = (id: RequestId, settle: (p: Pending) => void): void => {
+  /** Our requests have small integer ids; an answer names one only with those very digits. */
+  const onReply = (id: WireId, settle: (p: Pending) => void): void => {
     const entry = typeof id === 'number' ? pending.get(id) : undefined;
     if (entry === undefined) {
-      log(`ignoring response for unknown server request id ${JSON.stringify(id)}`);
+      log(`ignoring response for unknown server request id ${idJson(id)}`);
       return;
     }
     pending.delete(id as number);
@@ -192,7 +192,7 @@ export const createConnection = (options: ConnectionOptions): Connection => {
       sendError(null, { code: JsonRpcErrorCode.ParseError, message: `Parse error: ${message(err)}` });
       return;
     }
-    const msg = classify(value);
+    const msg = classify(value, text);
     switch (msg.kind) {
       case 'request':
         return onRequest(msg.id, msg.method, msg.params);

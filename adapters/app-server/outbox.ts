@@ -1,4 +1,6 @@
 import type { Writable } from 'node:stream';
+import { OutputBacklog, type Overflow } from '../shared/index.js';
+import { idJson, NumericIdText } from './incoming.js';
 
 /** Any message the server writes: response, notification or server request. */
 export type OutgoingMessage = Record<string, unknown>;
@@ -6,6 +8,8 @@ export type OutgoingMessage = Record<string, unknown>;
 export interface OutboxOptions {
   /** Above this many queued messages, streaming deltas start being merged. */
   coalesceAbove?: number;
+  /** Characters of one command's output that may wait for the client before its middle is dropped. */
+  outputBacklogChars?: number;
   log?: (line: string) => void;
 }
 
@@ -14,7 +18,7 @@ export interface OutboxStats {
   queued: number;
   /** Lines handed to the writable. */
   written: number;
-  /** Delta notifications folded into an earlier queued one. */
+  /** Delta notifications folded into an earlier queued one (or into an overflow). */
   coalesced: number;
 }
 
@@ -25,9 +29,26 @@ interface Entry {
   /** Position in the overall send order; larger is later. */
   seq: number;
   written: boolean;
+  /** For command output: the stream it belongs to and the characters it holds against that stream's backlog. */
+  output?: { stream: string; cost: number };
+  /** Command output that came while the client lagged too far behind, written as start, marker and end. */
+  overflow?: Overflow;
 }
 
+const OUTPUT_DELTA = 'item/commandExecution/outputDelta';
+/** What a queued delta holds besides its text (keys, ids, the entry itself), counted against the backlog. */
+const ENTRY_OVERHEAD_CHARS = 256;
+
 export const DEFAULT_COALESCE_ABOVE = 2000;
+
+/** One message as a JSON line; an id kept as the client's text goes out as that very text. */
+const toLine = (message: OutgoingMessage): string => {
+  const id = message['id'];
+  if (!(id instanceof NumericIdText)) return `${JSON.stringify(message)}\n`;
+  const { id: _id, ...rest } = message;
+  const body = JSON.stringify(rest);
+  return `{"id":${idJson(id)}${body === '{}' ? '}' : `,${body.slice(1)}`}\n`;
+};
 
 /**
  * The merge key of a streaming delta notification, or undefined for anything else
@@ -49,6 +70,12 @@ export const deltaKey = (message: OutgoingMessage): string | undefined => {
  * messages wait here in order. Once the backlog passes `coalesceAbove`, a new delta is
  * appended to the text of the latest queued delta for the same item, provided only other
  * deltas were queued after that one, so no message ever moves across a non-delta message.
+ *
+ * Command output is bounded besides: once an item's unwritten output passes
+ * `outputBacklogChars`, the rest goes into one overflow entry that keeps its start and end
+ * and counts what it drops. That entry takes all the item's later output, even what
+ * arrives after other messages, until it is written; the item's own completion always
+ * comes later, so the client still sees every delta between item/started and item/completed.
  */
 export class Outbox {
   private readonly queue: Entry[] = [];
@@ -64,6 +91,7 @@ export class Outbox {
   private readonly coalesceAbove: number;
   private readonly log: (line: string) => void;
   private readonly counters = { written: 0, coalesced: 0 };
+  private readonly backlog: OutputBacklog;
 
   constructor(
     private readonly output: Writable,
@@ -71,6 +99,7 @@ export class Outbox {
   ) {
     this.coalesceAbove = options.coalesceAbove ?? DEFAULT_COALESCE_ABOVE;
     this.log = options.log ?? (() => {});
+    this.backlog = new OutputBacklog(options.outputBacklogChars);
     output.on('error', (err: Error) => {
       this.log(`output error, dropping further messages: ${err.message}`);
       this.kill();
@@ -87,15 +116,30 @@ export class Outbox {
    * serialized, before anything is queued, so the caller can answer with an error instead.
    */
   send(message: OutgoingMessage): void {
-    const line = `${JSON.stringify(message)}\n`;
-    if (this.dead) return;
     const key = deltaKey(message);
-    if (key !== undefined && this.queue.length - this.head > this.coalesceAbove && this.merge(key, message)) return;
-    const entry: Entry = { message, line, seq: this.seq++, written: false };
+    let output: Entry['output'];
+    if (key !== undefined && message['method'] === OUTPUT_DELTA && !this.dead) {
+      const delta = (message['params'] as Record<string, unknown>)['delta'] as string;
+      output = { stream: key, cost: delta.length + ENTRY_OVERHEAD_CHARS };
+      const admission = this.backlog.admit(key, delta, output.cost);
+      if (admission.kind === 'absorbed') {
+        this.counters.coalesced += 1;
+        return;
+      }
+      if (admission.kind === 'overflow') {
+        // Later output of the item must not merge into a delta queued before the overflow.
+        this.latestDelta.delete(key);
+        this.enqueue({ message, line: undefined, seq: this.seq, written: false, overflow: admission.overflow });
+        return;
+      }
+    }
+    const line = toLine(message);
+    if (this.dead) return;
+    const entry: Entry = { message, line, seq: this.seq, written: false, ...(output ? { output } : {}) };
+    if (key !== undefined && this.queue.length - this.head > this.coalesceAbove && this.merge(key, message, output)) return;
     if (key === undefined) this.barrier = entry.seq;
     else this.latestDelta.set(key, entry);
-    this.queue.push(entry);
-    this.flush();
+    this.enqueue(entry);
   }
 
   /** Resolves once every message sent so far has been accepted and flushed by the writable. */
@@ -104,15 +148,32 @@ export class Outbox {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  private merge(key: string, message: OutgoingMessage): boolean {
+  private enqueue(entry: Entry): void {
+    this.seq += 1;
+    this.queue.push(entry);
+    this.flush();
+  }
+
+  private merge(key: string, message: OutgoingMessage, output: Entry['output']): boolean {
     const target = this.latestDelta.get(key);
     if (target === undefined || target.written || target.seq < this.barrier) return false;
     const old = target.message['params'] as Record<string, unknown>;
     const extra = (message['params'] as Record<string, unknown>)['delta'] as string;
     target.message = { ...target.message, params: { ...old, delta: `${old['delta'] as string}${extra}` } };
     target.line = undefined;
+    if (target.output && output) target.output.cost += output.cost;
     this.counters.coalesced += 1;
     return true;
+  }
+
+  /** The line of an entry about to be written, settling its output bookkeeping. */
+  private lineOf(entry: Entry, key: string | undefined): string {
+    if (entry.output) this.backlog.written(entry.output.stream, entry.output.cost);
+    if (entry.overflow && key !== undefined) {
+      const params = entry.message['params'] as Record<string, unknown>;
+      return toLine({ ...entry.message, params: { ...params, delta: this.backlog.release(key, entry.overflow) } });
+    }
+    return entry.line ?? toLine(entry.message);
   }
 
   private flush(): void {
@@ -123,8 +184,11 @@ export class Outbox {
       entry.written = true;
       const key = deltaKey(entry.message);
       if (key !== undefined && this.latestDelta.get(key) === entry) this.latestDelta.delete(key);
-      const line = entry.line ?? `${JSON.stringify(entry.message)}\n`;
+      const line = this.lineOf(entry, key);
+      // Written entries stay in the array until the next compaction: keep nothing large in them.
       entry.message = {};
+      entry.line = undefined;
+      delete entry.overflow;
       this.inFlight += 1;
       let ok: boolean;
       try {
@@ -178,6 +242,7 @@ export class Outbox {
     this.queue.length = 0;
     this.head = 0;
     this.latestDelta.clear();
+    this.backlog.clear();
     this.settle();
   }
 }

@@ -8,6 +8,7 @@ import type { ApprovalPolicy, ProtocolEvent, SandboxMode, ThreadOverrides, Turn 
 import { TerminalApprover, describeApproval, type ApprovalEvent } from './approval.prompt.js';
 import { renderHuman } from './human.renderer.js';
 import { renderJsonl } from './jsonl.renderer.js';
+import { PacedWriter } from './paced.writer.js';
 import { readPrompt } from './prompt.input.js';
 
 export interface ExecFlags {
@@ -116,13 +117,16 @@ export async function runExec(promptArgument: string | undefined, flags: ExecFla
   }
   const registry = new ThreadRegistry(runtime);
   const subscriptions = new Subscription();
+  // A reader that falls behind must not make the transcript pile up in memory.
+  const stdout = new PacedWriter(io.stdout);
   // Renderers subscribe before the thread starts, so thread.started is the first thing printed.
   const attach = (handle: ThreadHandle) => {
     subscriptions.add(
       flags.json
-        ? renderJsonl(handle.events$, (line) => io.stdout.write(line))
+        ? renderJsonl(handle.events$, (line) => stdout.write(line))
         : renderHuman(handle.events$, {
-            write: (text) => io.stdout.write(text),
+            write: (text) => stdout.write(text),
+            output: (itemId, text, style) => stdout.output(itemId, text, style),
             warn: (text) => io.stderr.write(text),
             color: Boolean(io.stderr.isTTY && (io.stdout as NodeJS.WriteStream).isTTY),
           }),

@@ -2,8 +2,10 @@ import type { Observable } from 'rxjs';
 import { addUsage, emptyUsage, type PlanStep, type ProtocolEvent, type ThreadItem, type TokenUsageBreakdown } from '../../protocol/index.js';
 
 export interface HumanOutput {
-  /** The transcript: agent text, commands and their output, plans, usage. */
+  /** The transcript: agent text, commands, plans, usage. */
   write: (text: string) => void;
+  /** A command's output, styled by `style` when written; a slow reader may get its middle left out. */
+  output: (itemId: string, text: string, style: (text: string) => string) => void;
   /** Warnings and notices that are not part of the transcript. */
   warn: (text: string) => void;
   color: boolean;
@@ -61,7 +63,9 @@ export class HumanRenderer {
         return;
       case 'item/commandExecution/outputDelta':
         this.streamedCommandOutput.add(event.params.itemId);
-        this.text(paint(this.out.color, '2', event.params.delta));
+        if (!event.params.delta) return;
+        this.out.output(event.params.itemId, event.params.delta, (text) => paint(this.out.color, '2', text));
+        this.midLine = !event.params.delta.endsWith('\n');
         return;
       case 'item/completed':
         this.itemCompleted(event.params.item);

@@ -15,12 +15,33 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 const io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, version: packageVersion() };
 
+/** What a process ended by SIGPIPE reports (`yes | head -1`): Node ignores the signal, so the write fails instead. */
+const EXIT_BROKEN_PIPE = 128 + 13;
+
+/**
+ * `statecraft exec ... | head`: once the reader is gone nothing is left to say, so the CLI
+ * ends at once (the exit hook kills the commands it started) instead of dying on an
+ * unhandled EPIPE. Other output errors get one line on stderr.
+ */
+function endQuietlyWhenTheReaderLeaves(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') process.stderr.write(`statecraft: cannot write the output: ${error.message}\n`);
+      process.exit(error.code === 'EPIPE' ? EXIT_BROKEN_PIPE : 1);
+    });
+  }
+}
+
 const program = new Command()
   .name('statecraft')
   .description('A coding agent for your terminal and editor: it talks to a model, runs commands in a sandbox and asks before risky steps.')
   .version(io.version)
   .showHelpAfterError()
-  .enablePositionalOptions();
+  .enablePositionalOptions()
+  // The app-server's outbox handles its own output errors, and finishes its threads properly.
+  .hook('preAction', (_program, action) => {
+    if (action.name() !== 'app-server') endQuietlyWhenTheReaderLeaves();
+  });
 
 /** The flags `exec` and `exec resume` share. */
 function withExecOptions<A extends unknown[], O extends OptionValues>(command: Command<A, O>) {

@@ -1,9 +1,10 @@
 /**
  * App-server figures for `npm run bench`: start-up, request round trips, a long streamed
- * turn and 100 concurrent turns that each run a command. Each figure is printed next to
- * a baseline measured in this same run, with the ratio between them. Nothing is asserted.
+ * turn, 100 concurrent turns that each run a command, and memory under a slow client.
+ * Each figure is printed next to a baseline measured in this same run, with the ratio
+ * between them. Nothing is asserted.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { createInterface } from 'node:readline';
 import { execa, type ResultPromise } from 'execa';
 import { startScriptedServer, type Script, type ScriptedServer } from '../../actors/model/index.js';
 import { spawnAppServer } from '../support/appServer.js';
+import { peakRssKb } from '../support/processes.js';
 
 const SPAWNS = 5;
 const ROUND_TRIPS = 20;
@@ -23,16 +25,6 @@ type Json = any;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const fmt = (value: number, digits = 1) => value.toFixed(digits);
 const mib = (kb: number) => `${fmt(kb / 1024)} MiB`;
-
-async function procStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number | null> {
-  try {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
-    return match ? Number(match[1]) : null;
-  } catch {
-    return null;
-  }
-}
 
 function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -300,7 +292,7 @@ async function manyTurns(root: string, workspace: string, sandbox: string, limit
   const home = await makeHome(root, `home-many-${sandbox}`, proxy.url);
   const client = new Client(home, root);
   let peakKb: number | null = null;
-  const sampler = setInterval(() => void procStatusKb(client.pid, 'VmHWM').then((kb) => (peakKb = kb ?? peakKb)), 20);
+  const sampler = setInterval(() => (peakKb = peakRssKb(client.pid) ?? peakKb), 20);
   try {
     await client.handshake();
     const threads = await Promise.all(
@@ -317,7 +309,7 @@ async function manyTurns(root: string, workspace: string, sandbox: string, limit
     const ends = await deadline(Promise.all(completions), limitMs, `${THREADS} concurrent turns (${sandbox})`);
     const wallMs = performance.now() - started;
     stop();
-    peakKb = (await procStatusKb(client.pid, 'VmHWM')) ?? peakKb;
+    peakKb = peakRssKb(client.pid) ?? peakKb;
     return {
       wallMs,
       peakKb,
@@ -339,14 +331,13 @@ async function idleRssKb(root: string, home: string): Promise<number | null> {
   try {
     await client.handshake();
     await new Promise((done) => setTimeout(done, 200));
-    return await procStatusKb(client.pid, 'VmHWM');
+    return peakRssKb(client.pid);
   } finally {
     await client.close();
   }
 }
 
-async function concurrency(root: string, home: string, workspace: string): Promise<void> {
-  const idleKb = await idleRssKb(root, home);
+async function concurrency(root: string, workspace: string, idleKb: number | null): Promise<void> {
   const report = (label: string, run: ManyResult) => {
     const memory =
       run.peakKb !== null && idleKb !== null ? `peak RSS ${mib(run.peakKb)}; idle app-server after initialize ${mib(idleKb)}; ratio ${fmt(run.peakKb / idleKb, 2)}x` : 'RSS unavailable';
@@ -363,6 +354,54 @@ async function concurrency(root: string, home: string, workspace: string): Promi
   }
 }
 
+// 5. A client that stops reading ----------------------------------------------------------
+
+const SLOW_OUTPUT_BYTES = 1_000_000_000;
+const SLOW_PAUSE_MS = 10_000;
+
+/**
+ * A command prints 1 GB while the client does not read for 10 s: what the server keeps for
+ * it must stay bounded (the middle of the output gives way to a marker).
+ */
+async function slowClient(root: string, workspace: string, idleKb: number | null): Promise<void> {
+  const line = 'a line of command output, about as long as a line in a build log or a test report';
+  const model = await startScriptedServer({
+    script: { turns: [[{ call: 'exec_command', args: { cmd: `yes '${line}' | head -c ${SLOW_OUTPUT_BYTES}`, yield_time_ms: 30_000 } }], [{ text: 'done' }]] },
+  });
+  const home = await makeHome(root, 'home-slow', model.url);
+  const client = new Client(home, root);
+  let peakKb: number | null = null;
+  const sampler = setInterval(() => (peakKb = peakRssKb(client.pid) ?? peakKb), 20);
+  try {
+    await client.handshake();
+    const { thread } = await client.request('thread/start', { cwd: workspace, approvalPolicy: 'never', sandbox: 'danger-full-access' });
+    let chars = 0;
+    let markers = 0;
+    const stop = client.listen((msg) => {
+      if (msg.method !== 'item/commandExecution/outputDelta') return;
+      chars += String(msg.params.delta).length;
+      if (String(msg.params.delta).includes('of output omitted')) markers++;
+    });
+    const completed = turnCompleted(client, thread.id);
+    await client.request('turn/start', { threadId: thread.id, input: textInput('print 1 GB') });
+    client.child.stdout!.pause();
+    await new Promise((done) => setTimeout(done, SLOW_PAUSE_MS));
+    client.child.stdout!.resume();
+    const end = await deadline(completed, 300_000, 'the 1 GB turn');
+    stop();
+    peakKb = peakRssKb(client.pid) ?? peakKb;
+    const memory = peakKb !== null && idleKb !== null ? `peak RSS ${mib(peakKb)}; idle app-server after initialize ${mib(idleKb)}; ratio ${fmt(peakKb / idleKb, 2)}x` : 'RSS unavailable';
+    console.log(
+      `1 GB of command output to a client that stops reading for ${SLOW_PAUSE_MS / 1000} s: ${memory}; ` +
+        `the client got ${fmt(chars / 1024 / 1024)} MiB of output with ${markers} omission marker(s) (turn ${end.turn?.status})`,
+    );
+  } finally {
+    clearInterval(sampler);
+    await client.close();
+    await model.close();
+  }
+}
+
 /** Runs every app-server figure; called from run.ts after the CLI figures. */
 export async function runAppServerBench(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'statecraft-bench-app-'));
@@ -374,7 +413,9 @@ export async function runAppServerBench(): Promise<void> {
     await startup(root, home);
     await roundTrips(root, home, workspace);
     await longTurn(root, workspace);
-    await concurrency(root, home, workspace);
+    const idleKb = await idleRssKb(root, home);
+    await concurrency(root, workspace, idleKb);
+    await slowClient(root, workspace, idleKb);
   } finally {
     await idleModel.close();
     await rm(root, { recursive: true, force: true });

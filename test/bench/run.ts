@@ -3,11 +3,12 @@
  * Figures are reported next to a baseline measured in the same run, as ratios, because
  * absolute times on shared machines say little.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { startScriptedServer, type Script } from '../../actors/model/index.js';
+import { peakRssKb } from '../support/processes.js';
 import { runAppServerBench } from './appServer.bench.js';
 import { runPatchBench } from './patch.bench.js';
 import { runPolicyBench } from './policy.bench.js';
@@ -18,17 +19,6 @@ const DELTAS = 20_000;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const fmt = (value: number, digits = 1) => value.toFixed(digits);
-
-/** Peak resident memory of a running process, read from the kernel's high-water mark. */
-async function peakRssKb(pid: number): Promise<number | null> {
-  try {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const match = /VmHWM:\s+(\d+) kB/.exec(status);
-    return match ? Number(match[1]) : null;
-  } catch {
-    return null;
-  }
-}
 
 interface Run {
   firstEventMs: number;
@@ -54,7 +44,7 @@ async function runExec(url: string, workspace: string, home: string): Promise<Ru
   let firstEventMs = Number.NaN;
   let peakKb: number | null = null;
   const sampler = setInterval(() => {
-    if (child.pid) void peakRssKb(child.pid).then((kb) => (peakKb = kb ?? peakKb));
+    if (child.pid) peakKb = peakRssKb(child.pid) ?? peakKb;
   }, 20);
   child.stdout!.once('data', () => (firstEventMs = performance.now() - started));
   const result = await child;
@@ -110,7 +100,7 @@ async function main() {
     await server.close();
     const idle = execa('node', ['-e', 'setTimeout(() => {}, 300)']);
     await new Promise((done) => setTimeout(done, 150));
-    const idleKb = idle.pid ? await peakRssKb(idle.pid) : null;
+    const idleKb = idle.pid ? peakRssKb(idle.pid) : null;
     await idle;
 
     // Streaming time only: the process start before the first event is measured above.

@@ -40,3 +40,13 @@ export function livePidsMatching(marker: string): number[] {
 
 /** A sleep duration no other process uses, so a test can find its own sleepers. */
 export const uniqueSleep = () => `${(30 + Math.random()).toFixed(6)}`;
+
+/** A process's peak resident memory in KiB (the kernel's high-water mark), or null once it is gone. */
+export function peakRssKb(pid: number): number | null {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}

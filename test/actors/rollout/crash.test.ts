@@ -1,15 +1,11 @@
 import { appendFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readRollout, RolloutRecorder, rolloutPath } from '../../../actors/rollout/index.js';
-import { makeThread, tempHome, turnEvents, turnHistory, usage } from './fixtures.js';
+import { makeThread, eachTestHome, turnEvents, turnHistory, usage } from './fixtures.js';
 
 let home: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ home, cleanup } = await tempHome());
-});
-afterEach(async () => cleanup());
+eachTestHome((dir) => (home = dir));
 
 const T0 = Date.UTC(2025, 0, 2, 9, 30, 0);
 

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import type {
   ProtocolEvent,
   ResponseItem,
@@ -12,9 +13,14 @@ import type {
 
 import { threadFixture } from '../../machines/fixtures.js';
 
-export async function tempHome(): Promise<{ home: string; cleanup: () => Promise<void> }> {
-  const home = await mkdtemp(join(tmpdir(), 'rollout-test-'));
-  return { home, cleanup: () => rm(home, { recursive: true, force: true }) };
+/** A fresh temp home for each test of the file, handed to `use`, removed after the test. */
+export function eachTestHome(use: (home: string) => void): void {
+  let home = '';
+  beforeEach(async () => {
+    home = await mkdtemp(join(tmpdir(), 'rollout-test-'));
+    use(home);
+  });
+  afterEach(() => rm(home, { recursive: true, force: true }));
 }
 
 export function makeThread(id: string, createdAtMs: number, extra: Partial<Thread> = {}): Thread {

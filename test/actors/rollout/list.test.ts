@@ -1,15 +1,11 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findRollout, listRollouts, RolloutRecorder, rolloutPath } from '../../../actors/rollout/index.js';
-import { makeThread, tempHome, turnEvents } from './fixtures.js';
+import { makeThread, eachTestHome, turnEvents } from './fixtures.js';
 
 let home: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ home, cleanup } = await tempHome());
-});
-afterEach(async () => cleanup());
+eachTestHome((dir) => (home = dir));
 
 const DAY = 24 * 3600 * 1000;
 const BASE = new Date(2024, 10, 20, 8, 0, 0).getTime();
@@ -105,9 +101,10 @@ describe('listRollouts', () => {
 describe('findRollout', () => {
   it('finds a thread by id and returns null for unknown ids', async () => {
     await seed();
-    expect(await findRollout(home, 'thread-07')).toBe(
-      rolloutPath(home, BASE + 3 * 3 * DAY + 3600 * 1000, 'thread-07'),
-    );
+    expect(await findRollout(home, 'thread-07')).toEqual({
+      path: rolloutPath(home, BASE + 3 * 3 * DAY + 3600 * 1000, 'thread-07'),
+      threadId: 'thread-07',
+    });
     expect(await findRollout(home, 'thread-99')).toBeNull();
     expect(await findRollout(home, '../x')).toBeNull();
   });

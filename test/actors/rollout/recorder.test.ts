@@ -2,17 +2,13 @@ import { appendFile, readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Subject } from 'rxjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ProtocolEvent } from '../../../protocol/index.js';
 import { readRollout, RolloutRecorder, rolloutPath } from '../../../actors/rollout/index.js';
-import { makeThread, tempHome, turnEvents, turnHistory, usage } from './fixtures.js';
+import { makeThread, eachTestHome, turnEvents, turnHistory, usage } from './fixtures.js';
 
 let home: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ home, cleanup } = await tempHome());
-});
-afterEach(async () => cleanup());
+eachTestHome((dir) => (home = dir));
 
 const T0 = Date.UTC(2025, 4, 6, 12, 0, 0);
 

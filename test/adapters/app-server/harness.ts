@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { createConnection, type Connection, type ConnectionOptions } from '../../../adapters/app-server/index.js';
 
 export type Msg = Record<string, any>;
@@ -93,3 +93,31 @@ export const createHarness = (options: Partial<ConnectionOptions> = {}): Harness
   };
   return h;
 };
+
+/** A writable that accepts nothing until released: a client that stopped reading. */
+export class StalledWritable extends Writable {
+  readonly lines: string[] = [];
+  private stalled = true;
+  private held: Array<() => void> = [];
+
+  constructor() {
+    super({ highWaterMark: 1 });
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter((l) => l.length > 0));
+    if (this.stalled) this.held.push(() => cb());
+    else cb();
+  }
+
+  release(): void {
+    this.stalled = false;
+    const held = this.held;
+    this.held = [];
+    for (const cb of held) cb();
+  }
+
+  messages(): Array<Record<string, any>> {
+    return this.lines.map((l) => JSON.parse(l) as Record<string, any>);
+  }
+}

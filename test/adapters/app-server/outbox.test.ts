@@ -1,34 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { deltaKey, Outbox, type OutgoingMessage } from '../../../adapters/app-server/index.js';
-
-/** A writable that accepts nothing until released: a client that stopped reading. */
-class StalledWritable extends Writable {
-  readonly lines: string[] = [];
-  private stalled = true;
-  private held: Array<() => void> = [];
-
-  constructor() {
-    super({ highWaterMark: 1 });
-  }
-
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    this.lines.push(...chunk.toString('utf8').split('\n').filter((l) => l.length > 0));
-    if (this.stalled) this.held.push(() => cb());
-    else cb();
-  }
-
-  release(): void {
-    this.stalled = false;
-    const held = this.held;
-    this.held = [];
-    for (const cb of held) cb();
-  }
-
-  messages(): Array<Record<string, any>> {
-    return this.lines.map((l) => JSON.parse(l) as Record<string, any>);
-  }
-}
+import { StalledWritable } from './harness.js';
 
 const delta = (itemId: string, text: string, extra: Record<string, unknown> = {}): OutgoingMessage => ({
   method: 'item/agentMessage/delta',
