@@ -3,26 +3,27 @@ import { dirname, resolve } from 'node:path';
 import type { ConfigLayerTable } from './config.schema.js';
 
 /**
- * The repository a directory lies in: the nearest ancestor (or itself) holding `.git` (a
- * directory, or a file in worktrees and submodules); null outside any repository.
+ * The repository a directory lies in: the nearest ancestor (or itself) holding a `.git` that
+ * git would take for one (a directory with a HEAD, or a file in worktrees and submodules);
+ * null outside any repository. An empty `.git`, such as the sandbox's read-only placeholder,
+ * is passed over as git passes over it.
  */
 export async function findRepositoryRoot(cwd: string): Promise<string | null> {
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    if (await exists(resolve(dir, '.git'))) return dir;
+    if (await isGitDir(resolve(dir, '.git'))) return dir;
     if (dirname(dir) === dir) return null;
   }
+}
+
+async function isGitDir(path: string): Promise<boolean> {
+  const found = await stat(path).catch(() => null);
+  if (!found) return false;
+  return found.isFile() || (found.isDirectory() && (await stat(resolve(path, 'HEAD')).catch(() => null)) !== null);
 }
 
 /** The project a directory belongs to: its repository's root, else the directory itself. */
 export async function findProjectRoot(cwd: string): Promise<string> {
   return (await findRepositoryRoot(cwd)) ?? resolve(cwd);
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 /**
