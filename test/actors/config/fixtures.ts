@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
 import { ConfigError, loadConfig, type LoadConfigOptions } from '../../../actors/config/index.js';
+import { markRepository } from '../../support/git.js';
 
 /** A throwaway machine: a user home, a statecraft home, a system dir and a git project. */
 export interface Sandbox {
@@ -22,7 +23,7 @@ export async function makeSandbox(): Promise<Sandbox> {
   const home = join(root, 'statecraft-home');
   const systemDir = join(root, 'etc');
   const project = join(root, 'project');
-  await mkdir(join(project, '.git'), { recursive: true });
+  await markRepository(project);
   await mkdir(home, { recursive: true });
   const env: NodeJS.ProcessEnv = { HOME: join(root, 'user'), STATECRAFT_HOME: home, SHELL: '/bin/zsh' };
   const write = async (path: string, text: string) => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AGENTS_FILE_CAP_BYTES, agentsInstructions, findAgentsFiles } from '../../../actors/prompt/index.js';
 import { tempDir } from './fixtures.js';
+import { markRepository } from '../../support/git.js';
 
 let cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -18,7 +19,7 @@ async function layout() {
   const sub = join(root, 'packages', 'app');
   await mkdir(home, { recursive: true });
   await mkdir(sub, { recursive: true });
-  await mkdir(join(root, '.git'));
+  await markRepository(root);
   await writeFile(join(dir, 'outer', 'AGENTS.md'), 'above the repo: ignored');
   return { dir, home, root, sub };
 }

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { prepareTurn } from '../../../actors/prompt/index.js';
 import type { ResponseItem } from '../../../protocol/index.js';
 import { settingsFor, tempDir, TINY_PNG } from './fixtures.js';
+import { markRepository } from '../../support/git.js';
 
 let cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -17,7 +18,7 @@ async function workspace() {
   const home = join(dir, 'home');
   const ws = join(dir, 'ws');
   await mkdir(home);
-  await mkdir(join(ws, '.git'), { recursive: true });
+  await markRepository(ws);
   return { dir, home, ws };
 }
 
