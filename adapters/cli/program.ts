@@ -1,0 +1,232 @@
+/**
+ * The command line. Only commander and the option definitions load at start: each command's
+ * code is imported when that command runs, so `--version`, `--help` and a command's start pay
+ * for nothing they do not use (a structural test holds start-up to that).
+ */
+import { Command, Option, type OptionValues } from '@commander-js/extra-typings';
+import type { CliIo } from './exec.command.js';
+import { packageVersion } from './version.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+const io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, version: packageVersion() };
+
+/** What a process ended by SIGPIPE reports (`yes | head -1`): Node ignores the signal, so the write fails instead. */
+const EXIT_BROKEN_PIPE = 128 + 13;
+
+/**
+ * `statecraft exec ... | head`: once the reader is gone nothing is left to say, so the CLI
+ * ends at once (the exit hook kills the commands it started) instead of dying on an
+ * unhandled EPIPE. Other output errors get one line on stderr.
+ */
+function endQuietlyWhenTheReaderLeaves(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') process.stderr.write(`statecraft: cannot write the output: ${error.message}\n`);
+      process.exit(error.code === 'EPIPE' ? EXIT_BROKEN_PIPE : 1);
+    });
+  }
+}
+
+const program = new Command()
+  .name('statecraft')
+  .description('A coding agent for your terminal and editor: it talks to a model, runs commands in a sandbox and asks before risky steps.')
+  .version(io.version)
+  .showHelpAfterError()
+  .enablePositionalOptions()
+  // The app-server's outbox handles its own output errors, and finishes its threads properly.
+  .hook('preAction', (_program, action) => {
+    if (action.name() !== 'app-server') endQuietlyWhenTheReaderLeaves();
+  });
+
+/** The flags `exec` and `exec resume` share. */
+function withExecOptions<A extends unknown[], O extends OptionValues>(command: Command<A, O>) {
+  return command
+    .option('--json', 'print JSONL events (thread.started first) instead of a transcript', false)
+    .option('-m, --model <model>', 'the model to use')
+    .option('-C, --cd <dir>', 'the directory the agent works in')
+    .option('-c, --config <key=value>', 'override a config key (value parsed as TOML, else a string); repeatable', collect, [] as string[])
+    .option('-p, --profile <name>', 'the config profile to use')
+    .addOption(new Option('-s, --sandbox <mode>', 'where commands may write').choices(['read-only', 'workspace-write', 'danger-full-access'] as const))
+    .addOption(
+      new Option('-a, --ask-for-approval <policy>', 'when to ask before running a command (default without a terminal: never)').choices([
+        'untrusted',
+        'on-failure',
+        'on-request',
+        'never',
+      ] as const),
+    )
+    .option('--add-dir <dir>', 'an extra writable directory for this run; repeatable', collect, [] as string[])
+    .option('--full-auto', 'work without asking: sandbox workspace-write, approval on-request', false)
+    .option('--skip-git-repo-check', 'allow running outside a git repository', false)
+    .option('-o, --output-last-message <file>', "write the agent's last message to this file")
+    .option('--ephemeral', 'do not record this thread', false);
+}
+
+const exec = withExecOptions(
+  program
+    .command('exec')
+    .description('Run one agent turn non-interactively and print what happens')
+    .argument('[prompt]', 'what to do; "-" (or no argument with piped input) reads it from stdin')
+    .enablePositionalOptions(),
+).action(async (prompt, flags) => {
+  const { runExec } = await import('./exec.command.js');
+  process.exitCode = await runExec(prompt, flags, io);
+});
+
+withExecOptions(
+  exec
+    .command('resume')
+    .description('Continue a recorded thread with one more turn')
+    .argument('[threadId]', 'the thread to continue (see `statecraft exec --json`: thread.started)')
+    .argument('[prompt]', 'what to do next; "-" (or none with piped input) reads it from stdin')
+    .option('--last', 'continue the most recently updated thread (then the first argument is the prompt)', false),
+).action(async (threadId, prompt, flags) => {
+  const target = flags.last ? { last: true } : { last: false, threadId };
+  if (!flags.last && !threadId) {
+    process.stderr.write('statecraft exec resume: name a thread id, or pass --last\n');
+    process.exitCode = 1;
+    return;
+  }
+  const { runExec } = await import('./exec.command.js');
+  process.exitCode = await runExec(flags.last ? (threadId ?? prompt) : prompt, flags, io, target);
+});
+
+program
+  .command('demo')
+  .description('Run an offline agent turn against the built-in scripted model (no API key, no network)')
+  .action(async () => {
+    const { runDemo } = await import('./demo.command.js');
+    process.exitCode = await runDemo(io);
+  });
+
+program
+  .command('mock-model')
+  .description('Serve a scripted model on 127.0.0.1 speaking the Responses API (for tests and demos)')
+  .requiredOption('--script <file>', 'JSON script of model turns')
+  .option('--port <n>', 'port to listen on (default: any free port)', (value) => Number.parseInt(value, 10))
+  .action(async ({ script, port }) => {
+    try {
+      const { loadScript, startScriptedServer } = await import('../../actors/model/index.js');
+      const server = await startScriptedServer({ script: await loadScript(script), ...(port !== undefined ? { port } : {}) });
+      process.stdout.write(`${server.url}\n`);
+      const stop = () => void server.close().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    } catch (error) {
+      process.stderr.write(`statecraft mock-model: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    }
+  });
+
+const appServer = program
+  .command('app-server')
+  .description('Serve the app-server v2 protocol (JSON lines) on stdin/stdout, for editors and other clients')
+  .enablePositionalOptions()
+  .action(async () => {
+    const { runAppServer } = await import('../app-server/app.server.js');
+    await runAppServer({
+      input: process.stdin,
+      output: process.stdout,
+      env: process.env,
+      version: io.version,
+      log: (line) => process.stderr.write(`[statecraft app-server] ${line}\n`),
+    });
+    process.exit(0);
+  });
+
+appServer
+  .command('generate-json-schema')
+  .description('Write a JSON Schema for every app-server message, plus a bundle, into a directory')
+  .requiredOption('--out <dir>', 'the directory to write into')
+  .action(async ({ out }) => {
+    const { generateJsonSchema } = await import('../../actors/schemaExport/index.js');
+    const files = await generateJsonSchema(out);
+    process.stdout.write(`wrote ${files.length} files to ${out}\n`);
+  });
+
+appServer
+  .command('generate-ts')
+  .description('Write TypeScript declarations for every app-server message, plus an index, into a directory')
+  .requiredOption('--out <dir>', 'the directory to write into')
+  .action(async ({ out }) => {
+    const { generateTypeScript } = await import('../../actors/schemaExport/index.js');
+    const files = await generateTypeScript(out);
+    process.stdout.write(`wrote ${files.length} files to ${out}\n`);
+  });
+
+program
+  .command('sandbox')
+  .description('Run a command under the sandbox the agent would get here, to see what it may do')
+  .argument('<command...>', 'the command and its arguments (put them after --)')
+  .option('-C, --cd <dir>', 'the directory to run in (its config applies)')
+  .option('-c, --config <key=value>', 'override a config key; repeatable', collect, [] as string[])
+  .addOption(new Option('-s, --sandbox <mode>', 'the sandbox mode').choices(['read-only', 'workspace-write', 'danger-full-access'] as const))
+  .action(async (argv, flags) => {
+    try {
+      const { runSandboxed } = await import('./sandbox.command.js');
+      process.exitCode = await runSandboxed(argv, flags, { stderr: process.stderr, env: process.env });
+    } catch (error) {
+      process.stderr.write(`statecraft sandbox: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    }
+  });
+
+program
+  .command('execpolicy')
+  .description('Inspect the command policy')
+  .command('check')
+  .description('Show what the policy decides for a command here: the decision, the parts and the rules that matched')
+  .argument('<command...>', 'the command (after --); a single argument is read as a shell script')
+  .option('--json', 'print JSON', false)
+  .option('-C, --cd <dir>', 'the directory whose project rules and config apply')
+  .addOption(new Option('-a, --ask-for-approval <policy>', 'the approval policy to evaluate under').choices(['untrusted', 'on-failure', 'on-request', 'never'] as const))
+  .addOption(new Option('-s, --sandbox <mode>', 'the sandbox mode to evaluate under').choices(['read-only', 'workspace-write', 'danger-full-access'] as const))
+  .option('--escalate', 'evaluate as if the model asked to run outside the sandbox', false)
+  .action(async (argv, flags) => {
+    try {
+      const { runExecPolicyCheck } = await import('./execpolicy.command.js');
+      process.exitCode = await runExecPolicyCheck(argv, flags, { stdout: process.stdout, stderr: process.stderr, env: process.env });
+    } catch (error) {
+      process.stderr.write(`statecraft execpolicy: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    }
+  });
+
+program
+  .command('apply-patch')
+  .description('Apply a patch (the apply_patch format) read from stdin, all files or none')
+  .option('-C, --cd <dir>', 'the directory paths are relative to')
+  .action(async (flags) => {
+    const { runApplyPatch } = await import('./apply.patch.command.js');
+    process.exitCode = await runApplyPatch(flags, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+  });
+
+program
+  .command('config')
+  .description('Inspect the configuration')
+  .command('show')
+  .description('Print the effective config, each key with the layer it came from')
+  .option('--json', 'print JSON', false)
+  .option('-C, --cd <dir>', 'the project directory whose config applies')
+  .option('-c, --config <key=value>', 'override a config key; repeatable', collect, [] as string[])
+  .option('-p, --profile <name>', 'the config profile to use')
+  .action(async (flags) => {
+    try {
+      const { configShowJson, formatConfigShow, loadConfig, statecraftHome } = await import('../../actors/config/index.js');
+      const loaded = await loadConfig({
+        cwd: flags.cd ?? process.cwd(),
+        env: process.env,
+        home: statecraftHome(process.env),
+        overrides: flags.config,
+        ...(flags.profile ? { profile: flags.profile } : {}),
+      });
+      for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`);
+      process.stdout.write(flags.json ? `${JSON.stringify(configShowJson(loaded), null, 2)}\n` : formatConfigShow(loaded));
+    } catch (error) {
+      process.stderr.write(`statecraft: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    }
+  });
+
+await program.parseAsync();
