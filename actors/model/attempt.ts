@@ -1,5 +1,7 @@
+import { text } from 'node:stream/consumers';
 import type { ModelStreamEvent } from '../../protocol/modelStream.schema.js';
 import { classifyHttpError, describeError } from './errors.js';
+import { post, type HttpAnswer } from './post.js';
 import type { AttemptOutcome, WireApi } from './request.js';
 import { IdleTimeoutError, readSse, withIdleTimeout } from './sse.js';
 
@@ -22,12 +24,9 @@ export async function* runAttempt(input: AttemptInput): AsyncGenerator<ModelStre
   const stop = () => controller.abort();
   signal.addEventListener('abort', stop, { once: true });
   try {
-    let response: Response;
+    let response: HttpAnswer;
     try {
-      response = await withIdleTimeout(
-        fetch(input.url, { method: 'POST', headers: input.headers, body: input.body, signal: controller.signal }),
-        idleMs,
-      );
+      response = await withIdleTimeout(post(input.url, input.headers, input.body, controller.signal), idleMs);
     } catch (error) {
       if (signal.aborted) return { kind: 'aborted' };
       const idle = error instanceof IdleTimeoutError;
@@ -40,13 +39,10 @@ export async function* runAttempt(input: AttemptInput): AsyncGenerator<ModelStre
         connection: true,
       };
     }
-    if (!response.ok) {
-      const text = await withIdleTimeout(response.text(), idleMs).catch(() => '');
+    if (response.status < 200 || response.status > 299) {
+      const said = await withIdleTimeout(text(response.body), idleMs).catch(() => '');
       if (signal.aborted) return { kind: 'aborted' };
-      return classifyHttpError(response.status, response.statusText, response.headers, text);
-    }
-    if (!response.body) {
-      return { kind: 'retry', budget: 'stream', message: 'the model answered with an empty body', delayMs: null, httpStatus: response.status };
+      return classifyHttpError(response.status, response.statusText, response.headers, said);
     }
     const mapper = input.wire.createMapper();
     try {

@@ -1,3 +1,4 @@
+import type { HeaderLookup } from './post.js';
 import { delayFromMessage, retryAfterMs } from './retry.js';
 import { turnError, type AttemptOutcome } from './request.js';
 
@@ -24,7 +25,7 @@ const CONTEXT_CODES = new Set(['context_length_exceeded']);
 const RETRYABLE_CODES = new Set(['rate_limit_exceeded', 'server_error', 'server_is_overloaded', 'slow_down', 'internal_error', 'overloaded']);
 
 /** Decides what an HTTP error status means: retry (429, 408, 5xx) or give up with the server's words. */
-export function classifyHttpError(status: number, statusText: string, headers: Headers, bodyText: string): AttemptOutcome {
+export function classifyHttpError(status: number, statusText: string, headers: HeaderLookup, bodyText: string): AttemptOutcome {
   const server = parseErrorBody(bodyText);
   const said = server.message ?? (bodyText.trim().slice(0, 500) || statusText || 'no details');
   const label = `${status}${statusText ? ` ${statusText}` : ''}`;
@@ -72,7 +73,7 @@ export function classifyStreamError(code: string | null, message: string | null)
   return { kind: 'failed', error: turnError(`the model failed: ${said}`, code === 'invalid_prompt' ? 'badRequest' : 'other', code) };
 }
 
-/** A short description of a thrown fetch/network error, including its cause. */
+/** A short description of a thrown network error, including its cause. */
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = (error as { cause?: unknown }).cause;

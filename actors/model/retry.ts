@@ -1,4 +1,5 @@
 /** Backoff timing: exponential growth with jitter, or what the server asked for. */
+import type { HeaderLookup } from './post.js';
 
 const DEFAULT_BASE_MS = 200;
 const FACTOR = 2;
@@ -24,7 +25,7 @@ export function backoffMs(attempt: number, baseMs: number, random: () => number 
 }
 
 /** The wait a response asks for via `retry-after-ms` or `retry-after` (seconds or an HTTP date). */
-export function retryAfterMs(headers: Headers, now: number = Date.now()): number | null {
+export function retryAfterMs(headers: HeaderLookup, now: number = Date.now()): number | null {
   const millis = headers.get('retry-after-ms');
   if (millis !== null) {
     const value = Number(millis);

@@ -29,19 +29,20 @@ export function withIdleTimeout<T>(promise: Promise<T>, ms: number): Promise<T> 
  * The SSE messages of a response body, as they arrive. Each read from the socket must
  * come within `idleMs`; a clean end of the body simply ends the iteration.
  */
-export async function* readSse(body: ReadableStream<Uint8Array>, idleMs: number): AsyncGenerator<EventSourceMessage> {
+export async function* readSse(body: AsyncIterable<Uint8Array>, idleMs: number): AsyncGenerator<EventSourceMessage> {
   const pending: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (message) => pending.push(message) });
-  const reader = body.getReader();
+  const reader = body[Symbol.asyncIterator]();
   const decoder = new TextDecoder();
   try {
     for (;;) {
-      const { done, value } = await withIdleTimeout(reader.read(), idleMs);
-      parser.feed(done ? decoder.decode() : decoder.decode(value, { stream: true }));
+      const { done, value } = await withIdleTimeout(reader.next(), idleMs);
+      parser.feed(done ? decoder.decode() : decoder.decode(value as Uint8Array, { stream: true }));
       while (pending.length > 0) yield pending.shift()!;
       if (done) return;
     }
   } finally {
-    reader.cancel().catch(() => undefined);
+    // Ends the body early when the caller stops reading (a Node stream is destroyed by it).
+    reader.return?.().catch(() => undefined);
   }
 }
