@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { findRepositoryRoot } from '../config/index.js';
 import type { GitInfo } from '../../protocol/index.js';
 
 /**
@@ -81,6 +82,8 @@ const gitAnswer = async (cwd: string, args: string[]): Promise<string | null> =>
 
 /** Commit, branch and origin of the repository holding cwd; null outside a repository or without git. */
 export async function readGitInfo(cwd: string): Promise<GitInfo | null> {
+  // Looking for .git costs a few stats; asking git costs processes.
+  if ((await findRepositoryRoot(cwd)) === null) return null;
   const sha = await gitAnswer(cwd, ['rev-parse', 'HEAD']).catch(() => null);
   const inside = sha ?? (await gitAnswer(cwd, ['rev-parse', '--is-inside-work-tree']).catch(() => null));
   if (!inside) return null;

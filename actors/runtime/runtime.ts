@@ -21,7 +21,6 @@ export interface RuntimeOptions {
 /** The process-wide runtime: config resolution per thread, the sandbox probe once. */
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const home = statecraftHome(options.env);
-  const sandbox = await probeSandbox();
   await removeStaleTurnDiffs(home);
   // Each warning once per process: a broken rule file is met at every policy check.
   const warned = new Set<string>();
@@ -30,13 +29,17 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     warned.add(message);
     options.onWarning?.(message);
   };
-  if (!sandbox.available) {
-    warn(`the sandbox is unavailable: ${sandbox.reason}. Commands that need it will ask for approval first (or be refused under approval policy never).`);
-  }
   return {
     home,
     env: options.env,
-    sandboxAvailable: sandbox.available,
+    // Probed when the first command is judged: a turn that runs none spawns nothing.
+    async sandboxAvailable() {
+      const sandbox = await probeSandbox();
+      if (!sandbox.available) {
+        warn(`the sandbox is unavailable: ${sandbox.reason}. Commands that need it will ask for approval first (or be refused under approval policy never).`);
+      }
+      return sandbox.available;
+    },
     source: options.source,
     originator: options.originator,
     cliVersion: options.cliVersion,

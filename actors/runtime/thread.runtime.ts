@@ -36,8 +36,8 @@ import { sandboxFor, toolActors } from './tool.actors.js';
 export interface Runtime {
   home: string;
   env: NodeJS.ProcessEnv;
-  /** Whether bubblewrap works here; without it, confinement has to be asked for. */
-  sandboxAvailable: boolean;
+  /** Whether bubblewrap works here (probed once, when first asked); without it, confinement has to be asked for. */
+  sandboxAvailable(): Promise<boolean>;
   /** Who started the threads, as clients see it in `thread.source` ('exec', 'appServer', ...). */
   source: SessionSource;
   originator: string;

@@ -147,7 +147,7 @@ export function toolActors(
   sessions: ExecSessions,
   diffs: TurnDiffTracker,
   options: {
-    sandboxAvailable: boolean;
+    sandboxAvailable: () => Promise<boolean>;
     env: NodeJS.ProcessEnv;
     home: string;
     settings: () => ThreadSettings | null;
@@ -200,7 +200,7 @@ export function toolActors(
         home: options.home,
         cwd: run?.kind === 'spawn' ? run.spec.cwd : (settings?.cwd ?? process.cwd()),
         projectTrusted: settings?.projectTrusted ?? false,
-        sandboxAvailable: options.sandboxAvailable,
+        sandboxAvailable: await options.sandboxAvailable(),
         onRuleError: options.onRuleError,
         baseline: options.rules,
       });

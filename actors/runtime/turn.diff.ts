@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { findRepositoryRoot } from '../config/index.js';
 import { unifiedDiff, type PatchPlan } from '../patch/index.js';
 import { isInside } from '../policy/index.js';
 import { runGit } from './git.info.js';
@@ -94,6 +95,7 @@ export class TurnDiffTracker {
     this.lastReported = null;
     if (this.repo) await rm(this.repo.scratch.dir, { recursive: true, force: true });
     this.repo = null;
+    if ((await findRepositoryRoot(cwd)) === null) return;
     const root = (await runGit(cwd, ['rev-parse', '--show-toplevel']).catch(() => null))?.trim();
     if (!root) return;
     const index = resolve(root, (await runGit(root, ['rev-parse', '--git-path', 'index']))?.trim() ?? '.git/index');

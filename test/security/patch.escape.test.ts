@@ -89,7 +89,7 @@ const sessions = new ExecSessions();
 /** The patch actors of a thread in `ws` under `approvalPolicy` with a workspace-write sandbox. */
 function actorsFor(ws: string, approvalPolicy: ApprovalPolicy) {
   const settings = settingsFixture({ cwd: ws, approvalPolicy, sandboxMode: 'workspace-write', projectTrusted: false });
-  const actors = toolActors(sessions, new TurnDiffTracker(ws), { sandboxAvailable: true, env: {}, home: ws, settings: () => settings, rules: new RuleBaseline(), onRuleError: () => {} });
+  const actors = toolActors(sessions, new TurnDiffTracker(ws), { sandboxAvailable: async () => true, env: {}, home: ws, settings: () => settings, rules: new RuleBaseline(), onRuleError: () => {} });
   return {
     prepare: (patch: string) => prepareToolCall({ callId: 'c', name: 'apply_patch', kind: 'custom', payload: patch }, settings, sessions, {}),
     check: (prepared: PreparedCall): Promise<PolicyVerdict> =>
