@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { arch, platform, release } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
-import { ConfigError, modelCatalog, statecraftHome } from '../../actors/config/index.js';
-import { AmbiguousThreadIdError } from '../../actors/rollout/index.js';
-import { findAgentsFiles } from '../../actors/prompt/index.js';
-import { ThreadRegistry, UnknownThreadError, createRuntime, present, type ThreadHandle } from '../../actors/runtime/index.js';
+// Not the config barrel: that would read the config schemas before `initialize` is answered.
+import { statecraftHome } from '../../actors/config/config.paths.js';
+import type { ThreadHandle, ThreadRegistry } from '../../actors/runtime/index.js';
 import {
   JsonRpcErrorCode,
   ModelInfo,
@@ -53,7 +52,18 @@ function osDescription(): string {
 
 const archName = () => ({ x64: 'x86_64', arm64: 'aarch64' })[arch() as 'x64' | 'arm64'] ?? arch();
 
-const threadOverrides = (params: ClientRequestParams<'thread/start'>): ThreadOverrides => {
+/**
+ * What serves threads: the runtime (and with it the machines, the model client, the command
+ * policy) and the modules around it. It loads with the first request about threads, so
+ * `initialize` is answered before any of it is read.
+ */
+const threadModules = () =>
+  Promise.all([import('../../actors/runtime/index.js'), import('../../actors/config/index.js'), import('../../actors/rollout/index.js'), import('../../actors/prompt/index.js')]).then(
+    ([runtime, config, rollout, prompt]) => ({ runtime, config, rollout, prompt }),
+  );
+type ThreadModules = Awaited<ReturnType<typeof threadModules>>;
+
+const threadOverrides = ({ runtime: { present } }: ThreadModules, params: ClientRequestParams<'thread/start'>): ThreadOverrides => {
   const { cwd, model, modelProvider, approvalPolicy, sandbox, config, baseInstructions, developerInstructions, ephemeral } = present(params);
   return { cwd, model, modelProvider, approvalPolicy, sandbox, config, baseInstructions, developerInstructions, ephemeral };
 };
@@ -70,10 +80,10 @@ const sandboxPolicy = (settings: ThreadSettings): SandboxPolicy => {
 };
 
 /** Errors a client caused get a client error code; the rest stay internal. */
-function asRpcError(error: unknown): unknown {
+function asRpcError({ runtime, rollout, config }: ThreadModules, error: unknown): unknown {
   if (error instanceof RpcError) return error;
-  if (error instanceof UnknownThreadError || error instanceof AmbiguousThreadIdError) return new RpcError(JsonRpcErrorCode.InvalidRequest, error.message);
-  if (error instanceof ConfigError) return new RpcError(JsonRpcErrorCode.InvalidParams, error.message);
+  if (error instanceof runtime.UnknownThreadError || error instanceof rollout.AmbiguousThreadIdError) return new RpcError(JsonRpcErrorCode.InvalidRequest, error.message);
+  if (error instanceof config.ConfigError) return new RpcError(JsonRpcErrorCode.InvalidParams, error.message);
   if (error instanceof Error && error.message.startsWith('invalid cursor')) return new RpcError(JsonRpcErrorCode.InvalidParams, error.message);
   return error;
 }
@@ -83,7 +93,10 @@ function asRpcError(error: unknown): unknown {
  * thread registry and forwards each thread's events; everything else lives in the runtime.
  */
 export async function runAppServer(options: AppServerOptions): Promise<void> {
-  let registry: ThreadRegistry | null = null;
+  type Served = { modules: ThreadModules; registry: ThreadRegistry };
+  let served: Served | null = null;
+  let loading: Promise<Served> | null = null;
+  let originator = 'unknown';
   let connection: Connection;
 
   /**
@@ -112,14 +125,28 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
       for (const event of waiting) forwardEvent(connection, approvals, threadId, event);
     });
 
-  const threads = () => {
-    if (!registry) throw new RpcError(JsonRpcErrorCode.InvalidRequest, 'Not initialized');
-    return registry;
-  };
+  /** The thread modules and the registry, loaded once (again after a failure); requests reach here only after `initialize`. */
+  const threads = () =>
+    (loading ??= (async () => {
+      const modules = await threadModules();
+      const runtime = await modules.runtime.createRuntime({
+        env: options.env,
+        cwd: process.cwd(),
+        source: 'vscode',
+        originator,
+        cliVersion: options.version,
+        onWarning: (message) => options.log(`warning: ${message}`),
+      });
+      served = { modules, registry: new modules.runtime.ThreadRegistry(runtime) };
+      return served;
+    })().catch((error: unknown) => {
+      loading = null;
+      throw error;
+    }));
   const loaded = (threadId: string) => {
-    const handle = threads().get(threadId);
-    if (!handle) throw new RpcError(JsonRpcErrorCode.InvalidRequest, `thread ${threadId} is not loaded: start it with thread/start or load it with thread/resume`);
-    return handle;
+    const handle = served?.registry.get(threadId);
+    if (!served || !handle) throw new RpcError(JsonRpcErrorCode.InvalidRequest, `thread ${threadId} is not loaded: start it with thread/start or load it with thread/resume`);
+    return { handle, modules: served.modules };
   };
   const sessionResult = (handle: ThreadHandle, turns: Turn[] | null): ThreadSessionResult => {
     const current = handle.current();
@@ -139,9 +166,9 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
       serviceTier: null,
     };
   };
-  const withInstructionSources = async (result: ThreadSessionResult, home: string): Promise<ThreadSessionResult> => ({
+  const withInstructionSources = async ({ prompt }: ThreadModules, result: ThreadSessionResult): Promise<ThreadSessionResult> => ({
     ...result,
-    instructionSources: await findAgentsFiles(home, result.cwd),
+    instructionSources: await prompt.findAgentsFiles(statecraftHome(options.env), result.cwd),
   });
 
   connection = createConnection({
@@ -151,15 +178,7 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
     ...(options.maxLineBytes ? { maxLineBytes: options.maxLineBytes } : {}),
     handlers: {
       async initialize(params) {
-        const runtime = await createRuntime({
-          env: options.env,
-          cwd: process.cwd(),
-          source: 'vscode',
-          originator: params.clientInfo.name,
-          cliVersion: options.version,
-          onWarning: (message) => options.log(`warning: ${message}`),
-        });
-        registry = new ThreadRegistry(runtime);
+        originator = params.clientInfo.name;
         const terminal = options.env.TERM_PROGRAM ?? options.env.TERM ?? 'unknown';
         return {
           userAgent: `${params.clientInfo.name}/${options.version} (${osDescription()}; ${archName()}) ${terminal} (${params.clientInfo.name}; ${params.clientInfo.version})`,
@@ -169,25 +188,25 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
         };
       },
       async 'thread/start'(params) {
-        const reg = threads();
+        const { modules, registry: reg } = await threads();
         let threadId: string | null = null;
         try {
-          const handle = await reg.start(threadOverrides(params), (h) => {
+          const handle = await reg.start(threadOverrides(modules, params), (h) => {
             threadId = h.threadId;
             attach(h);
           });
-          return await withInstructionSources(sessionResult(handle, null), statecraftHome(options.env));
+          return await withInstructionSources(modules, sessionResult(handle, null));
         } catch (error) {
-          throw asRpcError(error);
+          throw asRpcError(modules, error);
         } finally {
           releaseAfterResponse(threadId);
         }
       },
       async 'thread/resume'(params) {
-        const reg = threads();
+        const { modules, registry: reg } = await threads();
         let threadId: string | null = null;
         try {
-          const { handle, stored } = await reg.resume(params.threadId, threadOverrides(params), (h) => {
+          const { handle, stored } = await reg.resume(params.threadId, threadOverrides(modules, params), (h) => {
             threadId = h.threadId;
             attach(h);
           });
@@ -195,30 +214,32 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
           // The status of the thread being loaded goes out before the response, as the reference does.
           const waiting = threadId ? held.get(threadId) : undefined;
           while (waiting?.[0]?.method === 'thread/status/changed') forwardEvent(connection, approvals, threadId!, waiting.shift()!);
-          return await withInstructionSources(sessionResult(handle, turns), statecraftHome(options.env));
+          return await withInstructionSources(modules, sessionResult(handle, turns));
         } catch (error) {
-          throw asRpcError(error);
+          throw asRpcError(modules, error);
         } finally {
           releaseAfterResponse(threadId);
         }
       },
       async 'thread/list'(params) {
+        const { modules, registry: reg } = await threads();
         try {
-          return await threads().list({ cursor: params.cursor ?? null, limit: params.limit ?? null });
+          return await reg.list({ cursor: params.cursor ?? null, limit: params.limit ?? null });
         } catch (error) {
-          throw asRpcError(error);
+          throw asRpcError(modules, error);
         }
       },
       async 'thread/read'(params) {
+        const { modules, registry: reg } = await threads();
         try {
-          return { thread: await threads().read(params.threadId, params.includeTurns ?? false) };
+          return { thread: await reg.read(params.threadId, params.includeTurns ?? false) };
         } catch (error) {
-          throw asRpcError(error);
+          throw asRpcError(modules, error);
         }
       },
       async 'turn/start'(params) {
-        const handle = loaded(params.threadId);
-        const { cwd, approvalPolicy, sandboxPolicy: policy, model, effort, summary } = present(params);
+        const { handle, modules } = loaded(params.threadId);
+        const { cwd, approvalPolicy, sandboxPolicy: policy, model, effort, summary } = modules.runtime.present(params);
         const overrides: TurnOverrides = { cwd, approvalPolicy, sandboxPolicy: policy, model, effort, summary };
         hold(handle.threadId);
         try {
@@ -233,7 +254,7 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
         }
       },
       async 'turn/interrupt'(params) {
-        const handle = loaded(params.threadId);
+        const { handle } = loaded(params.threadId);
         if (handle.activeTurnId() !== params.turnId) throw new RpcError(JsonRpcErrorCode.InvalidRequest, 'no active turn to interrupt');
         hold(handle.threadId);
         try {
@@ -244,6 +265,7 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
         }
       },
       async 'model/list'(params) {
+        const { modelCatalog } = await import('../../actors/config/index.js');
         const visible = modelCatalog().filter((model) => params.includeHidden || !model.hidden);
         const start = params.cursor ? Number.parseInt(params.cursor, 10) : 0;
         if (!Number.isInteger(start) || start < 0 || start > visible.length) {
@@ -253,10 +275,12 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
         return { data: visible.slice(start, end).map((model) => ModelInfo.parse(model)), nextCursor: end < visible.length ? String(end) : null };
       },
       async onClose() {
-        await registry?.closeAll();
+        // A registry still loading is waited for: a thread it starts must be closed too.
+        const current = served ?? (await loading?.catch(() => null));
+        await current?.registry.closeAll();
       },
     },
   });
-  const approvals = new ApprovalBridge(connection, (threadId, approvalId, decision) => registry?.get(threadId)?.decide(approvalId, decision), options.log);
+  const approvals = new ApprovalBridge(connection, (threadId, approvalId, decision) => served?.registry.get(threadId)?.decide(approvalId, decision), options.log);
   await connection.closed;
 }

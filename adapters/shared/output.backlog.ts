@@ -1,4 +1,5 @@
-import { HeadTailBuffer } from '../../actors/exec/index.js';
+// Not the exec barrel: through it the app-server's start would read the process and sandbox code.
+import { HeadTailBuffer } from '../../actors/exec/output.js';
 
 /**
  * Characters of one stream's output that may wait for a slow reader before its middle is
