@@ -28,6 +28,8 @@ interface Entry {
   line: string | undefined;
   /** Position in the overall send order; larger is later. */
   seq: number;
+  /** The delta merge key (see deltaKey), worked out once. */
+  key: string | undefined;
   written: boolean;
   /** For command output: the stream it belongs to and the characters it holds against that stream's backlog. */
   output?: { stream: string; cost: number };
@@ -85,6 +87,10 @@ export class Outbox {
   private barrier = -1;
   private readonly latestDelta = new Map<string, Entry>();
   private blocked = false;
+  /** Lines taken from the queue, written together at the end of this turn of the event loop. */
+  private batch: string[] = [];
+  private batchChars = 0;
+  private batchScheduled = false;
   private dead = false;
   private inFlight = 0;
   private waiters: Array<() => void> = [];
@@ -129,13 +135,13 @@ export class Outbox {
       if (admission.kind === 'overflow') {
         // Later output of the item must not merge into a delta queued before the overflow.
         this.latestDelta.delete(key);
-        this.enqueue({ message, line: undefined, seq: this.seq, written: false, overflow: admission.overflow });
+        this.enqueue({ message, line: undefined, seq: this.seq, key, written: false, overflow: admission.overflow });
         return;
       }
     }
     const line = toLine(message);
     if (this.dead) return;
-    const entry: Entry = { message, line, seq: this.seq, written: false, ...(output ? { output } : {}) };
+    const entry: Entry = { message, line, seq: this.seq, key, written: false, ...(output ? { output } : {}) };
     if (key !== undefined && this.queue.length - this.head > this.coalesceAbove && this.merge(key, message, output)) return;
     if (key === undefined) this.barrier = entry.seq;
     else this.latestDelta.set(key, entry);
@@ -182,31 +188,55 @@ export class Outbox {
       const entry = this.queue[this.head]!;
       this.head += 1;
       entry.written = true;
-      const key = deltaKey(entry.message);
+      const key = entry.key;
       if (key !== undefined && this.latestDelta.get(key) === entry) this.latestDelta.delete(key);
       const line = this.lineOf(entry, key);
       // Written entries stay in the array until the next compaction: keep nothing large in them.
       entry.message = {};
       entry.line = undefined;
       delete entry.overflow;
-      this.inFlight += 1;
-      let ok: boolean;
-      try {
-        ok = this.output.write(line, () => {
-          this.inFlight -= 1;
-          this.settle();
-        });
-      } catch (err) {
-        this.inFlight -= 1;
-        this.log(`output write failed: ${(err as Error).message}`);
-        this.kill();
-        return;
-      }
+      this.batch.push(line);
+      this.batchChars += line.length;
       this.counters.written += 1;
-      if (!ok) this.waitForDrain();
+      // A batch as large as the writable's buffer goes now, and asks it whether to pause.
+      if (this.batchChars >= this.output.writableHighWaterMark) this.writeBatch();
+    }
+    if (this.batch.length > 0 && !this.batchScheduled) {
+      this.batchScheduled = true;
+      setImmediate(() => {
+        this.batchScheduled = false;
+        this.writeBatch();
+      });
     }
     this.compact();
     this.settle();
+  }
+
+  /**
+   * Writes the lines taken from the queue as one chunk: a stream of deltas would otherwise
+   * cost a system call each. A batch goes out when it fills the writable's buffer or at the
+   * end of this turn of the event loop, so the writable's answer (pause or go on) comes as
+   * often as it would line by line, and batching alone never makes deltas merge.
+   */
+  private writeBatch(): void {
+    const text = this.batch.join('');
+    this.batch = [];
+    this.batchChars = 0;
+    if (this.dead || text === '') return this.settle();
+    this.inFlight += 1;
+    let ok: boolean;
+    try {
+      ok = this.output.write(text, () => {
+        this.inFlight -= 1;
+        this.settle();
+      });
+    } catch (err) {
+      this.inFlight -= 1;
+      this.log(`output write failed: ${(err as Error).message}`);
+      this.kill();
+      return;
+    }
+    if (!ok) this.waitForDrain();
   }
 
   private waitForDrain(): void {
@@ -226,7 +256,7 @@ export class Outbox {
   }
 
   private idle(): boolean {
-    return this.dead || (this.head >= this.queue.length && this.inFlight === 0);
+    return this.dead || (this.head >= this.queue.length && this.batch.length === 0 && this.inFlight === 0);
   }
 
   private settle(): void {
@@ -241,6 +271,8 @@ export class Outbox {
     this.dead = true;
     this.queue.length = 0;
     this.head = 0;
+    this.batch = [];
+    this.batchChars = 0;
     this.latestDelta.clear();
     this.backlog.clear();
     this.settle();

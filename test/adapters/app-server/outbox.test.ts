@@ -29,7 +29,8 @@ describe('Outbox', () => {
     const lines: string[] = [];
     const out = new Writable({
       write(chunk: Buffer, _e, cb) {
-        lines.push(chunk.toString());
+        // Lines sent together may arrive in one chunk.
+        lines.push(...chunk.toString().split(/(?<=\n)/));
         cb();
       },
     });
