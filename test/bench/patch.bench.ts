@@ -3,8 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyPlan, parsePatch, planPatch } from '../../actors/patch/index.js';
-
-const fmt = (value: number, digits = 1) => value.toFixed(digits);
+import { fmt, record, say } from './report.js';
 
 export async function runPatchBench(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'statecraft-bench-patch-'));
@@ -31,10 +30,11 @@ export async function runPatchBench(): Promise<void> {
     started = performance.now();
     await applyPlan(plan);
     const applyMs = performance.now() - started;
-    console.log(
+    say(
       `500-hunk patch to a 50,000-line file: parse + plan ${fmt(planMs)} ms, atomic write ${fmt(applyMs)} ms; ` +
         `reading and rewriting the file ${fmt(copyMs)} ms; ratio ${fmt((planMs + applyMs) / copyMs, 1)}x`,
     );
+    record({ key: 'patch.bigPatchMs', unit: 'ms', value: planMs + applyMs, versus: { name: 'read and rewrite', value: copyMs, ratio: (planMs + applyMs) / copyMs } });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -6,6 +6,8 @@ import { execa } from 'execa';
 import { childStdio, confine, probeSandbox, RootPins } from '../../actors/exec/index.js';
 import { loadRules, parseCommand } from '../../actors/policy/index.js';
 import { evaluate as evaluateWith, parser } from '../actors/policy/rules/helpers.js';
+import { median } from './measure.js';
+import { fmt, record, say } from './report.js';
 
 const CORPUS = [
   'ls -la',
@@ -28,9 +30,6 @@ const CORPUS = [
   'for f in $(git ls-files); do wc -l "$f"; done',
 ];
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const fmt = (value: number, digits = 1) => value.toFixed(digits);
-
 export async function runPolicyBench(): Promise<void> {
   const { rules } = await loadRules({ home: tmpdir(), projectRoot: null, projectTrusted: false });
   const rounds = 300;
@@ -47,11 +46,12 @@ export async function runPolicyBench(): Promise<void> {
     for (const cmd of CORPUS) evaluate(cmd);
   }
   const full = (rounds * CORPUS.length) / ((performance.now() - started) / 1000);
-  console.log(`policy evaluation (parse + rules + heuristics), mixed corpus of ${CORPUS.length}: ${fmt(full, 0)} commands/s; parsing alone ${fmt(parseOnly, 0)}/s; evaluation costs ${fmt(parseOnly / full, 2)}x the parse`);
+  say(`policy evaluation (parse + rules + heuristics), mixed corpus of ${CORPUS.length}: ${fmt(full, 0)} commands/s; parsing alone ${fmt(parseOnly, 0)}/s; evaluation costs ${fmt(parseOnly / full, 2)}x the parse`);
+  record({ key: 'policy.commandsPerSecond', unit: 'per s', value: full, versus: { name: 'parse alone', value: parseOnly, ratio: full / parseOnly } });
 
   const probe = await probeSandbox();
   if (!probe.available) {
-    console.log(`sandbox latency: not measured (${probe.reason})`);
+    say(`sandbox latency: not measured (${probe.reason})`);
     return;
   }
   const dir = await mkdtemp(join(tmpdir(), 'statecraft-bench-sandbox-'));
@@ -82,6 +82,7 @@ export async function runPolicyBench(): Promise<void> {
     }
   }
   const [b, c] = [median(bare), median(confined)];
-  console.log(`one command (bash -c true): ${fmt(c)} ms in the sandbox, ${fmt(b)} ms without; the sandbox adds ${fmt(c - b)} ms; ratio ${fmt(c / b, 2)}x`);
+  say(`one command (bash -c true): ${fmt(c)} ms in the sandbox, ${fmt(b)} ms without; the sandbox adds ${fmt(c - b)} ms; ratio ${fmt(c / b, 2)}x`);
+  record({ key: 'sandbox.commandMs', unit: 'ms', value: c, versus: { name: 'unsandboxed', value: b, ratio: c / b }, runs: bare.length });
   await rm(dir, { recursive: true, force: true });
 }

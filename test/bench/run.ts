@@ -2,23 +2,29 @@
  * `npm run bench`: performance figures of the built CLI against the scripted model server.
  * Figures are reported next to a baseline measured in the same run, as ratios, because
  * absolute times on shared machines say little.
+ *
+ *   npm run bench                          statecraft's figures
+ *   npm run bench -- --vs-codex PATH       the start-up and app-server figures side by side with
+ *                                          Codex (PATH: its `codex` bin), in alternating pairs
+ *   npm run bench -- --json                the same, as one JSON document on stdout (lines on stderr)
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { startScriptedServer, type Script } from '../../actors/model/index.js';
+import { CLI } from '../support/appServer.js';
 import { peakRssKb } from '../support/processes.js';
 import { runAppServerBench } from './appServer.bench.js';
+import { median } from './measure.js';
 import { runPatchBench } from './patch.bench.js';
 import { runPolicyBench } from './policy.bench.js';
+import { finish, fmt, mib, record, reportAsJson, say } from './report.js';
+import { runStartupBench } from './startup.bench.js';
 
-const CLI = resolve(import.meta.dirname, '../../dist/adapters/cli/main.js');
 const RUNS = 5;
 const DELTAS = 20_000;
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const fmt = (value: number, digits = 1) => value.toFixed(digits);
 
 interface Run {
   firstEventMs: number;
@@ -72,7 +78,8 @@ async function rawStreamMs(url: string): Promise<number> {
   return performance.now() - started;
 }
 
-async function main() {
+/** `exec`: time to the first JSONL event, and a 20,000-delta answer streamed to stdout. */
+async function execFigures() {
   const root = await mkdtemp(join(tmpdir(), 'statecraft-bench-'));
   const home = join(root, 'home');
   const workspace = root;
@@ -90,7 +97,8 @@ async function main() {
     }
     const start = median(firstEvents);
     const floor = median(nodeStarts);
-    console.log(`start to first --json event: ${fmt(start)} ms (median of ${RUNS}); bare node start ${fmt(floor)} ms; ratio ${fmt(start / floor, 2)}x`);
+    say(`start to first --json event: ${fmt(start)} ms (median of ${RUNS}); bare node start ${fmt(floor)} ms; ratio ${fmt(start / floor, 2)}x`);
+    record({ key: 'exec.firstEventMs', unit: 'ms', value: start, versus: { name: 'node start', value: floor, ratio: start / floor }, runs: RUNS });
 
     const rawServer = await startScriptedServer({ script: { turns: [bulk] } });
     const rawMs = await rawStreamMs(rawServer.url);
@@ -106,19 +114,26 @@ async function main() {
     // Streaming time only: the process start before the first event is measured above.
     const perSecond = DELTAS / ((run.totalMs - run.firstEventMs) / 1000);
     const rawPerSecond = DELTAS / (rawMs / 1000);
-    console.log(
+    say(
       `${DELTAS} deltas end to end: ${fmt(run.totalMs)} ms in all, ${fmt(perSecond, 0)} deltas/s after the first event; ` +
         `plain fetch of the same stream ${fmt(rawPerSecond, 0)} deltas/s; ratio ${fmt(rawPerSecond / perSecond, 2)}x slower than the raw stream`,
     );
+    record({ key: 'exec.stream.deltasPerSecond', unit: 'per s', value: perSecond, versus: { name: 'raw stream', value: rawPerSecond, ratio: perSecond / rawPerSecond } });
     if (run.peakKb !== null && idleKb !== null) {
-      console.log(`peak RSS during that turn: ${fmt(run.peakKb / 1024)} MiB; idle node ${fmt(idleKb / 1024)} MiB; ratio ${fmt(run.peakKb / idleKb, 2)}x`);
+      say(`peak RSS during that turn: ${fmt(mib(run.peakKb))} MiB; idle node ${fmt(mib(idleKb))} MiB; ratio ${fmt(run.peakKb / idleKb, 2)}x`);
+      record({ key: 'exec.stream.peakMiB', unit: 'MiB', value: mib(run.peakKb), versus: { name: 'idle node', value: mib(idleKb), ratio: run.peakKb / idleKb } });
     }
   } finally {
     await rm(root, { recursive: true, force: true });
   }
 }
 
-await main();
-await runAppServerBench();
+const { values } = parseArgs({ options: { 'vs-codex': { type: 'string' }, json: { type: 'boolean', default: false } } });
+const codex = values['vs-codex'] ?? null;
+if (values.json) reportAsJson();
+await runStartupBench(codex);
+await execFigures();
+await runAppServerBench(codex);
 await runPolicyBench();
 await runPatchBench();
+finish({ versusCodex: codex });
