@@ -11,7 +11,9 @@ secrets, change the system or run downloaded code), and riskCategories, a list d
 "data deletion", "data exfiltration", "privilege escalation", "system modification",
 "network access", "resource exhaustion", "code execution". Use an empty list when none apply.`;
 
-const RISK_SCHEMA = z.toJSONSchema(CommandRisk) as Record<string, unknown>;
+/** The answer's JSON Schema, made when first asked for rather than whenever the policy loads. */
+let riskSchemaJson: Record<string, unknown> | null = null;
+const riskSchema = () => (riskSchemaJson ??= z.toJSONSchema(CommandRisk) as Record<string, unknown>);
 
 export interface RiskQuestion {
   command: string;
@@ -49,7 +51,7 @@ export async function assessCommandRisk(
         reasoningEffort: null,
         reasoningSummary: 'none',
         parallelToolCalls: false,
-        outputSchema: { name: 'command_risk', schema: RISK_SCHEMA },
+        outputSchema: { name: 'command_risk', schema: riskSchema() },
       },
       { signal: options.signal, env: options.env },
     )) {

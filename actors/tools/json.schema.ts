@@ -41,7 +41,17 @@ function clean(input: Json): Json {
   return node;
 }
 
-/** The JSON Schema a function tool's `parameters` carries, made from the zod schema that reads its arguments. */
+const made = new WeakMap<z.ZodType, Json>();
+
+/**
+ * The JSON Schema a function tool's `parameters` carries, made from the zod schema that reads its
+ * arguments. Made once per schema (every model request offers the tools) and shared: read it, never change it.
+ */
 export function parametersOf(schema: z.ZodType): Json {
-  return clean(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json);
+  let parameters = made.get(schema);
+  if (!parameters) {
+    parameters = clean(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json);
+    made.set(schema, parameters);
+  }
+  return parameters;
 }
