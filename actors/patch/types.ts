@@ -1,3 +1,5 @@
+import type { PlannedChange } from '../../protocol/index.js';
+
 /** One line of an update hunk: context (' '), removal ('-') or addition ('+'). */
 export type HunkLine = { op: ' ' | '-' | '+'; text: string };
 
@@ -25,31 +27,8 @@ export type PatchOperation = AddOperation | DeleteOperation | UpdateOperation;
 /** A patch as written by the model; paths are still as the model spelled them. */
 export type ParsedPatch = { operations: PatchOperation[] };
 
-export type PatchChangeKindName = 'add' | 'delete' | 'update';
-
-/** One file the patch touches, fully computed but not yet written. */
-export type PlannedChange = {
-  /** Absolute path of the file the operation names. */
-  path: string;
-  kind: PatchChangeKindName;
-  /** Absolute destination of a move, else null. */
-  movePath: string | null;
-  /** Content before the patch; null for an add. */
-  oldContent: string | null;
-  /** Content after the patch; null for a delete. */
-  newContent: string | null;
-  /** What a fileChange item shows: the new content (add), the old content (delete), unified hunks (update). */
-  diff: string;
-  /**
-   * Where the new content really goes (symlinks followed, as they stood when planned); null
-   * for a delete. Writing keeps a symlink in place and replaces the file it leads to.
-   */
-  writeTo: string | null;
-  /** The directory entry really removed (a delete, or a move's source; links in its parents followed); else null. */
-  removes: string | null;
-};
-
-export type PatchPlan = { changes: PlannedChange[] };
+export type { PatchPlan, PlannedChange } from '../../protocol/index.js';
+export type PatchChangeKindName = PlannedChange['kind'];
 
 export type PlanOptions = {
   cwd: string;
