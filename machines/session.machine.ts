@@ -6,13 +6,18 @@ import {
   type Thread,
   type ThreadOverrides,
   type ThreadSettings,
+  type ThreadStatus,
   type TokenUsageBreakdown,
   type TurnError,
   type TurnOverrides,
   type UserInput,
 } from '../protocol/index.js';
-import { nowSeconds, publish, type ProtocolEmitted, type RelayEvent } from './publish.js';
-import { turnMachine, type ConversationCommitted, type TurnOutput } from './turn.machine.js';
+import type { ApprovalEvent } from './approval.machine.js';
+import type { Clock } from './clock.js';
+import { activeStatus, finishedTurn, threadStarted, threadStatus, tokenUsage, turnCompleted, turnError } from './events.js';
+import { publish, type ProtocolEmitted, type RelayEvent } from './publish.js';
+import { turnDiffMachine, TURN_DIFF_ID } from './turnDiff.machine.js';
+import { turnMachine, type ConversationCommitted, type TurnOutput, type TurnReport } from './turn.machine.js';
 import { promiseActor } from './unprovided.js';
 
 /** A stored conversation to continue (thread/resume). */
@@ -27,6 +32,7 @@ export interface SessionInput {
   threadId: string;
   overrides: ThreadOverrides;
   resumed: ResumedState | null;
+  clock: Clock;
 }
 
 /** What configuring a thread yields: the settings in effect and the thread as clients see it. */
@@ -41,7 +47,20 @@ export type SessionEvent =
   | { type: 'approval.decide'; approvalId: string; decision: ApprovalDecision }
   | { type: 'thread.close' }
   | RelayEvent
-  | ConversationCommitted;
+  | ConversationCommitted
+  | TurnReport
+  | { type: 'xstate.done.actor.turnDiff' }
+  | { type: 'xstate.error.actor.turnDiff'; error: unknown };
+
+/** The answer to a `turn.start` the thread cannot take now; adapters turn it into their error. */
+export interface TurnRejected {
+  type: 'turn.rejected';
+  turnId: string;
+  reason: string;
+}
+
+/** What the session emits: protocol events for clients, the conversation for the rollout, refusals for the caller. */
+export type SessionEmitted = ProtocolEmitted | ConversationCommitted | TurnRejected;
 
 export interface SessionOutput {
   /** Set when the thread could not be configured. */
@@ -52,13 +71,15 @@ type TurnStart = Extract<SessionEvent, { type: 'turn.start' }>;
 
 interface SessionContext extends SessionInput {
   settings: ThreadSettings | null;
+  /** The thread as clients see it, its status included. */
   thread: Thread | null;
   history: ResponseItem[];
   usageTotal: TokenUsageBreakdown;
   grants: string[];
-  pendingApprovals: string[];
   currentTurn: TurnStart | null;
   closeRequested: boolean;
+  /** The turn-diff tracker failed; the turn ends without waiting for it. */
+  diffGone: boolean;
   error: TurnError | null;
 }
 
@@ -89,9 +110,24 @@ export const applyTurnOverrides = (settings: ThreadSettings, overrides: TurnOver
   return next;
 };
 
+interface StatusEnqueue {
+  assign: (values: Partial<SessionContext>) => void;
+  emit: (emitted: ProtocolEmitted) => void;
+  sendParent: (event: RelayEvent) => void;
+}
+
+/** The thread's status changes here only, and clients hear each change. */
+const setStatus = (enqueue: StatusEnqueue, self: Parameters<typeof publish>[1], context: SessionContext, status: ThreadStatus) => {
+  if (!context.thread) return;
+  enqueue.assign({ thread: { ...context.thread, status } });
+  publish(enqueue, self, threadStatus(context.threadId, status));
+};
+
 /**
  * One thread: configure once, then run turns one at a time, carrying the conversation,
- * token usage and "accept for session" grants from turn to turn, until it is closed.
+ * token usage and "accept for session" grants from turn to turn, until it is closed. The
+ * thread's status, which turn may start, what goes to the rollout and the turn-diff tracker's
+ * life are all decided here.
  */
 export const sessionMachine = setup({
   types: {
@@ -99,49 +135,34 @@ export const sessionMachine = setup({
     output: {} as SessionOutput,
     context: {} as SessionContext,
     events: {} as SessionEvent,
-    /** Protocol events for clients; the running turn's committed conversation for the rollout. */
-    emitted: {} as ProtocolEmitted | ConversationCommitted,
+    emitted: {} as SessionEmitted,
   },
   actors: {
     configure: promiseActor<ConfiguredThread, SessionInput>('configure'),
     turn: turnMachine,
+    turnDiff: turnDiffMachine,
+    /** Ends what finished commands left running; the sessions the model may come back to stay. */
+    reapProcesses: promiseActor<void, { threadId: string }>('reapProcesses'),
     shutdown: promiseActor<void, { threadId: string }>('shutdown'),
   },
   guards: {
-    isPendingApproval: ({ context, event }) =>
-      event.type === 'approval.decide' && context.pendingApprovals.includes(event.approvalId),
     closeRequested: ({ context }) => context.closeRequested,
+    diffGone: ({ context }) => context.diffGone,
+    diffGoneAndClosing: ({ context }) => context.diffGone && context.closeRequested,
   },
   actions: {
-    configured: assign((_, configured: ConfiguredThread) => ({
-      settings: configured.settings,
-      thread: configured.thread,
-    })),
+    configured: assign((_, configured: ConfiguredThread) => ({ settings: configured.settings, thread: configured.thread })),
     configureFailed: assign({
-      error: (_, { error }: { error: unknown }) => ({
-        message: error instanceof Error ? error.message : String(error),
-        codexErrorInfo: 'configuration',
-        additionalDetails: null,
-      }),
+      error: (_, { error }: { error: unknown }) => turnError(error instanceof Error ? error.message : String(error), 'configuration'),
     }),
     /** A new thread is announced; a resumed one reports its status and the usage it had so far. */
     publishStarted: enqueueActions(({ context, enqueue, self }) => {
       if (!context.thread || !context.settings) return;
-      if (!context.resumed) {
-        publish(enqueue, self, { method: 'thread/started', params: { thread: context.thread } });
-        return;
-      }
-      publish(enqueue, self, { method: 'thread/status/changed', params: { threadId: context.threadId, status: { type: 'idle' } } });
+      if (!context.resumed) return publish(enqueue, self, threadStarted(context.thread));
+      publish(enqueue, self, threadStatus(context.threadId, context.thread.status));
       const { lastTurn } = context.resumed;
       if (lastTurn) {
-        publish(enqueue, self, {
-          method: 'thread/tokenUsage/updated',
-          params: {
-            threadId: context.threadId,
-            turnId: lastTurn.turnId,
-            tokenUsage: { total: context.usageTotal, last: lastTurn.usage, modelContextWindow: context.settings.modelContextWindow },
-          },
-        });
+        publish(enqueue, self, tokenUsage({ threadId: context.threadId, turnId: lastTurn.turnId }, { total: context.usageTotal, last: lastTurn.usage, modelContextWindow: context.settings.modelContextWindow }));
       }
     }),
     beginTurn: assign(({ context, event }) => {
@@ -150,61 +171,56 @@ export const sessionMachine = setup({
       return {
         currentTurn: event,
         settings: applyTurnOverrides(context.settings, event.overrides),
-        thread: { ...context.thread, preview, updatedAt: nowSeconds() },
+        thread: { ...context.thread, preview, updatedAt: Math.floor(context.clock.nowMs() / 1000) },
+        diffGone: false,
       };
+    }),
+    /** A turn runs: the thread is active until it is about to complete. */
+    markActive: enqueueActions(({ context, enqueue, self }) => setStatus(enqueue, self, context, activeStatus(false))),
+    markWaiting: enqueueActions(({ context, enqueue, self, event }) => {
+      if (event.type === 'turn.waitingOnApproval') setStatus(enqueue, self, context, activeStatus(event.waiting));
+    }),
+    markIdle: enqueueActions(({ context, enqueue, self }) => setStatus(enqueue, self, context, { type: 'idle' })),
+    rejectTurn: enqueueActions(({ enqueue, event }, reason: string) => {
+      if (event.type === 'turn.start') enqueue.emit({ type: 'turn.rejected', turnId: event.turnId, reason });
     }),
     endTurn: assign(({ context }, output: TurnOutput) => ({
       history: [...context.history, ...output.added],
       usageTotal: output.usageTotal,
       grants: [...context.grants, ...output.grants],
       currentTurn: null,
-      pendingApprovals: [],
     })),
     /** A crashed turn still gets its completion, so clients are never left waiting. */
     publishTurnCrash: enqueueActions(({ context, enqueue, self }, { error }: { error: unknown }) => {
       if (!context.currentTurn) return;
       const message = `internal error in the turn: ${error instanceof Error ? error.message : String(error)}`;
-      const now = nowSeconds();
+      const now = context.clock.nowMs();
+      setStatus(enqueue, self, context, { type: 'idle' });
       publish(
         enqueue,
         self,
-        { method: 'thread/status/changed', params: { threadId: context.threadId, status: { type: 'idle' } } },
-        {
-          method: 'turn/completed',
-          params: {
-            threadId: context.threadId,
-            turn: {
-              id: context.currentTurn.turnId,
-              rootTurnId: context.currentTurn.turnId,
-              items: [],
-              itemsView: 'summary',
-              status: 'failed',
-              error: { message, codexErrorInfo: 'internal', additionalDetails: null },
-              startedAt: now,
-              completedAt: now,
-              durationMs: 0,
-            },
-          },
-        },
+        turnCompleted(context.threadId, finishedTurn(context.currentTurn.turnId, { status: 'failed', error: turnError(message, 'internal'), lastAgentMessage: null, startedAtMs: now, nowMs: now })),
       );
-      enqueue.assign({ currentTurn: null, pendingApprovals: [] });
+      enqueue.assign({ currentTurn: null });
     }),
-    republish: enqueueActions(({ context, enqueue, self, event }) => {
-      if (event.type !== 'relay') return;
-      const relayed = event.event;
-      if (relayed.method === 'item/commandExecution/requestApproval' || relayed.method === 'item/fileChange/requestApproval') {
-        enqueue.assign({ pendingApprovals: [...context.pendingApprovals, relayed.approvalId] });
-      } else if (relayed.method === 'serverRequest/resolved') {
-        enqueue.assign({ pendingApprovals: context.pendingApprovals.filter((id) => id !== relayed.approvalId) });
-      }
-      publish(enqueue, self, relayed);
+    /** What the turn publishes passes on unread. */
+    forward: enqueueActions(({ enqueue, self, event }) => {
+      if (event.type === 'relay') publish(enqueue, self, event.event);
     }),
     recordConversation: enqueueActions(({ enqueue, event }) => {
       if (event.type === 'conversation.committed') enqueue.emit(event);
     }),
+    /** A decision goes straight to the approval actor registered under its id; one nobody waits for is dropped. */
+    routeDecision: enqueueActions(({ enqueue, event, system }) => {
+      if (event.type !== 'approval.decide') return;
+      const approval = system.get(event.approvalId);
+      const decide: ApprovalEvent = { type: 'decide', decision: event.decision };
+      if (approval) enqueue.sendTo(approval, decide);
+    }),
     requestClose: assign({ closeRequested: true }),
     interruptTurn: sendTo('turn', { type: 'interrupt' }),
-    forwardDecision: sendTo('turn', ({ event }) => event),
+    closeDiff: sendTo('turnDiff', { type: 'diff.close' }),
+    diffGone: assign({ diffGone: true }),
   },
 }).createMachine({
   id: 'session',
@@ -215,9 +231,9 @@ export const sessionMachine = setup({
     history: input.resumed?.history ?? [],
     usageTotal: input.resumed?.usageTotal ?? emptyUsage(),
     grants: [],
-    pendingApprovals: [],
     currentTurn: null,
     closeRequested: false,
+    diffGone: false,
     error: null,
   }),
   initial: 'configuring',
@@ -227,48 +243,78 @@ export const sessionMachine = setup({
       invoke: {
         id: 'configure',
         src: 'configure',
-        input: ({ context }) => ({ threadId: context.threadId, overrides: context.overrides, resumed: context.resumed }),
+        input: ({ context }) => ({ threadId: context.threadId, overrides: context.overrides, resumed: context.resumed, clock: context.clock }),
         onDone: { target: 'ready', actions: [{ type: 'configured', params: ({ event }) => event.output }, 'publishStarted'] },
         onError: { target: 'closed', actions: { type: 'configureFailed', params: ({ event }) => ({ error: event.error }) } },
       },
+      on: { 'turn.start': { actions: { type: 'rejectTurn', params: 'the thread is not configured yet' } } },
     },
     /** Idle, waiting for the next turn. */
     ready: {
       on: {
-        'turn.start': { target: 'running', actions: 'beginTurn' },
+        'turn.start': { target: 'inTurn', actions: 'beginTurn' },
         'thread.close': 'closing',
       },
     },
-    /** One turn at a time; interrupts and approval decisions are routed to it. */
-    running: {
+    /** One turn at a time, with the tracker of what it changes beside it. */
+    inTurn: {
+      entry: 'markActive',
       invoke: {
-        id: 'turn',
-        src: 'turn',
-        input: ({ context }) => ({
-          threadId: context.threadId,
-          turnId: context.currentTurn!.turnId,
-          settings: context.settings!,
-          history: context.history,
-          userInput: context.currentTurn!.input,
-          userMessageId: context.currentTurn!.userMessageId,
-          sessionGrants: context.grants,
-          usageTotal: context.usageTotal,
-        }),
-        onDone: [
-          { guard: 'closeRequested', target: 'closing', actions: { type: 'endTurn', params: ({ event }) => event.output } },
-          { target: 'ready', actions: { type: 'endTurn', params: ({ event }) => event.output } },
-        ],
-        onError: [
-          { guard: 'closeRequested', target: 'closing', actions: { type: 'publishTurnCrash', params: ({ event }) => ({ error: event.error }) } },
-          { target: 'ready', actions: { type: 'publishTurnCrash', params: ({ event }) => ({ error: event.error }) } },
-        ],
+        id: 'turnDiff',
+        systemId: TURN_DIFF_ID,
+        src: 'turnDiff',
+        input: ({ context }) => ({ cwd: context.settings!.cwd }),
+        // It ends only when told to in settling; ending or failing earlier, it is simply gone.
+        onDone: { actions: 'diffGone' },
+        onError: { actions: 'diffGone' },
       },
       on: {
-        relay: { actions: 'republish' },
+        relay: { actions: 'forward' },
         'conversation.committed': { actions: 'recordConversation' },
-        'turn.interrupt': { actions: 'interruptTurn' },
-        'approval.decide': { guard: 'isPendingApproval', actions: 'forwardDecision' },
-        'thread.close': { actions: ['requestClose', 'interruptTurn'] },
+        'turn.waitingOnApproval': { actions: 'markWaiting' },
+        'turn.finishing': { actions: 'markIdle' },
+        'approval.decide': { actions: 'routeDecision' },
+        'turn.start': { actions: { type: 'rejectTurn', params: 'a turn is already running on this thread' } },
+      },
+      initial: 'running',
+      states: {
+        /** Interrupts and closing reach the turn; decisions reach their approval actor directly. */
+        running: {
+          invoke: {
+            id: 'turn',
+            src: 'turn',
+            input: ({ context }) => ({
+              threadId: context.threadId,
+              turnId: context.currentTurn!.turnId,
+              settings: context.settings!,
+              history: context.history,
+              userInput: context.currentTurn!.input,
+              userMessageId: context.currentTurn!.userMessageId,
+              sessionGrants: context.grants,
+              usageTotal: context.usageTotal,
+              clock: context.clock,
+            }),
+            onDone: { target: 'settling', actions: { type: 'endTurn', params: ({ event }) => event.output } },
+            onError: { target: 'settling', actions: { type: 'publishTurnCrash', params: ({ event }) => ({ error: event.error }) } },
+          },
+          on: {
+            'turn.interrupt': { actions: 'interruptTurn' },
+            'thread.close': { actions: ['requestClose', 'interruptTurn'] },
+          },
+        },
+        /** The turn is over: its diff tracker removes its scratch store and its leftover processes are ended, then the thread is ready again. */
+        settling: {
+          entry: 'closeDiff',
+          invoke: { id: 'reapProcesses', src: 'reapProcesses', input: ({ context }) => ({ threadId: context.threadId }) },
+          always: [
+            { guard: { type: 'diffGoneAndClosing' }, target: '#session.closing' },
+            { guard: 'diffGone', target: '#session.ready' },
+          ],
+          on: {
+            'xstate.done.actor.turnDiff': [{ guard: 'closeRequested', target: '#session.closing' }, { target: '#session.ready' }],
+            'thread.close': { actions: 'requestClose' },
+          },
+        },
       },
     },
     /** Kill what the thread left running (exec sessions) and flush what it wrote. */
@@ -280,9 +326,9 @@ export const sessionMachine = setup({
         onDone: 'closed',
         onError: 'closed',
       },
+      on: { 'turn.start': { actions: { type: 'rejectTurn', params: 'the thread is closing' } } },
     },
     closed: { type: 'final' },
   },
   output: ({ context }) => ({ error: context.error }),
 });
-

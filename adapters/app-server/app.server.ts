@@ -6,6 +6,7 @@ import { AmbiguousThreadIdError } from '../../actors/rollout/index.js';
 import { findAgentsFiles } from '../../actors/prompt/index.js';
 import { ThreadRegistry, UnknownThreadError, createRuntime, present, type ThreadHandle } from '../../actors/runtime/index.js';
 import {
+  errorMessage,
   JsonRpcErrorCode,
   ModelInfo,
   type ClientRequestParams,
@@ -20,6 +21,7 @@ import {
 import { ApprovalBridge, forwardEvent } from './approvals.bridge.js';
 import { createConnection, type Connection } from './connection.js';
 import { RpcError } from './errors.js';
+import { ResponseGates } from './response.order.js';
 
 export interface AppServerOptions {
   input: Readable;
@@ -88,29 +90,12 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
 
   /**
    * Each thread's events go to the client in order, but the events a request causes
-   * (thread/started, turn/started, ...) must follow that request's response: while a
-   * request is being answered the thread's events wait, and go out right after it.
+   * (thread/started, turn/started, ...) follow that request's answer.
    */
-  const held = new Map<string, ProtocolEvent[]>();
+  const order = new ResponseGates<ProtocolEvent>();
   const attach = (handle: ThreadHandle) => {
-    held.set(handle.threadId, held.get(handle.threadId) ?? []);
-    handle.events$.subscribe((event) => {
-      const waiting = held.get(handle.threadId);
-      if (waiting) waiting.push(event);
-      else forwardEvent(connection, approvals, handle.threadId, event);
-    });
+    order.ordered(handle.threadId, handle.events$).subscribe((event) => forwardEvent(connection, approvals, handle.threadId, event));
   };
-  const hold = (threadId: string) => {
-    if (!held.has(threadId)) held.set(threadId, []);
-  };
-  /** Runs once the response being prepared has been written (responses go out as the handler's promise settles). */
-  const releaseAfterResponse = (threadId: string | null) =>
-    setImmediate(() => {
-      if (!threadId) return;
-      const waiting = held.get(threadId) ?? [];
-      held.delete(threadId);
-      for (const event of waiting) forwardEvent(connection, approvals, threadId, event);
-    });
 
   const threads = () => {
     if (!registry) throw new RpcError(JsonRpcErrorCode.InvalidRequest, 'Not initialized');
@@ -168,38 +153,30 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
           platformOs: platform() === 'darwin' ? 'macos' : platform(),
         };
       },
-      async 'thread/start'(params) {
+      async 'thread/start'(params, ctx) {
         const reg = threads();
-        let threadId: string | null = null;
         try {
           const handle = await reg.start(threadOverrides(params), (h) => {
-            threadId = h.threadId;
+            order.holdUntil(h.threadId, ctx.answered);
             attach(h);
           });
           return await withInstructionSources(sessionResult(handle, null), statecraftHome(options.env));
         } catch (error) {
           throw asRpcError(error);
-        } finally {
-          releaseAfterResponse(threadId);
         }
       },
-      async 'thread/resume'(params) {
+      async 'thread/resume'(params, ctx) {
         const reg = threads();
-        let threadId: string | null = null;
         try {
           const { handle, stored } = await reg.resume(params.threadId, threadOverrides(params), (h) => {
-            threadId = h.threadId;
+            // The status of the thread being loaded goes out ahead of the answer, as the reference sends it.
+            order.holdUntil(h.threadId, ctx.answered, (event) => event.method === 'thread/status/changed');
             attach(h);
           });
           const turns = stored ? stored.thread.turns : (await reg.read(params.threadId, true)).turns;
-          // The status of the thread being loaded goes out before the response, as the reference does.
-          const waiting = threadId ? held.get(threadId) : undefined;
-          while (waiting?.[0]?.method === 'thread/status/changed') forwardEvent(connection, approvals, threadId!, waiting.shift()!);
           return await withInstructionSources(sessionResult(handle, turns), statecraftHome(options.env));
         } catch (error) {
           throw asRpcError(error);
-        } finally {
-          releaseAfterResponse(threadId);
         }
       },
       async 'thread/list'(params) {
@@ -216,32 +193,23 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
           throw asRpcError(error);
         }
       },
-      async 'turn/start'(params) {
+      async 'turn/start'(params, ctx) {
         const handle = loaded(params.threadId);
         const { cwd, approvalPolicy, sandboxPolicy: policy, model, effort, summary } = present(params);
         const overrides: TurnOverrides = { cwd, approvalPolicy, sandboxPolicy: policy, model, effort, summary };
-        hold(handle.threadId);
+        order.holdUntil(handle.threadId, ctx.answered);
         try {
-          const turnId = handle.startTurn(params.input, overrides);
-          return {
-            turn: { id: turnId, rootTurnId: turnId, items: [], itemsView: 'notLoaded', status: 'inProgress', error: null, startedAt: null, completedAt: null, durationMs: null },
-          };
+          return { turn: handle.startTurn(params.input, overrides) };
         } catch (error) {
-          throw new RpcError(JsonRpcErrorCode.InvalidRequest, (error as Error).message);
-        } finally {
-          releaseAfterResponse(handle.threadId);
+          throw new RpcError(JsonRpcErrorCode.InvalidRequest, errorMessage(error));
         }
       },
-      async 'turn/interrupt'(params) {
+      async 'turn/interrupt'(params, ctx) {
         const handle = loaded(params.threadId);
         if (handle.activeTurnId() !== params.turnId) throw new RpcError(JsonRpcErrorCode.InvalidRequest, 'no active turn to interrupt');
-        hold(handle.threadId);
-        try {
-          handle.interrupt();
-          return {};
-        } finally {
-          releaseAfterResponse(handle.threadId);
-        }
+        order.holdUntil(handle.threadId, ctx.answered);
+        handle.interrupt();
+        return {};
       },
       async 'model/list'(params) {
         const visible = modelCatalog().filter((model) => params.includeHidden || !model.hidden);

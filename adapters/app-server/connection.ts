@@ -19,6 +19,8 @@ export interface RequestContext {
   id: WireId;
   method: ClientRequestMethod;
   connection: Connection;
+  /** Settles once the answer (a result or an error) is queued for the client, ahead of anything sent later. */
+  answered: Promise<void>;
 }
 
 export type MethodHandlers = {
@@ -121,15 +123,18 @@ export const createConnection = (options: ConnectionOptions): Connection => {
       sendError(id, { code: JsonRpcErrorCode.MethodNotFound, message: `Method not found: ${method}` });
       return;
     }
+    let markAnswered = () => {};
+    const answered = new Promise<void>((resolve) => (markAnswered = resolve));
     const task = (async () => {
       try {
-        const result = await handler(params, { id, method, connection });
+        const result = await handler(params, { id, method, connection, answered });
         if (method === 'initialize') init = 'done';
         sendResult(id, result);
       } catch (err) {
         if (method === 'initialize') init = 'none';
         sendError(id, toErrorObject(err));
       }
+      markAnswered();
     })();
     running.add(task);
     void task.finally(() => running.delete(task));
