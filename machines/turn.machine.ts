@@ -16,10 +16,12 @@ import {
   type TurnStatus,
   type UserInput,
   type UserMessageItem,
+  type WebSearchItem,
 } from '../protocol/index.js';
 import { nowMs, nowSeconds, publish, type ProtocolEmitted, type RelayEvent } from './publish.js';
 import { toolCallMachine, type ToolCallOutcome, type ToolCallRequest } from './toolCall.machine.js';
 import { callbackActor, promiseActor } from './unprovided.js';
+import { webSearchItem } from './web.search.js';
 
 export interface TurnInput {
   threadId: string;
@@ -82,7 +84,8 @@ export type TurnEvent =
   | { type: 'approval.decide'; approvalId: string; decision: ApprovalDecision }
   | DoneActorEvent<ToolCallOutcome, string>;
 
-type StreamingItem = AgentMessageItem | ReasoningItem;
+/** Items the model's output opens and later completes (a web search is the provider's tool, not ours to run). */
+type StreamingItem = AgentMessageItem | ReasoningItem | WebSearchItem;
 
 interface TurnContext extends TurnInput {
   startedAt: number;
@@ -92,7 +95,7 @@ interface TurnContext extends TurnInput {
   /** Output of the current model request, committed when it completes. */
   round: ResponseItem[];
   pendingCalls: ToolCallRequest[];
-  /** Agent message and reasoning items started but not completed. */
+  /** Agent message, reasoning and web search items started but not completed. */
   streaming: Record<string, StreamingItem>;
   /** Items of tool calls started but not completed, learnt from relayed events. */
   openToolItems: Record<string, ThreadItem>;
@@ -163,6 +166,7 @@ const newStreamingItem = (itemType: string, id: string): StreamingItem | null =>
     };
   }
   if (itemType === 'reasoning') return { type: 'reasoning', id, summary: [], content: [], startedAtMs, completedAtMs: null };
+  if (itemType === 'web_search_call') return { ...webSearchItem(id, null), startedAtMs, completedAtMs: null };
   return null;
 };
 
@@ -170,6 +174,7 @@ const newStreamingItem = (itemType: string, id: string): StreamingItem | null =>
 const finishStreamingItem = (open: StreamingItem, done: ResponseItem | null): StreamingItem => {
   const completedAtMs = nowMs();
   if (open.type === 'agentMessage') return { ...open, text: (done && textOf(done)) || open.text, completedAtMs };
+  if (open.type === 'webSearch') return { ...open, ...(done ? webSearchItem(open.id, done) : {}), completedAtMs };
   const summary = done && done.type === 'reasoning' ? textsOf(done.summary) : null;
   const content = done && done.type === 'reasoning' ? textsOf(done.content) : null;
   return {

@@ -31,8 +31,8 @@ export function responsesBody(req: ModelRequest): Record<string, unknown> {
   return body;
 }
 
-/** Output items the turn machine understands; others (web search calls and the like) are skipped. */
-const KEPT_ITEMS = new Set(['message', 'reasoning', 'function_call', 'custom_tool_call']);
+/** Output items the turn machine understands; others (image generation and the like) are skipped. */
+const KEPT_ITEMS = new Set(['message', 'reasoning', 'function_call', 'custom_tool_call', 'web_search_call']);
 
 type Json = Record<string, unknown>;
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);

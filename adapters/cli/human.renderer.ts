@@ -142,6 +142,9 @@ export class HumanRenderer {
         for (const change of item.changes) this.line(`${change.kind.type} ${change.path}`);
         this.line(item.status === 'completed' ? paint(this.out.color, '32', '✓ patch applied') : paint(this.out.color, '31', `✗ patch ${item.status}`));
         return;
+      case 'webSearch':
+        this.line(paint(this.out.color, '1;36', `searched the web: ${item.query}`));
+        return;
       default:
         return;
     }
