@@ -19,8 +19,11 @@ export function responsesBody(req: ModelRequest): Record<string, unknown> {
     include: reasoningOn ? ['reasoning.encrypted_content'] : [],
     prompt_cache_key: req.threadId,
   };
-  if (req.outputSchema) {
-    body.text = { format: { type: 'json_schema', name: req.outputSchema.name, schema: req.outputSchema.schema, strict: true } };
+  if (req.verbosity || req.outputSchema) {
+    body.text = {
+      ...(req.verbosity ? { verbosity: req.verbosity } : {}),
+      ...(req.outputSchema ? { format: { type: 'json_schema', name: req.outputSchema.name, schema: req.outputSchema.schema, strict: true } } : {}),
+    };
   }
   if (reasoningOn) {
     body.reasoning = {
