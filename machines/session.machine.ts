@@ -33,6 +33,8 @@ export interface SessionInput {
 export interface ConfiguredThread {
   settings: ThreadSettings;
   thread: Thread;
+  /** What the client should be told once the thread is up (resuming with another model than it recorded). */
+  warnings?: string[];
 }
 
 export type SessionEvent =
@@ -53,6 +55,7 @@ type TurnStart = Extract<SessionEvent, { type: 'turn.start' }>;
 interface SessionContext extends SessionInput {
   settings: ThreadSettings | null;
   thread: Thread | null;
+  warnings: string[];
   history: ResponseItem[];
   usageTotal: TokenUsageBreakdown;
   grants: string[];
@@ -116,6 +119,7 @@ export const sessionMachine = setup({
     configured: assign((_, configured: ConfiguredThread) => ({
       settings: configured.settings,
       thread: configured.thread,
+      warnings: configured.warnings ?? [],
     })),
     configureFailed: assign({
       error: (_, { error }: { error: unknown }) => ({
@@ -124,11 +128,12 @@ export const sessionMachine = setup({
         additionalDetails: null,
       }),
     }),
-    /** A new thread is announced; a resumed one reports its status and the usage it had so far. */
+    /** A new thread is announced; a resumed one reports its status and the usage it had so far. Warnings follow. */
     publishStarted: enqueueActions(({ context, enqueue, self }) => {
       if (!context.thread || !context.settings) return;
+      const warnings = context.warnings.map((message) => ({ method: 'warning' as const, params: { threadId: context.threadId, message } }));
       if (!context.resumed) {
-        publish(enqueue, self, { method: 'thread/started', params: { thread: context.thread } });
+        publish(enqueue, self, { method: 'thread/started', params: { thread: context.thread } }, ...warnings);
         return;
       }
       publish(enqueue, self, { method: 'thread/status/changed', params: { threadId: context.threadId, status: { type: 'idle' } } });
@@ -143,6 +148,7 @@ export const sessionMachine = setup({
           },
         });
       }
+      publish(enqueue, self, ...warnings);
     }),
     beginTurn: assign(({ context, event }) => {
       if (event.type !== 'turn.start' || !context.settings || !context.thread) return {};
@@ -212,6 +218,7 @@ export const sessionMachine = setup({
     ...input,
     settings: null,
     thread: null,
+    warnings: [],
     history: input.resumed?.history ?? [],
     usageTotal: input.resumed?.usageTotal ?? emptyUsage(),
     grants: [],

@@ -107,6 +107,13 @@ function threadRecord(runtime: Runtime, threadId: string, settings: ThreadSettin
   };
 }
 
+/** Continuing a thread with another model than it was recorded with may work less well; Codex says so, in these words. */
+function modelSwitchWarnings(stored: StoredThread, model: string): string[] {
+  const recorded = stored.meta.overrides.model ?? stored.thread.model;
+  if (recorded === model) return [];
+  return [`This session was recorded with model \`${recorded}\` but is resuming with \`${model}\`. Consider switching back to \`${recorded}\` as it may affect performance.`];
+}
+
 /** The session machine with every actor it invokes bound to real I/O for one thread. */
 function liveSessionMachine(
   runtime: Runtime,
@@ -153,7 +160,11 @@ function liveSessionMachine(
         sessions.roots.pin(sandboxFor(settings, runtime.env)?.writableRoots ?? []);
         // Rule files are judged against what they were now, before the agent ran anything.
         await rules.capture(await ruleSources(runtime.home, settings.cwd, settings.projectTrusted));
-        return { settings, thread: threadRecord(runtime, input.threadId, settings, await readGitInfo(settings.cwd), stored) };
+        return {
+          settings,
+          thread: threadRecord(runtime, input.threadId, settings, await readGitInfo(settings.cwd), stored),
+          warnings: stored ? modelSwitchWarnings(stored, settings.model) : [],
+        };
       }),
       shutdown: fromPromise<void, { threadId: string }>(async () => {
         await sessions.killAll();

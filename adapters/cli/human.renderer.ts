@@ -81,6 +81,9 @@ export class HumanRenderer {
         this.endLine();
         this.out.warn(`${event.params.willRetry ? 'retrying' : 'error'}: ${event.params.error.message}\n`);
         return;
+      case 'warning':
+        this.out.warn(`warning: ${event.params.message}\n`);
+        return;
       case 'item/commandExecution/requestApproval':
       case 'item/fileChange/requestApproval':
         // asked by the approval prompt, which owns the terminal while it waits

@@ -130,7 +130,8 @@ describe('statecraft commands', () => {
     expect(second.exitCode).toBe(0);
     const events = jsonEvents(second.stdout);
     expect(events[0]).toEqual({ type: 'thread.started', thread_id: threadId });
-    expect(events.at(-1)).toMatchObject({ type: 'turn.completed', usage: { input_tokens: 10, output_tokens: 5 } });
+    // As Codex counts it, a resumed turn's usage is the thread's: the recorded turn's and its own.
+    expect(events.at(-1)).toMatchObject({ type: 'turn.completed', usage: { input_tokens: 20, output_tokens: 10 } });
     const carried = userTexts(s.server.requests[1]);
     expect(carried).toContain('remember the word teapot');
     expect(carried).toContain('what was the word?');
