@@ -18,11 +18,12 @@ const userTexts = (body: unknown): string[] =>
     .flatMap((item) => (item.content ?? []).map((part) => part.text ?? ''));
 
 describe('statecraft commands', () => {
-  it('reads the prompt from piped stdin', async () => {
+  it('reads the prompt from piped stdin, as written', async () => {
     const s = await open({ turns: [[{ text: 'Got it.' }]] });
     const result = await execCli(s, ['--json'], { input: 'prompt from a pipe\n', stdin: undefined });
     expect(result.exitCode).toBe(0);
-    expect(userTexts(s.server.requests[0])).toContain('prompt from a pipe');
+    // Codex passes piped text on untouched, the final newline included.
+    expect(userTexts(s.server.requests[0])).toContain('prompt from a pipe\n');
   });
 
   it('tells the model its instructions, AGENTS.md, developer instructions and the environment', async () => {
