@@ -30,7 +30,8 @@ describe.concurrent('statecraft exec arguments, as Codex clients send them', () 
     expect(jsonEvents(second.stdout).map((event) => event.item?.type ?? event.type)).toEqual(['thread.started', 'error', 'turn.started', 'agent_message', 'turn.completed']);
     const request = s.requests()[1];
     expect(request).toMatchObject({ model: 'gpt-5.1-codex-mini', text: { verbosity: 'low' }, reasoning: { effort: 'low' } });
-    // Relative image paths are the caller's, as in a shell: the CLI ran in the scene's root.
+    // Relative image paths are the caller's, as in a shell: the CLI ran in the scene's root. Codex names the
+    // path as given (a.png); statecraft names the file it read.
     expect(texts(request).filter((text) => text.startsWith('<image'))).toEqual([
       `<image name=[Image #1] path="${join(s.root, 'a.png')}">`,
       `<image name=[Image #2] path="${join(s.root, 'b.png')}">`,

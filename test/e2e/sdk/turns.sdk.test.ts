@@ -164,6 +164,7 @@ describe.concurrent('the Codex SDK drives statecraft exec: one turn', () => {
       { type: 'local_image', path: first },
       { type: 'local_image', path: second },
     ]);
+    // Codex also sends `detail: "original"`; left out here, as servers other than OpenAI's may not know the value.
     const image = { type: 'input_image', image_url: `data:image/png;base64,${PNG_1X1.toString('base64')}` };
     const framed = (n: number, path: string) => [{ type: 'input_text', text: `<image name=[Image #${n}] path="${path}">` }, image, { type: 'input_text', text: '</image>' }];
     expect(userParts(s.requests()[0]).slice(-7)).toEqual([...framed(1, first), ...framed(2, second), { type: 'input_text', text: 'Describe these screenshots' }]);
@@ -179,6 +180,7 @@ describe.concurrent('the Codex SDK drives statecraft exec: one turn', () => {
     const base = { workingDirectory: s.ws, skipGitRepoCheck: true };
     const { events } = await streamAll((await codex.startThread({ ...base, webSearchMode: 'live' }).runStreamed('weather?')).events);
     const searches = events.flatMap((event) => ('item' in event && event.item.type === 'web_search' ? [[event.type, event.item]] : []));
+    // Codex 0.169 gives this item the provider's id (ws_1_0) and still counts it; ours is numbered like every other item.
     expect(searches).toEqual([
       ['item.started', { id: 'item_0', type: 'web_search', query: '', action: { type: 'other' } }],
       ['item.completed', { id: 'item_0', type: 'web_search', query: 'weather in Paris', action: { type: 'search', query: 'weather in Paris' } }],
