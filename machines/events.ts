@@ -17,6 +17,7 @@ import {
   type ProtocolEvent,
   type ProtocolEventOf,
   type ReasoningItem,
+  type ResponseItem,
   type Thread,
   type ThreadItem,
   type ThreadStatus,
@@ -26,6 +27,8 @@ import {
   type TurnStatus,
   type UserInput,
   type UserMessageItem,
+  type WebSearchAction,
+  type WebSearchItem,
 } from '../protocol/index.js';
 
 /** The turn an event belongs to (any object with these fields: only they are copied). */
@@ -102,6 +105,39 @@ export const fileChangeItem = (id: string, changes: FileUpdateChange[], startedA
   startedAtMs,
   completedAtMs: null,
 });
+
+/** A text field of a provider's item, when it is one. */
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/** The provider's action (snake_case type names) as the thread item's. */
+function actionOf(raw: unknown): WebSearchAction {
+  const action = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  switch (action.type) {
+    case 'search': {
+      const queries = Array.isArray(action.queries) ? action.queries.filter((query): query is string => typeof query === 'string') : null;
+      return { type: 'search', query: text(action.query), ...(queries ? { queries } : {}) };
+    }
+    case 'open_page':
+      return { type: 'openPage', url: text(action.url) };
+    case 'find_in_page':
+      return { type: 'findInPage', url: text(action.url), pattern: text(action.pattern) };
+    default:
+      return { type: 'other' };
+  }
+}
+
+/**
+ * A hosted web search as a thread item. While it runs nothing is known of it (the reference
+ * reports an empty query and an `other` action); once done, its query is the search's query,
+ * or the page it opened.
+ */
+export function webSearchItem(id: string, done: ResponseItem | null): Omit<WebSearchItem, 'startedAtMs' | 'completedAtMs'> {
+  if (!done) return { type: 'webSearch', id, query: '', action: { type: 'other' } };
+  const action = actionOf((done as { action?: unknown }).action);
+  const query =
+    action.type === 'search' ? (action.query ?? action.queries?.join(' ') ?? '') : action.type === 'other' ? '' : (action.url ?? '');
+  return { type: 'webSearch', id, query, action };
+}
 
 // ── turns ────────────────────────────────────────────────────────────────────
 
@@ -199,6 +235,9 @@ export const planUpdated = (ref: TurnRef, explanation: string | null, plan: Plan
 export const diffUpdated = (ref: TurnRef, diff: string): ProtocolEvent => ({ method: 'turn/diff/updated', params: { threadId: ref.threadId, turnId: ref.turnId, diff } });
 
 export const tokenUsage = (ref: TurnRef, usage: ThreadTokenUsage): ProtocolEvent => ({ method: 'thread/tokenUsage/updated', params: { threadId: ref.threadId, turnId: ref.turnId, tokenUsage: usage } });
+
+/** Something the user should know that stops nothing, as the reference's warning notification. */
+export const warning = (threadId: string, message: string): ProtocolEvent => ({ method: 'warning', params: { threadId, message } });
 
 export const turnErrorEvent = (ref: TurnRef, error: TurnError, willRetry: boolean): ProtocolEvent => ({
   method: 'error',

@@ -14,7 +14,7 @@ import {
 } from '../protocol/index.js';
 import type { ApprovalEvent } from './approval.machine.js';
 import type { Clock } from './clock.js';
-import { activeStatus, finishedTurn, threadStarted, threadStatus, tokenUsage, turnCompleted, turnError } from './events.js';
+import { activeStatus, finishedTurn, threadStarted, threadStatus, tokenUsage, turnCompleted, turnError, warning } from './events.js';
 import { publish, type ProtocolEmitted, type RelayEvent } from './publish.js';
 import { turnDiffMachine, TURN_DIFF_ID } from './turnDiff.machine.js';
 import { turnMachine, type ConversationCommitted, type TurnOutput, type TurnReport } from './turn.machine.js';
@@ -39,6 +39,8 @@ export interface SessionInput {
 export interface ConfiguredThread {
   settings: ThreadSettings;
   thread: Thread;
+  /** What the client should be told once the thread is up (resuming with another model than it recorded). */
+  warnings?: string[];
 }
 
 export type SessionEvent =
@@ -73,6 +75,7 @@ interface SessionContext extends SessionInput {
   settings: ThreadSettings | null;
   /** The thread as clients see it, its status included. */
   thread: Thread | null;
+  warnings: string[];
   history: ResponseItem[];
   usageTotal: TokenUsageBreakdown;
   grants: string[];
@@ -151,19 +154,25 @@ export const sessionMachine = setup({
     diffGoneAndClosing: ({ context }) => context.diffGone && context.closeRequested,
   },
   actions: {
-    configured: assign((_, configured: ConfiguredThread) => ({ settings: configured.settings, thread: configured.thread })),
+    configured: assign((_, configured: ConfiguredThread) => ({
+      settings: configured.settings,
+      thread: configured.thread,
+      warnings: configured.warnings ?? [],
+    })),
     configureFailed: assign({
       error: (_, { error }: { error: unknown }) => turnError(error instanceof Error ? error.message : String(error), 'configuration'),
     }),
-    /** A new thread is announced; a resumed one reports its status and the usage it had so far. */
+    /** A new thread is announced; a resumed one reports its status and the usage it had so far. Warnings follow. */
     publishStarted: enqueueActions(({ context, enqueue, self }) => {
       if (!context.thread || !context.settings) return;
-      if (!context.resumed) return publish(enqueue, self, threadStarted(context.thread));
+      const warnings = context.warnings.map((message) => warning(context.threadId, message));
+      if (!context.resumed) return publish(enqueue, self, threadStarted(context.thread), ...warnings);
       publish(enqueue, self, threadStatus(context.threadId, context.thread.status));
       const { lastTurn } = context.resumed;
       if (lastTurn) {
         publish(enqueue, self, tokenUsage({ threadId: context.threadId, turnId: lastTurn.turnId }, { total: context.usageTotal, last: lastTurn.usage, modelContextWindow: context.settings.modelContextWindow }));
       }
+      publish(enqueue, self, ...warnings);
     }),
     beginTurn: assign(({ context, event }) => {
       if (event.type !== 'turn.start' || !context.settings || !context.thread) return {};
@@ -228,6 +237,7 @@ export const sessionMachine = setup({
     ...input,
     settings: null,
     thread: null,
+    warnings: [],
     history: input.resumed?.history ?? [],
     usageTotal: input.resumed?.usageTotal ?? emptyUsage(),
     grants: [],

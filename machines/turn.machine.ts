@@ -12,6 +12,7 @@ import {
   type TurnError,
   type TurnStatus,
   type UserInput,
+  type WebSearchItem,
 } from '../protocol/index.js';
 import type { CallFact, ToolCallOutcome, ToolCallRequest } from './calls.js';
 import type { Clock } from './clock.js';
@@ -34,6 +35,7 @@ import {
   turnErrorEvent,
   turnStarted,
   userMessageItem,
+  webSearchItem,
 } from './events.js';
 import { publish, type ProtocolEmitted, type RelayEvent } from './publish.js';
 import { toolCallMachine } from './toolCall.machine.js';
@@ -102,7 +104,8 @@ export interface TurnOutput {
 
 export type TurnEvent = ModelEvent | RelayEvent | CallFact | { type: 'interrupt' } | DoneActorEvent<ToolCallOutcome, string>;
 
-type StreamingItem = AgentMessageItem | ReasoningItem;
+/** Items the model's output opens and later completes (a web search is the provider's tool, not ours to run). */
+type StreamingItem = AgentMessageItem | ReasoningItem | WebSearchItem;
 
 interface TurnContext extends TurnInput {
   startedAtMs: number;
@@ -111,7 +114,7 @@ interface TurnContext extends TurnInput {
   /** Output of the current model request, committed when it completes. */
   round: ResponseItem[];
   pendingCalls: ToolCallRequest[];
-  /** Agent message and reasoning items started but not completed. */
+  /** Agent message, reasoning and web search items started but not completed. */
   streaming: Record<string, StreamingItem>;
   /** Items the calls told us they started and have not completed yet. */
   openToolItems: Record<string, ThreadItem>;
@@ -145,12 +148,14 @@ const textsOf = (parts: unknown): string[] | null =>
 const newStreamingItem = (itemType: string, id: string, startedAtMs: number): StreamingItem | null => {
   if (itemType === 'message') return agentMessageItem(id, startedAtMs);
   if (itemType === 'reasoning') return reasoningItem(id, startedAtMs);
+  if (itemType === 'web_search_call') return { ...webSearchItem(id, null), startedAtMs, completedAtMs: null };
   return null;
 };
 
 /** The final form of a streamed item, preferring what the provider sent at the end over the deltas. */
 const finishStreamingItem = (open: StreamingItem, done: ResponseItem | null, completedAtMs: number): StreamingItem => {
   if (open.type === 'agentMessage') return { ...open, text: (done && textOf(done)) || open.text, completedAtMs };
+  if (open.type === 'webSearch') return { ...open, ...(done ? webSearchItem(open.id, done) : {}), completedAtMs };
   const summary = done && done.type === 'reasoning' ? textsOf(done.summary) : null;
   const content = done && done.type === 'reasoning' ? textsOf(done.content) : null;
   return {

@@ -41,6 +41,8 @@ export const notificationParams = {
   'turn/diff/updated': z.object({ threadId: z.string(), turnId: z.string(), diff: z.string() }),
   'thread/tokenUsage/updated': z.object({ threadId: z.string(), turnId: z.string(), tokenUsage: ThreadTokenUsage }),
   error: z.object({ error: TurnError, willRetry: z.boolean(), threadId: z.string(), turnId: z.string() }),
+  /** Something the user should know that stops nothing, such as resuming a thread with another model than it recorded. */
+  warning: z.object({ threadId: z.string(), message: z.string() }),
 } as const;
 
 export type NotificationMethod = keyof typeof notificationParams;
@@ -70,6 +72,7 @@ export const ProtocolEvent = z.discriminatedUnion('method', [
   notification('turn/diff/updated'),
   notification('thread/tokenUsage/updated'),
   notification('error'),
+  notification('warning'),
   z.object({
     method: z.literal('item/commandExecution/requestApproval'),
     approvalId: z.string(),

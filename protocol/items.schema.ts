@@ -98,6 +98,24 @@ export const McpToolCallItem = z.object({
   ...timing,
 });
 
+/** What a hosted web search did, in the reference's camelCase (the Responses API says open_page, find_in_page). */
+export const WebSearchAction = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('search'), query: z.string().nullable().optional(), queries: z.array(z.string()).nullable().optional() }),
+  z.object({ type: z.literal('openPage'), url: z.string().nullable().optional() }),
+  z.object({ type: z.literal('findInPage'), url: z.string().nullable().optional(), pattern: z.string().nullable().optional() }),
+  z.object({ type: z.literal('other') }),
+]);
+export type WebSearchAction = z.infer<typeof WebSearchAction>;
+
+/** A search the provider ran for the model (the hosted web_search tool); the query is known once it is done. */
+export const WebSearchItem = z.object({
+  type: z.literal('webSearch'),
+  id: z.string(),
+  query: z.string(),
+  action: WebSearchAction.nullable(),
+  ...timing,
+});
+
 /** Every kind of item a turn is made of, as clients see it. */
 export const ThreadItem = z.discriminatedUnion('type', [
   UserMessageItem,
@@ -106,6 +124,7 @@ export const ThreadItem = z.discriminatedUnion('type', [
   CommandExecutionItem,
   FileChangeItem,
   McpToolCallItem,
+  WebSearchItem,
 ]);
 export type ThreadItem = z.infer<typeof ThreadItem>;
 export type UserMessageItem = z.infer<typeof UserMessageItem>;
@@ -114,3 +133,4 @@ export type ReasoningItem = z.infer<typeof ReasoningItem>;
 export type CommandExecutionItem = z.infer<typeof CommandExecutionItem>;
 export type FileChangeItem = z.infer<typeof FileChangeItem>;
 export type McpToolCallItem = z.infer<typeof McpToolCallItem>;
+export type WebSearchItem = z.infer<typeof WebSearchItem>;

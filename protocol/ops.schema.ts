@@ -16,6 +16,8 @@ export const ThreadOverrides = z.object({
   developerInstructions: z.string().optional(),
   ephemeral: z.boolean().optional(),
   addDirs: z.array(z.string()).optional(),
+  /** A JSON Schema the final answer must follow (`exec --output-schema`); not recorded, so it holds for this run only. */
+  outputSchema: z.record(z.string(), z.unknown()).optional(),
 });
 export type ThreadOverrides = z.infer<typeof ThreadOverrides>;
 

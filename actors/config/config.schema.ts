@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApprovalPolicy, ReasoningEffort, ReasoningSummary, SandboxMode } from '../../protocol/index.js';
+import { ApprovalPolicy, ReasoningEffort, ReasoningSummary, SandboxMode, Verbosity, WebSearchMode } from '../../protocol/index.js';
 
 // Strict objects everywhere: an unknown key surfaces as an issue, which the validator turns
 // into a warning (a typo should be noticed, not fatal) and strips, or, in STRICT_TABLES, an error.
@@ -54,12 +54,18 @@ export const SettingsTable = z.strictObject({
   model_providers: z.record(z.string(), ProviderTable).optional(),
   model_reasoning_effort: ReasoningEffort.optional(),
   model_reasoning_summary: ReasoningSummary.optional(),
+  model_verbosity: Verbosity.optional(),
+  /** The built-in OpenAI provider's base URL (Codex's key; the SDK's `baseUrl` sets it). */
+  openai_base_url: z.string().min(1).optional(),
+  /** A mode, or the older true (live) / false (disabled). */
+  web_search: z.union([WebSearchMode, z.boolean()]).optional(),
   model_context_window: z.number().int().positive().optional(),
   approval_policy: ApprovalPolicy.optional(),
   sandbox_mode: SandboxMode.optional(),
   sandbox_workspace_write: SandboxWorkspaceWriteTable.optional(),
   shell_environment_policy: ShellEnvironmentPolicyTable.optional(),
-  tools: z.strictObject({ view_image: z.boolean().optional() }).optional(),
+  /** `web_search` here is the older switch for live web search. */
+  tools: z.strictObject({ view_image: z.boolean().optional(), web_search: z.boolean().optional() }).optional(),
   features: z.record(z.string(), z.boolean()).optional(),
   /** Older spelling of features.sandbox_command_assessment. */
   experimental_sandbox_command_assessment: z.boolean().optional(),

@@ -3,6 +3,7 @@ export * from './config.schema.js';
 export { BUILT_IN_PROVIDERS, PROVIDER_LIMIT_DEFAULTS } from './config.defaults.js';
 export { loadConfig, DEFAULT_SYSTEM_DIR, type ConfigLayer, type LayerKind, type LoadConfigOptions, type LoadedConfig } from './config.loader.js';
 export { parseOverride } from './config.override.js';
+export { formatKeyPath } from './key.path.js';
 export { statecraftHome } from './config.paths.js';
 export { formatConfigShow, configShowJson, type ConfigShowJson } from './config.show.js';
 export { findProjectRoot, findRepositoryRoot, isProjectTrusted } from './project.trust.js';

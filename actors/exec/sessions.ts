@@ -183,7 +183,12 @@ export class ExecSessions {
 
 function finishedOutcome(proc: ExecProcess, exit: ProcessExit, output: HeadTailBuffer, durationMs: number, limit: number, sandboxed: boolean): ExecOutcome {
   const aggregatedOutput = output.render(CAPTURE_CAP_CHARS).text;
-  const note = proc.killed ? `Process was killed${exit.signal ? ` by ${exit.signal}` : ''}.` : exit.signal ? `Process terminated by ${exit.signal}.` : undefined;
+  // Only an interrupted turn kills a command; the model reads it as aborted, as Codex words it.
+  const note = proc.killed
+    ? `Aborted: the turn was interrupted, so the process was killed${exit.signal ? ` by ${exit.signal}` : ''}.`
+    : exit.signal
+      ? `Process terminated by ${exit.signal}.`
+      : undefined;
   return {
     exitCode: exit.exitCode,
     stillRunning: false,

@@ -10,6 +10,7 @@ export {
   ScriptReasoning,
   ScriptCall,
   ScriptCustom,
+  ScriptWebSearch,
   ScriptErrorTurn,
   ScriptDropTurn,
   ScriptFailedTurn,

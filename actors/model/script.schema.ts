@@ -15,7 +15,9 @@ export const ScriptReasoning = z.strictObject({ reasoning: z.array(z.string()) }
 export const ScriptCall = z.strictObject({ call: z.string().min(1), args: z.record(z.string(), z.unknown()) });
 /** A freeform (custom) tool call such as apply_patch. */
 export const ScriptCustom = z.strictObject({ custom: z.string().min(1), input: z.string() });
-export const ScriptItem = z.union([ScriptText, ScriptReasoning, ScriptCall, ScriptCustom]);
+/** A hosted web search the model ran (Responses API only; a chat model has no such item). */
+export const ScriptWebSearch = z.strictObject({ webSearch: z.string() });
+export const ScriptItem = z.union([ScriptText, ScriptReasoning, ScriptCall, ScriptCustom, ScriptWebSearch]);
 export type ScriptItem = z.infer<typeof ScriptItem>;
 
 /** Answer with an HTTP error and a JSON body `{error: {message, type, code}}`. */

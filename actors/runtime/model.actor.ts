@@ -4,6 +4,9 @@ import { streamModel } from '../model/index.js';
 import { instructionsFor } from '../prompt/index.js';
 import { toolSpecs } from '../tools/index.js';
 
+/** The name the final answer's schema goes by, as Codex names it. */
+const OUTPUT_SCHEMA_NAME = 'codex_output_schema';
+
 /** One model request for the turn machine: streams what the provider says, stops when the turn stops it. */
 export function modelActor(env: NodeJS.ProcessEnv) {
   return fromCallback<EventObject, ModelActorInput>(({ input, sendBack }) => {
@@ -22,6 +25,8 @@ export function modelActor(env: NodeJS.ProcessEnv) {
             reasoningEffort: settings.reasoningEffort,
             reasoningSummary: settings.reasoningSummary,
             parallelToolCalls: true,
+            verbosity: settings.verbosity,
+            ...(settings.outputSchema ? { outputSchema: { name: OUTPUT_SCHEMA_NAME, schema: settings.outputSchema } } : {}),
           },
           { signal: controller.signal, env },
         );

@@ -117,6 +117,13 @@ function threadRecord(runtime: Runtime, threadId: string, settings: ThreadSettin
 /** The wall clock, for the machines of live threads. */
 const systemClock: Clock = { nowMs: () => Date.now() };
 
+/** Continuing a thread with another model than it was recorded with may work less well; Codex says so, in these words. */
+function modelSwitchWarnings(stored: StoredThread, model: string): string[] {
+  const recorded = stored.meta.overrides.model ?? stored.thread.model;
+  if (recorded === model) return [];
+  return [`This session was recorded with model \`${recorded}\` but is resuming with \`${model}\`. Consider switching back to \`${recorded}\` as it may affect performance.`];
+}
+
 /** The session machine with every actor it invokes bound to real I/O for one thread. */
 function liveSessionMachine(runtime: Runtime, sessions: ExecSessions, stored: StoredThread | null, onConfigureError: (error: unknown) => void) {
   const rules = new RuleBaseline();
@@ -158,7 +165,11 @@ function liveSessionMachine(runtime: Runtime, sessions: ExecSessions, stored: St
         sessions.roots.pin(sandboxFor(settings, runtime.env)?.writableRoots ?? []);
         // Rule files are judged against what they were now, before the agent ran anything.
         await rules.capture(await ruleSources(runtime.home, settings.cwd, settings.projectTrusted));
-        return { settings, thread: threadRecord(runtime, input.threadId, settings, await readGitInfo(settings.cwd), stored) };
+        return {
+          settings,
+          thread: threadRecord(runtime, input.threadId, settings, await readGitInfo(settings.cwd), stored),
+          warnings: stored ? modelSwitchWarnings(stored, settings.model) : [],
+        };
       }),
       // A turn that ended leaves no process behind but the sessions the model may come back to.
       reapProcesses: fromPromise<void, { threadId: string }>(() => sessions.reapFinished()),

@@ -81,6 +81,9 @@ export class HumanRenderer {
         this.endLine();
         this.out.warn(`${event.params.willRetry ? 'retrying' : 'error'}: ${event.params.error.message}\n`);
         return;
+      case 'warning':
+        this.out.warn(`warning: ${event.params.message}\n`);
+        return;
       case 'item/commandExecution/requestApproval':
       case 'item/fileChange/requestApproval':
         // asked by the approval prompt, which owns the terminal while it waits
@@ -141,6 +144,9 @@ export class HumanRenderer {
       case 'fileChange':
         for (const change of item.changes) this.line(`${change.kind.type} ${change.path}`);
         this.line(item.status === 'completed' ? paint(this.out.color, '32', '✓ patch applied') : paint(this.out.color, '31', `✗ patch ${item.status}`));
+        return;
+      case 'webSearch':
+        this.line(paint(this.out.color, '1;36', `searched the web: ${item.query}`));
         return;
       default:
         return;

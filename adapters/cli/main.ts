@@ -1,17 +1,16 @@
 #!/usr/bin/env node
-import { Command, Option, type OptionValues } from '@commander-js/extra-typings';
+import { Command, Option } from '@commander-js/extra-typings';
 import { configShowJson, formatConfigShow, loadConfig, statecraftHome } from '../../actors/config/index.js';
 import { loadScript, startScriptedServer } from '../../actors/model/index.js';
 import { generateJsonSchema, generateTypeScript } from '../../actors/schemaExport/index.js';
 import { runAppServer } from '../app-server/app.server.js';
 import { runApplyPatch } from './apply.patch.command.js';
 import { runDemo } from './demo.command.js';
-import { runExec, type CliIo } from './exec.command.js';
+import { runExec, type CliIo, type ExecExit } from './exec.command.js';
+import { collect, mergeExecFlags, withExecOptions } from './exec.options.js';
 import { runExecPolicyCheck } from './execpolicy.command.js';
 import { runSandboxed } from './sandbox.command.js';
 import { packageVersion } from './version.js';
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 const io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, version: packageVersion() };
 
@@ -43,28 +42,10 @@ const program = new Command()
     if (action.name() !== 'app-server') endQuietlyWhenTheReaderLeaves();
   });
 
-/** The flags `exec` and `exec resume` share. */
-function withExecOptions<A extends unknown[], O extends OptionValues>(command: Command<A, O>) {
-  return command
-    .option('--json', 'print JSONL events (thread.started first) instead of a transcript', false)
-    .option('-m, --model <model>', 'the model to use')
-    .option('-C, --cd <dir>', 'the directory the agent works in')
-    .option('-c, --config <key=value>', 'override a config key (value parsed as TOML, else a string); repeatable', collect, [] as string[])
-    .option('-p, --profile <name>', 'the config profile to use')
-    .addOption(new Option('-s, --sandbox <mode>', 'where commands may write').choices(['read-only', 'workspace-write', 'danger-full-access'] as const))
-    .addOption(
-      new Option('-a, --ask-for-approval <policy>', 'when to ask before running a command (default without a terminal: never)').choices([
-        'untrusted',
-        'on-failure',
-        'on-request',
-        'never',
-      ] as const),
-    )
-    .option('--add-dir <dir>', 'an extra writable directory for this run; repeatable', collect, [] as string[])
-    .option('--full-auto', 'work without asking: sandbox workspace-write, approval on-request', false)
-    .option('--skip-git-repo-check', 'allow running outside a git repository', false)
-    .option('-o, --output-last-message <file>', "write the agent's last message to this file")
-    .option('--ephemeral', 'do not record this thread', false);
+/** Sets the exit status, or ends by the signal that stopped the run (its handler is gone by now, so the default action applies). */
+function endExec(exit: ExecExit): void {
+  if (typeof exit === 'number') process.exitCode = exit;
+  else process.kill(process.pid, exit.signal);
 }
 
 const exec = withExecOptions(
@@ -74,7 +55,7 @@ const exec = withExecOptions(
     .argument('[prompt]', 'what to do; "-" (or no argument with piped input) reads it from stdin')
     .enablePositionalOptions(),
 ).action(async (prompt, flags) => {
-  process.exitCode = await runExec(prompt, flags, io);
+  endExec(await runExec(prompt, flags, io));
 });
 
 withExecOptions(
@@ -84,21 +65,22 @@ withExecOptions(
     .argument('[threadId]', 'the thread to continue (see `statecraft exec --json`: thread.started)')
     .argument('[prompt]', 'what to do next; "-" (or none with piped input) reads it from stdin')
     .option('--last', 'continue the most recently updated thread (then the first argument is the prompt)', false),
-).action(async (threadId, prompt, flags) => {
+).action(async (threadId, prompt, ownFlags) => {
+  const flags = mergeExecFlags(exec.opts(), ownFlags);
   const target = flags.last ? { last: true } : { last: false, threadId };
   if (!flags.last && !threadId) {
     process.stderr.write('statecraft exec resume: name a thread id, or pass --last\n');
     process.exitCode = 1;
     return;
   }
-  process.exitCode = await runExec(flags.last ? (threadId ?? prompt) : prompt, flags, io, target);
+  endExec(await runExec(flags.last ? (threadId ?? prompt) : prompt, flags, io, target));
 });
 
 program
   .command('demo')
   .description('Run an offline agent turn against the built-in scripted model (no API key, no network)')
   .action(async () => {
-    process.exitCode = await runDemo(io);
+    endExec(await runDemo(io));
   });
 
 program
