@@ -148,7 +148,7 @@ export const execCallMachine = setup({
       if (event.type === 'exec.output' && context.item) publish(enqueue, self, commandOutputDelta(context, context.item.id, event.chunk));
     }),
     holdOutcome: assign({ outcome: (_, outcome: ExecOutcome) => outcome }),
-    measureDiff: enqueueActions(({ enqueue, self, system }) => requestDiff(enqueue, self, system)),
+    measureDiff: enqueueActions(({ context, enqueue, self, system }) => requestDiff(enqueue, self, system, context.turnId)),
     /** The item completes with how the process ended; the turn's diff follows when the command changed it. */
     completeFromOutcome: enqueueActions(({ context, enqueue, self }, diff: string | null) => {
       const { outcome, item: open } = context;

@@ -9,3 +9,4 @@ export * from './patch.machine.js';
 export * from './toolCall.machine.js';
 export * from './turn.machine.js';
 export * from './session.machine.js';
+export * from './definitions.js';

@@ -4,7 +4,7 @@ import { approvalMachine, type ApprovalOutput } from './approval.machine.js';
 import { ABORTED, approvalIdFor, isAccept, tell, type CallContextInput, type CallFact, type CallResult, type PatchCall, type PatchOutcome, policyCheckInput, type PolicyCheckInput, type PolicyVerdict } from './calls.js';
 import { diffUpdated, fileChangeItem, itemCompleted, itemStarted, patchApprovalRequest } from './events.js';
 import { publish, type ProtocolEmitted, type RelayEvent } from './publish.js';
-import { requestDiff, TURN_DIFF_ID, type DiffMeasured, type TurnDiffEvent } from './turnDiff.machine.js';
+import { requestDiff, turnDiffId, type DiffMeasured, type TurnDiffEvent } from './turnDiff.machine.js';
 import { promiseActor } from './unprovided.js';
 
 export interface PatchCallInput extends CallContextInput {
@@ -83,12 +83,12 @@ export const patchCallMachine = setup({
     }),
     /** What the files held before: the turn's diff covers files outside any repository by these. */
     rememberBaselines: enqueueActions(({ context, enqueue, system }) => {
-      const tracker = system.get(TURN_DIFF_ID);
+      const tracker = system.get(turnDiffId(context.turnId));
       const remember: TurnDiffEvent = { type: 'diff.remember', baselines: context.prepared.run.baselines };
       if (tracker) enqueue.sendTo(tracker, remember);
     }),
     holdOutcome: assign({ outcome: (_, outcome: PatchOutcome) => outcome, modelOutput: (_, outcome: PatchOutcome) => outcome.modelOutput }),
-    measureDiff: enqueueActions(({ enqueue, self, system }) => requestDiff(enqueue, self, system)),
+    measureDiff: enqueueActions(({ context, enqueue, self, system }) => requestDiff(enqueue, self, system, context.turnId)),
     /** Completes the item; a written patch's diff follows when it changed the turn's. */
     completeItem: enqueueActions(({ context, enqueue, self }, end: { status: FileChangeItem['status']; diff: string | null }) => {
       if (!context.item) return;

@@ -16,7 +16,7 @@ import type { ApprovalEvent } from './approval.machine.js';
 import type { Clock } from './clock.js';
 import { activeStatus, finishedTurn, threadStarted, threadStatus, tokenUsage, turnCompleted, turnError, warning } from './events.js';
 import { publish, type ProtocolEmitted, type RelayEvent } from './publish.js';
-import { turnDiffMachine, TURN_DIFF_ID } from './turnDiff.machine.js';
+import { turnDiffId, turnDiffMachine } from './turnDiff.machine.js';
 import { turnMachine, type ConversationCommitted, type TurnOutput, type TurnReport } from './turn.machine.js';
 import { promiseActor } from './unprovided.js';
 
@@ -51,8 +51,7 @@ export type SessionEvent =
   | RelayEvent
   | ConversationCommitted
   | TurnReport
-  | { type: 'xstate.done.actor.turnDiff' }
-  | { type: 'xstate.error.actor.turnDiff'; error: unknown };
+
 
 /** The answer to a `turn.start` the thread cannot take now; adapters turn it into their error. */
 export interface TurnRejected {
@@ -81,8 +80,6 @@ interface SessionContext extends SessionInput {
   grants: string[];
   currentTurn: TurnStart | null;
   closeRequested: boolean;
-  /** The turn-diff tracker failed; the turn ends without waiting for it. */
-  diffGone: boolean;
   error: TurnError | null;
 }
 
@@ -150,8 +147,6 @@ export const sessionMachine = setup({
   },
   guards: {
     closeRequested: ({ context }) => context.closeRequested,
-    diffGone: ({ context }) => context.diffGone,
-    diffGoneAndClosing: ({ context }) => context.diffGone && context.closeRequested,
   },
   actions: {
     configured: assign((_, configured: ConfiguredThread) => ({
@@ -181,7 +176,6 @@ export const sessionMachine = setup({
         currentTurn: event,
         settings: applyTurnOverrides(context.settings, event.overrides),
         thread: { ...context.thread, preview, updatedAt: Math.floor(context.clock.nowMs() / 1000) },
-        diffGone: false,
       };
     }),
     /** A turn runs: the thread is active until it is about to complete. */
@@ -228,8 +222,18 @@ export const sessionMachine = setup({
     }),
     requestClose: assign({ closeRequested: true }),
     interruptTurn: sendTo('turn', { type: 'interrupt' }),
-    closeDiff: sendTo('turnDiff', { type: 'diff.close' }),
-    diffGone: assign({ diffGone: true }),
+    /** Each turn gets a tracker of what it changes, registered under the turn's id for its calls to find. */
+    startDiff: enqueueActions(({ context, enqueue }) => {
+      if (!context.currentTurn || !context.settings) return;
+      const id = turnDiffId(context.currentTurn.turnId);
+      enqueue.spawnChild('turnDiff', { id, systemId: id, input: { cwd: context.settings.cwd } });
+    }),
+    /** The turn is over: its tracker removes its scratch store on its own, while the thread takes the next turn. */
+    finishDiff: enqueueActions(({ context, enqueue }) => {
+      if (context.currentTurn) enqueue.sendTo(turnDiffId(context.currentTurn.turnId), { type: 'diff.close' });
+    }),
+    /** What finished commands left running is ended; sessions the model may come back to stay. */
+    reap: enqueueActions(({ context, enqueue }) => enqueue.spawnChild('reapProcesses', { input: { threadId: context.threadId } })),
   },
 }).createMachine({
   id: 'session',
@@ -243,7 +247,6 @@ export const sessionMachine = setup({
     grants: [],
     currentTurn: null,
     closeRequested: false,
-    diffGone: false,
     error: null,
   }),
   initial: 'configuring',
@@ -268,15 +271,29 @@ export const sessionMachine = setup({
     },
     /** One turn at a time, with the tracker of what it changes beside it. */
     inTurn: {
-      entry: 'markActive',
+      entry: ['markActive', 'startDiff'],
       invoke: {
-        id: 'turnDiff',
-        systemId: TURN_DIFF_ID,
-        src: 'turnDiff',
-        input: ({ context }) => ({ cwd: context.settings!.cwd }),
-        // It ends only when told to in settling; ending or failing earlier, it is simply gone.
-        onDone: { actions: 'diffGone' },
-        onError: { actions: 'diffGone' },
+        id: 'turn',
+        src: 'turn',
+        input: ({ context }) => ({
+          threadId: context.threadId,
+          turnId: context.currentTurn!.turnId,
+          settings: context.settings!,
+          history: context.history,
+          userInput: context.currentTurn!.input,
+          userMessageId: context.currentTurn!.userMessageId,
+          sessionGrants: context.grants,
+          usageTotal: context.usageTotal,
+          clock: context.clock,
+        }),
+        onDone: [
+          { guard: 'closeRequested', target: 'closing', actions: ['finishDiff', 'reap', { type: 'endTurn', params: ({ event }) => event.output }] },
+          { target: 'ready', actions: ['finishDiff', 'reap', { type: 'endTurn', params: ({ event }) => event.output }] },
+        ],
+        onError: [
+          { guard: 'closeRequested', target: 'closing', actions: ['finishDiff', 'reap', { type: 'publishTurnCrash', params: ({ event }) => ({ error: event.error }) }] },
+          { target: 'ready', actions: ['finishDiff', 'reap', { type: 'publishTurnCrash', params: ({ event }) => ({ error: event.error }) }] },
+        ],
       },
       on: {
         relay: { actions: 'forward' },
@@ -285,46 +302,9 @@ export const sessionMachine = setup({
         'turn.finishing': { actions: 'markIdle' },
         'approval.decide': { actions: 'routeDecision' },
         'turn.start': { actions: { type: 'rejectTurn', params: 'a turn is already running on this thread' } },
-      },
-      initial: 'running',
-      states: {
-        /** Interrupts and closing reach the turn; decisions reach their approval actor directly. */
-        running: {
-          invoke: {
-            id: 'turn',
-            src: 'turn',
-            input: ({ context }) => ({
-              threadId: context.threadId,
-              turnId: context.currentTurn!.turnId,
-              settings: context.settings!,
-              history: context.history,
-              userInput: context.currentTurn!.input,
-              userMessageId: context.currentTurn!.userMessageId,
-              sessionGrants: context.grants,
-              usageTotal: context.usageTotal,
-              clock: context.clock,
-            }),
-            onDone: { target: 'settling', actions: { type: 'endTurn', params: ({ event }) => event.output } },
-            onError: { target: 'settling', actions: { type: 'publishTurnCrash', params: ({ event }) => ({ error: event.error }) } },
-          },
-          on: {
-            'turn.interrupt': { actions: 'interruptTurn' },
-            'thread.close': { actions: ['requestClose', 'interruptTurn'] },
-          },
-        },
-        /** The turn is over: its diff tracker removes its scratch store and its leftover processes are ended, then the thread is ready again. */
-        settling: {
-          entry: 'closeDiff',
-          invoke: { id: 'reapProcesses', src: 'reapProcesses', input: ({ context }) => ({ threadId: context.threadId }) },
-          always: [
-            { guard: { type: 'diffGoneAndClosing' }, target: '#session.closing' },
-            { guard: 'diffGone', target: '#session.ready' },
-          ],
-          on: {
-            'xstate.done.actor.turnDiff': [{ guard: 'closeRequested', target: '#session.closing' }, { target: '#session.ready' }],
-            'thread.close': { actions: 'requestClose' },
-          },
-        },
+        // Interrupts and closing reach the turn; decisions reach their approval actor directly.
+        'turn.interrupt': { actions: 'interruptTurn' },
+        'thread.close': { actions: ['requestClose', 'interruptTurn'] },
       },
     },
     /** Kill what the thread left running (exec sessions) and flush what it wrote. */

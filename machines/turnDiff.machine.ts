@@ -42,17 +42,17 @@ interface TurnDiffContext extends TurnDiffInput {
   closeRequested: boolean;
 }
 
-/** The system id of the actor that measures the running turn's diff. */
-export const TURN_DIFF_ID = 'turnDiff';
+/** The system id of the actor that measures a turn's diff: one per turn, so a finished turn's can tidy up while the next runs. */
+export const turnDiffId = (turnId: string): string => `turnDiff/${turnId}`;
 
 interface RequestingEnqueue {
   sendTo: (to: AnyActorRef, event: TurnDiffEvent) => void;
   raise: (event: DiffMeasured) => void;
 }
 
-/** Asks the running turn's diff tracker to measure and answer `self`; with none (a call run alone) the answer is "nothing new". */
-export const requestDiff = (enqueue: RequestingEnqueue, self: AnyActorRef, system: { get(id: string): AnyActorRef | undefined }): void => {
-  const tracker = system.get(TURN_DIFF_ID);
+/** Asks the turn's diff tracker to measure and answer `self`; with none (a call run alone) the answer is "nothing new". */
+export const requestDiff = (enqueue: RequestingEnqueue, self: AnyActorRef, system: { get(id: string): AnyActorRef | undefined }, turnId: string): void => {
+  const tracker = system.get(turnDiffId(turnId));
   if (tracker) enqueue.sendTo(tracker, { type: 'diff.measure', replyTo: self });
   else enqueue.raise(reply(null));
 };

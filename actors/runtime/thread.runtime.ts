@@ -13,6 +13,7 @@ import {
   type SessionInput,
 } from '../../machines/index.js';
 import {
+  errorMessage,
   referenceOnlyThreadFields,
   type ApprovalDecision,
   type ProtocolEvent,
@@ -172,7 +173,7 @@ function liveSessionMachine(runtime: Runtime, sessions: ExecSessions, stored: St
         };
       }),
       // A turn that ended leaves no process behind but the sessions the model may come back to.
-      reapProcesses: fromPromise<void, { threadId: string }>(() => sessions.reapFinished()),
+      reapProcesses: fromPromise<void, { threadId: string }>(() => sessions.reapFinished().catch((error: unknown) => runtime.warn(`could not end what finished commands left running: ${errorMessage(error)}`))),
       shutdown: fromPromise<void, { threadId: string }>(() => sessions.killAll()),
     },
   });

@@ -58,7 +58,6 @@ const fixedEvents: AnyEvent[] = [
   { type: 'approval.decide', approvalId: 'a1', decision: 'accept' },
   { type: 'thread.close' },
   { type: 'xstate.error.actor.turn', error: new Error('bug') },
-  { type: 'xstate.done.actor.turnDiff' },
   { type: 'xstate.done.actor.shutdown' },
 ];
 
@@ -87,7 +86,7 @@ const paths = getSimplePaths(walkLogic, {
     // The turn's first act is turn/started, and once it published its completion it is done:
     // a crash falls between the two.
     const live = fromLiveChildren(fixedEvents)(state.session).filter((event) => event.type !== 'xstate.error.actor.turn' || (state.fed >= 1 && state.fed < TURN_COMPLETED));
-    if (!state.session.matches({ inTurn: 'running' }) || state.fed >= TURN_SCRIPT.length) return live;
+    if (!state.session.matches('inTurn') || state.fed >= TURN_SCRIPT.length) return live;
     return [...live, { ...TURN_SCRIPT[state.fed]!, step: state.fed }];
   },
   serializeState: (state: WalkState) =>
@@ -104,7 +103,7 @@ const snapshotOf = (path: (typeof paths)[number]) => path.state.session;
 describe('session machine, every simple path', () => {
   it('reaches every state', () => {
     const values = new Set(paths.map((path) => JSON.stringify(snapshotOf(path).value)));
-    for (const value of ['"configuring"', '"ready"', '{"inTurn":"running"}', '{"inTurn":"settling"}', '"closing"', '"closed"']) expect(values).toContain(value);
+    for (const value of ['"configuring"', '"ready"', '"inTurn"', '"closing"', '"closed"']) expect(values).toContain(value);
   });
 
   it('publishes thread/started exactly once, only when configured, before anything else', () => {
@@ -157,10 +156,10 @@ describe('session machine, every simple path', () => {
     expect(early.reports).toContainEqual({ type: 'turn.rejected', turnId: 't1', reason: 'the thread is not configured yet' });
   });
 
-  it('carries history, usage and grants to the next turn once the turn-diff tracker is done', () => {
-    const ended = replayPure(sessionMachine, input, [fixedEvents[0], start, TURN_SCRIPT.at(-1)] as never).snapshot;
-    expect(ended.matches({ inTurn: 'settling' })).toBe(true);
-    const { snapshot } = replayPure(sessionMachine, input, [fixedEvents[0], start, TURN_SCRIPT.at(-1), { type: 'xstate.done.actor.turnDiff' }] as never);
+  it('carries history, usage and grants to the next turn, and gives each turn its own diff tracker', () => {
+    const running = replayPure(sessionMachine, input, [fixedEvents[0], start] as never).snapshot;
+    expect(Object.keys(running.children)).toContain('turnDiff/t1');
+    const { snapshot } = replayPure(sessionMachine, input, [fixedEvents[0], start, TURN_SCRIPT.at(-1)] as never);
     expect(snapshot.value).toBe('ready');
     expect(snapshot.context.history).toHaveLength(1);
     expect(snapshot.context.usageTotal.totalTokens).toBe(15);
@@ -177,15 +176,15 @@ describe('session machine, every simple path', () => {
 
   it('a crashed turn still ends with turn/completed failed and the thread goes idle', () => {
     const { snapshot, emitted } = replayPure(sessionMachine, input, [fixedEvents[0], start, TURN_SCRIPT[0], fixedEvents[6]] as never);
-    expect(snapshot.matches({ inTurn: 'settling' })).toBe(true);
+    expect(snapshot.value).toBe('ready');
     expect(emitted.slice(1).map((event) => event.method)).toEqual(['thread/status/changed', 'turn/started', 'thread/status/changed', 'turn/completed']);
     expect(emitted.at(-1)).toMatchObject({ params: { turn: { status: 'failed' } } });
   });
 
   it('closing during a turn interrupts it first, then shuts down', () => {
     const { snapshot } = replayPure(sessionMachine, input, [fixedEvents[0], start, fixedEvents[5]] as never);
-    expect(snapshot.matches({ inTurn: 'running' })).toBe(true);
-    const after = replayPure(sessionMachine, input, [fixedEvents[0], start, fixedEvents[5], TURN_SCRIPT.at(-1), { type: 'xstate.done.actor.turnDiff' }, fixedEvents[8]] as never);
+    expect(snapshot.matches('inTurn')).toBe(true);
+    const after = replayPure(sessionMachine, input, [fixedEvents[0], start, fixedEvents[5], TURN_SCRIPT.at(-1), fixedEvents[7]] as never);
     expect(after.snapshot.status).toBe('done');
   });
 });
