@@ -34,36 +34,41 @@ export interface MachineDefinition {
   root: StateDefinition;
 }
 
-type Json = any;
+type Node = AnyStateMachine['root'];
+type Named = string | ((...args: never[]) => unknown) | { type: string } | null | undefined;
 
 /** An action or guard by the name a reader knows it by (named ones by name, built-ins by their kind). */
-const nameOf = (value: Json): string => {
+const nameOf = (value: Named): string => {
   if (typeof value === 'string') return value;
-  if (typeof value === 'function') return String(value.type ?? value.name ?? 'inline');
-  if (value && typeof value === 'object' && 'type' in value) return String(value.type);
+  if (typeof value === 'function') {
+    const kind = (value as { type?: unknown }).type;
+    return typeof kind === 'string' ? kind : value.name || 'inline';
+  }
+  if (value && typeof value === 'object') return String(value.type);
   return 'inline';
 };
 
 const eventOf = (eventType: string): string => (eventType === '' ? 'always' : eventType);
 
-function stateDefinition(node: Json): StateDefinition {
+function stateDefinition(node: Node): StateDefinition {
   const definition = node.definition;
+  const transitions = [...node.transitions.values(), node.always ?? []].flat();
   return {
     id: definition.id,
     key: definition.key,
     type: definition.type,
-    initial: definition.initial?.target?.[0]?.key ?? null,
+    initial: node.initial?.target?.[0]?.key ?? null,
     description: definition.description ?? null,
-    entry: (definition.entry ?? []).map(nameOf),
-    exit: (definition.exit ?? []).map(nameOf),
-    invoke: (definition.invoke ?? []).map((invoke: Json) => ({ id: String(invoke.id), src: typeof invoke.src === 'string' ? invoke.src : String(invoke.id) })),
-    transitions: [...(node.transitions?.values() ?? []), node.always ?? []].flat().map((transition: Json) => ({
-      event: eventOf(transition.eventType),
-      targets: (transition.target ?? []).map((target: Json) => target.id),
-      guard: transition.guard ? nameOf(transition.guard) : null,
-      actions: (transition.actions ?? []).map(nameOf),
+    entry: (definition.entry as Named[]).map(nameOf),
+    exit: (definition.exit as Named[]).map(nameOf),
+    invoke: definition.invoke.map((invoke) => ({ id: String(invoke.id), src: typeof invoke.src === 'string' ? invoke.src : String(invoke.id) })),
+    transitions: transitions.map((transition) => ({
+      event: eventOf(String(transition.eventType)),
+      targets: (transition.target ?? []).map((target) => target.id),
+      guard: transition.guard ? nameOf(transition.guard as Named) : null,
+      actions: (transition.actions as Named[]).map(nameOf),
     })),
-    states: Object.values(node.states ?? {}).map(stateDefinition),
+    states: Object.values(node.states).map(stateDefinition),
   };
 }
 

@@ -1,4 +1,4 @@
-import { assign, enqueueActions, sendTo, setup, stopChild, type DoneActorEvent } from 'xstate';
+import { assign, enqueueActions, sendTo, setup, stopChild, type AnyActorRef, type DoneActorEvent } from 'xstate';
 import type { ApprovalDecision, FileChangeItem, PatchRun } from '../protocol/index.js';
 import { approvalMachine, type ApprovalOutput } from './approval.machine.js';
 import { ABORTED, approvalIdFor, isAccept, tell, type CallContextInput, type CallFact, type CallResult, type PatchCall, type PatchOutcome, policyCheckInput, type PolicyCheckInput, type PolicyVerdict } from './calls.js';
@@ -83,7 +83,7 @@ export const patchCallMachine = setup({
     }),
     /** What the files held before: the turn's diff covers files outside any repository by these. */
     rememberBaselines: enqueueActions(({ context, enqueue, system }) => {
-      const tracker = system.get(turnDiffId(context.turnId));
+      const tracker = system.get(turnDiffId(context.turnId)) as AnyActorRef | undefined;
       const remember: TurnDiffEvent = { type: 'diff.remember', baselines: context.prepared.run.baselines };
       if (tracker) enqueue.sendTo(tracker, remember);
     }),

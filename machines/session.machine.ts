@@ -1,4 +1,4 @@
-import { assign, enqueueActions, sendTo, setup } from 'xstate';
+import { assign, enqueueActions, sendTo, setup, type AnyActorRef } from 'xstate';
 import {
   emptyUsage,
   type ApprovalDecision,
@@ -216,7 +216,7 @@ export const sessionMachine = setup({
     /** A decision goes straight to the approval actor registered under its id; one nobody waits for is dropped. */
     routeDecision: enqueueActions(({ enqueue, event, system }) => {
       if (event.type !== 'approval.decide') return;
-      const approval = system.get(event.approvalId);
+      const approval = system.get(event.approvalId) as AnyActorRef | undefined;
       const decide: ApprovalEvent = { type: 'decide', decision: event.decision };
       if (approval) enqueue.sendTo(approval, decide);
     }),

@@ -1,6 +1,7 @@
 import { assign, enqueueActions, setup, type AnyActorRef, type DoneActorEvent } from 'xstate';
 import {
   addUsage,
+  asText,
   type AgentMessageItem,
   type ModelStreamEvent,
   type ReasoningItem,
@@ -168,10 +169,10 @@ const finishStreamingItem = (open: StreamingItem, done: ResponseItem | null, com
 
 const toolCallOf = (item: ResponseItem): ToolCallRequest | null => {
   if (item.type === 'function_call' && typeof item.call_id === 'string' && typeof item.name === 'string') {
-    return { callId: item.call_id, name: item.name, kind: 'function', payload: String(item.arguments ?? '') };
+    return { callId: item.call_id, name: item.name, kind: 'function', payload: asText(item.arguments) };
   }
   if (item.type === 'custom_tool_call' && typeof item.call_id === 'string' && typeof item.name === 'string') {
-    return { callId: item.call_id, name: item.name, kind: 'custom', payload: String(item.input ?? '') };
+    return { callId: item.call_id, name: item.name, kind: 'custom', payload: asText(item.input) };
   }
   return null;
 };

@@ -12,4 +12,4 @@ export * from './settings.schema.js';
 export * from './toolArgs.schema.js';
 export * from './appServer/index.js';
 export * from './toolRuns.schema.js';
-export * from './errorMessage.js';
+export * from './text.js';

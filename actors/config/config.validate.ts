@@ -84,7 +84,7 @@ function describeValue(value: unknown): string {
   if (value instanceof Date) return `the date-time ${value.toISOString()}`;
   if (Array.isArray(value)) return `an array (${JSON.stringify(value)})`;
   if (isTable(value)) return 'a table';
-  return String(value);
+  return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : JSON.stringify(value);
 }
 
 function pathKey(key: PropertyKey): string | number {

@@ -67,7 +67,7 @@ export async function loadScript(path: string): Promise<Script> {
   const candidate = Array.isArray(raw)
     ? { turns: raw }
     : typeof raw === 'object' && raw !== null && 'model_turns' in raw
-      ? { turns: (raw as { model_turns: unknown }).model_turns }
+      ? { turns: (raw).model_turns }
       : raw;
   const parsed = Script.safeParse(candidate);
   if (!parsed.success) {

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../protocol/text.js';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
 /** Thrown when the server sends nothing for longer than the idle timeout. */
@@ -19,7 +20,7 @@ export function withIdleTimeout<T>(promise: Promise<T>, ms: number): Promise<T> 
       },
       (error: unknown) => {
         clearTimeout(timer);
-        reject(error);
+        reject(error instanceof Error ? error : new Error(errorMessage(error)));
       },
     );
   });

@@ -13,7 +13,7 @@ const ITEM_DIFF_CONTEXT = 1;
 type Reader = (path: string) => Promise<string>;
 
 function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+  return typeof error === 'object' && error !== null && 'code' in error ? String((error).code) : undefined;
 }
 
 /** The file's content, or null when it does not exist. */
@@ -91,7 +91,7 @@ function locateHunk(file: string, index: LineIndex, hunk: PatchHunk, cursor: num
       throw new PatchError(
         `ambiguous context in ${file}: the hunk starting '${old[0]}' matches at lines ${a + 1} and ${b + 1}; add more context or an @@ header`,
         file,
-        old[0]!,
+        old[0],
       );
     }
     firstFailure ??= { line: old[result.failedAt] ?? old[0]! };

@@ -1,4 +1,4 @@
-import { concat, defer, Observable, ReplaySubject, Subject } from 'rxjs';
+import { concat, defer, type Observable, ReplaySubject, Subject } from 'rxjs';
 
 /**
  * A thread's event stream as subscribers see it. What is published before the thread's first

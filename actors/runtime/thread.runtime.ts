@@ -226,7 +226,7 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
       queueMicrotask(() => subscription.unsubscribe());
       const { settings, thread, error } = snapshot.context;
       if (settings && thread) resolve({ settings, thread });
-      else reject(configureError ?? new Error(error?.message ?? 'the thread closed before it was configured'));
+      else reject(configureError instanceof Error ? configureError : new Error(error?.message ?? 'the thread closed before it was configured'));
     });
   });
   // Callers that never ask for readiness must not see an unhandled rejection.

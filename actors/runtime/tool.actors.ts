@@ -16,7 +16,7 @@ import {
 import { errorMessage, type ApprovalRequest, type CommandRisk, type ExecRun, type FileUpdateChange, type PatchRun, type ResponseItem, type ThreadSettings } from '../../protocol/index.js';
 import { applyPlan, describeUnwritable, parsePatch, PatchError, planPatch, unwritableTargets, type PatchPlan, type PlannedChange } from '../patch/index.js';
 import { patchBaselines } from './turn.diff.js';
-import { commandEnvironment, ExecSessions, failedOutcome, shellQuote, type ExecHandle, type ExecSpec, type SandboxSpec } from '../exec/index.js';
+import { commandEnvironment, type ExecSessions, failedOutcome, shellQuote, type ExecHandle, type ExecSpec, type SandboxSpec } from '../exec/index.js';
 import { appendAllowRule, assessCommandRisk, checkCommandPolicy, checkPatchPolicy, patchGrantRoot, commandActionsFor, loadBashParser, parseCommand, type RuleBaseline, type RuleFileError } from '../policy/index.js';
 import { loadImage } from '../prompt/index.js';
 import { parseToolArgs } from '../tools/index.js';

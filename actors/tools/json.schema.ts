@@ -31,7 +31,7 @@ function clean(input: Json): Json {
     node.minimum = 1;
   }
   if (isObject(node.items)) node.items = clean(node.items);
-  if (Array.isArray(node.anyOf)) node.anyOf = node.anyOf.map((b) => (isObject(b) ? clean(b) : b));
+  if (Array.isArray(node.anyOf)) node.anyOf = (node.anyOf as unknown[]).map((b) => (isObject(b) ? clean(b) : b));
   if (node.type === 'object') {
     const properties = isObject(node.properties) ? node.properties : {};
     node.properties = Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, isObject(v) ? clean(v) : v]));
@@ -43,5 +43,5 @@ function clean(input: Json): Json {
 
 /** The JSON Schema a function tool's `parameters` carries, made from the zod schema that reads its arguments. */
 export function parametersOf(schema: z.ZodType): Json {
-  return clean(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json);
+  return clean(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }));
 }

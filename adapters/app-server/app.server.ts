@@ -1,10 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { arch, platform, release } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
-import { ConfigError, modelCatalog, statecraftHome } from '../../actors/config/index.js';
-import { AmbiguousThreadIdError } from '../../actors/rollout/index.js';
-import { findAgentsFiles } from '../../actors/prompt/index.js';
-import { ThreadRegistry, UnknownThreadError, createRuntime, present, type ThreadHandle } from '../../actors/runtime/index.js';
+import {
+  AmbiguousThreadIdError,
+  ConfigError,
+  ThreadRegistry,
+  UnknownThreadError,
+  createRuntime,
+  findAgentsFiles,
+  modelCatalog,
+  present,
+  statecraftHome,
+  type ThreadHandle,
+} from '../../actors/runtime/index.js';
 import {
   errorMessage,
   JsonRpcErrorCode,
@@ -19,7 +27,7 @@ import {
   type TurnOverrides,
 } from '../../protocol/index.js';
 import { ApprovalBridge, forwardEvent } from './approvals.bridge.js';
-import { createConnection, type Connection } from './connection.js';
+import { createConnection } from './connection.js';
 import { RpcError } from './errors.js';
 import { ResponseGates } from './response.order.js';
 
@@ -35,16 +43,16 @@ export interface AppServerOptions {
 /** The operating system as user agents name it, e.g. "Debian 12.0.0". */
 function osDescription(): string {
   try {
-    const release = Object.fromEntries(
+    const release = Object.fromEntries<string | undefined>(
       readFileSync('/etc/os-release', 'utf8')
         .split('\n')
         .map((line) => /^(\w+)="?([^"]*)"?$/.exec(line))
         .filter((match): match is RegExpExecArray => match !== null)
-        .map((match) => [match[1], match[2]]),
+        .map((match) => [match[1]!, match[2]]),
     );
     if (release.NAME) {
-      const name = String(release.NAME).replace(/ GNU\/Linux$/, '');
-      const version = release.VERSION_ID ? String(release.VERSION_ID).split('.').concat(['0', '0']).slice(0, 3).join('.') : '';
+      const name = release.NAME.replace(/ GNU\/Linux$/, '');
+      const version = release.VERSION_ID ? release.VERSION_ID.split('.').concat(['0', '0']).slice(0, 3).join('.') : '';
       return version ? `${name} ${version}` : name;
     }
   } catch {
@@ -86,7 +94,7 @@ function asRpcError(error: unknown): unknown {
  */
 export async function runAppServer(options: AppServerOptions): Promise<void> {
   let registry: ThreadRegistry | null = null;
-  let connection: Connection;
+
 
   /**
    * Each thread's events go to the client in order, but the events a request causes
@@ -129,7 +137,7 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
     instructionSources: await findAgentsFiles(home, result.cwd),
   });
 
-  connection = createConnection({
+  const connection = createConnection({
     input: options.input,
     output: options.output,
     log: options.log,

@@ -10,7 +10,7 @@ import { applyPlan, describeUnwritable, parsePatch, PatchError, planPatch, unwri
 export async function runApplyPatch(flags: { cd?: string }, io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
   const cwd = resolve(flags.cd ?? process.cwd());
   let text = '';
-  for await (const chunk of io.stdin) text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+  for await (const chunk of io.stdin) text += typeof chunk === 'string' ? chunk : (chunk).toString('utf8');
   try {
     const plan = await planPatch(parsePatch(text), { cwd });
     // DIR is the one writable root, with the same protected folders as the agent's sandbox.

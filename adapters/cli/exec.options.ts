@@ -81,7 +81,7 @@ export function mergeExecFlags<O extends OptionValues>(before: OptionValues, aft
   const merged: OptionValues = { ...before };
   for (const [key, value] of Object.entries(after)) {
     const earlier = merged[key];
-    if (Array.isArray(value)) merged[key] = [...(Array.isArray(earlier) ? earlier : []), ...value];
+    if (Array.isArray(value)) merged[key] = [...(Array.isArray(earlier) ? (earlier as unknown[]) : []), ...(value as unknown[])];
     else if (typeof value === 'boolean') merged[key] = value || earlier === true;
     else if (value !== undefined) merged[key] = value;
   }

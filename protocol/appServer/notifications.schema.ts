@@ -21,7 +21,7 @@ export type ServerNotificationParams<M extends ServerNotificationMethod> = z.inf
 const envelope = <M extends ServerNotificationMethod>(method: M) =>
   z.object({
     method: z.literal(method),
-    params: serverNotificationParams[method] as (typeof serverNotificationParams)[M],
+    params: serverNotificationParams[method],
     /** When the server emitted it, unix milliseconds. */
     emittedAtMs: z.number().int(),
   });

@@ -58,7 +58,7 @@ describe('statecraft commands', () => {
     const server = execa('node', [CLI, 'mock-model', '--script', scriptFile], { reject: false });
     try {
       const url = await new Promise<string>((resolve, reject) => {
-        server.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+        server.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
         server.once('exit', () => reject(new Error('mock-model exited early')));
       });
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);

@@ -23,12 +23,12 @@ export function replayPure<TMachine extends AnyStateMachine>(
   events: ReadonlyArray<EventFromLogic<TMachine>>,
 ): { snapshot: SnapshotFrom<TMachine>; emitted: ProtocolEvent[]; perStep: ProtocolEvent[][]; reports: Array<{ type: string; [key: string]: unknown }> } {
   const [first, initialActions] = initialTransition(machine, input);
-  let snapshot = first as SnapshotFrom<TMachine>;
+  let snapshot = first;
   const perStep: ProtocolEvent[][] = [emittedBy(initialActions)];
   const reports = [...emissionsOf(initialActions)];
   for (const event of events) {
     const [next, actions] = transition(machine, snapshot as never, event);
-    snapshot = next as SnapshotFrom<TMachine>;
+    snapshot = next;
     perStep.push(emittedBy(actions));
     reports.push(...emissionsOf(actions));
   }
@@ -43,8 +43,8 @@ export function replayPure<TMachine extends AnyStateMachine>(
 export function walkable<TMachine extends AnyStateMachine>(machine: TMachine): ActorLogic<SnapshotFrom<TMachine>, EventFromLogic<TMachine>, InputFrom<TMachine>> {
   return {
     config: machine,
-    transition: (snapshot, event) => transition(machine, snapshot as never, event)[0] as SnapshotFrom<TMachine>,
-    getInitialSnapshot: (_scope, input) => initialTransition(machine, input)[0] as SnapshotFrom<TMachine>,
+    transition: (snapshot, event) => transition(machine, snapshot as never, event)[0],
+    getInitialSnapshot: (_scope, input) => initialTransition(machine, input)[0],
     getPersistedSnapshot: (snapshot) => snapshot,
   } as ActorLogic<SnapshotFrom<TMachine>, EventFromLogic<TMachine>, InputFrom<TMachine>>;
 }

@@ -71,12 +71,12 @@ const walkLogic: ActorLogic<WalkState, AnyEvent, SessionInput> = {
   config: sessionMachine,
   transition: (state, event) => {
     const { step, ...inner } = event;
-    const session = transition(sessionMachine, state.session as never, inner as never)[0] as SessionSnapshot;
+    const session = transition(sessionMachine, state.session as never, inner as never)[0];
     // A new turn starts its script from the beginning.
     const fed = inner.type === 'turn.start' && !state.session.matches('inTurn') ? 0 : step === undefined ? state.fed : state.fed + 1;
     return walkState(session, fed);
   },
-  getInitialSnapshot: (_scope, walkInput) => walkState(initialTransition(sessionMachine, walkInput)[0] as SessionSnapshot, 0),
+  getInitialSnapshot: (_scope, walkInput) => walkState(initialTransition(sessionMachine, walkInput)[0], 0),
   getPersistedSnapshot: (state) => state,
 };
 
@@ -95,7 +95,7 @@ const paths = getSimplePaths(walkLogic, {
 
 /** A path's events as the session takes them. */
 const eventsOf = (path: (typeof paths)[number]) => path.steps.slice(1).map(({ event }) => {
-  const { step: _step, ...inner } = event as AnyEvent;
+  const { step: _step, ...inner } = event;
   return inner;
 });
 const snapshotOf = (path: (typeof paths)[number]) => path.state.session;

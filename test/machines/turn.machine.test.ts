@@ -280,7 +280,7 @@ describe('turn machine, every simple path with modelled tool calls', () => {
       const walkEvents = path.steps.slice(1).map((step) => step.event);
       const { snapshot, reports } = replay(walkEvents);
       const emitted = asClientSees(reports);
-      const label = walkEvents.map((event) => event.type + (event.callId ? `(${event.callId})` : '')).join(' > ');
+      const label = walkEvents.map((event) => event.type + (typeof event.callId === 'string' ? `(${event.callId})` : '')).join(' > ');
       const violations = lifecycleViolations(emitted, { finished: snapshot.status === 'done' });
       expect(violations, label).toEqual([]);
       expect(emitted[1]?.method, label).toBe('turn/started');
@@ -298,7 +298,7 @@ describe('turn machine, every simple path with modelled tool calls', () => {
       const all = [...walkEvents, { type: 'interrupt' }, ...settle(path.state)];
       const { snapshot, reports } = replay(all);
       const emitted = asClientSees(reports);
-      const label = all.map((event) => event.type + (event.callId ? `(${event.callId})` : '')).join(' > ');
+      const label = all.map((event) => event.type + (typeof event.callId === 'string' ? `(${event.callId})` : '')).join(' > ');
       expect(snapshot.status, label).toBe('done');
       expect(lifecycleViolations(emitted, { finished: true }), label).toEqual([]);
       const expected = path.state.turn.context.status === 'failed' ? 'failed' : 'interrupted';

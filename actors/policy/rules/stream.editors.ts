@@ -136,13 +136,10 @@ export function classifySed(args: readonly string[]): Classification {
   const scripts: string[] = [];
   let inPlace = false;
   let fromFile = false;
-  let operands = 0;
   for (let i = 0; i < args.length; i += 1) {
     const a = args[i]!;
-    if (a === '--') {
-      operands += args.length - i - 1;
-      break;
-    }
+    // What follows -- is files to edit, which the script's effects below already cover.
+    if (a === '--') break;
     if (a.startsWith('--')) {
       const [option, value] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
       if (option === '--expression') scripts.push(value ?? args[++i] ?? '');
@@ -174,7 +171,6 @@ export function classifySed(args: readonly string[]): Classification {
       continue;
     }
     if (scripts.length === 0 && !fromFile) scripts.push(a);
-    else operands += 1;
   }
   const effects = scripts.map(sedEffects);
   if (effects.some((e) => e.runs)) return dangerous('sed runs a shell command (the e command or the e flag of s)');

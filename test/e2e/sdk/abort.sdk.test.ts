@@ -58,7 +58,7 @@ describe.concurrent('the Codex SDK drives statecraft exec: abort', () => {
       reject: false,
       stdin: 'ignore',
     });
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('"item.started"')) void waitUntil(() => livePidsMatching(sleep).length > 0, 10_000).then(() => child.kill('SIGTERM'));
     });
     const result = await child;
