@@ -7,6 +7,3 @@ export interface Clock {
   /** Milliseconds since the Unix epoch. */
   nowMs(): number;
 }
-
-/** Unix seconds, for the timing fields of turns and threads. */
-export const seconds = (ms: number): number => Math.floor(ms / 1000);

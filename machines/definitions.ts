@@ -8,7 +8,7 @@ import { turnDiffMachine } from './turnDiff.machine.js';
 import { turnMachine } from './turn.machine.js';
 
 /** One transition as drawn: what triggers it (an event, `always`, or a delay), where it goes, under which guard, doing what. */
-export interface TransitionDefinition {
+interface TransitionDefinition {
   event: string;
   targets: string[];
   guard: string | null;

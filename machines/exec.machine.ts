@@ -55,7 +55,7 @@ interface ExecCallContext extends ExecCallInput {
 }
 
 /** How long a killed process may take to exit before its item is completed anyway. */
-export const KILL_GRACE_MS = 5_000;
+const KILL_GRACE_MS = 5_000;
 
 const REJECTED_BY_USER = 'exec_command was rejected by the user; do not run it again without asking.';
 const CANCELLED_BY_USER = 'exec_command was cancelled by the user; the turn has ended.';

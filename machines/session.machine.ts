@@ -1,5 +1,6 @@
 import { assign, enqueueActions, sendTo, setup, type AnyActorRef } from 'xstate';
 import {
+  errorMessage,
   emptyUsage,
   type ApprovalDecision,
   type ResponseItem,
@@ -21,7 +22,7 @@ import { turnMachine, type ConversationCommitted, type TurnOutput, type TurnRepo
 import { promiseActor } from './unprovided.js';
 
 /** A stored conversation to continue (thread/resume). */
-export interface ResumedState {
+interface ResumedState {
   history: ResponseItem[];
   usageTotal: TokenUsageBreakdown;
   /** The last recorded turn and what it used, reported again when the thread is loaded. */
@@ -54,7 +55,7 @@ export type SessionEvent =
 
 
 /** The answer to a `turn.start` the thread cannot take now; adapters turn it into their error. */
-export interface TurnRejected {
+interface TurnRejected {
   type: 'turn.rejected';
   turnId: string;
   reason: string;
@@ -87,7 +88,7 @@ const firstText = (input: UserInput[]): string =>
   input.find((part): part is Extract<UserInput, { type: 'text' }> => part.type === 'text')?.text ?? '';
 
 /** Settings a turn changes stay changed for the turns after it. */
-export const applyTurnOverrides = (settings: ThreadSettings, overrides: TurnOverrides): ThreadSettings => {
+const applyTurnOverrides = (settings: ThreadSettings, overrides: TurnOverrides): ThreadSettings => {
   const next: ThreadSettings = { ...settings };
   if (overrides.cwd) next.cwd = overrides.cwd;
   if (overrides.approvalPolicy) next.approvalPolicy = overrides.approvalPolicy;
@@ -155,7 +156,7 @@ export const sessionMachine = setup({
       warnings: configured.warnings ?? [],
     })),
     configureFailed: assign({
-      error: (_, { error }: { error: unknown }) => turnError(error instanceof Error ? error.message : String(error), 'configuration'),
+      error: (_, { error }: { error: unknown }) => turnError(errorMessage(error), 'configuration'),
     }),
     /** A new thread is announced; a resumed one reports its status and the usage it had so far. Warnings follow. */
     publishStarted: enqueueActions(({ context, enqueue, self }) => {
@@ -196,7 +197,7 @@ export const sessionMachine = setup({
     /** A crashed turn still gets its completion, so clients are never left waiting. */
     publishTurnCrash: enqueueActions(({ context, enqueue, self }, { error }: { error: unknown }) => {
       if (!context.currentTurn) return;
-      const message = `internal error in the turn: ${error instanceof Error ? error.message : String(error)}`;
+      const message = `internal error in the turn: ${errorMessage(error)}`;
       const now = context.clock.nowMs();
       setStatus(enqueue, self, context, { type: 'idle' });
       publish(

@@ -6,7 +6,7 @@ import { CommandApprovalParams, FileChangeApprovalParams } from './approval.sche
 
 const itemRef = { threadId: z.string(), turnId: z.string(), itemId: z.string() };
 
-export const PlanStepStatus = z.enum(['pending', 'inProgress', 'completed']);
+const PlanStepStatus = z.enum(['pending', 'inProgress', 'completed']);
 export const PlanStep = z.object({ step: z.string(), status: PlanStepStatus });
 export type PlanStep = z.infer<typeof PlanStep>;
 
@@ -46,7 +46,6 @@ export const notificationParams = {
 } as const;
 
 export type NotificationMethod = keyof typeof notificationParams;
-export type NotificationParams<M extends NotificationMethod> = z.infer<(typeof notificationParams)[M]>;
 
 const notification = <M extends NotificationMethod>(method: M) =>
   z.object({ method: z.literal(method), params: notificationParams[method] });

@@ -47,7 +47,7 @@ export const ExecJsonItem = z.discriminatedUnion('type', [
 ]);
 export type ExecJsonItem = z.infer<typeof ExecJsonItem>;
 
-export const ExecJsonUsage = z.object({
+const ExecJsonUsage = z.object({
   input_tokens: z.number().int(),
   cached_input_tokens: z.number().int(),
   cache_write_input_tokens: z.number().int(),

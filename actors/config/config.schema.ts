@@ -22,7 +22,7 @@ export const ProviderTable = z.strictObject({
 export type ProviderTable = z.infer<typeof ProviderTable>;
 
 /** `[sandbox_workspace_write]`; its keys are checked strictly (see STRICT_TABLES). */
-export const SandboxWorkspaceWriteTable = z.strictObject({
+const SandboxWorkspaceWriteTable = z.strictObject({
   writable_roots: z.array(z.string()).optional(),
   network_access: z.boolean().optional(),
   exclude_slash_tmp: z.boolean().optional(),
@@ -30,7 +30,7 @@ export const SandboxWorkspaceWriteTable = z.strictObject({
 });
 
 /** `[shell_environment_policy]`, with Codex's keys and meaning. */
-export const ShellEnvironmentPolicyTable = z.strictObject({
+const ShellEnvironmentPolicyTable = z.strictObject({
   inherit: z.enum(['all', 'core', 'none']).optional(),
   ignore_default_excludes: z.boolean().optional(),
   exclude: z.array(z.string()).optional(),
@@ -48,7 +48,7 @@ export const STRICT_TABLES: Record<string, z.ZodObject> = {
 };
 
 /** The keys a profile may set: everything that shapes a thread. */
-export const SettingsTable = z.strictObject({
+const SettingsTable = z.strictObject({
   model: z.string().min(1).optional(),
   model_provider: z.string().min(1).optional(),
   model_providers: z.record(z.string(), ProviderTable).optional(),
@@ -73,10 +73,10 @@ export const SettingsTable = z.strictObject({
   developer_instructions: z.string().optional(),
   shell: z.string().min(1).optional(),
 });
-export type SettingsTable = z.infer<typeof SettingsTable>;
+type SettingsTable = z.infer<typeof SettingsTable>;
 
-export const TrustLevel = z.enum(['trusted', 'untrusted']);
-export type TrustLevel = z.infer<typeof TrustLevel>;
+const TrustLevel = z.enum(['trusted', 'untrusted']);
+type TrustLevel = z.infer<typeof TrustLevel>;
 
 /** What one layer (a config.toml, a -c flag, a profile) may contain. */
 export const ConfigLayerTable = SettingsTable.extend({

@@ -7,15 +7,15 @@ import { confine, findOnPath, type Launch } from './sandbox.js';
 import { sandboxDenialIn } from './denial.js';
 import type { ExecHandle, ExecSpec, OutputSink, StdinRequest } from './types.js';
 
-export const DEFAULT_YIELD_MS = 10_000;
+const DEFAULT_YIELD_MS = 10_000;
 /** A poll (write_stdin without input) waits longer by default than a keystroke. */
-export const DEFAULT_POLL_YIELD_MS = 5_000;
-export const DEFAULT_INPUT_YIELD_MS = 250;
-export const MIN_YIELD_MS = 250;
-export const MAX_YIELD_MS = 30_000;
-export const DEFAULT_MAX_OUTPUT_TOKENS = 10_000;
+const DEFAULT_POLL_YIELD_MS = 5_000;
+const DEFAULT_INPUT_YIELD_MS = 250;
+const MIN_YIELD_MS = 250;
+const MAX_YIELD_MS = 30_000;
+const DEFAULT_MAX_OUTPUT_TOKENS = 10_000;
 /** Rough size of a token, used to turn a token budget into characters. */
-export const CHARS_PER_TOKEN = 4;
+const CHARS_PER_TOKEN = 4;
 
 const clampYield = (ms: number | null, fallback: number) => Math.min(MAX_YIELD_MS, Math.max(MIN_YIELD_MS, ms ?? fallback));
 const charLimit = (tokens: number | null) => Math.max(1, tokens ?? DEFAULT_MAX_OUTPUT_TOKENS) * CHARS_PER_TOKEN;

@@ -9,8 +9,8 @@ export interface ChatMessage {
   tool_calls?: ChatToolCall[];
   tool_call_id?: string;
 }
-export type ChatContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
-export interface ChatToolCall {
+type ChatContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
+interface ChatToolCall {
   id: string;
   type: 'function';
   function: { name: string; arguments: string };

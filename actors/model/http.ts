@@ -3,7 +3,7 @@ import type { TurnError } from '../../protocol/thread.schema.js';
 import { turnError } from './request.js';
 
 /** Sent as the `originator` header so providers can tell which client called. */
-export const ORIGINATOR = 'statecraft';
+const ORIGINATOR = 'statecraft';
 /** Set by the Codex SDK (to `codex_sdk_ts`) to name itself as the client instead. */
 const ORIGINATOR_OVERRIDE = 'CODEX_INTERNAL_ORIGINATOR_OVERRIDE';
 /** Codex's own API-key variable: the built-in OpenAI provider falls back to it (the SDK's `apiKey` sets it). */

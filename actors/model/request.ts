@@ -1,4 +1,4 @@
-import type { ReasoningEffort, ReasoningSummary, TokenUsageBreakdown, Verbosity } from '../../protocol/common.schema.js';
+import type { ReasoningEffort, ReasoningSummary, Verbosity } from '../../protocol/common.schema.js';
 import type { ModelStreamEvent } from '../../protocol/modelStream.schema.js';
 import type { ResponseItem } from '../../protocol/responses.schema.js';
 import type { ProviderSettings, ToolSpec } from '../../protocol/settings.schema.js';
@@ -27,7 +27,7 @@ export interface StreamOptions {
 }
 
 /** Which retry budget an attempt's failure draws from. */
-export type RetryKind = 'request' | 'stream';
+type RetryKind = 'request' | 'stream';
 
 /** How one HTTP attempt ended. */
 export type AttemptOutcome =
@@ -73,4 +73,4 @@ export const turnError = (message: string, codexErrorInfo: CodexErrorInfo | null
   additionalDetails,
 });
 
-export type { TokenUsageBreakdown };
+;

@@ -5,7 +5,7 @@ import { turnError, type MapResult, type ModelRequest, type StreamMapper, type W
 import { usageFromResponses } from './usage.js';
 
 /** The JSON body of a streamed Responses API request. */
-export function responsesBody(req: ModelRequest): Record<string, unknown> {
+function responsesBody(req: ModelRequest): Record<string, unknown> {
   const reasoningOn = req.reasoningEffort !== null;
   const body: Record<string, unknown> = {
     model: req.model,

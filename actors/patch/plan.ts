@@ -6,6 +6,7 @@ import { LineIndex } from './seek.js';
 import { joinFile, splitFile } from './text.lines.js';
 import type { HunkLine, ParsedPatch, PatchHunk, PatchPlan, PlannedChange, PlanOptions } from './types.js';
 import { unifiedDiff } from './unified.js';
+import { errorMessage } from '../../protocol/index.js';
 
 /** fileChange items carry diffs with one line of context, as the reference does. */
 const ITEM_DIFF_CONTEXT = 1;
@@ -23,7 +24,7 @@ async function readIfExists(read: Reader, path: string): Promise<string | null> 
   } catch (error) {
     if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return null;
     if (errorCode(error) === 'EISDIR') throw new PatchError(`${path} is a directory`, path);
-    throw new PatchError(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`, path);
+    throw new PatchError(`cannot read ${path}: ${errorMessage(error)}`, path);
   }
 }
 

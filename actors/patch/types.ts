@@ -1,5 +1,3 @@
-import type { PlannedChange } from '../../protocol/index.js';
-
 /** One line of an update hunk: context (' '), removal ('-') or addition ('+'). */
 export type HunkLine = { op: ' ' | '-' | '+'; text: string };
 
@@ -19,16 +17,15 @@ export type PatchHunk = {
   endOfFile: boolean;
 };
 
-export type AddOperation = { type: 'add'; path: string; contents: string };
-export type DeleteOperation = { type: 'delete'; path: string };
-export type UpdateOperation = { type: 'update'; path: string; movePath: string | null; hunks: PatchHunk[] };
+type AddOperation = { type: 'add'; path: string; contents: string };
+type DeleteOperation = { type: 'delete'; path: string };
+type UpdateOperation = { type: 'update'; path: string; movePath: string | null; hunks: PatchHunk[] };
 export type PatchOperation = AddOperation | DeleteOperation | UpdateOperation;
 
 /** A patch as written by the model; paths are still as the model spelled them. */
 export type ParsedPatch = { operations: PatchOperation[] };
 
 export type { PatchPlan, PlannedChange } from '../../protocol/index.js';
-export type PatchChangeKindName = PlannedChange['kind'];
 
 export type PlanOptions = {
   cwd: string;

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { ContentPart, ResponseItem, UserInput } from '../../protocol/index.js';
 import { loadImage, reason } from './image.loader.js';
+import { errorMessage } from '../../protocol/index.js';
 
 const text = (value: string): ContentPart => ({ type: 'input_text', text: value });
 
@@ -35,7 +36,7 @@ async function load(input: UserInput, cwd: string): Promise<Loaded> {
   try {
     return { input, image: await loadImage(isAbsolute(input.path) ? input.path : resolve(cwd, input.path)) };
   } catch (error) {
-    return { input, problem: error instanceof Error ? error.message : String(error) };
+    return { input, problem: errorMessage(error) };
   }
 }
 

@@ -3,6 +3,7 @@ import { toModelEvent, type ModelActorInput } from '../../machines/index.js';
 import { streamModel } from '../model/index.js';
 import { instructionsFor } from '../prompt/index.js';
 import { toolSpecs } from '../tools/index.js';
+import { errorMessage } from '../../protocol/index.js';
 
 /** The name the final answer's schema goes by, as Codex names it. */
 const OUTPUT_SCHEMA_NAME = 'codex_output_schema';
@@ -36,7 +37,7 @@ export function modelActor(env: NodeJS.ProcessEnv) {
         }
       } catch (error) {
         if (controller.signal.aborted) return;
-        const message = `the model client failed: ${error instanceof Error ? error.message : String(error)}`;
+        const message = `the model client failed: ${errorMessage(error)}`;
         sendBack(toModelEvent({ type: 'failed', error: { message, codexErrorInfo: 'internal', additionalDetails: null } }));
       }
     })();

@@ -222,7 +222,7 @@ export function toolActors(
         sendBack({ type: 'exec.started', processId: handle.processId });
         handle.done.then(finish, (error: unknown) => finish(failedOutcome(`failed to run the command: ${String(error)}`)));
       } catch (error) {
-        finish(failedOutcome(`failed to run the command: ${error instanceof Error ? error.message : String(error)}`));
+        finish(failedOutcome(`failed to run the command: ${errorMessage(error)}`));
       }
       receive(() => handle?.kill());
       // A process still running when its call is torn down (the turn stopped) must not outlive it.

@@ -33,7 +33,7 @@ const APPLY_PATCH = [
 ].join(' ');
 
 /** The patch format as a Lark grammar, for providers that constrain freeform tool input. */
-export const APPLY_PATCH_GRAMMAR = String.raw`start: begin_patch hunk+ end_patch
+const APPLY_PATCH_GRAMMAR = String.raw`start: begin_patch hunk+ end_patch
 begin_patch: "*** Begin Patch" LF
 end_patch: "*** End Patch" LF?
 

@@ -8,7 +8,7 @@ import { BehaviorSubject, Observable, type OperatorFunction } from 'rxjs';
 export type Gate<T> = ((value: T) => boolean) | null;
 
 /** Holds every value. */
-export const holdAll = <T>(): Gate<T> => () => false;
+const holdAll = <T>(): Gate<T> => () => false;
 
 /**
  * Delays a stream's values while `gate$` says so and lets them out, in their order, when it
@@ -17,7 +17,7 @@ export const holdAll = <T>(): Gate<T> => () => false;
  * caused (`thread/started`). Order is never changed: a value may go ahead only while nothing
  * is waiting before it.
  */
-export const holdWhile =
+const holdWhile =
   <T>(gate$: Observable<Gate<T>>): OperatorFunction<T, T> =>
   (source) =>
     new Observable<T>((subscriber) => {

@@ -1,5 +1,6 @@
 import { relative, resolve } from 'node:path';
-import { applyPlan, describeUnwritable, parsePatch, PatchError, planPatch, unwritableTargets } from '../../actors/patch/index.js';
+import { applyPlan, describeUnwritable, parsePatch, planPatch, unwritableTargets } from '../../actors/patch/index.js';
+import { errorMessage } from '../../protocol/index.js';
 
 /**
  * `statecraft apply-patch [-C DIR]`: applies a patch from stdin with the agent's parser and
@@ -27,7 +28,7 @@ export async function runApplyPatch(flags: { cd?: string }, io: { stdin: NodeJS.
     }
     return 0;
   } catch (error) {
-    const message = error instanceof PatchError || error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     io.stderr.write(`statecraft apply-patch: ${message}\n`);
     return 1;
   }

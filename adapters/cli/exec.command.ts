@@ -51,7 +51,7 @@ export interface CliIo {
 }
 
 /** Exit status when the user interrupted, as shells report a SIGINT death. */
-export const EXIT_INTERRUPTED = 130;
+const EXIT_INTERRUPTED = 130;
 /** Exit status of a second SIGTERM, which ends at once, as shells report a SIGTERM death. */
 const EXIT_TERMINATED = 128 + 15;
 

@@ -32,7 +32,7 @@ const planMark: Record<PlanStep['status'], string> = { completed: '✓', inProgr
  * Renders a session's events for a person reading a terminal: text as it streams,
  * each command with its output, plan updates, and a token-usage line at the end.
  */
-export class HumanRenderer {
+class HumanRenderer {
   /** Whether the transcript currently ends in the middle of a line. */
   private midLine = false;
   /** What this turn's model responses used, summed (a resumed thread's total includes older turns). */

@@ -6,7 +6,6 @@
 import type { AnyStateMachine, EventFromLogic, InputFrom } from 'xstate';
 import {
   approvalIdFor,
-  execCallMachine,
   type ExecCall,
   type ExecCallInput,
   type ExecOutcome,
@@ -21,7 +20,7 @@ import { replayPure } from './harness.js';
 
 export type AnyEvent = { type: string; [key: string]: unknown };
 
-export const view = { command: "/bin/bash -lc 'ls'", cwd: '/ws', commandActions: [{ type: 'listFiles' as const, command: 'ls', path: null }] };
+const view = { command: "/bin/bash -lc 'ls'", cwd: '/ws', commandActions: [{ type: 'listFiles' as const, command: 'ls', path: null }] };
 
 export const spec = {
   command: 'ls',
@@ -144,4 +143,4 @@ export function parentMessages<M extends AnyStateMachine>(machine: M, input: Inp
   return reports.map((emitted) => (emitted.type === 'protocol' ? { type: 'relay', event: emitted.event } : emitted));
 }
 
-export { execCallMachine };
+;

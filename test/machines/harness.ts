@@ -4,11 +4,11 @@ import type { ProtocolEvent } from '../../protocol/index.js';
 type Action = { type: string; params?: unknown };
 
 /** Everything the actions of a pure transition emit, in order: protocol envelopes and a machine's typed reports. */
-export const emissionsOf = (actions: ReadonlyArray<Action>): Array<{ type: string; [key: string]: unknown }> =>
+const emissionsOf = (actions: ReadonlyArray<Action>): Array<{ type: string; [key: string]: unknown }> =>
   actions.filter((action) => action.type === 'xstate.emit').map((action) => (action.params as { event: { type: string } }).event);
 
 /** Protocol events in the actions a pure transition returned. */
-export const emittedBy = (actions: ReadonlyArray<Action>): ProtocolEvent[] =>
+const emittedBy = (actions: ReadonlyArray<Action>): ProtocolEvent[] =>
   emissionsOf(actions)
     .filter((emitted) => emitted.type === 'protocol')
     .map((emitted) => emitted.event as ProtocolEvent);

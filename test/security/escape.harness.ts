@@ -18,7 +18,7 @@ import { settingsFixture } from '../machines/fixtures.js';
 
 export const probe = await probeSandbox();
 
-export interface AttemptOptions {
+interface AttemptOptions {
   /** The model asks to run outside the sandbox. */
   escalate?: boolean;
   /** The directory the model asks the command to run in. */

@@ -17,7 +17,7 @@ const SIMPLE_COMMANDS = new Set([...'=dDgGhHnNpPxzF{}']);
  * Reads a sed script command by command (GNU syntax): addresses, then one command letter
  * and its arguments. Only what it runs or writes matters here, so text arguments are skipped.
  */
-export function sedEffects(script: string): SedEffects {
+function sedEffects(script: string): SedEffects {
   const effects: SedEffects = { runs: false, writes: false, unreadable: false };
   let p = 0;
   const at = () => script[p] ?? '';

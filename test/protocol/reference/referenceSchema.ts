@@ -21,7 +21,7 @@ const OURS = 'statecraft';
  * Methods we answer that the reference does not have, each with why; their responses are
  * checked against our own generated schema instead. Empty while we add none.
  */
-export const OUR_OWN_METHODS: Readonly<Record<string, string>> = {};
+const OUR_OWN_METHODS: Readonly<Record<string, string>> = {};
 
 /**
  * The only ways we step outside the reference's schema, each in answer to a client that itself
