@@ -1,5 +1,6 @@
 import { assign, enqueueActions, setup } from 'xstate';
-import { PlainApprovalDecision, type ApprovalDecision, type ApprovalRequest, type CommandRisk } from '../protocol/index.js';
+import { PlainApprovalDecision, type ApprovalDecision, type ApprovalRequest, type CommandRisk, type ThreadSettings } from '../protocol/index.js';
+import { approvalRequested, approvalResolved } from './events.js';
 import { publish, type ProtocolEmitted } from './publish.js';
 import { promiseActor } from './unprovided.js';
 
@@ -7,8 +8,8 @@ export interface ApprovalInput {
   threadId: string;
   approvalId: string;
   request: ApprovalRequest;
-  /** Ask the model for a risk assessment before asking the user (experimental feature). */
-  assessRisk: boolean;
+  /** The settings to ask the model for a risk assessment with, before asking the user (experimental); null asks no model. */
+  assessWith: ThreadSettings | null;
 }
 
 export interface ApprovalOutput {
@@ -62,14 +63,13 @@ export const approvalMachine = setup({
     emitted: {} as ProtocolEmitted,
   },
   actors: {
-    assessRisk: promiseActor<CommandRisk | null, { request: ApprovalRequest }>('assessRisk'),
+    assessRisk: promiseActor<CommandRisk | null, { request: ApprovalRequest; settings: ThreadSettings }>('assessRisk'),
   },
   delays: {
     assessmentTimeout: RISK_ASSESSMENT_TIMEOUT_MS,
   },
   guards: {
-    shouldAssess: ({ context }) =>
-      context.assessRisk && context.request.method === 'item/commandExecution/requestApproval',
+    shouldAssess: ({ context }) => context.assessWith !== null && context.request.method === 'item/commandExecution/requestApproval',
     isOffered: ({ context, event }) => event.type === 'decide' && offers(context.request, event.decision),
   },
   actions: {
@@ -80,25 +80,8 @@ export const approvalMachine = setup({
     /** A decision the request did not offer (a forged amendment included) is treated as the safe answer. */
     recordDecline: assign({ decision: 'decline' as const }),
     recordAbandon: assign({ decision: 'cancel' as const, abandoned: true }),
-    publishRequest: enqueueActions(({ context, enqueue, self }) => {
-      const { request } = context;
-      if (request.method === 'item/commandExecution/requestApproval') {
-        publish(enqueue, self, {
-          method: request.method,
-          approvalId: context.approvalId,
-          params: { ...request.params, risk: context.risk },
-        });
-      } else {
-        publish(enqueue, self, { method: request.method, approvalId: context.approvalId, params: request.params });
-      }
-    }),
-    publishResolved: enqueueActions(({ context, enqueue, self }) => {
-      publish(enqueue, self, {
-        method: 'serverRequest/resolved',
-        approvalId: context.approvalId,
-        params: { threadId: context.threadId },
-      });
-    }),
+    publishRequest: enqueueActions(({ context, enqueue, self }) => publish(enqueue, self, approvalRequested(context.approvalId, context.request, context.risk))),
+    publishResolved: enqueueActions(({ context, enqueue, self }) => publish(enqueue, self, approvalResolved(context.threadId, context.approvalId))),
   },
 }).createMachine({
   id: 'approval',
@@ -113,7 +96,7 @@ export const approvalMachine = setup({
       invoke: {
         id: 'assessRisk',
         src: 'assessRisk',
-        input: ({ context }) => ({ request: context.request }),
+        input: ({ context }) => ({ request: context.request, settings: context.assessWith! }),
         onDone: { target: 'asking', actions: { type: 'recordRisk', params: ({ event }) => event.output } },
         onError: { target: 'asking' },
       },

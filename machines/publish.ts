@@ -29,9 +29,3 @@ export function publish(enqueue: PublishingEnqueue, self: AnyActorRef, ...events
     if (self._parent) enqueue.sendParent({ type: 'relay', event });
   }
 }
-
-/** Wall-clock milliseconds, for the timing fields of items. */
-export const nowMs = (): number => Date.now();
-
-/** Wall-clock seconds, for the timing fields of turns and threads. */
-export const nowSeconds = (): number => Math.floor(Date.now() / 1000);

@@ -1,22 +1,28 @@
-import { assign, enqueueActions, sendTo, setup } from 'xstate';
+import { assign, enqueueActions, sendTo, setup, type AnyActorRef } from 'xstate';
 import {
+  errorMessage,
   emptyUsage,
   type ApprovalDecision,
   type ResponseItem,
   type Thread,
   type ThreadOverrides,
   type ThreadSettings,
+  type ThreadStatus,
   type TokenUsageBreakdown,
   type TurnError,
   type TurnOverrides,
   type UserInput,
 } from '../protocol/index.js';
-import { nowSeconds, publish, type ProtocolEmitted, type RelayEvent } from './publish.js';
-import { turnMachine, type ConversationCommitted, type TurnOutput } from './turn.machine.js';
+import type { ApprovalEvent } from './approval.machine.js';
+import type { Clock } from './clock.js';
+import { activeStatus, finishedTurn, threadStarted, threadStatus, tokenUsage, turnCompleted, turnError, warning } from './events.js';
+import { publish, type ProtocolEmitted, type RelayEvent } from './publish.js';
+import { turnDiffId, turnDiffMachine } from './turnDiff.machine.js';
+import { turnMachine, type ConversationCommitted, type TurnOutput, type TurnReport } from './turn.machine.js';
 import { promiseActor } from './unprovided.js';
 
 /** A stored conversation to continue (thread/resume). */
-export interface ResumedState {
+interface ResumedState {
   history: ResponseItem[];
   usageTotal: TokenUsageBreakdown;
   /** The last recorded turn and what it used, reported again when the thread is loaded. */
@@ -27,12 +33,15 @@ export interface SessionInput {
   threadId: string;
   overrides: ThreadOverrides;
   resumed: ResumedState | null;
+  clock: Clock;
 }
 
 /** What configuring a thread yields: the settings in effect and the thread as clients see it. */
 export interface ConfiguredThread {
   settings: ThreadSettings;
   thread: Thread;
+  /** What the client should be told once the thread is up (resuming with another model than it recorded). */
+  warnings?: string[];
 }
 
 export type SessionEvent =
@@ -41,7 +50,19 @@ export type SessionEvent =
   | { type: 'approval.decide'; approvalId: string; decision: ApprovalDecision }
   | { type: 'thread.close' }
   | RelayEvent
-  | ConversationCommitted;
+  | ConversationCommitted
+  | TurnReport
+
+
+/** The answer to a `turn.start` the thread cannot take now; adapters turn it into their error. */
+interface TurnRejected {
+  type: 'turn.rejected';
+  turnId: string;
+  reason: string;
+}
+
+/** What the session emits: protocol events for clients, the conversation for the rollout, refusals for the caller. */
+export type SessionEmitted = ProtocolEmitted | ConversationCommitted | TurnRejected;
 
 export interface SessionOutput {
   /** Set when the thread could not be configured. */
@@ -52,11 +73,12 @@ type TurnStart = Extract<SessionEvent, { type: 'turn.start' }>;
 
 interface SessionContext extends SessionInput {
   settings: ThreadSettings | null;
+  /** The thread as clients see it, its status included. */
   thread: Thread | null;
+  warnings: string[];
   history: ResponseItem[];
   usageTotal: TokenUsageBreakdown;
   grants: string[];
-  pendingApprovals: string[];
   currentTurn: TurnStart | null;
   closeRequested: boolean;
   error: TurnError | null;
@@ -66,7 +88,7 @@ const firstText = (input: UserInput[]): string =>
   input.find((part): part is Extract<UserInput, { type: 'text' }> => part.type === 'text')?.text ?? '';
 
 /** Settings a turn changes stay changed for the turns after it. */
-export const applyTurnOverrides = (settings: ThreadSettings, overrides: TurnOverrides): ThreadSettings => {
+const applyTurnOverrides = (settings: ThreadSettings, overrides: TurnOverrides): ThreadSettings => {
   const next: ThreadSettings = { ...settings };
   if (overrides.cwd) next.cwd = overrides.cwd;
   if (overrides.approvalPolicy) next.approvalPolicy = overrides.approvalPolicy;
@@ -89,9 +111,24 @@ export const applyTurnOverrides = (settings: ThreadSettings, overrides: TurnOver
   return next;
 };
 
+interface StatusEnqueue {
+  assign: (values: Partial<SessionContext>) => void;
+  emit: (emitted: ProtocolEmitted) => void;
+  sendParent: (event: RelayEvent) => void;
+}
+
+/** The thread's status changes here only, and clients hear each change. */
+const setStatus = (enqueue: StatusEnqueue, self: Parameters<typeof publish>[1], context: SessionContext, status: ThreadStatus) => {
+  if (!context.thread) return;
+  enqueue.assign({ thread: { ...context.thread, status } });
+  publish(enqueue, self, threadStatus(context.threadId, status));
+};
+
 /**
  * One thread: configure once, then run turns one at a time, carrying the conversation,
- * token usage and "accept for session" grants from turn to turn, until it is closed.
+ * token usage and "accept for session" grants from turn to turn, until it is closed. The
+ * thread's status, which turn may start, what goes to the rollout and the turn-diff tracker's
+ * life are all decided here.
  */
 export const sessionMachine = setup({
   types: {
@@ -99,50 +136,39 @@ export const sessionMachine = setup({
     output: {} as SessionOutput,
     context: {} as SessionContext,
     events: {} as SessionEvent,
-    /** Protocol events for clients; the running turn's committed conversation for the rollout. */
-    emitted: {} as ProtocolEmitted | ConversationCommitted,
+    emitted: {} as SessionEmitted,
   },
   actors: {
     configure: promiseActor<ConfiguredThread, SessionInput>('configure'),
     turn: turnMachine,
+    turnDiff: turnDiffMachine,
+    /** Ends what finished commands left running; the sessions the model may come back to stay. */
+    reapProcesses: promiseActor<void, { threadId: string }>('reapProcesses'),
     shutdown: promiseActor<void, { threadId: string }>('shutdown'),
   },
   guards: {
-    isPendingApproval: ({ context, event }) =>
-      event.type === 'approval.decide' && context.pendingApprovals.includes(event.approvalId),
     closeRequested: ({ context }) => context.closeRequested,
   },
   actions: {
     configured: assign((_, configured: ConfiguredThread) => ({
       settings: configured.settings,
       thread: configured.thread,
+      warnings: configured.warnings ?? [],
     })),
     configureFailed: assign({
-      error: (_, { error }: { error: unknown }) => ({
-        message: error instanceof Error ? error.message : String(error),
-        codexErrorInfo: 'configuration',
-        additionalDetails: null,
-      }),
+      error: (_, { error }: { error: unknown }) => turnError(errorMessage(error), 'configuration'),
     }),
-    /** A new thread is announced; a resumed one reports its status and the usage it had so far. */
+    /** A new thread is announced; a resumed one reports its status and the usage it had so far. Warnings follow. */
     publishStarted: enqueueActions(({ context, enqueue, self }) => {
       if (!context.thread || !context.settings) return;
-      if (!context.resumed) {
-        publish(enqueue, self, { method: 'thread/started', params: { thread: context.thread } });
-        return;
-      }
-      publish(enqueue, self, { method: 'thread/status/changed', params: { threadId: context.threadId, status: { type: 'idle' } } });
+      const warnings = context.warnings.map((message) => warning(context.threadId, message));
+      if (!context.resumed) return publish(enqueue, self, threadStarted(context.thread), ...warnings);
+      publish(enqueue, self, threadStatus(context.threadId, context.thread.status));
       const { lastTurn } = context.resumed;
       if (lastTurn) {
-        publish(enqueue, self, {
-          method: 'thread/tokenUsage/updated',
-          params: {
-            threadId: context.threadId,
-            turnId: lastTurn.turnId,
-            tokenUsage: { total: context.usageTotal, last: lastTurn.usage, modelContextWindow: context.settings.modelContextWindow },
-          },
-        });
+        publish(enqueue, self, tokenUsage({ threadId: context.threadId, turnId: lastTurn.turnId }, { total: context.usageTotal, last: lastTurn.usage, modelContextWindow: context.settings.modelContextWindow }));
       }
+      publish(enqueue, self, ...warnings);
     }),
     beginTurn: assign(({ context, event }) => {
       if (event.type !== 'turn.start' || !context.settings || !context.thread) return {};
@@ -150,61 +176,65 @@ export const sessionMachine = setup({
       return {
         currentTurn: event,
         settings: applyTurnOverrides(context.settings, event.overrides),
-        thread: { ...context.thread, preview, updatedAt: nowSeconds() },
+        thread: { ...context.thread, preview, updatedAt: Math.floor(context.clock.nowMs() / 1000) },
       };
+    }),
+    /** A turn runs: the thread is active until it is about to complete. */
+    markActive: enqueueActions(({ context, enqueue, self }) => setStatus(enqueue, self, context, activeStatus(false))),
+    markWaiting: enqueueActions(({ context, enqueue, self, event }) => {
+      if (event.type === 'turn.waitingOnApproval') setStatus(enqueue, self, context, activeStatus(event.waiting));
+    }),
+    markIdle: enqueueActions(({ context, enqueue, self }) => setStatus(enqueue, self, context, { type: 'idle' })),
+    rejectTurn: enqueueActions(({ enqueue, event }, reason: string) => {
+      if (event.type === 'turn.start') enqueue.emit({ type: 'turn.rejected', turnId: event.turnId, reason });
     }),
     endTurn: assign(({ context }, output: TurnOutput) => ({
       history: [...context.history, ...output.added],
       usageTotal: output.usageTotal,
       grants: [...context.grants, ...output.grants],
       currentTurn: null,
-      pendingApprovals: [],
     })),
     /** A crashed turn still gets its completion, so clients are never left waiting. */
     publishTurnCrash: enqueueActions(({ context, enqueue, self }, { error }: { error: unknown }) => {
       if (!context.currentTurn) return;
-      const message = `internal error in the turn: ${error instanceof Error ? error.message : String(error)}`;
-      const now = nowSeconds();
+      const message = `internal error in the turn: ${errorMessage(error)}`;
+      const now = context.clock.nowMs();
+      setStatus(enqueue, self, context, { type: 'idle' });
       publish(
         enqueue,
         self,
-        { method: 'thread/status/changed', params: { threadId: context.threadId, status: { type: 'idle' } } },
-        {
-          method: 'turn/completed',
-          params: {
-            threadId: context.threadId,
-            turn: {
-              id: context.currentTurn.turnId,
-              rootTurnId: context.currentTurn.turnId,
-              items: [],
-              itemsView: 'summary',
-              status: 'failed',
-              error: { message, codexErrorInfo: 'internal', additionalDetails: null },
-              startedAt: now,
-              completedAt: now,
-              durationMs: 0,
-            },
-          },
-        },
+        turnCompleted(context.threadId, finishedTurn(context.currentTurn.turnId, { status: 'failed', error: turnError(message, 'internal'), lastAgentMessage: null, startedAtMs: now, nowMs: now })),
       );
-      enqueue.assign({ currentTurn: null, pendingApprovals: [] });
+      enqueue.assign({ currentTurn: null });
     }),
-    republish: enqueueActions(({ context, enqueue, self, event }) => {
-      if (event.type !== 'relay') return;
-      const relayed = event.event;
-      if (relayed.method === 'item/commandExecution/requestApproval' || relayed.method === 'item/fileChange/requestApproval') {
-        enqueue.assign({ pendingApprovals: [...context.pendingApprovals, relayed.approvalId] });
-      } else if (relayed.method === 'serverRequest/resolved') {
-        enqueue.assign({ pendingApprovals: context.pendingApprovals.filter((id) => id !== relayed.approvalId) });
-      }
-      publish(enqueue, self, relayed);
+    /** What the turn publishes passes on unread. */
+    forward: enqueueActions(({ enqueue, self, event }) => {
+      if (event.type === 'relay') publish(enqueue, self, event.event);
     }),
     recordConversation: enqueueActions(({ enqueue, event }) => {
       if (event.type === 'conversation.committed') enqueue.emit(event);
     }),
+    /** A decision goes straight to the approval actor registered under its id; one nobody waits for is dropped. */
+    routeDecision: enqueueActions(({ enqueue, event, system }) => {
+      if (event.type !== 'approval.decide') return;
+      const approval = system.get(event.approvalId) as AnyActorRef | undefined;
+      const decide: ApprovalEvent = { type: 'decide', decision: event.decision };
+      if (approval) enqueue.sendTo(approval, decide);
+    }),
     requestClose: assign({ closeRequested: true }),
     interruptTurn: sendTo('turn', { type: 'interrupt' }),
-    forwardDecision: sendTo('turn', ({ event }) => event),
+    /** Each turn gets a tracker of what it changes, registered under the turn's id for its calls to find. */
+    startDiff: enqueueActions(({ context, enqueue }) => {
+      if (!context.currentTurn || !context.settings) return;
+      const id = turnDiffId(context.currentTurn.turnId);
+      enqueue.spawnChild('turnDiff', { id, systemId: id, input: { cwd: context.settings.cwd } });
+    }),
+    /** The turn is over: its tracker removes its scratch store on its own, while the thread takes the next turn. */
+    finishDiff: enqueueActions(({ context, enqueue }) => {
+      if (context.currentTurn) enqueue.sendTo(turnDiffId(context.currentTurn.turnId), { type: 'diff.close' });
+    }),
+    /** What finished commands left running is ended; sessions the model may come back to stay. */
+    reap: enqueueActions(({ context, enqueue }) => enqueue.spawnChild('reapProcesses', { input: { threadId: context.threadId } })),
   },
 }).createMachine({
   id: 'session',
@@ -212,10 +242,10 @@ export const sessionMachine = setup({
     ...input,
     settings: null,
     thread: null,
+    warnings: [],
     history: input.resumed?.history ?? [],
     usageTotal: input.resumed?.usageTotal ?? emptyUsage(),
     grants: [],
-    pendingApprovals: [],
     currentTurn: null,
     closeRequested: false,
     error: null,
@@ -227,20 +257,22 @@ export const sessionMachine = setup({
       invoke: {
         id: 'configure',
         src: 'configure',
-        input: ({ context }) => ({ threadId: context.threadId, overrides: context.overrides, resumed: context.resumed }),
+        input: ({ context }) => ({ threadId: context.threadId, overrides: context.overrides, resumed: context.resumed, clock: context.clock }),
         onDone: { target: 'ready', actions: [{ type: 'configured', params: ({ event }) => event.output }, 'publishStarted'] },
         onError: { target: 'closed', actions: { type: 'configureFailed', params: ({ event }) => ({ error: event.error }) } },
       },
+      on: { 'turn.start': { actions: { type: 'rejectTurn', params: 'the thread is not configured yet' } } },
     },
     /** Idle, waiting for the next turn. */
     ready: {
       on: {
-        'turn.start': { target: 'running', actions: 'beginTurn' },
+        'turn.start': { target: 'inTurn', actions: 'beginTurn' },
         'thread.close': 'closing',
       },
     },
-    /** One turn at a time; interrupts and approval decisions are routed to it. */
-    running: {
+    /** One turn at a time, with the tracker of what it changes beside it. */
+    inTurn: {
+      entry: ['markActive', 'startDiff'],
       invoke: {
         id: 'turn',
         src: 'turn',
@@ -253,21 +285,26 @@ export const sessionMachine = setup({
           userMessageId: context.currentTurn!.userMessageId,
           sessionGrants: context.grants,
           usageTotal: context.usageTotal,
+          clock: context.clock,
         }),
         onDone: [
-          { guard: 'closeRequested', target: 'closing', actions: { type: 'endTurn', params: ({ event }) => event.output } },
-          { target: 'ready', actions: { type: 'endTurn', params: ({ event }) => event.output } },
+          { guard: 'closeRequested', target: 'closing', actions: ['finishDiff', 'reap', { type: 'endTurn', params: ({ event }) => event.output }] },
+          { target: 'ready', actions: ['finishDiff', 'reap', { type: 'endTurn', params: ({ event }) => event.output }] },
         ],
         onError: [
-          { guard: 'closeRequested', target: 'closing', actions: { type: 'publishTurnCrash', params: ({ event }) => ({ error: event.error }) } },
-          { target: 'ready', actions: { type: 'publishTurnCrash', params: ({ event }) => ({ error: event.error }) } },
+          { guard: 'closeRequested', target: 'closing', actions: ['finishDiff', 'reap', { type: 'publishTurnCrash', params: ({ event }) => ({ error: event.error }) }] },
+          { target: 'ready', actions: ['finishDiff', 'reap', { type: 'publishTurnCrash', params: ({ event }) => ({ error: event.error }) }] },
         ],
       },
       on: {
-        relay: { actions: 'republish' },
+        relay: { actions: 'forward' },
         'conversation.committed': { actions: 'recordConversation' },
+        'turn.waitingOnApproval': { actions: 'markWaiting' },
+        'turn.finishing': { actions: 'markIdle' },
+        'approval.decide': { actions: 'routeDecision' },
+        'turn.start': { actions: { type: 'rejectTurn', params: 'a turn is already running on this thread' } },
+        // Interrupts and closing reach the turn; decisions reach their approval actor directly.
         'turn.interrupt': { actions: 'interruptTurn' },
-        'approval.decide': { guard: 'isPendingApproval', actions: 'forwardDecision' },
         'thread.close': { actions: ['requestClose', 'interruptTurn'] },
       },
     },
@@ -280,9 +317,9 @@ export const sessionMachine = setup({
         onDone: 'closed',
         onError: 'closed',
       },
+      on: { 'turn.start': { actions: { type: 'rejectTurn', params: 'the thread is closing' } } },
     },
     closed: { type: 'final' },
   },
   output: ({ context }) => ({ error: context.error }),
 });
-

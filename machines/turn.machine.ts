@@ -1,24 +1,45 @@
 import { assign, enqueueActions, setup, type AnyActorRef, type DoneActorEvent } from 'xstate';
 import {
   addUsage,
+  asText,
   type AgentMessageItem,
-  type ApprovalDecision,
   type ModelStreamEvent,
-  type ProtocolEvent,
   type ReasoningItem,
   type ResponseItem,
   type ThreadItem,
   type ThreadSettings,
   type TokenUsageBreakdown,
   type Turn,
-  type CodexErrorInfo,
   type TurnError,
   type TurnStatus,
   type UserInput,
-  type UserMessageItem,
+  type WebSearchItem,
 } from '../protocol/index.js';
-import { nowMs, nowSeconds, publish, type ProtocolEmitted, type RelayEvent } from './publish.js';
-import { toolCallMachine, type ToolCallOutcome, type ToolCallRequest } from './toolCall.machine.js';
+import type { CallFact, ToolCallOutcome, ToolCallRequest } from './calls.js';
+import type { Clock } from './clock.js';
+import {
+  agentMessageDelta,
+  agentMessageItem,
+  approvalResolved,
+  diffUpdated,
+  finishedTurn,
+  itemCompleted,
+  itemStarted,
+  reasoningItem,
+  reasoningTextDelta,
+  runningTurn,
+  summaryPartAdded,
+  summaryTextDelta,
+  tokenUsage,
+  turnCompleted,
+  turnError,
+  turnErrorEvent,
+  turnStarted,
+  userMessageItem,
+  webSearchItem,
+} from './events.js';
+import { publish, type ProtocolEmitted, type RelayEvent } from './publish.js';
+import { toolCallMachine } from './toolCall.machine.js';
 import { callbackActor, promiseActor } from './unprovided.js';
 
 export interface TurnInput {
@@ -31,6 +52,7 @@ export interface TurnInput {
   userMessageId: string;
   sessionGrants: string[];
   usageTotal: TokenUsageBreakdown;
+  clock: Clock;
 }
 
 /** What a model stream reports, one XState event per kind. */
@@ -64,6 +86,12 @@ export interface ConversationCommitted {
   usageTotal: TokenUsageBreakdown;
 }
 
+/**
+ * What the turn tells the session besides its conversation: that a call started or stopped
+ * waiting on the user (the thread's status follows), and that the turn is about to complete.
+ */
+export type TurnReport = { type: 'turn.waitingOnApproval'; waiting: boolean } | { type: 'turn.finishing' };
+
 export interface TurnOutput {
   status: Exclude<TurnStatus, 'inProgress'>;
   error: TurnError | null;
@@ -75,33 +103,26 @@ export interface TurnOutput {
   grants: string[];
 }
 
-export type TurnEvent =
-  | ModelEvent
-  | RelayEvent
-  | { type: 'interrupt' }
-  | { type: 'approval.decide'; approvalId: string; decision: ApprovalDecision }
-  | DoneActorEvent<ToolCallOutcome, string>;
+export type TurnEvent = ModelEvent | RelayEvent | CallFact | { type: 'interrupt' } | DoneActorEvent<ToolCallOutcome, string>;
 
-type StreamingItem = AgentMessageItem | ReasoningItem;
+/** Items the model's output opens and later completes (a web search is the provider's tool, not ours to run). */
+type StreamingItem = AgentMessageItem | ReasoningItem | WebSearchItem;
 
 interface TurnContext extends TurnInput {
-  startedAt: number;
   startedAtMs: number;
   /** Committed additions to the conversation. */
   added: ResponseItem[];
   /** Output of the current model request, committed when it completes. */
   round: ResponseItem[];
   pendingCalls: ToolCallRequest[];
-  /** Agent message and reasoning items started but not completed. */
+  /** Agent message, reasoning and web search items started but not completed. */
   streaming: Record<string, StreamingItem>;
-  /** Items of tool calls started but not completed, learnt from relayed events. */
+  /** Items the calls told us they started and have not completed yet. */
   openToolItems: Record<string, ThreadItem>;
   runningCalls: string[];
   outcomes: ToolCallOutcome[];
-  /** Approval id -> the call whose child asked it. */
-  pendingApprovals: Record<string, string>;
-  /** Calls between "the user will be asked" and "the answer is acted on". */
-  callsAwaitingApproval: number;
+  /** Approvals calls are waiting on, from "the user will be asked" until "the answer is acted on". */
+  awaitedApprovals: string[];
   grants: string[];
   lastAgentMessage: AgentMessageItem | null;
   usageLast: TokenUsageBreakdown | null;
@@ -114,27 +135,6 @@ interface TurnContext extends TurnInput {
   processesStopped: boolean;
 }
 
-const failure = (message: string, codexErrorInfo: CodexErrorInfo | null = null): TurnError => ({
-  message,
-  codexErrorInfo,
-  additionalDetails: null,
-});
-
-const turnObject = (context: TurnContext, done: boolean): Turn => {
-  const completedAt = done ? nowSeconds() : null;
-  return {
-    id: context.turnId,
-    rootTurnId: context.turnId,
-    items: done && context.lastAgentMessage ? [context.lastAgentMessage] : [],
-    itemsView: done ? 'summary' : 'notLoaded',
-    status: done ? context.status : 'inProgress',
-    error: done ? context.error : null,
-    startedAt: context.startedAt,
-    completedAt,
-    durationMs: done ? nowMs() - context.startedAtMs : null,
-  };
-};
-
 const textOf = (item: ResponseItem): string | null => {
   if (item.type !== 'message' || !Array.isArray(item.content)) return null;
   return (item.content as Array<{ type: string; text?: string }>)
@@ -146,30 +146,17 @@ const textOf = (item: ResponseItem): string | null => {
 const textsOf = (parts: unknown): string[] | null =>
   Array.isArray(parts) ? parts.map((part: { text?: unknown }) => (typeof part.text === 'string' ? part.text : '')) : null;
 
-const newStreamingItem = (itemType: string, id: string): StreamingItem | null => {
-  const startedAtMs = nowMs();
-  if (itemType === 'message') {
-    return {
-      type: 'agentMessage',
-      moderation: null,
-      id,
-      text: '',
-      phase: null,
-      memoryCitation: null,
-      delivery: null,
-      questions: null,
-      startedAtMs,
-      completedAtMs: null,
-    };
-  }
-  if (itemType === 'reasoning') return { type: 'reasoning', id, summary: [], content: [], startedAtMs, completedAtMs: null };
+const newStreamingItem = (itemType: string, id: string, startedAtMs: number): StreamingItem | null => {
+  if (itemType === 'message') return agentMessageItem(id, startedAtMs);
+  if (itemType === 'reasoning') return reasoningItem(id, startedAtMs);
+  if (itemType === 'web_search_call') return { ...webSearchItem(id, null), startedAtMs, completedAtMs: null };
   return null;
 };
 
 /** The final form of a streamed item, preferring what the provider sent at the end over the deltas. */
-const finishStreamingItem = (open: StreamingItem, done: ResponseItem | null): StreamingItem => {
-  const completedAtMs = nowMs();
+const finishStreamingItem = (open: StreamingItem, done: ResponseItem | null, completedAtMs: number): StreamingItem => {
   if (open.type === 'agentMessage') return { ...open, text: (done && textOf(done)) || open.text, completedAtMs };
+  if (open.type === 'webSearch') return { ...open, ...(done ? webSearchItem(open.id, done) : {}), completedAtMs };
   const summary = done && done.type === 'reasoning' ? textsOf(done.summary) : null;
   const content = done && done.type === 'reasoning' ? textsOf(done.content) : null;
   return {
@@ -182,10 +169,10 @@ const finishStreamingItem = (open: StreamingItem, done: ResponseItem | null): St
 
 const toolCallOf = (item: ResponseItem): ToolCallRequest | null => {
   if (item.type === 'function_call' && typeof item.call_id === 'string' && typeof item.name === 'string') {
-    return { callId: item.call_id, name: item.name, kind: 'function', payload: String(item.arguments ?? '') };
+    return { callId: item.call_id, name: item.name, kind: 'function', payload: asText(item.arguments) };
   }
   if (item.type === 'custom_tool_call' && typeof item.call_id === 'string' && typeof item.name === 'string') {
-    return { callId: item.call_id, name: item.name, kind: 'custom', payload: String(item.input ?? '') };
+    return { callId: item.call_id, name: item.name, kind: 'custom', payload: asText(item.input) };
   }
   return null;
 };
@@ -210,6 +197,16 @@ const commit = (enqueue: CommittingEnqueue, self: AnyActorRef, context: TurnCont
   if (self._parent) enqueue.sendParent({ type: 'conversation.committed', turnId: context.turnId, items, usageTotal: context.usageTotal });
 };
 
+/** Tells the session; the report is also emitted, so a turn run alone (in its tests) shows it. */
+const report = (enqueue: { emit: (event: TurnReport) => void; sendParent: (event: TurnReport) => void }, self: AnyActorRef, event: TurnReport): void => {
+  enqueue.emit(event);
+  if (self._parent) enqueue.sendParent(event);
+};
+
+/** The turn's own view of the turn for its completion. */
+const completed = (context: TurnContext): Turn =>
+  finishedTurn(context.turnId, { status: context.status, error: context.error, lastAgentMessage: context.lastAgentMessage, startedAtMs: context.startedAtMs, nowMs: context.clock.nowMs() });
+
 /** A call's outputs in the order the model made the calls. */
 const outputsInCallOrder = (calls: ToolCallRequest[], outcomes: ToolCallOutcome[]): ResponseItem[] =>
   calls.flatMap((call) => outcomes.find((outcome) => outcome.callId === call.callId)?.items ?? []);
@@ -217,8 +214,9 @@ const outputsInCallOrder = (calls: ToolCallRequest[], outcomes: ToolCallOutcome[
 /**
  * One turn: the user's message, then model requests and tool calls in rounds until the
  * model answers without calling a tool, the user interrupts, or the model fails.
- * Thread status, turn/started and turn/completed are published here so that no event of
- * the turn can come before the start or after the completion.
+ * turn/started and turn/completed are published here so that no event of the turn can come
+ * before the start or after the completion; the session, told as it happens, keeps the
+ * thread's status.
  */
 export const turnMachine = setup({
   types: {
@@ -226,12 +224,10 @@ export const turnMachine = setup({
     output: {} as TurnOutput,
     context: {} as TurnContext,
     events: {} as TurnEvent,
-    emitted: {} as ProtocolEmitted,
+    emitted: {} as ProtocolEmitted | TurnReport,
   },
   actors: {
-    prepareTurn: promiseActor<PreparedTurn, { settings: ThreadSettings; history: ResponseItem[]; userInput: UserInput[] }>(
-      'prepareTurn',
-    ),
+    prepareTurn: promiseActor<PreparedTurn, { settings: ThreadSettings; history: ResponseItem[]; userInput: UserInput[] }>('prepareTurn'),
     model: callbackActor<ModelActorInput>('model'),
     toolCall: toolCallMachine,
     stopProcesses: promiseActor<void, { threadId: string }>('stopProcesses'),
@@ -242,56 +238,35 @@ export const turnMachine = setup({
     interruptSettled: ({ context }) => context.runningCalls.length === 0 && context.processesStopped,
     turnCancelled: ({ context }) => context.outcomes.some((outcome) => outcome.cancelTurn),
     isRunningCall: ({ context, event }) =>
-      event.type.startsWith('xstate.done.actor.') &&
-      context.runningCalls.includes((event as DoneActorEvent<ToolCallOutcome, string>).actorId),
-    isPendingApproval: ({ context, event }) =>
-      event.type === 'approval.decide' && event.approvalId in context.pendingApprovals,
+      event.type.startsWith('xstate.done.actor.') && context.runningCalls.includes((event as DoneActorEvent<ToolCallOutcome, string>).actorId),
   },
   actions: {
     publishStart: enqueueActions(({ context, enqueue, self }) => {
-      const userItem: UserMessageItem = {
-        type: 'userMessage',
-        id: context.userMessageId,
-        clientId: null,
-        content: context.userInput,
-        startedAtMs: context.startedAtMs,
-        completedAtMs: null,
-      };
-      const base = { threadId: context.threadId, turnId: context.turnId };
+      const started = context.startedAtMs;
+      const userItem = userMessageItem(context.userMessageId, context.userInput, started);
+      const done = context.clock.nowMs();
       publish(
         enqueue,
         self,
-        { method: 'thread/status/changed', params: { threadId: context.threadId, status: { type: 'active', activeFlags: [] } } },
-        { method: 'turn/started', params: { threadId: context.threadId, turn: turnObject(context, false) } },
-        { method: 'item/started', params: { ...base, item: userItem, startedAtMs: context.startedAtMs } },
-        {
-          method: 'item/completed',
-          params: { ...base, item: { ...userItem, completedAtMs: nowMs() }, contentTokenCount: null, completedAtMs: nowMs() },
-        },
+        turnStarted(context.threadId, runningTurn(context.turnId, Math.floor(started / 1000))),
+        itemStarted(context, userItem, started),
+        itemCompleted(context, { ...userItem, completedAtMs: done }, done),
       );
     }),
-    commitPrepared: enqueueActions(({ context, enqueue, self }, prepared: PreparedTurn) =>
-      commit(enqueue, self, context, [...prepared.contextItems, prepared.userItem]),
-    ),
+    commitPrepared: enqueueActions(({ context, enqueue, self }, prepared: PreparedTurn) => commit(enqueue, self, context, [...prepared.contextItems, prepared.userItem])),
     itemAdded: enqueueActions(({ context, enqueue, self, event }) => {
       if (event.type !== 'model.outputItemAdded') return;
-      const item = newStreamingItem(event.data.itemType, event.data.itemId);
+      const item = newStreamingItem(event.data.itemType, event.data.itemId, context.clock.nowMs());
       if (!item || context.streaming[item.id]) return;
       enqueue.assign({ streaming: { ...context.streaming, [item.id]: item } });
-      publish(enqueue, self, {
-        method: 'item/started',
-        params: { item, threadId: context.threadId, turnId: context.turnId, startedAtMs: item.startedAtMs ?? nowMs() },
-      });
+      publish(enqueue, self, itemStarted(context, item, item.startedAtMs ?? context.clock.nowMs()));
     }),
     textDelta: enqueueActions(({ context, enqueue, self, event }) => {
       if (event.type !== 'model.outputTextDelta') return;
       const open = context.streaming[event.data.itemId];
       if (open?.type !== 'agentMessage') return;
       enqueue.assign({ streaming: { ...context.streaming, [open.id]: { ...open, text: open.text + event.data.delta } } });
-      publish(enqueue, self, {
-        method: 'item/agentMessage/delta',
-        params: { threadId: context.threadId, turnId: context.turnId, itemId: open.id, delta: event.data.delta },
-      });
+      publish(enqueue, self, agentMessageDelta(context, open.id, event.data.delta));
     }),
     summaryPartAdded: enqueueActions(({ context, enqueue, self, event }) => {
       if (event.type !== 'model.reasoningSummaryPartAdded') return;
@@ -299,10 +274,7 @@ export const turnMachine = setup({
       if (open?.type !== 'reasoning') return;
       const summary = withTextAt(open.summary, event.data.summaryIndex, '');
       enqueue.assign({ streaming: { ...context.streaming, [open.id]: { ...open, summary } } });
-      publish(enqueue, self, {
-        method: 'item/reasoning/summaryPartAdded',
-        params: { threadId: context.threadId, turnId: context.turnId, itemId: open.id, summaryIndex: event.data.summaryIndex },
-      });
+      publish(enqueue, self, summaryPartAdded(context, open.id, event.data.summaryIndex));
     }),
     summaryDelta: enqueueActions(({ context, enqueue, self, event }) => {
       if (event.type !== 'model.reasoningSummaryTextDelta') return;
@@ -310,16 +282,7 @@ export const turnMachine = setup({
       if (open?.type !== 'reasoning') return;
       const summary = withTextAt(open.summary, event.data.summaryIndex, event.data.delta);
       enqueue.assign({ streaming: { ...context.streaming, [open.id]: { ...open, summary } } });
-      publish(enqueue, self, {
-        method: 'item/reasoning/summaryTextDelta',
-        params: {
-          threadId: context.threadId,
-          turnId: context.turnId,
-          itemId: open.id,
-          delta: event.data.delta,
-          summaryIndex: event.data.summaryIndex,
-        },
-      });
+      publish(enqueue, self, summaryTextDelta(context, open.id, event.data.delta, event.data.summaryIndex));
     }),
     reasoningDelta: enqueueActions(({ context, enqueue, self, event }) => {
       if (event.type !== 'model.reasoningTextDelta') return;
@@ -327,104 +290,54 @@ export const turnMachine = setup({
       if (open?.type !== 'reasoning') return;
       const content = withTextAt(open.content, event.data.contentIndex, event.data.delta);
       enqueue.assign({ streaming: { ...context.streaming, [open.id]: { ...open, content } } });
-      publish(enqueue, self, {
-        method: 'item/reasoning/textDelta',
-        params: {
-          threadId: context.threadId,
-          turnId: context.turnId,
-          itemId: open.id,
-          delta: event.data.delta,
-          contentIndex: event.data.contentIndex,
-        },
-      });
+      publish(enqueue, self, reasoningTextDelta(context, open.id, event.data.delta, event.data.contentIndex));
     }),
     /** A finished output item: messages and reasoning complete their items; calls queue up. */
     itemDone: enqueueActions(({ context, enqueue, self, event }) => {
       if (event.type !== 'model.outputItemDone') return;
       const done = event.data.item;
       const call = toolCallOf(done);
-      enqueue.assign({
-        round: [...context.round, done],
-        pendingCalls: call ? [...context.pendingCalls, call] : context.pendingCalls,
-      });
+      enqueue.assign({ round: [...context.round, done], pendingCalls: call ? [...context.pendingCalls, call] : context.pendingCalls });
       if (call) return;
+      const now = context.clock.nowMs();
       const id = itemIdOf(done) ?? `${context.turnId}-item-${context.round.length}`;
       const existing = context.streaming[id];
-      const opened = existing ?? newStreamingItem(done.type, id);
+      const opened = existing ?? newStreamingItem(done.type, id, now);
       if (!opened) return;
-      const base = { threadId: context.threadId, turnId: context.turnId };
-      if (!existing) publish(enqueue, self, { method: 'item/started', params: { ...base, item: opened, startedAtMs: nowMs() } });
-      const item = finishStreamingItem(opened, done);
+      if (!existing) publish(enqueue, self, itemStarted(context, opened, now));
+      const item = finishStreamingItem(opened, done, now);
       const { [id]: _closed, ...streaming } = context.streaming;
-      enqueue.assign({
-        streaming,
-        lastAgentMessage: item.type === 'agentMessage' ? item : context.lastAgentMessage,
-      });
-      publish(enqueue, self, {
-        method: 'item/completed',
-        params: { ...base, item, contentTokenCount: null, completedAtMs: item.completedAtMs ?? nowMs() },
-      });
+      enqueue.assign({ streaming, lastAgentMessage: item.type === 'agentMessage' ? item : context.lastAgentMessage });
+      publish(enqueue, self, itemCompleted(context, item, now));
     }),
     /** Streaming items of a request that will not finish are completed with what arrived. */
     closeStreaming: enqueueActions(({ context, enqueue, self }) => {
-      for (const open of Object.values(context.streaming)) {
-        const item = finishStreamingItem(open, null);
-        publish(enqueue, self, {
-          method: 'item/completed',
-          params: {
-            item,
-            threadId: context.threadId,
-            turnId: context.turnId,
-            contentTokenCount: null,
-            completedAtMs: item.completedAtMs ?? nowMs(),
-          },
-        });
-      }
+      const now = context.clock.nowMs();
+      for (const open of Object.values(context.streaming)) publish(enqueue, self, itemCompleted(context, finishStreamingItem(open, null, now), now));
       enqueue.assign({ streaming: {} });
     }),
     /** A retried request starts from scratch, so this attempt's output is dropped. */
     discardRound: assign({ round: [], pendingCalls: [] }),
     publishRetry: enqueueActions(({ context, enqueue, self, event }) => {
-      if (event.type !== 'model.retrying') return;
-      publish(enqueue, self, {
-        method: 'error',
-        params: {
-          error: failure(event.data.message),
-          willRetry: true,
-          threadId: context.threadId,
-          turnId: context.turnId,
-        },
-      });
+      if (event.type === 'model.retrying') publish(enqueue, self, turnErrorEvent(context, turnError(event.data.message), true));
     }),
     /** Usage is counted when a response completes, ... */
     recordUsage: enqueueActions(({ context, enqueue, event }) => {
       if (event.type !== 'model.completed' || !event.data.usage) return;
       enqueue.assign({ usageTotal: addUsage(context.usageTotal, event.data.usage), usageLast: event.data.usage, usagePending: true });
     }),
-    /** ... and reported once the response's tool calls have settled, before the next request or the turn's end. */
+    /** ... and reported once the response's tool calls have settled, before the next request or the turn's end; the turn's diff is repeated after it, as the reference does. */
     publishUsage: enqueueActions(({ context, enqueue, self }) => {
       if (!context.usagePending || !context.usageLast) return;
       enqueue.assign({ usagePending: false });
-      publish(enqueue, self, {
-        method: 'thread/tokenUsage/updated',
-        params: {
-          threadId: context.threadId,
-          turnId: context.turnId,
-          tokenUsage: { total: context.usageTotal, last: context.usageLast, modelContextWindow: context.settings.modelContextWindow },
-        },
-      });
-      if (context.turnDiff !== null) {
-        publish(enqueue, self, { method: 'turn/diff/updated', params: { threadId: context.threadId, turnId: context.turnId, diff: context.turnDiff } });
-      }
+      publish(enqueue, self, tokenUsage(context, { total: context.usageTotal, last: context.usageLast, modelContextWindow: context.settings.modelContextWindow }));
+      if (context.turnDiff !== null) publish(enqueue, self, diffUpdated(context, context.turnDiff));
     }),
     /** A finished response joins the conversation; its calls then run (their outputs follow when all are done). */
     commitRound: enqueueActions(({ context, enqueue, self }) => commit(enqueue, self, context, context.round, { round: [] })),
     fail: enqueueActions(({ context, enqueue, self }, error: TurnError) => {
       enqueue.assign({ status: 'failed', error });
-      publish(enqueue, self, {
-        method: 'error',
-        params: { error, willRetry: false, threadId: context.threadId, turnId: context.turnId },
-      });
+      publish(enqueue, self, turnErrorEvent(context, error, false));
     }),
     markInterrupted: assign({ status: 'interrupted' as const }),
     spawnCalls: enqueueActions(({ context, enqueue }) => {
@@ -438,6 +351,7 @@ export const turnMachine = setup({
             settings: context.settings,
             assessRisk: context.settings.features['sandbox_command_assessment'] === true,
             sessionGrants: [...context.sessionGrants, ...context.grants],
+            clock: context.clock,
           },
         });
       }
@@ -458,90 +372,56 @@ export const turnMachine = setup({
     interruptCalls: enqueueActions(({ context, enqueue }) => {
       for (const callId of context.runningCalls) enqueue.sendTo(callId, { type: 'interrupt' });
     }),
-    forwardDecision: enqueueActions(({ context, enqueue, event }) => {
-      if (event.type !== 'approval.decide') return;
-      const callId = context.pendingApprovals[event.approvalId];
-      if (callId && context.runningCalls.includes(callId)) enqueue.sendTo(callId, event);
+    /** What a call's machines publish passes on unread. */
+    forward: enqueueActions(({ enqueue, self, event }) => {
+      if (event.type === 'relay') publish(enqueue, self, event.event);
     }),
-    /** Child events are published as they come; approvals also drive the thread's status flags. */
-    republish: enqueueActions(({ context, enqueue, self, event }) => {
-      if (event.type !== 'relay') return;
-      const relayed = event.event;
-      const status = (activeFlags: Array<'waitingOnApproval'>): ProtocolEvent => ({
-        method: 'thread/status/changed',
-        params: { threadId: context.threadId, status: { type: 'active', activeFlags } },
-      });
-      switch (relayed.method) {
-        case 'thread/status/changed': {
-          // A call starts or stops waiting on the user; the thread waits while any call does.
-          const waiting = relayed.params.status.type === 'active' && relayed.params.status.activeFlags.includes('waitingOnApproval');
-          const count = context.callsAwaitingApproval + (waiting ? 1 : -1);
-          enqueue.assign({ callsAwaitingApproval: Math.max(0, count) });
-          if (waiting ? count === 1 : count === 0) publish(enqueue, self, status(waiting ? ['waitingOnApproval'] : []));
-          return;
-        }
-        case 'turn/diff/updated':
-          enqueue.assign({ turnDiff: relayed.params.diff });
-          publish(enqueue, self, relayed);
-          return;
-        case 'item/commandExecution/requestApproval':
-        case 'item/fileChange/requestApproval':
-          enqueue.assign({ pendingApprovals: { ...context.pendingApprovals, [relayed.approvalId]: relayed.params.itemId } });
-          publish(enqueue, self, relayed);
-          return;
-        case 'serverRequest/resolved': {
-          const { [relayed.approvalId]: _resolved, ...rest } = context.pendingApprovals;
-          enqueue.assign({ pendingApprovals: rest });
-          publish(enqueue, self, relayed);
-          return;
-        }
-        case 'item/started':
-          enqueue.assign({ openToolItems: { ...context.openToolItems, [relayed.params.item.id]: relayed.params.item } });
-          publish(enqueue, self, relayed);
-          return;
-        case 'item/completed': {
-          const { [relayed.params.item.id]: _done, ...open } = context.openToolItems;
-          enqueue.assign({ openToolItems: open });
-          publish(enqueue, self, relayed);
-          return;
-        }
-        default:
-          publish(enqueue, self, relayed);
-      }
+    itemOpened: assign({
+      openToolItems: ({ context, event }) => (event.type === 'call.itemStarted' ? { ...context.openToolItems, [event.item.id]: event.item } : context.openToolItems),
     }),
+    itemClosed: assign({
+      openToolItems: ({ context, event }) => {
+        if (event.type !== 'call.itemCompleted') return context.openToolItems;
+        const { [event.itemId]: _closed, ...open } = context.openToolItems;
+        return open;
+      },
+    }),
+    /** The thread waits on the user while any call does. */
+    approvalAwaited: enqueueActions(({ context, enqueue, self, event }) => {
+      if (event.type !== 'call.awaitingApproval') return;
+      enqueue.assign({ awaitedApprovals: [...context.awaitedApprovals, event.approvalId] });
+      if (context.awaitedApprovals.length === 0) report(enqueue, self, { type: 'turn.waitingOnApproval', waiting: true });
+    }),
+    approvalSettled: enqueueActions(({ context, enqueue, self, event }) => {
+      if (event.type !== 'call.approvalSettled' || !context.awaitedApprovals.includes(event.approvalId)) return;
+      const awaited = context.awaitedApprovals.filter((id) => id !== event.approvalId);
+      enqueue.assign({ awaitedApprovals: awaited });
+      if (awaited.length === 0) report(enqueue, self, { type: 'turn.waitingOnApproval', waiting: false });
+    }),
+    diffChanged: assign({ turnDiff: ({ context, event }) => (event.type === 'call.diffChanged' ? event.diff : context.turnDiff) }),
     stoppedProcesses: assign({ processesStopped: true }),
     /**
-     * The last word of the turn. Anything a child left open (it cannot, by its own
-     * tests, but a crashed child could) is closed here so clients never wait forever.
+     * The last word of the turn. Anything a call left open (it cannot, by its own tests,
+     * but a crashed call could) is closed here, so clients never wait forever.
      */
     publishCompletion: enqueueActions(({ context, enqueue, self }) => {
-      const base = { threadId: context.threadId, turnId: context.turnId };
-      for (const approvalId of Object.keys(context.pendingApprovals)) {
-        publish(enqueue, self, { method: 'serverRequest/resolved', approvalId, params: { threadId: context.threadId } });
-      }
+      const now = context.clock.nowMs();
+      for (const approvalId of context.awaitedApprovals) publish(enqueue, self, approvalResolved(context.threadId, approvalId));
       for (const open of Object.values(context.openToolItems)) {
-        const completedAtMs = nowMs();
-        const item = 'status' in open ? ({ ...open, status: 'failed', completedAtMs } as ThreadItem) : open;
-        publish(enqueue, self, {
-          method: 'item/completed',
-          params: { ...base, item, contentTokenCount: null, completedAtMs },
-        });
+        const item = 'status' in open ? ({ ...open, status: 'failed', completedAtMs: now } as ThreadItem) : open;
+        publish(enqueue, self, itemCompleted(context, item, now));
       }
-      publish(
-        enqueue,
-        self,
-        { method: 'thread/status/changed', params: { threadId: context.threadId, status: { type: 'idle' } } },
-        { method: 'turn/completed', params: { threadId: context.threadId, turn: turnObject(context, true) } },
-      );
-      enqueue.assign({ pendingApprovals: {}, openToolItems: {} });
+      // The session marks the thread idle first, so idle comes just before the completion.
+      report(enqueue, self, { type: 'turn.finishing' });
+      publish(enqueue, self, turnCompleted(context.threadId, completed(context)));
+      enqueue.assign({ awaitedApprovals: [], openToolItems: {} });
     }),
   },
 }).createMachine({
   id: 'turn',
   context: ({ input }) => ({
     ...input,
-    startedAt: nowSeconds(),
-    startedAtMs: nowMs(),
+    startedAtMs: input.clock.nowMs(),
     added: [],
     round: [],
     pendingCalls: [],
@@ -549,19 +429,25 @@ export const turnMachine = setup({
     openToolItems: {},
     runningCalls: [],
     outcomes: [],
-    pendingApprovals: {},
+    awaitedApprovals: [],
     grants: [],
     lastAgentMessage: null,
     usageLast: null,
     usagePending: false,
     turnDiff: null,
-    callsAwaitingApproval: 0,
     status: 'completed',
     error: null,
     processesStopped: false,
   }),
   entry: 'publishStart',
-  on: { relay: { actions: 'republish' } },
+  on: {
+    relay: { actions: 'forward' },
+    'call.itemStarted': { actions: 'itemOpened' },
+    'call.itemCompleted': { actions: 'itemClosed' },
+    'call.awaitingApproval': { actions: 'approvalAwaited' },
+    'call.approvalSettled': { actions: 'approvalSettled' },
+    'call.diffChanged': { actions: 'diffChanged' },
+  },
   initial: 'preparing',
   states: {
     /** Turn the user's input and the environment into conversation items. */
@@ -571,10 +457,7 @@ export const turnMachine = setup({
         src: 'prepareTurn',
         input: ({ context }) => ({ settings: context.settings, history: context.history, userInput: context.userInput }),
         onDone: { target: 'sampling', actions: { type: 'commitPrepared', params: ({ event }) => event.output } },
-        onError: {
-          target: 'finishing',
-          actions: { type: 'fail', params: ({ event }) => failure(`could not prepare the turn: ${String(event.error)}`) },
-        },
+        onError: { target: 'finishing', actions: { type: 'fail', params: ({ event }) => turnError(`could not prepare the turn: ${String(event.error)}`) } },
       },
       on: { interrupt: { target: 'interrupting', actions: 'markInterrupted' } },
     },
@@ -583,11 +466,7 @@ export const turnMachine = setup({
       invoke: {
         id: 'model',
         src: 'model',
-        input: ({ context }) => ({
-          threadId: context.threadId,
-          settings: context.settings,
-          input: [...context.history, ...context.added],
-        }),
+        input: ({ context }) => ({ threadId: context.threadId, settings: context.settings, input: [...context.history, ...context.added] }),
       },
       on: {
         'model.outputItemAdded': { actions: 'itemAdded' },
@@ -601,10 +480,7 @@ export const turnMachine = setup({
           { guard: 'hasPendingCalls', target: 'dispatching', actions: ['closeStreaming', 'recordUsage', 'commitRound'] },
           { target: 'finishing', actions: ['closeStreaming', 'recordUsage', 'commitRound'] },
         ],
-        'model.failed': {
-          target: 'finishing',
-          actions: ['closeStreaming', 'discardRound', { type: 'fail', params: ({ event }) => event.data.error }],
-        },
+        'model.failed': { target: 'finishing', actions: ['closeStreaming', 'discardRound', { type: 'fail', params: ({ event }) => event.data.error }] },
         interrupt: { target: 'interrupting', actions: ['closeStreaming', 'discardRound', 'markInterrupted'] },
       },
     },
@@ -613,15 +489,10 @@ export const turnMachine = setup({
       entry: 'spawnCalls',
       on: {
         'xstate.done.actor.*': { guard: 'isRunningCall', actions: 'recordOutcome' },
-        'approval.decide': { guard: 'isPendingApproval', actions: 'forwardDecision' },
         interrupt: { target: 'interrupting', actions: ['interruptCalls', 'markInterrupted'] },
       },
       always: [
-        {
-          guard: 'turnCancelled',
-          target: 'interrupting',
-          actions: ['interruptCalls', 'markInterrupted'],
-        },
+        { guard: 'turnCancelled', target: 'interrupting', actions: ['interruptCalls', 'markInterrupted'] },
         { guard: 'allCallsSettled', target: 'sampling', actions: ['publishUsage', 'commitOutcomes'] },
       ],
     },
@@ -634,10 +505,7 @@ export const turnMachine = setup({
         onDone: { actions: 'stoppedProcesses' },
         onError: { actions: 'stoppedProcesses' },
       },
-      on: {
-        'xstate.done.actor.*': { guard: 'isRunningCall', actions: 'recordOutcome' },
-        'approval.decide': { guard: 'isPendingApproval', actions: 'forwardDecision' },
-      },
+      on: { 'xstate.done.actor.*': { guard: 'isRunningCall', actions: 'recordOutcome' } },
       always: { guard: 'interruptSettled', target: 'finishing', actions: 'commitOutcomes' },
     },
     finishing: {
@@ -649,7 +517,7 @@ export const turnMachine = setup({
   output: ({ context }) => ({
     status: context.status,
     error: context.error,
-    turn: turnObject(context, true),
+    turn: completed(context),
     added: context.added,
     usageTotal: context.usageTotal,
     grants: context.grants,

@@ -22,11 +22,22 @@ export const SandboxPolicy = z.discriminatedUnion('type', [
 ]);
 export type SandboxPolicy = z.infer<typeof SandboxPolicy>;
 
-export const ReasoningEffort = z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max', 'ultra']);
+export const ReasoningEffort = z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max', 'ultra', 'persistent']);
 export type ReasoningEffort = z.infer<typeof ReasoningEffort>;
 
 export const ReasoningSummary = z.enum(['auto', 'concise', 'detailed', 'none']);
 export type ReasoningSummary = z.infer<typeof ReasoningSummary>;
+
+/** How long and detailed the model's answers are (`text.verbosity` on the Responses API). */
+export const Verbosity = z.enum(['low', 'medium', 'high']);
+export type Verbosity = z.infer<typeof Verbosity>;
+
+/**
+ * Whether the model may search the web with the provider's hosted tool: not at all, in the
+ * provider's cached index, or live. `indexed` is another name for `cached`.
+ */
+export const WebSearchMode = z.enum(['disabled', 'cached', 'indexed', 'live']);
+export type WebSearchMode = z.infer<typeof WebSearchMode>;
 
 /** Token counts of one response, or summed over a thread. */
 export const TokenUsageBreakdown = z.object({

@@ -6,7 +6,7 @@ import { CommandApprovalParams, FileChangeApprovalParams } from './approval.sche
 
 const itemRef = { threadId: z.string(), turnId: z.string(), itemId: z.string() };
 
-export const PlanStepStatus = z.enum(['pending', 'inProgress', 'completed']);
+const PlanStepStatus = z.enum(['pending', 'inProgress', 'completed']);
 export const PlanStep = z.object({ step: z.string(), status: PlanStepStatus });
 export type PlanStep = z.infer<typeof PlanStep>;
 
@@ -41,10 +41,11 @@ export const notificationParams = {
   'turn/diff/updated': z.object({ threadId: z.string(), turnId: z.string(), diff: z.string() }),
   'thread/tokenUsage/updated': z.object({ threadId: z.string(), turnId: z.string(), tokenUsage: ThreadTokenUsage }),
   error: z.object({ error: TurnError, willRetry: z.boolean(), threadId: z.string(), turnId: z.string() }),
+  /** Something the user should know that stops nothing, such as resuming a thread with another model than it recorded. */
+  warning: z.object({ threadId: z.string(), message: z.string() }),
 } as const;
 
 export type NotificationMethod = keyof typeof notificationParams;
-export type NotificationParams<M extends NotificationMethod> = z.infer<(typeof notificationParams)[M]>;
 
 const notification = <M extends NotificationMethod>(method: M) =>
   z.object({ method: z.literal(method), params: notificationParams[method] });
@@ -70,6 +71,7 @@ export const ProtocolEvent = z.discriminatedUnion('method', [
   notification('turn/diff/updated'),
   notification('thread/tokenUsage/updated'),
   notification('error'),
+  notification('warning'),
   z.object({
     method: z.literal('item/commandExecution/requestApproval'),
     approvalId: z.string(),

@@ -10,13 +10,13 @@ export const ExecJsonItem = z.discriminatedUnion('type', [
     command: z.string(),
     aggregated_output: z.string(),
     exit_code: z.number().int().nullable(),
-    status: z.enum(['in_progress', 'completed', 'failed', 'declined']),
+    status: z.enum(['in_progress', 'completed', 'failed']),
   }),
   z.object({
     id: z.string(),
     type: z.literal('file_change'),
     changes: z.array(z.object({ path: z.string(), kind: z.enum(['add', 'delete', 'update']) })),
-    status: z.enum(['in_progress', 'completed', 'failed', 'declined']),
+    status: z.enum(['in_progress', 'completed', 'failed']),
   }),
   z.object({
     id: z.string(),
@@ -30,11 +30,24 @@ export const ExecJsonItem = z.discriminatedUnion('type', [
     tool: z.string(),
     status: z.enum(['in_progress', 'completed', 'failed']),
   }),
+  z.object({
+    id: z.string(),
+    type: z.literal('web_search'),
+    query: z.string(),
+    action: z
+      .discriminatedUnion('type', [
+        z.object({ type: z.literal('search'), query: z.string().nullable().optional(), queries: z.array(z.string()).nullable().optional() }),
+        z.object({ type: z.literal('open_page'), url: z.string().nullable().optional() }),
+        z.object({ type: z.literal('find_in_page'), url: z.string().nullable().optional(), pattern: z.string().nullable().optional() }),
+        z.object({ type: z.literal('other') }),
+      ])
+      .nullable(),
+  }),
   z.object({ id: z.string(), type: z.literal('error'), message: z.string() }),
 ]);
 export type ExecJsonItem = z.infer<typeof ExecJsonItem>;
 
-export const ExecJsonUsage = z.object({
+const ExecJsonUsage = z.object({
   input_tokens: z.number().int(),
   cached_input_tokens: z.number().int(),
   cache_write_input_tokens: z.number().int(),

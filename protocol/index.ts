@@ -11,3 +11,5 @@ export * from './execJson.schema.js';
 export * from './settings.schema.js';
 export * from './toolArgs.schema.js';
 export * from './appServer/index.js';
+export * from './toolRuns.schema.js';
+export * from './text.js';

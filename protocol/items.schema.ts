@@ -13,15 +13,15 @@ export type CommandAction = z.infer<typeof CommandAction>;
 export const CommandExecutionStatus = z.enum(['inProgress', 'completed', 'failed', 'declined']);
 export type CommandExecutionStatus = z.infer<typeof CommandExecutionStatus>;
 
-export const PatchApplyStatus = z.enum(['inProgress', 'completed', 'failed', 'declined']);
-export type PatchApplyStatus = z.infer<typeof PatchApplyStatus>;
+const PatchApplyStatus = z.enum(['inProgress', 'completed', 'failed', 'declined']);
+type PatchApplyStatus = z.infer<typeof PatchApplyStatus>;
 
-export const PatchChangeKind = z.discriminatedUnion('type', [
+const PatchChangeKind = z.discriminatedUnion('type', [
   z.object({ type: z.literal('add') }),
   z.object({ type: z.literal('delete') }),
   z.object({ type: z.literal('update'), move_path: z.string().nullable() }),
 ]);
-export type PatchChangeKind = z.infer<typeof PatchChangeKind>;
+type PatchChangeKind = z.infer<typeof PatchChangeKind>;
 
 export const FileUpdateChange = z.object({ path: z.string(), kind: PatchChangeKind, diff: z.string() });
 export type FileUpdateChange = z.infer<typeof FileUpdateChange>;
@@ -85,7 +85,7 @@ export const FileChangeItem = z.object({
   ...timing,
 });
 
-export const McpToolCallItem = z.object({
+const McpToolCallItem = z.object({
   type: z.literal('mcpToolCall'),
   id: z.string(),
   server: z.string(),
@@ -98,6 +98,24 @@ export const McpToolCallItem = z.object({
   ...timing,
 });
 
+/** What a hosted web search did, in the reference's camelCase (the Responses API says open_page, find_in_page). */
+export const WebSearchAction = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('search'), query: z.string().nullable().optional(), queries: z.array(z.string()).nullable().optional() }),
+  z.object({ type: z.literal('openPage'), url: z.string().nullable().optional() }),
+  z.object({ type: z.literal('findInPage'), url: z.string().nullable().optional(), pattern: z.string().nullable().optional() }),
+  z.object({ type: z.literal('other') }),
+]);
+export type WebSearchAction = z.infer<typeof WebSearchAction>;
+
+/** A search the provider ran for the model (the hosted web_search tool); the query is known once it is done. */
+export const WebSearchItem = z.object({
+  type: z.literal('webSearch'),
+  id: z.string(),
+  query: z.string(),
+  action: WebSearchAction.nullable(),
+  ...timing,
+});
+
 /** Every kind of item a turn is made of, as clients see it. */
 export const ThreadItem = z.discriminatedUnion('type', [
   UserMessageItem,
@@ -106,6 +124,7 @@ export const ThreadItem = z.discriminatedUnion('type', [
   CommandExecutionItem,
   FileChangeItem,
   McpToolCallItem,
+  WebSearchItem,
 ]);
 export type ThreadItem = z.infer<typeof ThreadItem>;
 export type UserMessageItem = z.infer<typeof UserMessageItem>;
@@ -113,4 +132,5 @@ export type AgentMessageItem = z.infer<typeof AgentMessageItem>;
 export type ReasoningItem = z.infer<typeof ReasoningItem>;
 export type CommandExecutionItem = z.infer<typeof CommandExecutionItem>;
 export type FileChangeItem = z.infer<typeof FileChangeItem>;
-export type McpToolCallItem = z.infer<typeof McpToolCallItem>;
+type McpToolCallItem = z.infer<typeof McpToolCallItem>;
+export type WebSearchItem = z.infer<typeof WebSearchItem>;

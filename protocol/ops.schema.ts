@@ -1,7 +1,5 @@
 import { z } from 'zod';
 import { ApprovalPolicy, ReasoningEffort, ReasoningSummary, SandboxMode, SandboxPolicy } from './common.schema.js';
-import { UserInput } from './userInput.schema.js';
-import { ApprovalDecision } from './approval.schema.js';
 
 /** Settings a client may change for one thread at its start (all optional: config fills the rest). */
 export const ThreadOverrides = z.object({
@@ -16,6 +14,8 @@ export const ThreadOverrides = z.object({
   developerInstructions: z.string().optional(),
   ephemeral: z.boolean().optional(),
   addDirs: z.array(z.string()).optional(),
+  /** A JSON Schema the final answer must follow (`exec --output-schema`); not recorded, so it holds for this run only. */
+  outputSchema: z.record(z.string(), z.unknown()).optional(),
 });
 export type ThreadOverrides = z.infer<typeof ThreadOverrides>;
 
@@ -30,16 +30,3 @@ export const TurnOverrides = z.object({
 });
 export type TurnOverrides = z.infer<typeof TurnOverrides>;
 
-/** Commands an adapter sends to a session actor. */
-export const Op = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('turn.start'),
-    turnId: z.string(),
-    input: z.array(UserInput).min(1),
-    overrides: TurnOverrides.default({}),
-  }),
-  z.object({ type: z.literal('turn.interrupt') }),
-  z.object({ type: z.literal('approval.decide'), approvalId: z.string(), decision: ApprovalDecision }),
-  z.object({ type: z.literal('thread.close') }),
-]);
-export type Op = z.infer<typeof Op>;

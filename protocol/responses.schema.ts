@@ -12,14 +12,14 @@ export const ContentPart = z.looseObject({
 });
 export type ContentPart = z.infer<typeof ContentPart>;
 
-export const MessageItem = z.looseObject({
+const MessageItem = z.looseObject({
   type: z.literal('message'),
   id: z.string().optional(),
   role: z.enum(['user', 'assistant', 'developer', 'system']),
   content: z.array(ContentPart),
 });
 
-export const ReasoningResponseItem = z.looseObject({
+const ReasoningResponseItem = z.looseObject({
   type: z.literal('reasoning'),
   id: z.string().optional(),
   summary: z.array(z.looseObject({ type: z.string(), text: z.string() })).default([]),
@@ -27,7 +27,7 @@ export const ReasoningResponseItem = z.looseObject({
   encrypted_content: z.string().nullable().optional(),
 });
 
-export const FunctionCallItem = z.looseObject({
+const FunctionCallItem = z.looseObject({
   type: z.literal('function_call'),
   id: z.string().optional(),
   call_id: z.string(),
@@ -35,7 +35,7 @@ export const FunctionCallItem = z.looseObject({
   arguments: z.string(),
 });
 
-export const CustomToolCallItem = z.looseObject({
+const CustomToolCallItem = z.looseObject({
   type: z.literal('custom_tool_call'),
   id: z.string().optional(),
   call_id: z.string(),
@@ -43,19 +43,19 @@ export const CustomToolCallItem = z.looseObject({
   input: z.string(),
 });
 
-export const FunctionCallOutputItem = z.looseObject({
+const FunctionCallOutputItem = z.looseObject({
   type: z.literal('function_call_output'),
   call_id: z.string(),
   output: z.union([z.string(), z.array(ContentPart)]),
 });
 
-export const CustomToolCallOutputItem = z.looseObject({
+const CustomToolCallOutputItem = z.looseObject({
   type: z.literal('custom_tool_call_output'),
   call_id: z.string(),
   output: z.string(),
 });
 
-export const OtherResponseItem = z.looseObject({ type: z.string() });
+const OtherResponseItem = z.looseObject({ type: z.string() });
 
 export const ResponseItem = z.union([
   MessageItem,
@@ -67,8 +67,8 @@ export const ResponseItem = z.union([
   OtherResponseItem,
 ]);
 export type ResponseItem = z.infer<typeof ResponseItem>;
-export type MessageItem = z.infer<typeof MessageItem>;
-export type ReasoningResponseItem = z.infer<typeof ReasoningResponseItem>;
-export type FunctionCallItem = z.infer<typeof FunctionCallItem>;
-export type CustomToolCallItem = z.infer<typeof CustomToolCallItem>;
-export type FunctionCallOutputItem = z.infer<typeof FunctionCallOutputItem>;
+type MessageItem = z.infer<typeof MessageItem>;
+type ReasoningResponseItem = z.infer<typeof ReasoningResponseItem>;
+type FunctionCallItem = z.infer<typeof FunctionCallItem>;
+type CustomToolCallItem = z.infer<typeof CustomToolCallItem>;
+type FunctionCallOutputItem = z.infer<typeof FunctionCallOutputItem>;

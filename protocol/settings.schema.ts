@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { ApprovalPolicy, ReasoningEffort, ReasoningSummary, SandboxMode } from './common.schema.js';
+import { ApprovalPolicy, ReasoningEffort, ReasoningSummary, SandboxMode, Verbosity } from './common.schema.js';
+
+/** The built-in OpenAI provider's id: `openai_base_url` and CODEX_API_KEY concern it alone. */
+export const OPENAI_PROVIDER_ID = 'openai';
 
 /** A model provider after config resolution: where requests go and how they are retried. */
 export const ProviderSettings = z.object({
@@ -38,6 +41,12 @@ export const ThreadSettings = z.object({
   provider: ProviderSettings,
   reasoningEffort: ReasoningEffort.nullable(),
   reasoningSummary: ReasoningSummary,
+  /** Sent as `text.verbosity` when set. */
+  verbosity: Verbosity.nullable(),
+  /** The hosted web search offered to the model: off, from the provider's index, or live. */
+  webSearch: z.enum(['disabled', 'cached', 'live']),
+  /** The JSON Schema the final answer must follow, for this run only (see ThreadOverrides). */
+  outputSchema: z.record(z.string(), z.unknown()).nullable(),
   approvalPolicy: ApprovalPolicy,
   sandboxMode: SandboxMode,
   /** Writable roots besides the cwd (config and --add-dir). */
@@ -75,6 +84,12 @@ export const ToolSpec = z.discriminatedUnion('type', [
     name: z.string(),
     description: z.string(),
     format: z.object({ type: z.literal('grammar'), syntax: z.enum(['lark', 'regex']), definition: z.string() }),
+  }),
+  /** The Responses API's hosted web search; the provider runs it, the turn only reports it. */
+  z.object({
+    type: z.literal('web_search'),
+    external_web_access: z.boolean(),
+    search_content_types: z.array(z.enum(['text', 'image'])),
   }),
 ]);
 export type ToolSpec = z.infer<typeof ToolSpec>;

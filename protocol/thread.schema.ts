@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ThreadItem } from './items.schema.js';
 
-export const ThreadActiveFlag = z.enum(['waitingOnApproval', 'waitingOnUserInput']);
+const ThreadActiveFlag = z.enum(['waitingOnApproval', 'waitingOnUserInput']);
 
 export const ThreadStatus = z.discriminatedUnion('type', [
   z.object({ type: z.literal('notLoaded') }),
@@ -71,7 +71,7 @@ export const GitInfo = z.object({
 });
 export type GitInfo = z.infer<typeof GitInfo>;
 
-export const ThreadEnvironment = z.object({ environmentId: z.string(), cwd: z.string(), runtimeWorkspaceRoots: z.array(z.string()) });
+const ThreadEnvironment = z.object({ environmentId: z.string(), cwd: z.string(), runtimeWorkspaceRoots: z.array(z.string()) });
 
 /** Where a thread was started from, in the reference's words. */
 export const SessionSource = z.enum(['cli', 'vscode', 'exec', 'appServer', 'unknown']);

@@ -39,8 +39,8 @@ export const WriteStdinArgs = z.object({
 export type WriteStdinArgs = z.infer<typeof WriteStdinArgs>;
 
 /** Plan statuses as the model spells them (the wire protocol says inProgress). */
-export const UpdatePlanStepStatus = z.enum(['pending', 'in_progress', 'completed']);
-export type UpdatePlanStepStatus = z.infer<typeof UpdatePlanStepStatus>;
+const UpdatePlanStepStatus = z.enum(['pending', 'in_progress', 'completed']);
+type UpdatePlanStepStatus = z.infer<typeof UpdatePlanStepStatus>;
 
 /** Arguments of the `update_plan` tool: the whole plan, replacing the previous one. */
 export const UpdatePlanArgs = z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** A span inside a text input that a client marked up (mentions and the like), by byte offsets; kept as given. */
-export const TextElement = z.object({
+const TextElement = z.object({
   byteRange: z.object({ start: z.number().int().min(0), end: z.number().int().min(0) }),
   placeholder: z.string().nullish(),
 });

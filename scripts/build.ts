@@ -93,7 +93,7 @@ const result = await build({
 const outputs = Object.entries(result.metafile.outputs).filter(([path]) => path.endsWith('.js'));
 for (const [output] of outputs) {
   const file = join(root, output);
-  const map = ownMappings(JSON.parse(await readFile(`${file}.map`, 'utf8')));
+  const map = ownMappings(JSON.parse(await readFile(`${file}.map`, 'utf8')) as { sources: string[]; mappings: string });
   if (map) {
     await writeFile(`${file}.map`, JSON.stringify(map));
     continue;

@@ -11,11 +11,11 @@ import { validateLayer } from './config.validate.js';
 import { formatKeyPath, getPath, type Table } from './key.path.js';
 import { findProjectRoot, isProjectTrusted } from './project.trust.js';
 
-export const DEFAULT_SYSTEM_DIR = '/etc/statecraft';
+const DEFAULT_SYSTEM_DIR = '/etc/statecraft';
 
 /** Where a layer sits in the stack; the order of this list is the order of precedence. */
-export const LAYER_KINDS = ['default', 'system', 'user', 'project', 'profile', 'override', 'thread', 'managed'] as const;
-export type LayerKind = (typeof LAYER_KINDS)[number];
+const LAYER_KINDS = ['default', 'system', 'user', 'project', 'profile', 'override', 'thread', 'managed'] as const;
+type LayerKind = (typeof LAYER_KINDS)[number];
 
 export interface ConfigLayer {
   kind: LayerKind;

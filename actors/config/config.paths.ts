@@ -13,7 +13,7 @@ function userHome(env: NodeJS.ProcessEnv): string {
 }
 
 /** Lets config values say `~/notes.md` as they would in a shell. */
-export function expandHome(path: string, env: NodeJS.ProcessEnv): string {
+function expandHome(path: string, env: NodeJS.ProcessEnv): string {
   return path === '~' || path.startsWith('~/') ? join(userHome(env), path.slice(1)) : path;
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApprovalPolicy, ReasoningEffort, ReasoningSummary, SandboxMode } from '../../protocol/index.js';
+import { ApprovalPolicy, ReasoningEffort, ReasoningSummary, SandboxMode, Verbosity, WebSearchMode } from '../../protocol/index.js';
 
 // Strict objects everywhere: an unknown key surfaces as an issue, which the validator turns
 // into a warning (a typo should be noticed, not fatal) and strips, or, in STRICT_TABLES, an error.
@@ -22,7 +22,7 @@ export const ProviderTable = z.strictObject({
 export type ProviderTable = z.infer<typeof ProviderTable>;
 
 /** `[sandbox_workspace_write]`; its keys are checked strictly (see STRICT_TABLES). */
-export const SandboxWorkspaceWriteTable = z.strictObject({
+const SandboxWorkspaceWriteTable = z.strictObject({
   writable_roots: z.array(z.string()).optional(),
   network_access: z.boolean().optional(),
   exclude_slash_tmp: z.boolean().optional(),
@@ -30,7 +30,7 @@ export const SandboxWorkspaceWriteTable = z.strictObject({
 });
 
 /** `[shell_environment_policy]`, with Codex's keys and meaning. */
-export const ShellEnvironmentPolicyTable = z.strictObject({
+const ShellEnvironmentPolicyTable = z.strictObject({
   inherit: z.enum(['all', 'core', 'none']).optional(),
   ignore_default_excludes: z.boolean().optional(),
   exclude: z.array(z.string()).optional(),
@@ -48,18 +48,24 @@ export const STRICT_TABLES: Record<string, z.ZodObject> = {
 };
 
 /** The keys a profile may set: everything that shapes a thread. */
-export const SettingsTable = z.strictObject({
+const SettingsTable = z.strictObject({
   model: z.string().min(1).optional(),
   model_provider: z.string().min(1).optional(),
   model_providers: z.record(z.string(), ProviderTable).optional(),
   model_reasoning_effort: ReasoningEffort.optional(),
   model_reasoning_summary: ReasoningSummary.optional(),
+  model_verbosity: Verbosity.optional(),
+  /** The built-in OpenAI provider's base URL (Codex's key; the SDK's `baseUrl` sets it). */
+  openai_base_url: z.string().min(1).optional(),
+  /** A mode, or the older true (live) / false (disabled). */
+  web_search: z.union([WebSearchMode, z.boolean()]).optional(),
   model_context_window: z.number().int().positive().optional(),
   approval_policy: ApprovalPolicy.optional(),
   sandbox_mode: SandboxMode.optional(),
   sandbox_workspace_write: SandboxWorkspaceWriteTable.optional(),
   shell_environment_policy: ShellEnvironmentPolicyTable.optional(),
-  tools: z.strictObject({ view_image: z.boolean().optional() }).optional(),
+  /** `web_search` here is the older switch for live web search. */
+  tools: z.strictObject({ view_image: z.boolean().optional(), web_search: z.boolean().optional() }).optional(),
   features: z.record(z.string(), z.boolean()).optional(),
   /** Older spelling of features.sandbox_command_assessment. */
   experimental_sandbox_command_assessment: z.boolean().optional(),
@@ -67,10 +73,10 @@ export const SettingsTable = z.strictObject({
   developer_instructions: z.string().optional(),
   shell: z.string().min(1).optional(),
 });
-export type SettingsTable = z.infer<typeof SettingsTable>;
+type SettingsTable = z.infer<typeof SettingsTable>;
 
-export const TrustLevel = z.enum(['trusted', 'untrusted']);
-export type TrustLevel = z.infer<typeof TrustLevel>;
+const TrustLevel = z.enum(['trusted', 'untrusted']);
+type TrustLevel = z.infer<typeof TrustLevel>;
 
 /** What one layer (a config.toml, a -c flag, a profile) may contain. */
 export const ConfigLayerTable = SettingsTable.extend({

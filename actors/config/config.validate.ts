@@ -60,6 +60,9 @@ function expectation(issue: z.core.$ZodIssue): string {
       return `a number ${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}`;
     case 'too_big':
       return `a number ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}`;
+    case 'invalid_union':
+      // A key that takes several forms (web_search: a mode or true/false) names each.
+      return issue.errors.flatMap((branch) => (branch[0] ? [expectation(branch[0])] : [])).join(' or ') || issue.message;
     default:
       return issue.message;
   }
@@ -81,7 +84,7 @@ function describeValue(value: unknown): string {
   if (value instanceof Date) return `the date-time ${value.toISOString()}`;
   if (Array.isArray(value)) return `an array (${JSON.stringify(value)})`;
   if (isTable(value)) return 'a table';
-  return String(value);
+  return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : JSON.stringify(value);
 }
 
 function pathKey(key: PropertyKey): string | number {

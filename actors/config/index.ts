@@ -1,10 +1,11 @@
 export * from './config.error.js';
 export * from './config.schema.js';
-export { BUILT_IN_PROVIDERS, PROVIDER_LIMIT_DEFAULTS } from './config.defaults.js';
-export { loadConfig, DEFAULT_SYSTEM_DIR, type ConfigLayer, type LayerKind, type LoadConfigOptions, type LoadedConfig } from './config.loader.js';
+;
+export { loadConfig,    type LoadConfigOptions,  } from './config.loader.js';
 export { parseOverride } from './config.override.js';
+export { formatKeyPath } from './key.path.js';
 export { statecraftHome } from './config.paths.js';
-export { formatConfigShow, configShowJson, type ConfigShowJson } from './config.show.js';
-export { findProjectRoot, findRepositoryRoot, isProjectTrusted } from './project.trust.js';
+export { formatConfigShow, configShowJson,  } from './config.show.js';
+export { findProjectRoot, findRepositoryRoot,  } from './project.trust.js';
 export { resolveThreadSettings } from './thread.settings.js';
 export * from './model.catalog.js';

@@ -1,8 +1,9 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
-import type { ProviderSettings, ThreadOverrides, ThreadSettings } from '../../protocol/index.js';
+import { OPENAI_PROVIDER_ID, type ProviderSettings, type ThreadOverrides, type ThreadSettings } from '../../protocol/index.js';
 import { PROVIDER_LIMIT_DEFAULTS } from './config.defaults.js';
 import { ConfigError } from './config.error.js';
 import { restack, threadLayer, type LoadedConfig } from './config.loader.js';
+import type { EffectiveConfig } from './config.schema.js';
 import { absolutePath } from './config.paths.js';
 import { formatKeyPath } from './key.path.js';
 import { findModel } from './model.catalog.js';
@@ -37,6 +38,9 @@ export async function resolveThreadSettings(
     provider: resolveProvider(effective, overrides.modelProvider),
     reasoningEffort: config.model_reasoning_effort ?? catalogEntry?.defaultReasoningEffort ?? null,
     reasoningSummary: config.model_reasoning_summary,
+    verbosity: config.model_verbosity ?? null,
+    webSearch: webSearchMode(config),
+    outputSchema: overrides.outputSchema ?? null,
     approvalPolicy: overrides.approvalPolicy ?? config.approval_policy,
     sandboxMode: overrides.sandbox ?? config.sandbox_mode,
     writableRoots: [...new Set(writableRoots)],
@@ -63,6 +67,22 @@ export async function resolveThreadSettings(
     projectTrusted: effective.projectTrusted,
     ephemeral: overrides.ephemeral ?? false,
   };
+}
+
+/**
+ * Web search as configured: `web_search` (a mode, or true/false), else the older switches
+ * `tools.web_search` (live) and `features.web_search_request` / `features.web_search_cached`.
+ * Off unless asked for: a hosted tool sent to a provider that lacks it fails the request.
+ */
+function webSearchMode(config: EffectiveConfig): ThreadSettings['webSearch'] {
+  const mode = config.web_search;
+  if (mode === true) return 'live';
+  if (mode === false) return 'disabled';
+  if (mode !== undefined) return mode === 'indexed' ? 'cached' : mode;
+  if (config.tools?.web_search !== undefined) return config.tools.web_search ? 'live' : 'disabled';
+  if (config.features?.['web_search_request'] === true) return 'live';
+  if (config.features?.['web_search_cached'] === true) return 'cached';
+  return 'disabled';
 }
 
 /** The real path of an existing directory; a missing one stays as named (the sandbox never binds it). */
@@ -93,7 +113,7 @@ function resolveProvider(loaded: LoadedConfig, requested: string | undefined): P
   return {
     id,
     name: table.name ?? id,
-    baseUrl: table.base_url,
+    baseUrl: id === OPENAI_PROVIDER_ID && config.openai_base_url !== undefined ? config.openai_base_url : table.base_url,
     wireApi: table.wire_api ?? 'responses',
     envKey: table.env_key ?? null,
     httpHeaders: table.http_headers ?? {},

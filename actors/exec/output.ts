@@ -79,7 +79,7 @@ export class HeadTailBuffer {
   }
 }
 
-export const truncationMarker = (omitted: number) => `…${omitted} characters truncated…`;
+const truncationMarker = (omitted: number) => `…${omitted} characters truncated…`;
 
 const isHigh = (code: number) => code >= 0xd800 && code <= 0xdbff;
 const isLow = (code: number) => code >= 0xdc00 && code <= 0xdfff;

@@ -7,7 +7,7 @@ import { HeadTailBuffer } from './output.js';
 /** Characters of output kept per read (head and tail halves); more is counted, not stored. */
 export const CAPTURE_CAP_CHARS = 1024 * 1024;
 /** How long TERM gets before KILL. */
-export const KILL_GRACE_MS = 2_000;
+const KILL_GRACE_MS = 2_000;
 /** After the shell exits, how long to wait for its pipes to drain (background children may hold them). */
 const DRAIN_GRACE_MS = 200;
 
@@ -23,7 +23,7 @@ export interface ProcessExit {
  * daemon that left the command's process group and session (setsid, a double fork) is
  * still found and killed with it.
  */
-export const EXEC_TAG_VARIABLE = 'STATECRAFT_EXEC_ID';
+const EXEC_TAG_VARIABLE = 'STATECRAFT_EXEC_ID';
 let tags = 0;
 
 /** Commands that may still have processes alive (group leader pid by tag); killed if this process exits. */
@@ -42,7 +42,7 @@ function installExitHook() {
 }
 
 /** Pids of the live processes (other than zombies) whose environment carries `tag`. */
-export function taggedPids(tag: string): number[] {
+function taggedPids(tag: string): number[] {
   if (process.platform !== 'linux') return [];
   const wanted = Buffer.from(`${EXEC_TAG_VARIABLE}=${tag}\0`);
   let entries: string[];
@@ -83,7 +83,7 @@ const isZombie = (pid: string) => {
 };
 
 /** Send a signal to a whole process group; false when the group no longer exists. */
-export function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
+function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-pid, signal);
     return true;
@@ -96,7 +96,7 @@ export function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
  * Whether the group still has a running member. Zombies count as gone: orphans wait for
  * PID 1 to reap them, which in some containers takes a while.
  */
-export function groupAlive(pgid: number): boolean {
+function groupAlive(pgid: number): boolean {
   if (!signalGroup(pgid, 0)) return false;
   if (process.platform !== 'linux') return true;
   return livingMembers(pgid) > 0;

@@ -7,15 +7,15 @@ import { confine, findOnPath, type Launch } from './sandbox.js';
 import { sandboxDenialIn } from './denial.js';
 import type { ExecHandle, ExecSpec, OutputSink, StdinRequest } from './types.js';
 
-export const DEFAULT_YIELD_MS = 10_000;
+const DEFAULT_YIELD_MS = 10_000;
 /** A poll (write_stdin without input) waits longer by default than a keystroke. */
-export const DEFAULT_POLL_YIELD_MS = 5_000;
-export const DEFAULT_INPUT_YIELD_MS = 250;
-export const MIN_YIELD_MS = 250;
-export const MAX_YIELD_MS = 30_000;
-export const DEFAULT_MAX_OUTPUT_TOKENS = 10_000;
+const DEFAULT_POLL_YIELD_MS = 5_000;
+const DEFAULT_INPUT_YIELD_MS = 250;
+const MIN_YIELD_MS = 250;
+const MAX_YIELD_MS = 30_000;
+const DEFAULT_MAX_OUTPUT_TOKENS = 10_000;
 /** Rough size of a token, used to turn a token budget into characters. */
-export const CHARS_PER_TOKEN = 4;
+const CHARS_PER_TOKEN = 4;
 
 const clampYield = (ms: number | null, fallback: number) => Math.min(MAX_YIELD_MS, Math.max(MIN_YIELD_MS, ms ?? fallback));
 const charLimit = (tokens: number | null) => Math.max(1, tokens ?? DEFAULT_MAX_OUTPUT_TOKENS) * CHARS_PER_TOKEN;
@@ -183,7 +183,12 @@ export class ExecSessions {
 
 function finishedOutcome(proc: ExecProcess, exit: ProcessExit, output: HeadTailBuffer, durationMs: number, limit: number, sandboxed: boolean): ExecOutcome {
   const aggregatedOutput = output.render(CAPTURE_CAP_CHARS).text;
-  const note = proc.killed ? `Process was killed${exit.signal ? ` by ${exit.signal}` : ''}.` : exit.signal ? `Process terminated by ${exit.signal}.` : undefined;
+  // Only an interrupted turn kills a command; the model reads it as aborted, as Codex words it.
+  const note = proc.killed
+    ? `Aborted: the turn was interrupted, so the process was killed${exit.signal ? ` by ${exit.signal}` : ''}.`
+    : exit.signal
+      ? `Process terminated by ${exit.signal}.`
+      : undefined;
   return {
     exitCode: exit.exitCode,
     stillRunning: false,

@@ -1,3 +1,4 @@
+import { asText } from '../../protocol/text.js';
 import type { ContentPart, ResponseItem } from '../../protocol/responses.schema.js';
 import type { ToolSpec } from '../../protocol/settings.schema.js';
 
@@ -8,8 +9,8 @@ export interface ChatMessage {
   tool_calls?: ChatToolCall[];
   tool_call_id?: string;
 }
-export type ChatContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
-export interface ChatToolCall {
+type ChatContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
+interface ChatToolCall {
   id: string;
   type: 'function';
   function: { name: string; arguments: string };
@@ -64,11 +65,11 @@ export function chatMessages(instructions: string, items: ResponseItem[]): ChatM
         pushToolCall(messages, {
           id: String(item.call_id),
           type: 'function',
-          function: { name: String(item.name), arguments: String(item.arguments ?? '') },
+          function: { name: String(item.name), arguments: asText(item.arguments) },
         });
         break;
       case 'custom_tool_call':
-        pushToolCall(messages, { id: String(item.call_id), type: 'function', function: { name: String(item.name), arguments: String(item.input ?? '') } });
+        pushToolCall(messages, { id: String(item.call_id), type: 'function', function: { name: String(item.name), arguments: asText(item.input) } });
         break;
       case 'function_call_output':
       case 'custom_tool_call_output': {

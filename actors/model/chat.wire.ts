@@ -7,7 +7,7 @@ import type { MapResult, ModelRequest, StreamMapper, WireApi } from './request.j
 import { usageFromChat } from './usage.js';
 
 /** The JSON body of a streamed Chat Completions request. */
-export function chatBody(req: ModelRequest): Record<string, unknown> {
+function chatBody(req: ModelRequest): Record<string, unknown> {
   const tools = chatTools(req.tools);
   return {
     model: req.model,

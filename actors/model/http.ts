@@ -1,9 +1,13 @@
-import type { ProviderSettings } from '../../protocol/settings.schema.js';
+import { OPENAI_PROVIDER_ID, type ProviderSettings } from '../../protocol/settings.schema.js';
 import type { TurnError } from '../../protocol/thread.schema.js';
 import { turnError } from './request.js';
 
 /** Sent as the `originator` header so providers can tell which client called. */
-export const ORIGINATOR = 'statecraft';
+const ORIGINATOR = 'statecraft';
+/** Set by the Codex SDK (to `codex_sdk_ts`) to name itself as the client instead. */
+const ORIGINATOR_OVERRIDE = 'CODEX_INTERNAL_ORIGINATOR_OVERRIDE';
+/** Codex's own API-key variable: the built-in OpenAI provider falls back to it (the SDK's `apiKey` sets it). */
+const CODEX_API_KEY = 'CODEX_API_KEY';
 
 /** The endpoint URL: base URL + wire path, with the provider's query parameters. */
 export function endpointUrl(provider: ProviderSettings, path: string): URL {
@@ -18,14 +22,17 @@ const isLoopback = (host: string): boolean =>
 
 export type Credentials = { apiKey: string | null } | { error: TurnError };
 
+const nonEmpty = (value: string | undefined): string | null => (value !== undefined && value.trim() !== '' ? value.trim() : null);
+
 /**
- * The API key from the provider's env var. A missing key is an error, except for
- * servers on this machine (local models and the scripted server need none).
+ * The API key from the provider's env var (for the built-in OpenAI provider, else from
+ * CODEX_API_KEY). A missing key is an error, except for servers on this machine (local
+ * models and the scripted server need none).
  */
 export function resolveCredentials(provider: ProviderSettings, env: NodeJS.ProcessEnv): Credentials {
   if (!provider.envKey) return { apiKey: null };
-  const key = env[provider.envKey];
-  if (key !== undefined && key.trim() !== '') return { apiKey: key.trim() };
+  const key = nonEmpty(env[provider.envKey]) ?? (provider.id === OPENAI_PROVIDER_ID ? nonEmpty(env[CODEX_API_KEY]) : null);
+  if (key !== null) return { apiKey: key };
   let host = '';
   try {
     host = new URL(provider.baseUrl).hostname;
@@ -35,7 +42,8 @@ export function resolveCredentials(provider: ProviderSettings, env: NodeJS.Proce
   if (isLoopback(host)) return { apiKey: null };
   return {
     error: turnError(
-      `The model provider "${provider.name}" needs an API key in the environment variable ${provider.envKey}, which is not set. ` +
+      `The model provider "${provider.name}" needs an API key in the environment variable ${provider.envKey}` +
+        `${provider.id === OPENAI_PROVIDER_ID ? ` (or ${CODEX_API_KEY})` : ''}, which is not set. ` +
         `Set it (export ${provider.envKey}=...) or change model_providers.${provider.id}.env_key in config.toml.`,
       'unauthorized',
     ),
@@ -52,7 +60,7 @@ export function requestHeaders(
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: 'text/event-stream',
-    originator: ORIGINATOR,
+    originator: nonEmpty(env[ORIGINATOR_OVERRIDE]) ?? ORIGINATOR,
     session_id: threadId,
   };
   if (apiKey) headers.authorization = `Bearer ${apiKey}`;

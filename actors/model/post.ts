@@ -24,7 +24,9 @@ export interface HttpAnswer {
 export function post(url: URL, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<HttpAnswer> {
   const send = url.protocol === 'https:' ? httpsRequest : url.protocol === 'http:' ? httpRequest : null;
   if (!send) return Promise.reject(new Error(`unsupported protocol ${url.protocol} in ${url.href} (use http or https)`));
-  if (signal.aborted) return Promise.reject(signal.reason);
+  // Callers tell an abort by their signal; the error only has to say what happened.
+  const aborted = () => new Error(`the request to ${url.href} was aborted`, { cause: signal.reason });
+  if (signal.aborted) return Promise.reject(aborted());
   return new Promise((resolve, reject) => {
     let answer: IncomingMessage | null = null;
     // Destroyed without an error: a socket error that no one listens for would end the process.
@@ -32,7 +34,7 @@ export function post(url: URL, headers: Record<string, string>, body: string, si
       if (answer) answer.destroy();
       else {
         request.destroy();
-        reject(signal.reason);
+        reject(aborted());
       }
     };
     const request = send(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (response) => {

@@ -1,4 +1,4 @@
-import type { ReasoningEffort, ReasoningSummary, TokenUsageBreakdown } from '../../protocol/common.schema.js';
+import type { ReasoningEffort, ReasoningSummary, Verbosity } from '../../protocol/common.schema.js';
 import type { ModelStreamEvent } from '../../protocol/modelStream.schema.js';
 import type { ResponseItem } from '../../protocol/responses.schema.js';
 import type { ProviderSettings, ToolSpec } from '../../protocol/settings.schema.js';
@@ -15,6 +15,8 @@ export interface ModelRequest {
   reasoningEffort: ReasoningEffort | null;
   reasoningSummary: ReasoningSummary;
   parallelToolCalls: boolean;
+  /** How long the answers should be (Responses API only); the model's own default when absent. */
+  verbosity?: Verbosity | null;
   /** Asks for a JSON answer that fits this schema (structured output) instead of free text. */
   outputSchema?: { name: string; schema: Record<string, unknown> };
 }
@@ -25,7 +27,7 @@ export interface StreamOptions {
 }
 
 /** Which retry budget an attempt's failure draws from. */
-export type RetryKind = 'request' | 'stream';
+type RetryKind = 'request' | 'stream';
 
 /** How one HTTP attempt ended. */
 export type AttemptOutcome =
@@ -71,4 +73,4 @@ export const turnError = (message: string, codexErrorInfo: CodexErrorInfo | null
   additionalDetails,
 });
 
-export type { TokenUsageBreakdown };
+;

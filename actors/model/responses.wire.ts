@@ -5,7 +5,7 @@ import { turnError, type MapResult, type ModelRequest, type StreamMapper, type W
 import { usageFromResponses } from './usage.js';
 
 /** The JSON body of a streamed Responses API request. */
-export function responsesBody(req: ModelRequest): Record<string, unknown> {
+function responsesBody(req: ModelRequest): Record<string, unknown> {
   const reasoningOn = req.reasoningEffort !== null;
   const body: Record<string, unknown> = {
     model: req.model,
@@ -19,8 +19,11 @@ export function responsesBody(req: ModelRequest): Record<string, unknown> {
     include: reasoningOn ? ['reasoning.encrypted_content'] : [],
     prompt_cache_key: req.threadId,
   };
-  if (req.outputSchema) {
-    body.text = { format: { type: 'json_schema', name: req.outputSchema.name, schema: req.outputSchema.schema, strict: true } };
+  if (req.verbosity || req.outputSchema) {
+    body.text = {
+      ...(req.verbosity ? { verbosity: req.verbosity } : {}),
+      ...(req.outputSchema ? { format: { type: 'json_schema', name: req.outputSchema.name, schema: req.outputSchema.schema, strict: true } } : {}),
+    };
   }
   if (reasoningOn) {
     body.reasoning = {
@@ -31,8 +34,8 @@ export function responsesBody(req: ModelRequest): Record<string, unknown> {
   return body;
 }
 
-/** Output items the turn machine understands; others (web search calls and the like) are skipped. */
-const KEPT_ITEMS = new Set(['message', 'reasoning', 'function_call', 'custom_tool_call']);
+/** Output items the turn machine understands; others (image generation and the like) are skipped. */
+const KEPT_ITEMS = new Set(['message', 'reasoning', 'function_call', 'custom_tool_call', 'web_search_call']);
 
 type Json = Record<string, unknown>;
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
 /** Streamed assistant text: `chunks` are the deltas (default: the whole text), sent `repeat` times. */
-export const ScriptText = z.strictObject({
+const ScriptText = z.strictObject({
   text: z.string(),
   chunks: z.array(z.string()).optional(),
   repeat: z.number().int().min(1).optional(),
@@ -10,16 +10,18 @@ export const ScriptText = z.strictObject({
   delayMs: z.number().min(0).optional(),
 });
 /** A reasoning item; each string is one summary part. */
-export const ScriptReasoning = z.strictObject({ reasoning: z.array(z.string()) });
+const ScriptReasoning = z.strictObject({ reasoning: z.array(z.string()) });
 /** A function call; `args` is sent JSON-encoded as the call's arguments. */
-export const ScriptCall = z.strictObject({ call: z.string().min(1), args: z.record(z.string(), z.unknown()) });
+const ScriptCall = z.strictObject({ call: z.string().min(1), args: z.record(z.string(), z.unknown()) });
 /** A freeform (custom) tool call such as apply_patch. */
-export const ScriptCustom = z.strictObject({ custom: z.string().min(1), input: z.string() });
-export const ScriptItem = z.union([ScriptText, ScriptReasoning, ScriptCall, ScriptCustom]);
+const ScriptCustom = z.strictObject({ custom: z.string().min(1), input: z.string() });
+/** A hosted web search the model ran (Responses API only; a chat model has no such item). */
+const ScriptWebSearch = z.strictObject({ webSearch: z.string() });
+export const ScriptItem = z.union([ScriptText, ScriptReasoning, ScriptCall, ScriptCustom, ScriptWebSearch]);
 export type ScriptItem = z.infer<typeof ScriptItem>;
 
 /** Answer with an HTTP error and a JSON body `{error: {message, type, code}}`. */
-export const ScriptErrorTurn = z.strictObject({
+const ScriptErrorTurn = z.strictObject({
   error: z.strictObject({
     status: z.number().int().min(400).max(599),
     message: z.string(),
@@ -28,12 +30,12 @@ export const ScriptErrorTurn = z.strictObject({
   }),
 });
 /** Stream `afterItems` of `items`, then cut the connection without response.completed. */
-export const ScriptDropTurn = z.strictObject({
+const ScriptDropTurn = z.strictObject({
   drop: z.strictObject({ afterItems: z.number().int().min(0).optional() }),
   items: z.array(ScriptItem).optional(),
 });
 /** Stream `items`, then a response.failed event. */
-export const ScriptFailedTurn = z.strictObject({
+const ScriptFailedTurn = z.strictObject({
   failed: z.strictObject({ message: z.string(), code: z.string().optional() }),
   items: z.array(ScriptItem).optional(),
 });
@@ -65,7 +67,7 @@ export async function loadScript(path: string): Promise<Script> {
   const candidate = Array.isArray(raw)
     ? { turns: raw }
     : typeof raw === 'object' && raw !== null && 'model_turns' in raw
-      ? { turns: (raw as { model_turns: unknown }).model_turns }
+      ? { turns: (raw).model_turns }
       : raw;
   const parsed = Script.safeParse(candidate);
   if (!parsed.success) {

@@ -28,6 +28,7 @@ export class ChatChunks {
   item(item: ScriptItem, index: number): Emission[] {
     if ('text' in item) return textDeltas(item).map((content, n) => this.chunk({ content }, n === 0 ? 0 : (item.delayMs ?? 0)));
     if ('reasoning' in item) return item.reasoning.flatMap((part) => wordPieces(part)).map((reasoning_content) => this.chunk({ reasoning_content }));
+    if ('webSearch' in item) return [];
     this.sawTools = true;
     const toolIndex = this.toolIndex++;
     const name = 'call' in item ? item.call : item.custom;

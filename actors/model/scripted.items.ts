@@ -30,6 +30,7 @@ export const ids = (request: number, index: number) => ({
   reasoning: `rs_${request}_${index}`,
   functionCall: `fc_${request}_${index}`,
   customCall: `ctc_${request}_${index}`,
+  webSearch: `ws_${request}_${index}`,
   call: `call_${request}_${index}`,
 });
 

@@ -84,6 +84,20 @@ export class ResponsesEvents {
         ],
       };
     }
+    if ('webSearch' in item) {
+      const item_id = id.webSearch;
+      const done = { id: item_id, type: 'web_search_call', status: 'completed', action: { type: 'search', query: item.webSearch } };
+      return {
+        done,
+        emissions: [
+          this.emit('response.output_item.added', { ...at, item: { id: item_id, type: 'web_search_call', status: 'in_progress' } }),
+          this.emit('response.web_search_call.in_progress', { ...at, item_id }),
+          this.emit('response.web_search_call.searching', { ...at, item_id }),
+          this.emit('response.web_search_call.completed', { ...at, item_id }),
+          this.emit('response.output_item.done', { ...at, item: done }),
+        ],
+      };
+    }
     const item_id = id.customCall;
     const done = { id: item_id, type: 'custom_tool_call', status: 'completed', call_id: id.call, name: item.custom, input: item.input };
     return {

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../protocol/text.js';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
 /** Thrown when the server sends nothing for longer than the idle timeout. */
@@ -19,7 +20,7 @@ export function withIdleTimeout<T>(promise: Promise<T>, ms: number): Promise<T> 
       },
       (error: unknown) => {
         clearTimeout(timer);
-        reject(error);
+        reject(error instanceof Error ? error : new Error(errorMessage(error)));
       },
     );
   });
@@ -36,10 +37,10 @@ export async function* readSse(body: AsyncIterable<Uint8Array>, idleMs: number):
   const decoder = new TextDecoder();
   try {
     for (;;) {
-      const { done, value } = await withIdleTimeout(reader.next(), idleMs);
-      parser.feed(done ? decoder.decode() : decoder.decode(value as Uint8Array, { stream: true }));
+      const next: IteratorResult<Uint8Array> = await withIdleTimeout(reader.next(), idleMs);
+      parser.feed(next.done ? decoder.decode() : decoder.decode(next.value, { stream: true }));
       while (pending.length > 0) yield pending.shift()!;
-      if (done) return;
+      if (next.done) return;
     }
   } finally {
     // Ends the body early when the caller stops reading (a Node stream is destroyed by it).

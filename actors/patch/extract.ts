@@ -10,7 +10,7 @@ const HEREDOC_START = /^(?:apply_patch|applypatch)\s*<<-?\s*(?:'([A-Za-z_][\w-]*
  * newline), or null when the script is not exactly that: the terminator must be present and
  * only whitespace may follow it.
  */
-export function heredocBody(script: string): string | null {
+function heredocBody(script: string): string | null {
   const lines = script.replace(/^\s+/, '').split(/\r?\n/);
   const start = HEREDOC_START.exec(lines[0]!.trim());
   if (!start) return null;

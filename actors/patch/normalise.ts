@@ -20,7 +20,7 @@ const PUNCTUATION: Record<string, string> = {
 };
 const PUNCTUATION_RE = new RegExp(`[${Object.keys(PUNCTUATION).join('')}]`, 'g');
 
-export function normalisePunctuation(text: string): string {
+function normalisePunctuation(text: string): string {
   return text.replace(PUNCTUATION_RE, (ch) => PUNCTUATION[ch] ?? ch);
 }
 

@@ -6,6 +6,7 @@ import { LineIndex } from './seek.js';
 import { joinFile, splitFile } from './text.lines.js';
 import type { HunkLine, ParsedPatch, PatchHunk, PatchPlan, PlannedChange, PlanOptions } from './types.js';
 import { unifiedDiff } from './unified.js';
+import { errorMessage } from '../../protocol/index.js';
 
 /** fileChange items carry diffs with one line of context, as the reference does. */
 const ITEM_DIFF_CONTEXT = 1;
@@ -13,7 +14,7 @@ const ITEM_DIFF_CONTEXT = 1;
 type Reader = (path: string) => Promise<string>;
 
 function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+  return typeof error === 'object' && error !== null && 'code' in error ? String((error).code) : undefined;
 }
 
 /** The file's content, or null when it does not exist. */
@@ -23,7 +24,7 @@ async function readIfExists(read: Reader, path: string): Promise<string | null> 
   } catch (error) {
     if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return null;
     if (errorCode(error) === 'EISDIR') throw new PatchError(`${path} is a directory`, path);
-    throw new PatchError(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`, path);
+    throw new PatchError(`cannot read ${path}: ${errorMessage(error)}`, path);
   }
 }
 
@@ -91,7 +92,7 @@ function locateHunk(file: string, index: LineIndex, hunk: PatchHunk, cursor: num
       throw new PatchError(
         `ambiguous context in ${file}: the hunk starting '${old[0]}' matches at lines ${a + 1} and ${b + 1}; add more context or an @@ header`,
         file,
-        old[0]!,
+        old[0],
       );
     }
     firstFailure ??= { line: old[result.failedAt] ?? old[0]! };

@@ -17,39 +17,15 @@ export type PatchHunk = {
   endOfFile: boolean;
 };
 
-export type AddOperation = { type: 'add'; path: string; contents: string };
-export type DeleteOperation = { type: 'delete'; path: string };
-export type UpdateOperation = { type: 'update'; path: string; movePath: string | null; hunks: PatchHunk[] };
+type AddOperation = { type: 'add'; path: string; contents: string };
+type DeleteOperation = { type: 'delete'; path: string };
+type UpdateOperation = { type: 'update'; path: string; movePath: string | null; hunks: PatchHunk[] };
 export type PatchOperation = AddOperation | DeleteOperation | UpdateOperation;
 
 /** A patch as written by the model; paths are still as the model spelled them. */
 export type ParsedPatch = { operations: PatchOperation[] };
 
-export type PatchChangeKindName = 'add' | 'delete' | 'update';
-
-/** One file the patch touches, fully computed but not yet written. */
-export type PlannedChange = {
-  /** Absolute path of the file the operation names. */
-  path: string;
-  kind: PatchChangeKindName;
-  /** Absolute destination of a move, else null. */
-  movePath: string | null;
-  /** Content before the patch; null for an add. */
-  oldContent: string | null;
-  /** Content after the patch; null for a delete. */
-  newContent: string | null;
-  /** What a fileChange item shows: the new content (add), the old content (delete), unified hunks (update). */
-  diff: string;
-  /**
-   * Where the new content really goes (symlinks followed, as they stood when planned); null
-   * for a delete. Writing keeps a symlink in place and replaces the file it leads to.
-   */
-  writeTo: string | null;
-  /** The directory entry really removed (a delete, or a move's source; links in its parents followed); else null. */
-  removes: string | null;
-};
-
-export type PatchPlan = { changes: PlannedChange[] };
+export type { PatchPlan, PlannedChange } from '../../protocol/index.js';
 
 export type PlanOptions = {
   cwd: string;

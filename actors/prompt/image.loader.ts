@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { errorMessage } from '../../protocol/index.js';
 
 /** Larger images are refused rather than inflating the request. */
 export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
@@ -60,5 +61,5 @@ export async function loadImage(path: string): Promise<{ dataUrl: string; mime: 
 export function reason(error: unknown): string {
   if (error && typeof error === 'object' && 'code' in error && error.code === 'ENOENT') return 'no such file';
   if (error && typeof error === 'object' && 'code' in error && error.code === 'EACCES') return 'permission denied';
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

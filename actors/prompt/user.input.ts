@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { ContentPart, ResponseItem, UserInput } from '../../protocol/index.js';
 import { loadImage, reason } from './image.loader.js';
+import { errorMessage } from '../../protocol/index.js';
 
 const text = (value: string): ContentPart => ({ type: 'input_text', text: value });
 
@@ -27,31 +28,41 @@ async function skillPart(name: string, path: string): Promise<ContentPart> {
   }
 }
 
-async function localImagePart(path: string, cwd: string): Promise<ContentPart> {
-  const full = isAbsolute(path) ? path : resolve(cwd, path);
+type Loaded = { input: UserInput; image?: { dataUrl: string }; problem?: string };
+
+/** Reads a local image; a path that cannot be read becomes the reason why. */
+async function load(input: UserInput, cwd: string): Promise<Loaded> {
+  if (input.type !== 'localImage') return { input };
   try {
-    const image = await loadImage(full);
-    return { type: 'input_image', image_url: image.dataUrl };
+    return { input, image: await loadImage(isAbsolute(input.path) ? input.path : resolve(cwd, input.path)) };
   } catch (error) {
-    return text(`[image ${full} could not be read: ${reason(error)}]`);
+    return { input, problem: errorMessage(error) };
   }
 }
 
-async function toPart(input: UserInput, cwd: string): Promise<ContentPart> {
+/**
+ * The parts one input becomes. A local image is framed as Codex frames it, so the model can
+ * refer to it by number and path: `<image name=[Image #N] path="...">`, the image, `</image>`.
+ */
+async function toParts({ input, image, problem }: Loaded, imageNumber: number): Promise<ContentPart[]> {
   switch (input.type) {
     case 'text':
-      return text(input.text);
+      return [text(input.text)];
     case 'image':
-      return { type: 'input_image', image_url: input.url };
+      return [{ type: 'input_image', image_url: input.url }];
     case 'localImage':
-      return localImagePart(input.path, cwd);
+      if (!image) return [text(`statecraft could not attach the local image \`${input.path}\`: ${problem ?? 'unknown error'}`)];
+      return [text(`<image name=[Image #${imageNumber}] path="${attr(input.path)}">`), { type: 'input_image', image_url: image.dataUrl }, text('</image>')];
     case 'skill':
-      return skillPart(input.name, input.path);
+      return [await skillPart(input.name, input.path)];
   }
 }
 
 /** The user's turn input as one Responses message; unreadable files become notes, never errors. */
 export async function userMessageItem(userInput: UserInput[], cwd: string): Promise<ResponseItem> {
-  const content = await Promise.all(userInput.map((input) => toPart(input, cwd)));
-  return { type: 'message', role: 'user', content };
+  const loaded = await Promise.all(userInput.map((input) => load(input, cwd)));
+  // Images are numbered in order among those that could be read.
+  let imageNumber = 0;
+  const parts = await Promise.all(loaded.map((entry) => toParts(entry, entry.image ? ++imageNumber : imageNumber)));
+  return { type: 'message', role: 'user', content: parts.flat() };
 }

@@ -8,7 +8,7 @@ const RELATIVE = /^(\d{4})\/(\d{2})\/(\d{2})\/(rollout-\d{4}-\d{2}-\d{2}T\d{2}-\
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
-export function sessionsDir(home: string): string {
+function sessionsDir(home: string): string {
   return join(home, 'sessions');
 }
 
@@ -25,7 +25,7 @@ export function rolloutPath(home: string, createdAtMs: number, threadId: string)
   return join(sessionsDir(home), y, mo, day, `rollout-${stamp}-${threadId}.jsonl`);
 }
 
-export function isRolloutFileName(name: string): boolean {
+function isRolloutFileName(name: string): boolean {
   return FILE_NAME.test(name);
 }
 

@@ -45,7 +45,7 @@ export function historyFromItems(items: readonly ThreadItem[]): ResponseItem[] {
 }
 
 /** What a call that never got its output (the process died while it ran) answers, as Codex does. */
-export const ABORTED_OUTPUT = 'aborted';
+const ABORTED_OUTPUT = 'aborted';
 
 const OUTPUT_OF: Record<string, string> = { function_call: 'function_call_output', custom_tool_call: 'custom_tool_call_output' };
 

@@ -3,9 +3,10 @@ import type { Thread } from '../../protocol/index.js';
 import { absoluteRolloutPath, isRelativeRolloutPath, walkRollouts } from './rollout.files.js';
 import { previewOf } from './rollout.items.js';
 import { parseRolloutLine, type MetaRecord } from './rollout.schema.js';
+import { errorMessage } from '../../protocol/index.js';
 
-export const DEFAULT_LIST_LIMIT = 25;
-export const MAX_LIST_LIMIT = 100;
+const DEFAULT_LIST_LIMIT = 25;
+const MAX_LIST_LIMIT = 100;
 /** How much of a file the list reads looking for the meta line and first user message. */
 const HEAD_CAP_BYTES = 1024 * 1024;
 const CHUNK_BYTES = 64 * 1024;
@@ -109,7 +110,7 @@ export async function listRollouts(home: string, params: ListRolloutsParams = {}
         turns: [],
       });
     } catch (err) {
-      warnings.push(`${path}: skipped (${err instanceof Error ? err.message : String(err)})`);
+      warnings.push(`${path}: skipped (${errorMessage(err)})`);
     }
   }
   return { data, nextCursor: more && lastSeen !== null ? encodeCursor(lastSeen) : null, warnings };

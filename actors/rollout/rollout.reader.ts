@@ -78,7 +78,7 @@ export async function readRollout(path: string, options: ReadOptions = {}): Prom
 }
 
 /** Turns a file's valid records into the stored thread. */
-export function rebuild(path: string, records: readonly RolloutRecord[], warnings: string[], options: ReadOptions = {}): StoredThread {
+function rebuild(path: string, records: readonly RolloutRecord[], warnings: string[], options: ReadOptions = {}): StoredThread {
   let meta: MetaRecord | null = null;
   const slots = new Map<string, TurnSlot>();
   /** Each turn's part of the conversation, gathered from its history records in order. */

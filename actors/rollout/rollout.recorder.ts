@@ -9,6 +9,7 @@ import type {
   TokenUsageBreakdown,
 } from '../../protocol/index.js';
 import type { RolloutRecordBody } from './rollout.schema.js';
+import { errorMessage } from '../../protocol/index.js';
 
 export interface RolloutMeta {
   thread: Thread;
@@ -22,7 +23,6 @@ export interface RecorderOptions {
   now?: () => number;
 }
 
-const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** Writes a whole buffer at the handle's current position (or the end, in append mode). */
 async function writeAll(handle: FileHandle, data: Buffer): Promise<void> {
@@ -95,7 +95,7 @@ export class RolloutRecorder {
       await handle.datasync();
     } catch (err) {
       await handle.close().catch(() => undefined);
-      throw new Error(`cannot write rollout ${path}: ${errorText(err)}`);
+      throw new Error(`cannot write rollout ${path}: ${errorMessage(err)}`);
     }
     await syncDir(dirname(path));
     return recorder;
@@ -108,7 +108,7 @@ export class RolloutRecorder {
       return new RolloutRecorder(path, handle, options, await endsTorn(handle));
     } catch (err) {
       await handle.close().catch(() => undefined);
-      throw new Error(`cannot reopen rollout ${path}: ${errorText(err)}`);
+      throw new Error(`cannot reopen rollout ${path}: ${errorMessage(err)}`);
     }
   }
 
@@ -157,7 +157,7 @@ export class RolloutRecorder {
       try {
         await this.handle.close();
       } catch (err) {
-        this.fail(`closing rollout ${this.path}: ${errorText(err)}`);
+        this.fail(`closing rollout ${this.path}: ${errorMessage(err)}`);
       }
     });
     return this.chain;
@@ -176,7 +176,7 @@ export class RolloutRecorder {
     try {
       data = this.line(body);
     } catch (err) {
-      this.fail(`cannot serialize ${body.type} record: ${errorText(err)}`);
+      this.fail(`cannot serialize ${body.type} record: ${errorMessage(err)}`);
       return;
     }
     this.chain = this.chain.then(async () => {
@@ -188,14 +188,14 @@ export class RolloutRecorder {
         await writeAll(this.handle, data);
       } catch (err) {
         this.needsNewline = true;
-        this.fail(`writing rollout ${this.path}: ${errorText(err)}`);
+        this.fail(`writing rollout ${this.path}: ${errorMessage(err)}`);
         return;
       }
       if (!sync) return;
       try {
         await this.handle.datasync();
       } catch (err) {
-        this.fail(`syncing rollout ${this.path}: ${errorText(err)}`);
+        this.fail(`syncing rollout ${this.path}: ${errorMessage(err)}`);
       }
     });
   }

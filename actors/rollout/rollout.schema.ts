@@ -24,43 +24,43 @@ export const MetaRecord = z.object({
 export type MetaRecord = z.infer<typeof MetaRecord>;
 
 /** A turn began; `turn.items` is empty. */
-export const TurnStartedRecord = z.object({
+const TurnStartedRecord = z.object({
   ts,
   type: z.literal('turn_started'),
   turn: Turn,
 });
-export type TurnStartedRecord = z.infer<typeof TurnStartedRecord>;
+type TurnStartedRecord = z.infer<typeof TurnStartedRecord>;
 
 /** One finished item of a turn, in completion order. */
-export const ItemCompletedRecord = z.object({
+const ItemCompletedRecord = z.object({
   ts,
   type: z.literal('item_completed'),
   turnId: z.string(),
   item: ThreadItem,
 });
-export type ItemCompletedRecord = z.infer<typeof ItemCompletedRecord>;
+type ItemCompletedRecord = z.infer<typeof ItemCompletedRecord>;
 
 /** A turn ended; `turn.items` is stored empty (the items are the item_completed records). */
-export const TurnCompletedRecord = z.object({
+const TurnCompletedRecord = z.object({
   ts,
   type: z.literal('turn_completed'),
   turn: Turn,
 });
-export type TurnCompletedRecord = z.infer<typeof TurnCompletedRecord>;
+type TurnCompletedRecord = z.infer<typeof TurnCompletedRecord>;
 
 /**
  * Items a turn added to the model conversation, written as the turn commits them (its
  * context and user message, each finished response, each round of tool outputs), and the
  * thread's token usage at that point. Older files hold one such record per finished turn.
  */
-export const HistoryRecord = z.object({
+const HistoryRecord = z.object({
   ts,
   type: z.literal('history'),
   turnId: z.string(),
   items: z.array(ResponseItem),
   usageTotal: TokenUsageBreakdown,
 });
-export type HistoryRecord = z.infer<typeof HistoryRecord>;
+type HistoryRecord = z.infer<typeof HistoryRecord>;
 
 export const RolloutRecord = z.discriminatedUnion('type', [
   MetaRecord,

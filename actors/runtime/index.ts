@@ -1,5 +1,10 @@
 export * from './thread.runtime.js';
-export { sandboxFor, prepareToolCall, toolActors } from './tool.actors.js';
-export { TurnDiffTracker } from './turn.diff.js';
+export {  sandboxFor, prepareToolCall, toolActors } from './tool.actors.js';
 export * from './runtime.js';
 export * from './thread.registry.js';
+
+// What the thread-driving adapters need from the other actors, so they depend on this face alone.
+export { ConfigError, findRepositoryRoot, formatKeyPath, modelCatalog, statecraftHome } from '../config/index.js';
+export { findAgentsFiles } from '../prompt/index.js';
+export { AmbiguousThreadIdError } from '../rollout/index.js';
+;

@@ -3,6 +3,10 @@ import { toModelEvent, type ModelActorInput } from '../../machines/index.js';
 import { streamModel } from '../model/index.js';
 import { instructionsFor } from '../prompt/index.js';
 import { toolSpecs } from '../tools/index.js';
+import { errorMessage } from '../../protocol/index.js';
+
+/** The name the final answer's schema goes by, as Codex names it. */
+const OUTPUT_SCHEMA_NAME = 'codex_output_schema';
 
 /** One model request for the turn machine: streams what the provider says, stops when the turn stops it. */
 export function modelActor(env: NodeJS.ProcessEnv) {
@@ -22,6 +26,8 @@ export function modelActor(env: NodeJS.ProcessEnv) {
             reasoningEffort: settings.reasoningEffort,
             reasoningSummary: settings.reasoningSummary,
             parallelToolCalls: true,
+            verbosity: settings.verbosity,
+            ...(settings.outputSchema ? { outputSchema: { name: OUTPUT_SCHEMA_NAME, schema: settings.outputSchema } } : {}),
           },
           { signal: controller.signal, env },
         );
@@ -31,7 +37,7 @@ export function modelActor(env: NodeJS.ProcessEnv) {
         }
       } catch (error) {
         if (controller.signal.aborted) return;
-        const message = `the model client failed: ${error instanceof Error ? error.message : String(error)}`;
+        const message = `the model client failed: ${errorMessage(error)}`;
         sendBack(toModelEvent({ type: 'failed', error: { message, codexErrorInfo: 'internal', additionalDetails: null } }));
       }
     })();

@@ -1,8 +1,9 @@
 import type { ProtocolEvent, ResponseItem, Thread, ThreadOverrides, ThreadSettings, TokenUsageBreakdown } from '../../protocol/index.js';
 import { RolloutRecorder } from '../rollout/index.js';
+import { errorMessage } from '../../protocol/index.js';
 
 /** What reproduces a thread's settings when it is resumed; never secrets such as headers or keys. */
-export const overridesToStore = (settings: ThreadSettings): ThreadOverrides => ({
+const overridesToStore = (settings: ThreadSettings): ThreadOverrides => ({
   cwd: settings.cwd,
   model: settings.model,
   modelProvider: settings.provider.id,
@@ -33,7 +34,7 @@ export class ThreadPersistence {
       ? RolloutRecorder.reopen(path, { onError: this.onError })
       : RolloutRecorder.create(path, { thread: { ...thread, turns: [] }, overrides: overridesToStore(settings) }, { onError: this.onError });
     this.recorder = opening.catch((error: unknown) => {
-      this.onError(`cannot record the thread in ${path}: ${error instanceof Error ? error.message : String(error)}`);
+      this.onError(`cannot record the thread in ${path}: ${errorMessage(error)}`);
       return null;
     });
   }

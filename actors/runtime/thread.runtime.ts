@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { Observable, Subject } from 'rxjs';
-import { createActor, fromPromise, type ActorRefFrom } from 'xstate';
+import { Subject, type Observable } from 'rxjs';
+import { createActor, fromPromise, type ActorRefFrom, type InspectionEvent } from 'xstate';
 import {
+  acceptedTurn,
   sessionMachine,
-  toolCallMachine,
+  turnDiffMachine,
   turnMachine,
+  type Clock,
   type ConfiguredThread,
+  type MeasureInput,
   type PreparedTurn,
   type SessionInput,
 } from '../../machines/index.js';
 import {
+  errorMessage,
   referenceOnlyThreadFields,
   type ApprovalDecision,
   type ProtocolEvent,
@@ -17,8 +21,9 @@ import {
   type SessionSource,
   type Thread,
   type ThreadOverrides,
-  type ThreadStatus,
   type ThreadSettings,
+  type Turn,
+  type TurnDiffBase,
   type TurnOverrides,
   type UserInput,
 } from '../../protocol/index.js';
@@ -29,8 +34,9 @@ import { rolloutPath, type StoredThread } from '../rollout/index.js';
 import { readGitInfo } from './git.info.js';
 import { modelActor } from './model.actor.js';
 import { ThreadPersistence } from './thread.persistence.js';
-import { TurnDiffTracker } from './turn.diff.js';
-import { sandboxFor, toolActors } from './tool.actors.js';
+import { StartupReplay } from './startup.replay.js';
+import { beginTurnDiff, disposeTurnDiff, measureTurnDiff } from './turn.diff.js';
+import { liveToolCall, sandboxFor } from './tool.actors.js';
 
 /** What every thread of one process shares: where state lives, how settings resolve, what the host can do. */
 export interface Runtime {
@@ -58,10 +64,12 @@ export interface OpenThreadOptions {
 export interface ThreadHandle {
   readonly threadId: string;
   readonly events$: Observable<ProtocolEvent>;
+  /** XState's inspection events of the thread's actors (created, events, snapshots); nothing is produced while nobody subscribes. */
+  readonly inspection$: Observable<InspectionEvent>;
   /** Resolves once the thread is configured; rejects with the configuration error. */
   ready(): Promise<ConfiguredThread>;
-  /** Starts a turn and returns its id; throws when a turn is already running or the thread is closed. */
-  startTurn(input: UserInput[], overrides?: TurnOverrides): string;
+  /** Starts a turn and returns it as accepted (its id, not yet started); throws with the session's reason when it cannot take one now. */
+  startTurn(input: UserInput[], overrides?: TurnOverrides): Turn;
   interrupt(): void;
   decide(approvalId: string, decision: ApprovalDecision): void;
   /** The thread as clients see it now: settings in effect, status, preview. */
@@ -107,44 +115,49 @@ function threadRecord(runtime: Runtime, threadId: string, settings: ThreadSettin
   };
 }
 
+/** The wall clock, for the machines of live threads. */
+const systemClock: Clock = { nowMs: () => Date.now() };
+
+/** Continuing a thread with another model than it was recorded with may work less well; Codex says so, in these words. */
+function modelSwitchWarnings(stored: StoredThread, model: string): string[] {
+  const recorded = stored.meta.overrides.model ?? stored.thread.model;
+  if (recorded === model) return [];
+  return [`This session was recorded with model \`${recorded}\` but is resuming with \`${model}\`. Consider switching back to \`${recorded}\` as it may affect performance.`];
+}
+
 /** The session machine with every actor it invokes bound to real I/O for one thread. */
-function liveSessionMachine(
-  runtime: Runtime,
-  sessions: ExecSessions,
-  stored: StoredThread | null,
-  settings: () => ThreadSettings | null,
-  onConfigureError: (error: unknown) => void,
-) {
-  const diffs = new TurnDiffTracker(runtime.home);
+function liveSessionMachine(runtime: Runtime, sessions: ExecSessions, stored: StoredThread | null, onConfigureError: (error: unknown) => void) {
   const rules = new RuleBaseline();
-  const toolCall = toolCallMachine.provide({
-    actors: toolActors(sessions, diffs, {
-      sandboxAvailable: runtime.sandboxAvailable,
-      env: runtime.env,
-      home: runtime.home,
-      settings,
-      onRuleError: (error) => runtime.warn(`${error.message} (${error.effect}; ${error.fix})`),
-      rules,
-    }),
+  const toolCall = liveToolCall(sessions, {
+    sandboxAvailable: () => runtime.sandboxAvailable(),
+    env: runtime.env,
+    home: runtime.home,
+    onRuleError: (error) => runtime.warn(`${error.message} (${error.effect}; ${error.fix})`),
+    rules,
   });
   const turn = turnMachine.provide({
     actors: {
       toolCall,
       model: modelActor(runtime.env),
-      prepareTurn: fromPromise<PreparedTurn, { settings: ThreadSettings; history: ResponseItem[]; userInput: UserInput[] }>(
-        async ({ input }) => {
-          // Roots a turn names for the first time are pinned as they are now; the others keep their first identity.
-          sessions.roots.pin(sandboxFor(input.settings, runtime.env)?.writableRoots ?? []);
-          await diffs.beginTurn(input.settings.cwd);
-          return prepareTurn({ ...input, home: runtime.home });
-        },
-      ),
+      prepareTurn: fromPromise<PreparedTurn, { settings: ThreadSettings; history: ResponseItem[]; userInput: UserInput[] }>(async ({ input }) => {
+        // Roots a turn names for the first time are pinned as they are now; the others keep their first identity.
+        sessions.roots.pin(sandboxFor(input.settings, runtime.env)?.writableRoots ?? []);
+        return prepareTurn({ ...input, home: runtime.home });
+      }),
       stopProcesses: fromPromise<void, { threadId: string }>(() => sessions.killAll()),
+    },
+  });
+  const turnDiff = turnDiffMachine.provide({
+    actors: {
+      beginDiff: fromPromise<TurnDiffBase | null, { cwd: string }>(({ input }) => beginTurnDiff(runtime.home, input.cwd)),
+      measureDiff: fromPromise<string | null, MeasureInput>(({ input }) => measureTurnDiff(input)),
+      disposeDiff: fromPromise<void, { base: TurnDiffBase | null }>(({ input }) => disposeTurnDiff(input.base)),
     },
   });
   return sessionMachine.provide({
     actors: {
       turn,
+      turnDiff,
       configure: fromPromise<ConfiguredThread, SessionInput>(async ({ input }) => {
         const settings = await runtime.resolveSettings(input.overrides).catch((error: unknown) => {
           onConfigureError(error);
@@ -153,12 +166,15 @@ function liveSessionMachine(
         sessions.roots.pin(sandboxFor(settings, runtime.env)?.writableRoots ?? []);
         // Rule files are judged against what they were now, before the agent ran anything.
         await rules.capture(await ruleSources(runtime.home, settings.cwd, settings.projectTrusted));
-        return { settings, thread: threadRecord(runtime, input.threadId, settings, await readGitInfo(settings.cwd), stored) };
+        return {
+          settings,
+          thread: threadRecord(runtime, input.threadId, settings, await readGitInfo(settings.cwd), stored),
+          warnings: stored ? modelSwitchWarnings(stored, settings.model) : [],
+        };
       }),
-      shutdown: fromPromise<void, { threadId: string }>(async () => {
-        await sessions.killAll();
-        await diffs.dispose();
-      }),
+      // A turn that ended leaves no process behind but the sessions the model may come back to.
+      reapProcesses: fromPromise<void, { threadId: string }>(() => sessions.reapFinished().catch((error: unknown) => runtime.warn(`could not end what finished commands left running: ${errorMessage(error)}`))),
+      shutdown: fromPromise<void, { threadId: string }>(() => sessions.killAll()),
     },
   });
 }
@@ -168,43 +184,38 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
   const stored = options.stored ?? null;
   const threadId = stored?.thread.id ?? options.threadId ?? randomUUID();
   const sessions = new ExecSessions();
-  const subject = new Subject<ProtocolEvent>();
+  const events = new StartupReplay<ProtocolEvent>();
+  const inspection = new Subject<InspectionEvent>();
   const persistence = new ThreadPersistence(stored !== null, (message) => runtime.warn(`thread ${threadId}: ${message}`));
   const resumed = stored ? { history: stored.history, usageTotal: stored.usageTotal, lastTurn: stored.lastTurn } : null;
-  const currentSettings = () => actor.getSnapshot().context.settings;
   // The configuration error itself (a ConfigError names file and key), for callers of ready().
   let configureError: unknown = null;
-  const actor: ActorRefFrom<typeof sessionMachine> = createActor(
-    liveSessionMachine(runtime, sessions, stored, currentSettings, (error) => (configureError = error)),
-    {
-      input: { threadId, overrides: options.overrides ?? {}, resumed },
+  const actor: ActorRefFrom<typeof sessionMachine> = createActor(liveSessionMachine(runtime, sessions, stored, (error) => (configureError = error)), {
+    input: { threadId, overrides: options.overrides ?? {}, resumed, clock: systemClock },
+    // Inspection events are passed on only while someone watches.
+    inspect: (event) => {
+      if (inspection.observed) inspection.next(event);
     },
-  );
-  let status: ThreadStatus = { type: 'idle' };
+  });
   actor.on('protocol', ({ event }) => {
     // The first event of a configured thread (thread/started, or a resumed thread's status) opens its rollout.
     const { settings, thread } = actor.getSnapshot().context;
     if (settings && thread) persistence.open(thread, settings);
-    if (event.method === 'thread/status/changed') status = event.params.status;
     persistence.record(event);
-    subject.next(event);
+    events.next(event);
   });
   // The conversation reaches the rollout as the turn commits it, so a crash mid-turn keeps calls and their outputs.
   actor.on('conversation.committed', ({ turnId, items, usageTotal }) => persistence.history(turnId, items, usageTotal));
-  let turnRunning = false;
-  actor.subscribe((snapshot) => {
-    // A turn that ended leaves no process behind but the sessions the model may come back to.
-    if (turnRunning && !snapshot.matches('running')) void sessions.reapFinished();
-    turnRunning = snapshot.matches('running');
-  });
   const closed = new Promise<void>((resolve) => {
     actor.subscribe({
       complete: () => {
-        subject.complete();
+        events.complete();
+        inspection.complete();
         resolve();
       },
       error: (error) => {
-        subject.error(error);
+        events.error(error);
+        inspection.complete();
         resolve();
       },
     });
@@ -215,7 +226,7 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
       queueMicrotask(() => subscription.unsubscribe());
       const { settings, thread, error } = snapshot.context;
       if (settings && thread) resolve({ settings, thread });
-      else reject(configureError ?? new Error(error?.message ?? 'the thread closed before it was configured'));
+      else reject(configureError instanceof Error ? configureError : new Error(error?.message ?? 'the thread closed before it was configured'));
     });
   });
   // Callers that never ask for readiness must not see an unhandled rejection.
@@ -224,26 +235,30 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
 
   return {
     threadId,
-    events$: subject.asObservable(),
+    events$: events.events$,
+    inspection$: inspection.asObservable(),
     ready: () => configured,
     startTurn(input, overrides = {}) {
-      const snapshot = actor.getSnapshot();
-      if (!snapshot.matches('ready')) {
-        throw new Error(snapshot.matches('running') ? 'a turn is already running on this thread' : 'the thread is not ready for a turn');
-      }
       const turnId = randomUUID();
+      // The session answers at once: a turn it cannot take now is refused with the reason.
+      let refusal: string | null = null;
+      const listening = actor.on('turn.rejected', (rejected) => {
+        if (rejected.turnId === turnId) refusal = rejected.reason;
+      });
       actor.send({ type: 'turn.start', turnId, userMessageId: randomUUID(), input, overrides });
-      return turnId;
+      listening.unsubscribe();
+      if (refusal !== null) throw new Error(refusal);
+      events.settle();
+      return acceptedTurn(turnId);
     },
     interrupt: () => actor.send({ type: 'turn.interrupt' }),
     decide: (approvalId, decision) => actor.send({ type: 'approval.decide', approvalId, decision }),
     current() {
       const { settings, thread } = actor.getSnapshot().context;
-      return settings && thread ? { settings, thread: { ...thread, status } } : null;
+      return settings && thread ? { settings, thread } : null;
     },
     activeTurnId() {
-      const snapshot = actor.getSnapshot();
-      return snapshot.matches('running') ? (snapshot.context.currentTurn?.turnId ?? null) : null;
+      return actor.getSnapshot().context.currentTurn?.turnId ?? null;
     },
     flush: () => persistence.flush(),
     async close() {

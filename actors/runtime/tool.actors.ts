@@ -2,6 +2,9 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { fromCallback, fromPromise } from 'xstate';
 import {
   approvalMachine,
+  execCallMachine,
+  patchCallMachine,
+  toolCallMachine,
   type ExecActorInput,
   type ExecOutcome,
   type PatchOutcome,
@@ -10,18 +13,13 @@ import {
   type PreparedCall,
   type ToolCallRequest,
 } from '../../machines/index.js';
-import type { ApprovalRequest, CommandRisk, FileUpdateChange, ResponseItem, ThreadSettings } from '../../protocol/index.js';
+import { errorMessage, type ApprovalRequest, type CommandRisk, type ExecRun, type FileUpdateChange, type PatchRun, type ResponseItem, type ThreadSettings } from '../../protocol/index.js';
 import { applyPlan, describeUnwritable, parsePatch, PatchError, planPatch, unwritableTargets, type PatchPlan, type PlannedChange } from '../patch/index.js';
-import type { TurnDiffTracker } from './turn.diff.js';
-import { commandEnvironment, ExecSessions, failedOutcome, shellQuote, type ExecHandle, type ExecSpec, type SandboxSpec } from '../exec/index.js';
+import { patchBaselines } from './turn.diff.js';
+import { commandEnvironment, type ExecSessions, failedOutcome, shellQuote, type ExecHandle, type ExecSpec, type SandboxSpec } from '../exec/index.js';
 import { appendAllowRule, assessCommandRisk, checkCommandPolicy, checkPatchPolicy, patchGrantRoot, commandActionsFor, loadBashParser, parseCommand, type RuleBaseline, type RuleFileError } from '../policy/index.js';
 import { loadImage } from '../prompt/index.js';
 import { parseToolArgs } from '../tools/index.js';
-
-/** What a prepared exec call carries to the exec actor: a new process, or input for a live one. */
-type ExecRun =
-  | { kind: 'spawn'; spec: ExecSpec }
-  | { kind: 'poll'; sessionId: number; chars: string; yieldTimeMs: number | null; maxOutputTokens: number | null };
 
 
 /** The command line as clients see it: the shell invocation that actually runs. */
@@ -41,14 +39,6 @@ export function sandboxFor(settings: ThreadSettings, env: NodeJS.ProcessEnv = pr
   return { mode: 'workspace-write', writableRoots: [...roots], networkAccess: settings.networkAccess };
 }
 
-/** The patch's planned writes, carried to the patch actor. */
-interface PatchRun {
-  plan: PatchPlan;
-  cwd: string;
-  /** The files it writes where a sandboxed command could not, described for the user. */
-  outside: string[];
-}
-
 /** Every file a plan writes: the paths it names and where moves land. */
 const writtenPaths = (plan: PatchPlan) => plan.changes.flatMap((change) => [change.path, ...(change.movePath ? [change.movePath] : [])]);
 
@@ -65,7 +55,7 @@ async function preparePatch(patch: string, settings: ThreadSettings, cwd: string
     return {
       kind: 'patch',
       changes: plan.changes.map((change) => ({ path: change.path, kind: wireKind(change), diff: change.diff })),
-      run: { plan, cwd, outside: unwritable.map(describeUnwritable) } satisfies PatchRun,
+      run: { plan, cwd, outside: unwritable.map(describeUnwritable), baselines: await patchBaselines(plan) } satisfies PatchRun,
       grantRoot: outside.length > 0 ? grantRoot : null,
       grantKey: `patch\u0000${grantRoot ?? cwd}`,
     };
@@ -145,12 +135,10 @@ export async function prepareToolCall(call: ToolCallRequest, settings: ThreadSet
 /** The actors the tool-call machine invokes, bound to one thread's process sessions. */
 export function toolActors(
   sessions: ExecSessions,
-  diffs: TurnDiffTracker,
   options: {
     sandboxAvailable: () => Promise<boolean>;
     env: NodeJS.ProcessEnv;
     home: string;
-    settings: () => ThreadSettings | null;
     onRuleError: (error: RuleFileError) => void;
     /** The thread's rule files as they were when it started. */
     rules: RuleBaseline;
@@ -160,11 +148,10 @@ export function toolActors(
     approval: approvalMachine.provide({
       actors: {
         // The model's view of an escalation's risk; the approval machine bounds how long it may take.
-        assessRisk: fromPromise<CommandRisk | null, { request: ApprovalRequest }>(async ({ input, signal }) => {
-          const settings = options.settings();
-          if (!settings || input.request.method !== 'item/commandExecution/requestApproval') return null;
+        assessRisk: fromPromise<CommandRisk | null, { request: ApprovalRequest; settings: ThreadSettings }>(async ({ input, signal }) => {
+          if (input.request.method !== 'item/commandExecution/requestApproval') return null;
           const { command, cwd, reason, threadId } = input.request.params;
-          return assessCommandRisk({ command, cwd, reason }, settings, { signal, env: options.env, threadId });
+          return assessCommandRisk({ command, cwd, reason }, input.settings, { signal, env: options.env, threadId });
         }),
       },
     }),
@@ -176,30 +163,25 @@ export function toolActors(
       const { file, before, after } = await appendAllowRule(options.home, input.prefix);
       options.rules.accept(file, before, after);
     }),
-    applyPatch: fromPromise<PatchOutcome, { threadId: string; turnId: string; run: unknown }>(async ({ input }) => {
-      const { plan, cwd } = input.run as PatchRun;
+    applyPatch: fromPromise<PatchOutcome, { run: PatchRun }>(async ({ input }) => {
+      const { plan, cwd } = input.run;
       const started = Date.now();
-      await diffs.before(plan);
       try {
         await applyPlan(plan);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        return { status: 'failed', modelOutput: `apply_patch failed, and nothing was written: ${message}`, turnDiff: null };
+        return { status: 'failed', modelOutput: `apply_patch failed, and nothing was written: ${errorMessage(error)}` };
       }
-      return { status: 'completed', modelOutput: patchSummary(plan, cwd, Date.now() - started), turnDiff: await diffs.changedSinceLastReport() };
+      return { status: 'completed', modelOutput: patchSummary(plan, cwd, Date.now() - started) };
     }),
     checkPolicy: fromPromise<PolicyVerdict, PolicyCheckInput>(async ({ input }) => {
-      if (input.prepared.kind === 'patch') {
-        return checkPatchPolicy(input, (input.prepared.run as PatchRun).outside);
-      }
-      const run = input.prepared.kind === 'exec' ? (input.prepared.run as ExecRun) : null;
-      const settings = options.settings();
-      const spec = run?.kind === 'spawn' ? run.spec : null;
-      const shell = { program: spec?.shell ?? '', configured: settings?.shell ?? '', searchPath: spec?.env.PATH };
+      if (input.prepared.kind === 'patch') return checkPatchPolicy(input, input.prepared.run.outside);
+      const { run } = input.prepared;
+      const spec = run.kind === 'spawn' ? run.spec : null;
+      const shell = { program: spec?.shell ?? '', configured: input.thread.shell, searchPath: spec?.env.PATH };
       return checkCommandPolicy(input, { script: spec?.command ?? '', shell }, {
         home: options.home,
-        cwd: run?.kind === 'spawn' ? run.spec.cwd : (settings?.cwd ?? process.cwd()),
-        projectTrusted: settings?.projectTrusted ?? false,
+        cwd: spec?.cwd ?? input.thread.cwd,
+        projectTrusted: input.thread.projectTrusted,
         sandboxAvailable: await options.sandboxAvailable(),
         onRuleError: options.onRuleError,
         baseline: options.rules,
@@ -221,7 +203,7 @@ export function toolActors(
       ];
     }),
     exec: fromCallback<{ type: 'kill' }, ExecActorInput>(({ input, sendBack, receive }) => {
-      const run = input.run as ExecRun;
+      const { run } = input;
       let handle: ExecHandle | null = null;
       let settled = false;
       const onOutput = (chunk: string) => {
@@ -230,11 +212,7 @@ export function toolActors(
       const finish = (outcome: ExecOutcome) => {
         if (settled) return;
         settled = true;
-        // What the command changed joins the turn's diff (a failed diff never holds the call up).
-        void diffs.changedSinceLastReport().then(
-          (turnDiff) => sendBack({ type: 'exec.finished', outcome: { ...outcome, turnDiff } }),
-          () => sendBack({ type: 'exec.finished', outcome }),
-        );
+        sendBack({ type: 'exec.finished', outcome });
       };
       try {
         handle =
@@ -244,7 +222,7 @@ export function toolActors(
         sendBack({ type: 'exec.started', processId: handle.processId });
         handle.done.then(finish, (error: unknown) => finish(failedOutcome(`failed to run the command: ${String(error)}`)));
       } catch (error) {
-        finish(failedOutcome(`failed to run the command: ${error instanceof Error ? error.message : String(error)}`));
+        finish(failedOutcome(`failed to run the command: ${errorMessage(error)}`));
       }
       receive(() => handle?.kill());
       // A process still running when its call is torn down (the turn stopped) must not outlive it.
@@ -253,4 +231,17 @@ export function toolActors(
       };
     }),
   };
+}
+
+/** The tool-call machine with every actor bound to one thread's processes and rule files. */
+export function liveToolCall(sessions: ExecSessions, options: Parameters<typeof toolActors>[1]) {
+  const { approval, prepareCall, amendPolicy, applyPatch, checkPolicy, viewImage, exec } = toolActors(sessions, options);
+  return toolCallMachine.provide({
+    actors: {
+      prepareCall,
+      viewImage,
+      execCall: execCallMachine.provide({ actors: { checkPolicy, exec, approval, amendPolicy } }),
+      patchCall: patchCallMachine.provide({ actors: { checkPolicy, approval, applyPatch } }),
+    },
+  });
 }

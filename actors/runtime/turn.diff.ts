@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { Baseline, MeasureInput } from '../../machines/index.js';
+import type { TurnDiffBase } from '../../protocol/index.js';
 import { findRepositoryRoot } from '../config/index.js';
 import { unifiedDiff, type PatchPlan } from '../patch/index.js';
 import { isInside } from '../policy/index.js';
@@ -75,88 +77,67 @@ async function snapshotTree(root: string, realIndex: string, scratch: Scratch): 
 }
 
 /**
- * What a turn changed, relative to the turn's start. Inside a git repository a snapshot of
- * the working tree is taken when the turn starts, so commands' edits count too; files a
- * patch writes outside any repository are remembered the first time the turn touches them.
+ * The working tree as a turn begins: inside a git repository, a snapshot through a scratch
+ * index and object store in statecraft's home (so commands' edits count too); null outside
+ * any repository, where only the files patches write are followed (by their baselines).
  */
-export class TurnDiffTracker {
-  private repo: { root: string; index: string; tree: string; scratch: Scratch } | null = null;
-  private readonly baselines = new Map<string, string | null>();
-  private cwd = process.cwd();
-  private lastReported: string | null = null;
+export async function beginTurnDiff(home: string, cwd: string): Promise<TurnDiffBase | null> {
+  // Looking for .git costs a few stats; asking git costs processes.
+  if ((await findRepositoryRoot(cwd)) === null) return null;
+  const root = (await runGit(cwd, ['rev-parse', '--show-toplevel']).catch(() => null))?.trim();
+  if (!root) return null;
+  const index = resolve(root, (await runGit(root, ['rev-parse', '--git-path', 'index']))?.trim() ?? '.git/index');
+  const scratch = await scratchFor(home, root);
+  if (!scratch) return null;
+  const tree = await snapshotTree(root, index, scratch);
+  if (tree) return { root, index, tree, scratchDir: scratch.dir, scratchEnv: scratch.env };
+  await rm(scratch.dir, { recursive: true, force: true });
+  return null;
+}
 
-  /** `home` is statecraft's home, where the scratch folders go. */
-  constructor(private readonly home: string) {}
-
-  /** Starts a turn: forgets the last one and snapshots the repository holding cwd, if any. */
-  async beginTurn(cwd: string): Promise<void> {
-    this.cwd = cwd;
-    this.baselines.clear();
-    this.lastReported = null;
-    if (this.repo) await rm(this.repo.scratch.dir, { recursive: true, force: true });
-    this.repo = null;
-    if ((await findRepositoryRoot(cwd)) === null) return;
-    const root = (await runGit(cwd, ['rev-parse', '--show-toplevel']).catch(() => null))?.trim();
-    if (!root) return;
-    const index = resolve(root, (await runGit(root, ['rev-parse', '--git-path', 'index']))?.trim() ?? '.git/index');
-    const scratch = await scratchFor(this.home, root);
-    if (!scratch) return;
-    const tree = await snapshotTree(root, index, scratch);
-    if (tree) this.repo = { root, index, tree, scratch };
-    else await rm(scratch.dir, { recursive: true, force: true });
-  }
-
-  /** Remembers the files a plan is about to write that no repository snapshot covers. */
-  async before(plan: PatchPlan): Promise<void> {
-    for (const change of plan.changes) {
-      for (const path of [change.path, change.movePath]) {
-        if (!path || this.baselines.has(path) || (this.repo && isInside(this.repo.root, path))) continue;
-        this.baselines.set(path, path === change.path ? change.oldContent : await readOrNull(path));
-      }
+/** The turn's changes so far as a git-style unified diff; null when nothing differs. */
+export async function measureTurnDiff({ base, baselines, cwd }: MeasureInput): Promise<string | null> {
+  const sections: string[] = [];
+  if (base) {
+    const scratch = { dir: base.scratchDir, env: base.scratchEnv };
+    const now = await snapshotTree(base.root, base.index, scratch);
+    if (now && now !== base.tree) {
+      const diff = await runGit(base.root, ['diff-tree', '-p', '--no-color', '--no-ext-diff', '--no-textconv', base.tree, now], { env: base.scratchEnv });
+      if (diff) sections.push(diff.endsWith('\n') ? diff : `${diff}\n`);
     }
   }
-
-  /** The turn's changes so far as a git-style diff; null when there are none, or nothing new since the last report. */
-  async changedSinceLastReport(): Promise<string | null> {
-    const diff = await this.diff();
-    if (diff === null || diff === this.lastReported) return null;
-    this.lastReported = diff;
-    return diff;
+  // Files in the repository are in its snapshot; the rest by what they held before.
+  const outside = baselines.filter(({ path }) => !base || !isInside(base.root, path));
+  for (const { path, content: before } of [...outside].sort((a, b) => a.path.localeCompare(b.path))) {
+    const after = await readOrNull(path);
+    if (before !== after) sections.push(fileDiff(cwd, path, before, after));
   }
+  return sections.length > 0 ? sections.join('') : null;
+}
 
-  /** The turn's changes so far as a git-style unified diff; null when nothing differs. */
-  async diff(): Promise<string | null> {
-    const sections: string[] = [];
-    if (this.repo) {
-      const now = await snapshotTree(this.repo.root, this.repo.index, this.repo.scratch);
-      if (now && now !== this.repo.tree) {
-        const diff = await runGit(this.repo.root, ['diff-tree', '-p', '--no-color', '--no-ext-diff', '--no-textconv', this.repo.tree, now], { env: this.repo.scratch.env });
-        if (diff) sections.push(diff.endsWith('\n') ? diff : `${diff}\n`);
-      }
-    }
-    for (const [path, before] of [...this.baselines].sort(([a], [b]) => a.localeCompare(b))) {
-      const after = await readOrNull(path);
-      if (before === after) continue;
-      sections.push(this.fileDiff(path, before, after));
-    }
-    return sections.length > 0 ? sections.join('') : null;
-  }
+/** Removes a turn's scratch store. */
+export async function disposeTurnDiff(base: TurnDiffBase | null): Promise<void> {
+  if (base) await rm(base.scratchDir, { recursive: true, force: true });
+}
 
-  private fileDiff(path: string, before: string | null, after: string | null): string {
-    const rel = relative(this.cwd, path);
-    const name = rel.startsWith('..') || isAbsolute(rel) ? path : rel;
-    const header = [`diff --git a/${name} b/${name}`];
-    if (before === null) header.push('new file mode 100644');
-    if (after === null) header.push('deleted file mode 100644');
-    const mode = before !== null && after !== null ? ' 100644' : '';
-    header.push(`index ${before === null ? '0000000' : blobId(before)}..${after === null ? '0000000' : blobId(after)}${mode}`);
-    header.push(before === null ? '--- /dev/null' : `--- a/${name}`, after === null ? '+++ /dev/null' : `+++ b/${name}`);
-    return `${header.join('\n')}\n${unifiedDiff(before ?? '', after ?? '', { headers: false })}`;
+/** What the files a patch writes hold now, read before it writes them: the turn's diff starts from these. */
+export async function patchBaselines(plan: PatchPlan): Promise<Baseline[]> {
+  const baselines: Baseline[] = [];
+  for (const change of plan.changes) {
+    baselines.push({ path: change.path, content: change.oldContent });
+    if (change.movePath) baselines.push({ path: change.movePath, content: await readOrNull(change.movePath) });
   }
+  return baselines;
+}
 
-  /** Removes the scratch store; the thread is closing. */
-  async dispose(): Promise<void> {
-    if (this.repo) await rm(this.repo.scratch.dir, { recursive: true, force: true });
-    this.repo = null;
-  }
+function fileDiff(cwd: string, path: string, before: string | null, after: string | null): string {
+  const rel = relative(cwd, path);
+  const name = rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+  const header = [`diff --git a/${name} b/${name}`];
+  if (before === null) header.push('new file mode 100644');
+  if (after === null) header.push('deleted file mode 100644');
+  const mode = before !== null && after !== null ? ' 100644' : '';
+  header.push(`index ${before === null ? '0000000' : blobId(before)}..${after === null ? '0000000' : blobId(after)}${mode}`);
+  header.push(before === null ? '--- /dev/null' : `--- a/${name}`, after === null ? '+++ /dev/null' : `+++ b/${name}`);
+  return `${header.join('\n')}\n${unifiedDiff(before ?? '', after ?? '', { headers: false })}`;
 }

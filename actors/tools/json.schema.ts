@@ -31,7 +31,7 @@ function clean(input: Json): Json {
     node.minimum = 1;
   }
   if (isObject(node.items)) node.items = clean(node.items);
-  if (Array.isArray(node.anyOf)) node.anyOf = node.anyOf.map((b) => (isObject(b) ? clean(b) : b));
+  if (Array.isArray(node.anyOf)) node.anyOf = (node.anyOf as unknown[]).map((b) => (isObject(b) ? clean(b) : b));
   if (node.type === 'object') {
     const properties = isObject(node.properties) ? node.properties : {};
     node.properties = Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, isObject(v) ? clean(v) : v]));
@@ -50,7 +50,7 @@ const made = new WeakMap<z.ZodType, Json>();
 export function parametersOf(schema: z.ZodType): Json {
   let parameters = made.get(schema);
   if (!parameters) {
-    parameters = clean(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json);
+    parameters = clean(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }));
     made.set(schema, parameters);
   }
   return parameters;

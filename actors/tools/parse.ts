@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ToolCallRequest } from '../../machines/index.js';
-import { ApplyPatchArgs, ExecCommandArgs, UpdatePlanArgs, ViewImageArgs, WriteStdinArgs } from '../../protocol/index.js';
+import { errorMessage, ApplyPatchArgs, ExecCommandArgs, UpdatePlanArgs, ViewImageArgs, WriteStdinArgs } from '../../protocol/index.js';
 import { extractPatchInvocation } from '../patch/index.js';
 
 /** A model's tool call with its arguments checked, or why they could not be read. */
@@ -53,7 +53,7 @@ export function parseToolArgs(call: ToolCallRequest): ParsedToolCall {
   try {
     raw = call.payload.trim() === '' ? {} : JSON.parse(call.payload);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason =errorMessage(error);
     return { tool: 'invalid', message: `${name}: failed to parse arguments as JSON: ${reason}` };
   }
   switch (name) {

@@ -33,7 +33,7 @@ const APPLY_PATCH = [
 ].join(' ');
 
 /** The patch format as a Lark grammar, for providers that constrain freeform tool input. */
-export const APPLY_PATCH_GRAMMAR = String.raw`start: begin_patch hunk+ end_patch
+const APPLY_PATCH_GRAMMAR = String.raw`start: begin_patch hunk+ end_patch
 begin_patch: "*** Begin Patch" LF
 end_patch: "*** End Patch" LF?
 
@@ -78,5 +78,9 @@ export function toolSpecs(settings: ThreadSettings): ToolSpec[] {
       : fn('apply_patch', APPLY_PATCH, parametersOf(ApplyPatchArgs)),
   );
   if (settings.tools.viewImage) specs.push(fn('view_image', VIEW_IMAGE, parametersOf(ViewImageArgs)));
+  // The provider runs web searches itself; only the Responses API has the hosted tool.
+  if (settings.webSearch !== 'disabled' && settings.provider.wireApi === 'responses') {
+    specs.push({ type: 'web_search', external_web_access: settings.webSearch === 'live', search_content_types: ['text', 'image'] });
+  }
   return specs;
 }

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { arch, platform, release } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
-// Not the config barrel: that would read the config schemas before `initialize` is answered.
+// Not the runtime's face: that would read the runtime before `initialize` is answered.
 import { statecraftHome } from '../../actors/config/config.paths.js';
 import type { ThreadHandle, ThreadRegistry } from '../../actors/runtime/index.js';
 import {
+  errorMessage,
   JsonRpcErrorCode,
   ModelInfo,
   type ClientRequestParams,
@@ -17,8 +18,9 @@ import {
   type TurnOverrides,
 } from '../../protocol/index.js';
 import { ApprovalBridge, forwardEvent } from './approvals.bridge.js';
-import { createConnection, type Connection } from './connection.js';
+import { createConnection } from './connection.js';
 import { RpcError } from './errors.js';
+import { ResponseGates } from './response.order.js';
 
 export interface AppServerOptions {
   input: Readable;
@@ -32,16 +34,16 @@ export interface AppServerOptions {
 /** The operating system as user agents name it, e.g. "Debian 12.0.0". */
 function osDescription(): string {
   try {
-    const release = Object.fromEntries(
+    const release = Object.fromEntries<string | undefined>(
       readFileSync('/etc/os-release', 'utf8')
         .split('\n')
         .map((line) => /^(\w+)="?([^"]*)"?$/.exec(line))
         .filter((match): match is RegExpExecArray => match !== null)
-        .map((match) => [match[1], match[2]]),
+        .map((match) => [match[1]!, match[2]]),
     );
     if (release.NAME) {
-      const name = String(release.NAME).replace(/ GNU\/Linux$/, '');
-      const version = release.VERSION_ID ? String(release.VERSION_ID).split('.').concat(['0', '0']).slice(0, 3).join('.') : '';
+      const name = release.NAME.replace(/ GNU\/Linux$/, '');
+      const version = release.VERSION_ID ? release.VERSION_ID.split('.').concat(['0', '0']).slice(0, 3).join('.') : '';
       return version ? `${name} ${version}` : name;
     }
   } catch {
@@ -53,17 +55,13 @@ function osDescription(): string {
 const archName = () => ({ x64: 'x86_64', arm64: 'aarch64' })[arch() as 'x64' | 'arm64'] ?? arch();
 
 /**
- * What serves threads: the runtime (and with it the machines, the model client, the command
- * policy) and the modules around it. It loads with the first request about threads, so
- * `initialize` is answered before any of it is read.
+ * The runtime (and with it the machines, the model client, the command policy). It loads with
+ * the first request that needs it, so `initialize` is answered before any of it is read.
  */
-const threadModules = () =>
-  Promise.all([import('../../actors/runtime/index.js'), import('../../actors/config/index.js'), import('../../actors/rollout/index.js'), import('../../actors/prompt/index.js')]).then(
-    ([runtime, config, rollout, prompt]) => ({ runtime, config, rollout, prompt }),
-  );
-type ThreadModules = Awaited<ReturnType<typeof threadModules>>;
+const loadRuntime = () => import('../../actors/runtime/index.js');
+type Runtime = Awaited<ReturnType<typeof loadRuntime>>;
 
-const threadOverrides = ({ runtime: { present } }: ThreadModules, params: ClientRequestParams<'thread/start'>): ThreadOverrides => {
+const threadOverrides = ({ present }: Runtime, params: ClientRequestParams<'thread/start'>): ThreadOverrides => {
   const { cwd, model, modelProvider, approvalPolicy, sandbox, config, baseInstructions, developerInstructions, ephemeral } = present(params);
   return { cwd, model, modelProvider, approvalPolicy, sandbox, config, baseInstructions, developerInstructions, ephemeral };
 };
@@ -80,10 +78,10 @@ const sandboxPolicy = (settings: ThreadSettings): SandboxPolicy => {
 };
 
 /** Errors a client caused get a client error code; the rest stay internal. */
-function asRpcError({ runtime, rollout, config }: ThreadModules, error: unknown): unknown {
+function asRpcError({ UnknownThreadError, AmbiguousThreadIdError, ConfigError }: Runtime, error: unknown): unknown {
   if (error instanceof RpcError) return error;
-  if (error instanceof runtime.UnknownThreadError || error instanceof rollout.AmbiguousThreadIdError) return new RpcError(JsonRpcErrorCode.InvalidRequest, error.message);
-  if (error instanceof config.ConfigError) return new RpcError(JsonRpcErrorCode.InvalidParams, error.message);
+  if (error instanceof UnknownThreadError || error instanceof AmbiguousThreadIdError) return new RpcError(JsonRpcErrorCode.InvalidRequest, error.message);
+  if (error instanceof ConfigError) return new RpcError(JsonRpcErrorCode.InvalidParams, error.message);
   if (error instanceof Error && error.message.startsWith('invalid cursor')) return new RpcError(JsonRpcErrorCode.InvalidParams, error.message);
   return error;
 }
@@ -93,43 +91,25 @@ function asRpcError({ runtime, rollout, config }: ThreadModules, error: unknown)
  * thread registry and forwards each thread's events; everything else lives in the runtime.
  */
 export async function runAppServer(options: AppServerOptions): Promise<void> {
-  type Served = { modules: ThreadModules; registry: ThreadRegistry };
+  type Served = { runtime: Runtime; registry: ThreadRegistry };
   let served: Served | null = null;
   let loading: Promise<Served> | null = null;
   let originator = 'unknown';
-  let connection: Connection;
 
   /**
    * Each thread's events go to the client in order, but the events a request causes
-   * (thread/started, turn/started, ...) must follow that request's response: while a
-   * request is being answered the thread's events wait, and go out right after it.
+   * (thread/started, turn/started, ...) follow that request's answer.
    */
-  const held = new Map<string, ProtocolEvent[]>();
+  const order = new ResponseGates<ProtocolEvent>();
   const attach = (handle: ThreadHandle) => {
-    held.set(handle.threadId, held.get(handle.threadId) ?? []);
-    handle.events$.subscribe((event) => {
-      const waiting = held.get(handle.threadId);
-      if (waiting) waiting.push(event);
-      else forwardEvent(connection, approvals, handle.threadId, event);
-    });
+    order.ordered(handle.threadId, handle.events$).subscribe((event) => forwardEvent(connection, approvals, handle.threadId, event));
   };
-  const hold = (threadId: string) => {
-    if (!held.has(threadId)) held.set(threadId, []);
-  };
-  /** Runs once the response being prepared has been written (responses go out as the handler's promise settles). */
-  const releaseAfterResponse = (threadId: string | null) =>
-    setImmediate(() => {
-      if (!threadId) return;
-      const waiting = held.get(threadId) ?? [];
-      held.delete(threadId);
-      for (const event of waiting) forwardEvent(connection, approvals, threadId, event);
-    });
 
-  /** The thread modules and the registry, loaded once (again after a failure); requests reach here only after `initialize`. */
+  /** The runtime and the registry, loaded once (again after a failure); requests reach here only after `initialize`. */
   const threads = () =>
     (loading ??= (async () => {
-      const modules = await threadModules();
-      const runtime = await modules.runtime.createRuntime({
+      const runtime = await loadRuntime();
+      const agent = await runtime.createRuntime({
         env: options.env,
         cwd: process.cwd(),
         source: 'vscode',
@@ -137,7 +117,7 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
         cliVersion: options.version,
         onWarning: (message) => options.log(`warning: ${message}`),
       });
-      served = { modules, registry: new modules.runtime.ThreadRegistry(runtime) };
+      served = { runtime, registry: new runtime.ThreadRegistry(agent) };
       return served;
     })().catch((error: unknown) => {
       loading = null;
@@ -146,7 +126,7 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
   const loaded = (threadId: string) => {
     const handle = served?.registry.get(threadId);
     if (!served || !handle) throw new RpcError(JsonRpcErrorCode.InvalidRequest, `thread ${threadId} is not loaded: start it with thread/start or load it with thread/resume`);
-    return { handle, modules: served.modules };
+    return { handle, runtime: served.runtime };
   };
   const sessionResult = (handle: ThreadHandle, turns: Turn[] | null): ThreadSessionResult => {
     const current = handle.current();
@@ -166,12 +146,12 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
       serviceTier: null,
     };
   };
-  const withInstructionSources = async ({ prompt }: ThreadModules, result: ThreadSessionResult): Promise<ThreadSessionResult> => ({
+  const withInstructionSources = async ({ findAgentsFiles }: Runtime, result: ThreadSessionResult): Promise<ThreadSessionResult> => ({
     ...result,
-    instructionSources: await prompt.findAgentsFiles(statecraftHome(options.env), result.cwd),
+    instructionSources: await findAgentsFiles(statecraftHome(options.env), result.cwd),
   });
 
-  connection = createConnection({
+  const connection = createConnection({
     input: options.input,
     output: options.output,
     log: options.log,
@@ -187,85 +167,68 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
           platformOs: platform() === 'darwin' ? 'macos' : platform(),
         };
       },
-      async 'thread/start'(params) {
-        const { modules, registry: reg } = await threads();
-        let threadId: string | null = null;
+      async 'thread/start'(params, ctx) {
+        const { runtime, registry: reg } = await threads();
         try {
-          const handle = await reg.start(threadOverrides(modules, params), (h) => {
-            threadId = h.threadId;
+          const handle = await reg.start(threadOverrides(runtime, params), (h) => {
+            order.holdUntil(h.threadId, ctx.answered);
             attach(h);
           });
-          return await withInstructionSources(modules, sessionResult(handle, null));
+          return await withInstructionSources(runtime, sessionResult(handle, null));
         } catch (error) {
-          throw asRpcError(modules, error);
-        } finally {
-          releaseAfterResponse(threadId);
+          throw asRpcError(runtime, error);
         }
       },
-      async 'thread/resume'(params) {
-        const { modules, registry: reg } = await threads();
-        let threadId: string | null = null;
+      async 'thread/resume'(params, ctx) {
+        const { runtime, registry: reg } = await threads();
         try {
-          const { handle, stored } = await reg.resume(params.threadId, threadOverrides(modules, params), (h) => {
-            threadId = h.threadId;
+          const { handle, stored } = await reg.resume(params.threadId, threadOverrides(runtime, params), (h) => {
+            // The status of the thread being loaded goes out ahead of the answer, as the reference sends it.
+            order.holdUntil(h.threadId, ctx.answered, (event) => event.method === 'thread/status/changed');
             attach(h);
           });
           const turns = stored ? stored.thread.turns : (await reg.read(params.threadId, true)).turns;
-          // The status of the thread being loaded goes out before the response, as the reference does.
-          const waiting = threadId ? held.get(threadId) : undefined;
-          while (waiting?.[0]?.method === 'thread/status/changed') forwardEvent(connection, approvals, threadId!, waiting.shift()!);
-          return await withInstructionSources(modules, sessionResult(handle, turns));
+          return await withInstructionSources(runtime, sessionResult(handle, turns));
         } catch (error) {
-          throw asRpcError(modules, error);
-        } finally {
-          releaseAfterResponse(threadId);
+          throw asRpcError(runtime, error);
         }
       },
       async 'thread/list'(params) {
-        const { modules, registry: reg } = await threads();
+        const { runtime, registry: reg } = await threads();
         try {
           return await reg.list({ cursor: params.cursor ?? null, limit: params.limit ?? null });
         } catch (error) {
-          throw asRpcError(modules, error);
+          throw asRpcError(runtime, error);
         }
       },
       async 'thread/read'(params) {
-        const { modules, registry: reg } = await threads();
+        const { runtime, registry: reg } = await threads();
         try {
           return { thread: await reg.read(params.threadId, params.includeTurns ?? false) };
         } catch (error) {
-          throw asRpcError(modules, error);
+          throw asRpcError(runtime, error);
         }
       },
-      async 'turn/start'(params) {
-        const { handle, modules } = loaded(params.threadId);
-        const { cwd, approvalPolicy, sandboxPolicy: policy, model, effort, summary } = modules.runtime.present(params);
+      async 'turn/start'(params, ctx) {
+        const { handle, runtime } = loaded(params.threadId);
+        const { cwd, approvalPolicy, sandboxPolicy: policy, model, effort, summary } = runtime.present(params);
         const overrides: TurnOverrides = { cwd, approvalPolicy, sandboxPolicy: policy, model, effort, summary };
-        hold(handle.threadId);
+        order.holdUntil(handle.threadId, ctx.answered);
         try {
-          const turnId = handle.startTurn(params.input, overrides);
-          return {
-            turn: { id: turnId, rootTurnId: turnId, items: [], itemsView: 'notLoaded', status: 'inProgress', error: null, startedAt: null, completedAt: null, durationMs: null },
-          };
+          return { turn: handle.startTurn(params.input, overrides) };
         } catch (error) {
-          throw new RpcError(JsonRpcErrorCode.InvalidRequest, (error as Error).message);
-        } finally {
-          releaseAfterResponse(handle.threadId);
+          throw new RpcError(JsonRpcErrorCode.InvalidRequest, errorMessage(error));
         }
       },
-      async 'turn/interrupt'(params) {
+      async 'turn/interrupt'(params, ctx) {
         const { handle } = loaded(params.threadId);
         if (handle.activeTurnId() !== params.turnId) throw new RpcError(JsonRpcErrorCode.InvalidRequest, 'no active turn to interrupt');
-        hold(handle.threadId);
-        try {
-          handle.interrupt();
-          return {};
-        } finally {
-          releaseAfterResponse(handle.threadId);
-        }
+        order.holdUntil(handle.threadId, ctx.answered);
+        handle.interrupt();
+        return {};
       },
       async 'model/list'(params) {
-        const { modelCatalog } = await import('../../actors/config/index.js');
+        const { modelCatalog } = await loadRuntime();
         const visible = modelCatalog().filter((model) => params.includeHidden || !model.hidden);
         const start = params.cursor ? Number.parseInt(params.cursor, 10) : 0;
         if (!Number.isInteger(start) || start < 0 || start > visible.length) {

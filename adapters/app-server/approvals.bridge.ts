@@ -3,6 +3,7 @@ import { serverRequests, type ServerRequestMethod } from '../../protocol/appServ
 import type { ProtocolEvent } from '../../protocol/events.schema.js';
 import type { Connection } from './connection.js';
 import { RequestAbandonedError } from './errors.js';
+import { errorMessage } from '../../protocol/index.js';
 
 /** Hands the client's decision back to the runtime. */
 export type DecideFn = (threadId: string, approvalId: string, decision: ApprovalDecision) => void | Promise<void>;
@@ -12,7 +13,6 @@ interface Outstanding {
   threadId: string;
 }
 
-const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
  * Turns the runtime's approval events into server → client requests and the client's
@@ -69,7 +69,7 @@ export class ApprovalBridge {
       (err: unknown) => {
         // Cancelled (the runtime moved on) or the connection closed: nobody is waiting for a decision.
         if (err instanceof RequestAbandonedError) return;
-        this.log(`approval ${approvalId}: client answered with an error (${message(err)}); treating it as decline`);
+        this.log(`approval ${approvalId}: client answered with an error (${errorMessage(err)}); treating it as decline`);
         return this.apply(threadId, approvalId, 'decline');
       },
     );
@@ -79,7 +79,7 @@ export class ApprovalBridge {
     try {
       await this.decide(threadId, approvalId, decision);
     } catch (err) {
-      this.log(`approval ${approvalId}: decide failed: ${message(err)}`);
+      this.log(`approval ${approvalId}: decide failed: ${errorMessage(err)}`);
     }
   }
 

@@ -13,15 +13,18 @@ import { RequestAbandonedError, RpcError, toErrorObject } from './errors.js';
 import { classify, idJson, type WireId } from './incoming.js';
 import { DEFAULT_MAX_LINE_BYTES, readLines } from './line.reader.js';
 import { Outbox, type OutboxStats } from './outbox.js';
+import { errorMessage } from '../../protocol/index.js';
 
 /** What a method handler learns about the request it serves. */
-export interface RequestContext {
+interface RequestContext {
   id: WireId;
   method: ClientRequestMethod;
   connection: Connection;
+  /** Settles once the answer (a result or an error) is queued for the client, ahead of anything sent later. */
+  answered: Promise<void>;
 }
 
-export type MethodHandlers = {
+type MethodHandlers = {
   [M in ClientRequestMethod]?: (
     params: ClientRequestParams<M>,
     ctx: RequestContext,
@@ -48,7 +51,7 @@ export interface ConnectionOptions {
   closeGraceMs?: number;
 }
 
-export interface ServerRequestHandle {
+interface ServerRequestHandle {
   id: number;
   /** The client's `result`; rejects with RpcError for an error answer, RequestAbandonedError when cancelled/closed. */
   response: Promise<unknown>;
@@ -80,7 +83,6 @@ const defaultLog = (line: string): void => {
   process.stderr.write(`[statecraft app-server] ${line}\n`);
 };
 
-const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export const createConnection = (options: ConnectionOptions): Connection => {
   const { input, output, handlers } = options;
@@ -99,7 +101,7 @@ export const createConnection = (options: ConnectionOptions): Connection => {
     try {
       outbox.send({ id, error });
     } catch (err) {
-      log(`cannot serialize error response: ${message(err)}`);
+      log(`cannot serialize error response: ${errorMessage(err)}`);
       outbox.send({ id, error: { code: JsonRpcErrorCode.InternalError, message: 'Internal error' } });
     }
   };
@@ -108,7 +110,7 @@ export const createConnection = (options: ConnectionOptions): Connection => {
     try {
       outbox.send({ id, result: result ?? {} });
     } catch (err) {
-      sendError(id, { code: JsonRpcErrorCode.InternalError, message: `result could not be serialized: ${message(err)}` });
+      sendError(id, { code: JsonRpcErrorCode.InternalError, message: `result could not be serialized: ${errorMessage(err)}` });
     }
   };
 
@@ -121,15 +123,18 @@ export const createConnection = (options: ConnectionOptions): Connection => {
       sendError(id, { code: JsonRpcErrorCode.MethodNotFound, message: `Method not found: ${method}` });
       return;
     }
+    let markAnswered = () => {};
+    const answered = new Promise<void>((resolve) => (markAnswered = resolve));
     const task = (async () => {
       try {
-        const result = await handler(params, { id, method, connection });
+        const result = await handler(params, { id, method, connection, answered });
         if (method === 'initialize') init = 'done';
         sendResult(id, result);
       } catch (err) {
         if (method === 'initialize') init = 'none';
         sendError(id, toErrorObject(err));
       }
+      markAnswered();
     })();
     running.add(task);
     void task.finally(() => running.delete(task));
@@ -167,9 +172,9 @@ export const createConnection = (options: ConnectionOptions): Connection => {
     }
     initializedSeen = true;
     try {
-      void Promise.resolve(handlers.onInitialized?.()).catch((err: unknown) => log(`onInitialized failed: ${message(err)}`));
+      void Promise.resolve(handlers.onInitialized?.()).catch((err: unknown) => log(`onInitialized failed: ${errorMessage(err)}`));
     } catch (err) {
-      log(`onInitialized failed: ${message(err)}`);
+      log(`onInitialized failed: ${errorMessage(err)}`);
     }
   };
 
@@ -189,7 +194,7 @@ export const createConnection = (options: ConnectionOptions): Connection => {
     try {
       value = JSON.parse(text);
     } catch (err) {
-      sendError(null, { code: JsonRpcErrorCode.ParseError, message: `Parse error: ${message(err)}` });
+      sendError(null, { code: JsonRpcErrorCode.ParseError, message: `Parse error: ${errorMessage(err)}` });
       return;
     }
     const msg = classify(value, text);
@@ -229,7 +234,7 @@ export const createConnection = (options: ConnectionOptions): Connection => {
     try {
       await handlers.onClose?.();
     } catch (err) {
-      log(`onClose failed: ${message(err)}`);
+      log(`onClose failed: ${errorMessage(err)}`);
     }
     await settleRunning();
     await outbox.drain();
@@ -250,11 +255,11 @@ export const createConnection = (options: ConnectionOptions): Connection => {
             onLine(event.text);
           }
         } catch (err) {
-          log(`unexpected failure handling a line: ${message(err)}`);
+          log(`unexpected failure handling a line: ${errorMessage(err)}`);
         }
       }
     } catch (err) {
-      log(`input failed, closing: ${message(err)}`);
+      log(`input failed, closing: ${errorMessage(err)}`);
     }
     await shutdown();
   };
@@ -281,7 +286,7 @@ export const createConnection = (options: ConnectionOptions): Connection => {
       try {
         outbox.send({ method, params, emittedAtMs: Date.now() });
       } catch (err) {
-        log(`dropping notification ${method}: ${message(err)}`);
+        log(`dropping notification ${method}: ${errorMessage(err)}`);
       }
     },
     sendRequest,
@@ -300,7 +305,7 @@ export const createConnection = (options: ConnectionOptions): Connection => {
       return outbox.stats;
     },
     // run() cannot reach `connection` before this literal is assigned: reading lines always awaits first.
-    closed: run().catch((err: unknown) => log(`connection failed: ${message(err)}`)),
+    closed: run().catch((err: unknown) => log(`connection failed: ${errorMessage(err)}`)),
   };
   return connection;
 };

@@ -41,7 +41,7 @@ const OUTPUT_DELTA = 'item/commandExecution/outputDelta';
 /** What a queued delta holds besides its text (keys, ids, the entry itself), counted against the backlog. */
 const ENTRY_OVERHEAD_CHARS = 256;
 
-export const DEFAULT_COALESCE_ABOVE = 2000;
+const DEFAULT_COALESCE_ABOVE = 2000;
 
 /** One message as a JSON line; an id kept as the client's text goes out as that very text. */
 const toLine = (message: OutgoingMessage): string => {

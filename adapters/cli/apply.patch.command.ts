@@ -1,5 +1,6 @@
 import { relative, resolve } from 'node:path';
-import { applyPlan, describeUnwritable, parsePatch, PatchError, planPatch, unwritableTargets } from '../../actors/patch/index.js';
+import { applyPlan, describeUnwritable, parsePatch, planPatch, unwritableTargets } from '../../actors/patch/index.js';
+import { errorMessage } from '../../protocol/index.js';
 
 /**
  * `statecraft apply-patch [-C DIR]`: applies a patch from stdin with the agent's parser and
@@ -10,7 +11,7 @@ import { applyPlan, describeUnwritable, parsePatch, PatchError, planPatch, unwri
 export async function runApplyPatch(flags: { cd?: string }, io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
   const cwd = resolve(flags.cd ?? process.cwd());
   let text = '';
-  for await (const chunk of io.stdin) text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+  for await (const chunk of io.stdin) text += typeof chunk === 'string' ? chunk : (chunk).toString('utf8');
   try {
     const plan = await planPatch(parsePatch(text), { cwd });
     // DIR is the one writable root, with the same protected folders as the agent's sandbox.
@@ -27,7 +28,7 @@ export async function runApplyPatch(flags: { cd?: string }, io: { stdin: NodeJS.
     }
     return 0;
   } catch (error) {
-    const message = error instanceof PatchError || error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     io.stderr.write(`statecraft apply-patch: ${message}\n`);
     return 1;
   }

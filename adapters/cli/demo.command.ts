@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probeSandbox } from '../../actors/exec/index.js';
 import { demoScript, startScriptedServer } from '../../actors/model/index.js';
-import { runExec, type CliIo } from './exec.command.js';
+import { runExec, type CliIo, type ExecExit } from './exec.command.js';
 
 const DEMO_PROMPT = 'Look around this project and tell me what it contains.';
 
@@ -11,7 +11,7 @@ const DEMO_PROMPT = 'Look around this project and tell me what it contains.';
  * The offline demo: the built-in scripted model on 127.0.0.1, a scratch project, and one
  * real `exec` turn in which the model runs a command whose output streams back.
  */
-export async function runDemo(io: CliIo): Promise<number> {
+export async function runDemo(io: CliIo): Promise<ExecExit> {
   const server = await startScriptedServer({ script: demoScript });
   const workspace = await mkdtemp(join(tmpdir(), 'statecraft-demo-'));
   await mkdir(join(workspace, 'src'));
@@ -27,6 +27,7 @@ export async function runDemo(io: CliIo): Promise<number> {
       DEMO_PROMPT,
       {
         json: false,
+        experimentalJson: false,
         cd: workspace,
         config: [
           'model_provider="statecraft-demo"',
@@ -37,7 +38,12 @@ export async function runDemo(io: CliIo): Promise<number> {
         sandbox: sandbox.available ? 'workspace-write' : 'danger-full-access',
         askForApproval: 'never',
         addDir: [],
+        image: [],
+        enable: [],
+        disable: [],
         fullAuto: false,
+        dangerouslyBypassApprovalsAndSandbox: false,
+        yolo: false,
         skipGitRepoCheck: true,
         ephemeral: true,
       },

@@ -32,7 +32,7 @@ const planMark: Record<PlanStep['status'], string> = { completed: '✓', inProgr
  * Renders a session's events for a person reading a terminal: text as it streams,
  * each command with its output, plan updates, and a token-usage line at the end.
  */
-export class HumanRenderer {
+class HumanRenderer {
   /** Whether the transcript currently ends in the middle of a line. */
   private midLine = false;
   /** What this turn's model responses used, summed (a resumed thread's total includes older turns). */
@@ -80,6 +80,9 @@ export class HumanRenderer {
       case 'error':
         this.endLine();
         this.out.warn(`${event.params.willRetry ? 'retrying' : 'error'}: ${event.params.error.message}\n`);
+        return;
+      case 'warning':
+        this.out.warn(`warning: ${event.params.message}\n`);
         return;
       case 'item/commandExecution/requestApproval':
       case 'item/fileChange/requestApproval':
@@ -141,6 +144,9 @@ export class HumanRenderer {
       case 'fileChange':
         for (const change of item.changes) this.line(`${change.kind.type} ${change.path}`);
         this.line(item.status === 'completed' ? paint(this.out.color, '32', '✓ patch applied') : paint(this.out.color, '31', `✗ patch ${item.status}`));
+        return;
+      case 'webSearch':
+        this.line(paint(this.out.color, '1;36', `searched the web: ${item.query}`));
         return;
       default:
         return;

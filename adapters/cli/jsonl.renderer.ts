@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import type {
   ExecJsonEvent,
   ExecJsonItem,
@@ -7,23 +7,82 @@ import type {
   ThreadItem,
   TokenUsageBreakdown,
 } from '../../protocol/index.js';
-import { addUsage, emptyUsage } from '../../protocol/index.js';
+import { emptyUsage, type CommandExecutionStatus, type WebSearchAction } from '../../protocol/index.js';
+
+/** A web search's action with the snake_case type names of the JSONL. */
+const execJsonAction = (action: WebSearchAction) => {
+  switch (action.type) {
+    case 'openPage':
+      return { ...action, type: 'open_page' as const };
+    case 'findInPage':
+      return { ...action, type: 'find_in_page' as const };
+    default:
+      return action;
+  }
+};
+
+/**
+ * A command's or patch's status as the Codex SDK types it (in_progress, completed, failed):
+ * one the user declined after it was shown did not succeed, so it failed.
+ */
+const execJsonStatus = (status: CommandExecutionStatus, starting: boolean) =>
+  starting || status === 'inProgress' ? ('in_progress' as const) : status === 'declined' ? ('failed' as const) : status;
 
 /**
  * Translates protocol events into the `exec --json` lines: snake_case items numbered
  * item_0, item_1, ... in order of appearance, a todo_list for plan updates, and the
- * turn's token usage at its end.
+ * thread's token usage at the turn's end.
  */
 export class ExecJsonTranslator {
   private readonly ids = new Map<string, string>();
   private announced = false;
   private planItemId: string | null = null;
   private planSteps: PlanStep[] = [];
-  /** What this turn's model responses used, summed (a resumed thread's total includes older turns). */
-  private turnUsage: TokenUsageBreakdown = emptyUsage();
+  /**
+   * The thread's usage so far: what `turn.completed` reports, as Codex does (after a resume
+   * it includes the recorded turns, which the resumed thread reports before its turn starts).
+   */
+  private threadUsage: TokenUsageBreakdown = emptyUsage();
+  /**
+   * Commands and patches that have started but are not printed yet. Codex prints nothing for
+   * one refused without running (declined as it starts, in the same burst of events), so a
+   * start waits until something else is printed or the burst is over (see `release`).
+   */
+  private held: ThreadItem[] = [];
 
   /** The JSONL events one protocol event becomes (often none). */
   translate(event: ProtocolEvent): ExecJsonEvent[] {
+    if (event.method === 'item/started' && (event.params.item.type === 'commandExecution' || event.params.item.type === 'fileChange')) {
+      this.held.push(event.params.item);
+      return [];
+    }
+    if (event.method === 'item/completed' && event.params.item.type !== 'userMessage' && this.held.some(({ id }) => id === event.params.item.id)) {
+      const { item } = event.params;
+      if ((item.type === 'commandExecution' || item.type === 'fileChange') && item.status === 'declined') {
+        this.held = this.held.filter(({ id }) => id !== item.id);
+        return [];
+      }
+    }
+    const now = this.translateNow(event);
+    return now.length > 0 ? [...this.release(), ...now] : now;
+  }
+
+  /** Whether starts are held back, to be printed by `release` once the current burst of events is over. */
+  get holding(): boolean {
+    return this.held.length > 0;
+  }
+
+  /** The held starts, in the order they happened. */
+  release(): ExecJsonEvent[] {
+    const held = this.held;
+    this.held = [];
+    return held.flatMap((started) => {
+      const item = this.toJsonItem(started, true);
+      return item ? [{ type: 'item.started' as const, item }] : [];
+    });
+  }
+
+  private translateNow(event: ProtocolEvent): ExecJsonEvent[] {
     switch (event.method) {
       case 'thread/started':
         this.announced = true;
@@ -34,7 +93,6 @@ export class ExecJsonTranslator {
         this.announced = true;
         return [{ type: 'thread.started', thread_id: event.params.threadId }];
       case 'turn/started':
-        this.turnUsage = emptyUsage();
         this.planItemId = null;
         return [{ type: 'turn.started' }];
       case 'item/started': {
@@ -48,10 +106,13 @@ export class ExecJsonTranslator {
       case 'turn/plan/updated':
         return this.planEvents(event.params.plan);
       case 'thread/tokenUsage/updated':
-        this.turnUsage = addUsage(this.turnUsage, event.params.tokenUsage.last);
+        this.threadUsage = event.params.tokenUsage.total;
         return [];
       case 'error':
         return [{ type: 'error', message: event.params.error.message }];
+      case 'warning':
+        // Codex reports its warnings as error items, which the SDK lists among the turn's items.
+        return [{ type: 'item.completed', item: { id: this.idFor(`warning:${this.ids.size}`), type: 'error', message: event.params.message } }];
       case 'turn/completed':
         return this.turnEnd(event.params.turn.status, event.params.turn.error?.message ?? null);
       default:
@@ -84,14 +145,15 @@ export class ExecJsonTranslator {
           command: item.command,
           aggregated_output: item.aggregatedOutput ?? '',
           exit_code: item.exitCode,
-          status: starting ? 'in_progress' : item.status === 'inProgress' ? 'in_progress' : item.status,
+          status: execJsonStatus(item.status, starting),
         };
       case 'fileChange':
         return {
           id,
           type: 'file_change',
-          changes: item.changes.map((change) => ({ path: change.path, kind: change.kind.type })),
-          status: starting ? 'in_progress' : item.status === 'inProgress' ? 'in_progress' : item.status,
+          // Sorted by path, as Codex lists them whatever order the patch had.
+          changes: item.changes.map((change) => ({ path: change.path, kind: change.kind.type })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+          status: execJsonStatus(item.status, starting),
         };
       case 'mcpToolCall':
         return {
@@ -101,6 +163,8 @@ export class ExecJsonTranslator {
           tool: item.tool,
           status: starting ? 'in_progress' : item.status === 'inProgress' ? 'in_progress' : item.status,
         };
+      case 'webSearch':
+        return { id, type: 'web_search', query: item.query, action: item.action && execJsonAction(item.action) };
     }
   }
 
@@ -129,7 +193,7 @@ export class ExecJsonTranslator {
       });
     }
     if (status === 'completed') {
-      const usage = this.turnUsage;
+      const usage = this.threadUsage;
       events.push({
         type: 'turn.completed',
         usage: {
@@ -147,10 +211,25 @@ export class ExecJsonTranslator {
   }
 }
 
-/** Writes the JSONL form of a session's events, one object per line. */
-export function renderJsonl(events$: Observable<ProtocolEvent>, write: (line: string) => void) {
+/** Writes the JSONL form of a session's events, one object per line, until unsubscribed. */
+export function renderJsonl(events$: Observable<ProtocolEvent>, write: (line: string) => void): Subscription {
   const translator = new ExecJsonTranslator();
-  return events$.subscribe((event) => {
-    for (const out of translator.translate(event)) write(`${JSON.stringify(out)}\n`);
+  const print = (events: ExecJsonEvent[]) => {
+    for (const out of events) write(`${JSON.stringify(out)}\n`);
+  };
+  let release: NodeJS.Immediate | null = null;
+  const subscription = events$.subscribe((event) => {
+    print(translator.translate(event));
+    // A refusal completes its item in the same burst as its start; once the burst is over, a held start is printed.
+    if (translator.holding && release === null) {
+      release = setImmediate(() => {
+        release = null;
+        print(translator.release());
+      });
+    }
   });
+  subscription.add(() => {
+    if (release !== null) clearImmediate(release);
+  });
+  return subscription;
 }

@@ -3,11 +3,10 @@
  * code is imported when that command runs, so `--version`, `--help` and a command's start pay
  * for nothing they do not use (a structural test holds start-up to that).
  */
-import { Command, Option, type OptionValues } from '@commander-js/extra-typings';
-import type { CliIo } from './exec.command.js';
+import { Command, Option } from '@commander-js/extra-typings';
+import type { CliIo, ExecExit } from './exec.command.js';
+import { collect, mergeExecFlags, withExecOptions } from './exec.options.js';
 import { packageVersion } from './version.js';
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 const io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, version: packageVersion() };
 
@@ -39,28 +38,10 @@ const program = new Command()
     if (action.name() !== 'app-server') endQuietlyWhenTheReaderLeaves();
   });
 
-/** The flags `exec` and `exec resume` share. */
-function withExecOptions<A extends unknown[], O extends OptionValues>(command: Command<A, O>) {
-  return command
-    .option('--json', 'print JSONL events (thread.started first) instead of a transcript', false)
-    .option('-m, --model <model>', 'the model to use')
-    .option('-C, --cd <dir>', 'the directory the agent works in')
-    .option('-c, --config <key=value>', 'override a config key (value parsed as TOML, else a string); repeatable', collect, [] as string[])
-    .option('-p, --profile <name>', 'the config profile to use')
-    .addOption(new Option('-s, --sandbox <mode>', 'where commands may write').choices(['read-only', 'workspace-write', 'danger-full-access'] as const))
-    .addOption(
-      new Option('-a, --ask-for-approval <policy>', 'when to ask before running a command (default without a terminal: never)').choices([
-        'untrusted',
-        'on-failure',
-        'on-request',
-        'never',
-      ] as const),
-    )
-    .option('--add-dir <dir>', 'an extra writable directory for this run; repeatable', collect, [] as string[])
-    .option('--full-auto', 'work without asking: sandbox workspace-write, approval on-request', false)
-    .option('--skip-git-repo-check', 'allow running outside a git repository', false)
-    .option('-o, --output-last-message <file>', "write the agent's last message to this file")
-    .option('--ephemeral', 'do not record this thread', false);
+/** Sets the exit status, or ends by the signal that stopped the run (its handler is gone by now, so the default action applies). */
+function endExec(exit: ExecExit): void {
+  if (typeof exit === 'number') process.exitCode = exit;
+  else process.kill(process.pid, exit.signal);
 }
 
 const exec = withExecOptions(
@@ -71,7 +52,7 @@ const exec = withExecOptions(
     .enablePositionalOptions(),
 ).action(async (prompt, flags) => {
   const { runExec } = await import('./exec.command.js');
-  process.exitCode = await runExec(prompt, flags, io);
+  endExec(await runExec(prompt, flags, io));
 });
 
 withExecOptions(
@@ -81,7 +62,8 @@ withExecOptions(
     .argument('[threadId]', 'the thread to continue (see `statecraft exec --json`: thread.started)')
     .argument('[prompt]', 'what to do next; "-" (or none with piped input) reads it from stdin')
     .option('--last', 'continue the most recently updated thread (then the first argument is the prompt)', false),
-).action(async (threadId, prompt, flags) => {
+).action(async (threadId, prompt, ownFlags) => {
+  const flags = mergeExecFlags(exec.opts(), ownFlags);
   const target = flags.last ? { last: true } : { last: false, threadId };
   if (!flags.last && !threadId) {
     process.stderr.write('statecraft exec resume: name a thread id, or pass --last\n');
@@ -89,7 +71,7 @@ withExecOptions(
     return;
   }
   const { runExec } = await import('./exec.command.js');
-  process.exitCode = await runExec(flags.last ? (threadId ?? prompt) : prompt, flags, io, target);
+  endExec(await runExec(flags.last ? (threadId ?? prompt) : prompt, flags, io, target));
 });
 
 program
@@ -97,7 +79,7 @@ program
   .description('Run an offline agent turn against the built-in scripted model (no API key, no network)')
   .action(async () => {
     const { runDemo } = await import('./demo.command.js');
-    process.exitCode = await runDemo(io);
+    endExec(await runDemo(io));
   });
 
 program

@@ -1,1 +1,1 @@
-export { OUTPUT_BACKLOG_CHARS, OutputBacklog, Overflow, slowReaderMarker, type Admission } from './output.backlog.js';
+export {  OutputBacklog, Overflow,   } from './output.backlog.js';

@@ -5,9 +5,9 @@ import { HeadTailBuffer } from '../../actors/exec/output.js';
  * Characters of one stream's output that may wait for a slow reader before its middle is
  * dropped; also what is kept of the dropped stretch (its start and its end).
  */
-export const OUTPUT_BACKLOG_CHARS = 512 * 1024;
+const OUTPUT_BACKLOG_CHARS = 512 * 1024;
 
-export const slowReaderMarker = (omitted: number) => `[… ${omitted} characters of output omitted: the client was reading too slowly …]`;
+const slowReaderMarker = (omitted: number) => `[… ${omitted} characters of output omitted: the client was reading too slowly …]`;
 
 /**
  * Output that arrived while its stream's backlog was full. It holds one place in the

@@ -3,8 +3,8 @@ import { clientNotifications, clientRequests } from './requests.schema.js';
 import { serverRequests } from './serverRequests.schema.js';
 import { serverNotifications } from './notifications.schema.js';
 
-export type WireDirection = 'clientRequest' | 'serverRequest' | 'serverNotification' | 'clientNotification';
-export type WireKind = 'params' | 'result' | 'notification';
+type WireDirection = 'clientRequest' | 'serverRequest' | 'serverNotification' | 'clientNotification';
+type WireKind = 'params' | 'result' | 'notification';
 
 /** One schema of the wire protocol, named as a generated type for client authors would be. */
 export interface WireCatalogEntry {

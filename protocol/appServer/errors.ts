@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { JsonRpcErrorCode, type JsonRpcErrorObject } from './jsonrpc.schema.js';
 
 /** "input[0].text" style path of an issue; empty for the params object itself. */
-export const issuePath = (path: readonly PropertyKey[]): string =>
+const issuePath = (path: readonly PropertyKey[]): string =>
   path.reduce<string>((acc, key) => {
     if (typeof key === 'number') return `${acc}[${key}]`;
     const name = String(key);
@@ -10,7 +10,7 @@ export const issuePath = (path: readonly PropertyKey[]): string =>
   }, '');
 
 /** One line per issue, each naming the field and what was wrong with it. */
-export const describeIssues = (error: z.ZodError): string =>
+const describeIssues = (error: z.ZodError): string =>
   error.issues
     .map((issue) => {
       const where = issuePath(issue.path);

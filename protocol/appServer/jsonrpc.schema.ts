@@ -26,34 +26,34 @@ export const JsonRpcErrorObject = z.object({
 });
 export type JsonRpcErrorObject = z.infer<typeof JsonRpcErrorObject>;
 
-export const JsonRpcRequest = z.object({
+const JsonRpcRequest = z.object({
   ...version,
   id: RequestId,
   method: z.string().min(1),
   params: z.unknown().optional(),
 });
-export type JsonRpcRequest = z.infer<typeof JsonRpcRequest>;
+type JsonRpcRequest = z.infer<typeof JsonRpcRequest>;
 
-export const JsonRpcNotification = z.object({
+const JsonRpcNotification = z.object({
   ...version,
   method: z.string().min(1),
   params: z.unknown().optional(),
 });
-export type JsonRpcNotification = z.infer<typeof JsonRpcNotification>;
+type JsonRpcNotification = z.infer<typeof JsonRpcNotification>;
 
 /** A success response; the `result` key must be present (an absent key is not a response). */
-export const JsonRpcResponse = z
+const JsonRpcResponse = z
   .object({ ...version, id: RequestId, result: z.unknown() })
   .refine((msg) => 'result' in msg, { message: 'a response needs a result', path: ['result'] });
-export type JsonRpcResponse = z.infer<typeof JsonRpcResponse>;
+type JsonRpcResponse = z.infer<typeof JsonRpcResponse>;
 
 /** An error response; `id` is null when the request's id could not be read (e.g. bad JSON). */
-export const JsonRpcErrorResponse = z.object({
+const JsonRpcErrorResponse = z.object({
   ...version,
   id: RequestId.nullable(),
   error: JsonRpcErrorObject,
 });
-export type JsonRpcErrorResponse = z.infer<typeof JsonRpcErrorResponse>;
+type JsonRpcErrorResponse = z.infer<typeof JsonRpcErrorResponse>;
 
 /** Any one line either side may send. Requests are tried first, then replies, then notifications. */
 export const JsonRpcMessage = z.union([JsonRpcRequest, JsonRpcErrorResponse, JsonRpcResponse, JsonRpcNotification]);

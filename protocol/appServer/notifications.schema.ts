@@ -3,8 +3,8 @@ import { notificationParams } from '../events.schema.js';
 import { RequestId } from './jsonrpc.schema.js';
 
 /** Sent once the client has answered a server request, before the item it was about completes. */
-export const ServerRequestResolvedParams = z.object({ threadId: z.string(), requestId: RequestId });
-export type ServerRequestResolvedParams = z.infer<typeof ServerRequestResolvedParams>;
+const ServerRequestResolvedParams = z.object({ threadId: z.string(), requestId: RequestId });
+type ServerRequestResolvedParams = z.infer<typeof ServerRequestResolvedParams>;
 
 /** The params of every notification the server sends, keyed by method. */
 export const serverNotificationParams = {
@@ -13,15 +13,12 @@ export const serverNotificationParams = {
 } as const;
 
 export type ServerNotificationMethod = keyof typeof serverNotificationParams;
-export type ServerNotificationParams<M extends ServerNotificationMethod> = z.infer<
-  (typeof serverNotificationParams)[M]
->;
 
 /** Builds the line for one method: its params plus the send time every server notification carries. */
 const envelope = <M extends ServerNotificationMethod>(method: M) =>
   z.object({
     method: z.literal(method),
-    params: serverNotificationParams[method] as (typeof serverNotificationParams)[M],
+    params: serverNotificationParams[method],
     /** When the server emitted it, unix milliseconds. */
     emittedAtMs: z.number().int(),
   });

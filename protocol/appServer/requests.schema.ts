@@ -8,7 +8,6 @@ import {
 } from '../common.schema.js';
 import { Thread, Turn } from '../thread.schema.js';
 import { UserInput } from '../userInput.schema.js';
-import { RequestId } from './jsonrpc.schema.js';
 
 /*
  * Client → server requests. Params objects drop keys they do not know (clients of the
@@ -20,12 +19,12 @@ const nonEmpty = z.string().min(1);
 
 // ── initialize ────────────────────────────────────────────────────────────────
 
-export const ClientInfo = z.object({
+const ClientInfo = z.object({
   name: nonEmpty,
   title: z.string().nullish(),
   version: z.string(),
 });
-export type ClientInfo = z.infer<typeof ClientInfo>;
+type ClientInfo = z.infer<typeof ClientInfo>;
 
 export const InitializeParams = z.object({
   clientInfo: ClientInfo,
@@ -34,13 +33,13 @@ export const InitializeParams = z.object({
 });
 export type InitializeParams = z.infer<typeof InitializeParams>;
 
-export const InitializeResult = z.object({
+const InitializeResult = z.object({
   userAgent: z.string(),
   codexHome: z.string(),
   platformFamily: z.string(),
   platformOs: z.string(),
 });
-export type InitializeResult = z.infer<typeof InitializeResult>;
+type InitializeResult = z.infer<typeof InitializeResult>;
 
 // ── thread/start, thread/resume ───────────────────────────────────────────────
 
@@ -84,10 +83,10 @@ export const ThreadSessionResult = z.object({
 });
 export type ThreadSessionResult = z.infer<typeof ThreadSessionResult>;
 
-export const ThreadStartResult = ThreadSessionResult;
-export type ThreadStartResult = ThreadSessionResult;
-export const ThreadResumeResult = ThreadSessionResult;
-export type ThreadResumeResult = ThreadSessionResult;
+const ThreadStartResult = ThreadSessionResult;
+type ThreadStartResult = ThreadSessionResult;
+const ThreadResumeResult = ThreadSessionResult;
+type ThreadResumeResult = ThreadSessionResult;
 
 // ── thread/list, thread/read ──────────────────────────────────────────────────
 
@@ -97,17 +96,17 @@ const page = {
   limit: z.number().int().positive().nullish(),
 };
 
-export const ThreadListParams = z.object(page);
-export type ThreadListParams = z.infer<typeof ThreadListParams>;
+const ThreadListParams = z.object(page);
+type ThreadListParams = z.infer<typeof ThreadListParams>;
 
-export const ThreadListResult = z.object({ data: z.array(Thread), nextCursor: z.string().nullable() });
-export type ThreadListResult = z.infer<typeof ThreadListResult>;
+const ThreadListResult = z.object({ data: z.array(Thread), nextCursor: z.string().nullable() });
+type ThreadListResult = z.infer<typeof ThreadListResult>;
 
-export const ThreadReadParams = z.object({ threadId: nonEmpty, includeTurns: z.boolean().nullish() });
-export type ThreadReadParams = z.infer<typeof ThreadReadParams>;
+const ThreadReadParams = z.object({ threadId: nonEmpty, includeTurns: z.boolean().nullish() });
+type ThreadReadParams = z.infer<typeof ThreadReadParams>;
 
-export const ThreadReadResult = z.object({ thread: Thread });
-export type ThreadReadResult = z.infer<typeof ThreadReadResult>;
+const ThreadReadResult = z.object({ thread: Thread });
+type ThreadReadResult = z.infer<typeof ThreadReadResult>;
 
 // ── turn/start, turn/interrupt ────────────────────────────────────────────────
 
@@ -123,22 +122,22 @@ export const TurnStartParams = z.object({
 });
 export type TurnStartParams = z.infer<typeof TurnStartParams>;
 
-export const TurnStartResult = z.object({ turn: Turn });
-export type TurnStartResult = z.infer<typeof TurnStartResult>;
+const TurnStartResult = z.object({ turn: Turn });
+type TurnStartResult = z.infer<typeof TurnStartResult>;
 
 export const TurnInterruptParams = z.object({ threadId: nonEmpty, turnId: nonEmpty });
 export type TurnInterruptParams = z.infer<typeof TurnInterruptParams>;
 
-export const TurnInterruptResult = z.object({});
-export type TurnInterruptResult = z.infer<typeof TurnInterruptResult>;
+const TurnInterruptResult = z.object({});
+type TurnInterruptResult = z.infer<typeof TurnInterruptResult>;
 
 // ── model/list ────────────────────────────────────────────────────────────────
 
 export const ModelListParams = z.object({ ...page, includeHidden: z.boolean().nullish() });
 export type ModelListParams = z.infer<typeof ModelListParams>;
 
-export const ReasoningEffortOption = z.object({ reasoningEffort: ReasoningEffort, description: z.string() });
-export type ReasoningEffortOption = z.infer<typeof ReasoningEffortOption>;
+const ReasoningEffortOption = z.object({ reasoningEffort: ReasoningEffort, description: z.string() });
+type ReasoningEffortOption = z.infer<typeof ReasoningEffortOption>;
 
 export const ModelInfo = z.object({
   id: z.string(),
@@ -154,8 +153,8 @@ export const ModelInfo = z.object({
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 
-export const ModelListResult = z.object({ data: z.array(ModelInfo), nextCursor: z.string().nullable() });
-export type ModelListResult = z.infer<typeof ModelListResult>;
+const ModelListResult = z.object({ data: z.array(ModelInfo), nextCursor: z.string().nullable() });
+type ModelListResult = z.infer<typeof ModelListResult>;
 
 // ── the method table ──────────────────────────────────────────────────────────
 
@@ -178,27 +177,11 @@ export type ClientRequestResult<M extends ClientRequestMethod> = z.infer<(typeof
 export const isClientRequestMethod = (method: string): method is ClientRequestMethod =>
   Object.hasOwn(clientRequests, method);
 
-const request = <M extends ClientRequestMethod>(method: M) =>
-  z.object({ id: RequestId, method: z.literal(method), params: clientRequests[method].params });
-
-/** A whole client request line, told apart by method. */
-export const ClientRequest = z.discriminatedUnion('method', [
-  request('initialize'),
-  request('thread/start'),
-  request('thread/resume'),
-  request('thread/list'),
-  request('thread/read'),
-  request('turn/start'),
-  request('turn/interrupt'),
-  request('model/list'),
-]);
-export type ClientRequest = z.infer<typeof ClientRequest>;
 
 // ── client notifications ──────────────────────────────────────────────────────
 
 /** Sent once after the initialize response; carries nothing. */
-export const InitializedNotification = z.object({ method: z.literal('initialized'), params: z.object({}).nullish() });
-export type InitializedNotification = z.infer<typeof InitializedNotification>;
+const InitializedNotification = z.object({ method: z.literal('initialized'), params: z.object({}).nullish() });
+type InitializedNotification = z.infer<typeof InitializedNotification>;
 
 export const clientNotifications = { initialized: InitializedNotification } as const;
-export type ClientNotificationMethod = keyof typeof clientNotifications;

@@ -52,7 +52,7 @@ async function runExec(url: string, workspace: string, home: string): Promise<Ru
   const sampler = setInterval(() => {
     if (child.pid) peakKb = peakRssKb(child.pid) ?? peakKb;
   }, 20);
-  child.stdout!.once('data', () => (firstEventMs = performance.now() - started));
+  child.stdout.once('data', () => (firstEventMs = performance.now() - started));
   const result = await child;
   clearInterval(sampler);
   if (result.exitCode !== 0) throw new Error(`statecraft exec failed (exit ${result.exitCode}): ${String(result.stderr)}`);

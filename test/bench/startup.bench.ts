@@ -89,7 +89,7 @@ async function initialize(root: string, codex: string | null): Promise<void> {
       await client.close();
       return ms;
     };
-    const ourTime = timeTo(ours!, await ours!.home(root, 'init-home', model.url));
+    const ourTime = timeTo(ours, await ours.home(root, 'init-home', model.url));
     const against = theirs ? timeTo(theirs, await theirs.home(root, 'init-codex-home', model.url)) : async () => (await runProcess(['node', '-e', '0'])).wallMs;
     const paired = await alternate(PAIRS, ourTime, against);
     const result = compare(paired, (ms) => ms)!;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startScriptedServer, type Script } from '../../actors/model/index.js';
+import { startScriptedServer } from '../../actors/model/index.js';
 import { fieldPaths } from './compare.js';
 import { FIXTURES, loadScenario, prepareWorkspace } from './runner.js';
 
@@ -25,7 +25,7 @@ describe('exec --json conformance with the reference transcripts', () => {
   for (const name of ['14a-exec-json-text', '14b-exec-json-exec-auto']) {
     it(name, async () => {
       const scenario = await loadScenario(name);
-      const model = await startScriptedServer({ script: { turns: scenario.model_turns } as Script });
+      const model = await startScriptedServer({ script: { turns: scenario.model_turns } });
       try {
         const result = await execa(
           'node',

@@ -99,9 +99,9 @@ export async function runScenario(scenario: Scenario, root: string, home: string
 
   const send = (msg: Json) => {
     recorded.push({ dir: 'c2s', msg });
-    server.stdin!.write(`${JSON.stringify(msg)}\n`);
+    server.stdin.write(`${JSON.stringify(msg)}\n`);
   };
-  createInterface({ input: server.stdout! }).on('line', (line) => {
+  createInterface({ input: server.stdout }).on('line', (line) => {
     const msg = JSON.parse(line);
     recorded.push({ dir: 's2c', msg });
     if ('id' in msg && ('result' in msg || 'error' in msg)) waiting.get(msg.id)?.(msg);
@@ -147,7 +147,7 @@ export async function runScenario(scenario: Scenario, root: string, home: string
     }
     // Let trailing notifications arrive, then close stdin as a client would.
     await new Promise((done) => setTimeout(done, 300));
-    server.stdin!.end();
+    server.stdin.end();
     const result = await within(server, 15_000, 'the app-server to exit at EOF');
     if (result.exitCode !== 0) throw new Error(`app-server exited with ${result.exitCode}: ${String(result.stderr)}`);
     return recorded;

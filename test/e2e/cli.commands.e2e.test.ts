@@ -18,11 +18,12 @@ const userTexts = (body: unknown): string[] =>
     .flatMap((item) => (item.content ?? []).map((part) => part.text ?? ''));
 
 describe('statecraft commands', () => {
-  it('reads the prompt from piped stdin', async () => {
+  it('reads the prompt from piped stdin, as written', async () => {
     const s = await open({ turns: [[{ text: 'Got it.' }]] });
     const result = await execCli(s, ['--json'], { input: 'prompt from a pipe\n', stdin: undefined });
     expect(result.exitCode).toBe(0);
-    expect(userTexts(s.server.requests[0])).toContain('prompt from a pipe');
+    // Codex passes piped text on untouched, the final newline included.
+    expect(userTexts(s.server.requests[0])).toContain('prompt from a pipe\n');
   });
 
   it('tells the model its instructions, AGENTS.md, developer instructions and the environment', async () => {
@@ -57,7 +58,7 @@ describe('statecraft commands', () => {
     const server = execa('node', [CLI, 'mock-model', '--script', scriptFile], { reject: false });
     try {
       const url = await new Promise<string>((resolve, reject) => {
-        server.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+        server.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
         server.once('exit', () => reject(new Error('mock-model exited early')));
       });
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
@@ -130,7 +131,8 @@ describe('statecraft commands', () => {
     expect(second.exitCode).toBe(0);
     const events = jsonEvents(second.stdout);
     expect(events[0]).toEqual({ type: 'thread.started', thread_id: threadId });
-    expect(events.at(-1)).toMatchObject({ type: 'turn.completed', usage: { input_tokens: 10, output_tokens: 5 } });
+    // As Codex counts it, a resumed turn's usage is the thread's: the recorded turn's and its own.
+    expect(events.at(-1)).toMatchObject({ type: 'turn.completed', usage: { input_tokens: 20, output_tokens: 10 } });
     const carried = userTexts(s.server.requests[1]);
     expect(carried).toContain('remember the word teapot');
     expect(carried).toContain('what was the word?');

@@ -27,11 +27,11 @@ async function execOnTerminal(s: Scene, args: string[], answer: string) {
   });
   let screen = '';
   let answered = false;
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     screen += chunk.toString();
     if (!answered && screen.includes('> ')) {
       answered = true;
-      child.stdin!.write(`${answer}\r`);
+      child.stdin.write(`${answer}\r`);
     }
   });
   const result = await child;

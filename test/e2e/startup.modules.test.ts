@@ -89,7 +89,7 @@ describe('what start-up reads', () => {
       stdin: 'pipe',
       reject: false,
     });
-    child.stdin!.end(`${JSON.stringify({ id: 1, method: 'initialize', params: { clientInfo: { name: 'test', title: 'test', version: '1' } } })}\n`);
+    child.stdin.end(`${JSON.stringify({ id: 1, method: 'initialize', params: { clientInfo: { name: 'test', title: 'test', version: '1' } } })}\n`);
     const result = await child;
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(String(result.stdout).split('\n')[0]!)).toMatchObject({ id: 1, result: { codexHome: home } });

@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { createActor, fromPromise } from 'xstate';
 import { getSimplePaths } from 'xstate/graph';
 import { approvalMachine, RISK_ASSESSMENT_TIMEOUT_MS, type ApprovalEvent, type ApprovalInput } from '../../machines/index.js';
-import type { ApprovalRequest, CommandRisk, ProtocolEvent } from '../../protocol/index.js';
+import type { ApprovalRequest, CommandRisk, ProtocolEvent, ThreadSettings } from '../../protocol/index.js';
+import { settingsFixture } from './fixtures.js';
 import { replayPure } from './harness.js';
 
 const commandRequest: ApprovalRequest = {
@@ -43,9 +44,9 @@ const events: GraphEvent[] = [
 ];
 
 const inputs: Array<[string, ApprovalInput]> = [
-  ['command, no assessment', { threadId: 'th', approvalId: 'a1', request: commandRequest, assessRisk: false }],
-  ['command, with assessment', { threadId: 'th', approvalId: 'a1', request: commandRequest, assessRisk: true }],
-  ['file change', { threadId: 'th', approvalId: 'a1', request: fileRequest, assessRisk: true }],
+  ['command, no assessment', { threadId: 'th', approvalId: 'a1', request: commandRequest, assessWith: null }],
+  ['command, with assessment', { threadId: 'th', approvalId: 'a1', request: commandRequest, assessWith: settingsFixture() }],
+  ['file change', { threadId: 'th', approvalId: 'a1', request: fileRequest, assessWith: settingsFixture() }],
 ];
 
 const methods = (emitted: ProtocolEvent[]) => emitted.map((event) => event.method);
@@ -109,7 +110,7 @@ describe('approval machine, running', () => {
   it('asks without a risk once the assessment exceeds its bound', async () => {
     vi.useFakeTimers();
     try {
-      const never = fromPromise<CommandRisk | null, { request: ApprovalRequest }>(() => new Promise(() => {}));
+      const never = fromPromise<CommandRisk | null, { request: ApprovalRequest; settings: ThreadSettings }>(() => new Promise(() => {}));
       const actor = createActor(approvalMachine.provide({ actors: { assessRisk: never } }), { input: inputs[1]![1] });
       const seen: ProtocolEvent[] = [];
       actor.on('protocol', ({ event }) => seen.push(event));
@@ -128,7 +129,7 @@ describe('approval machine, running', () => {
   });
 
   it('asks without a risk when the assessment fails', async () => {
-    const failing = fromPromise<CommandRisk | null, { request: ApprovalRequest }>(async () => {
+    const failing = fromPromise<CommandRisk | null, { request: ApprovalRequest; settings: ThreadSettings }>(async () => {
       throw new Error('no model');
     });
     const actor = createActor(approvalMachine.provide({ actors: { assessRisk: failing } }), { input: inputs[1]![1] });

@@ -2,12 +2,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createActor, fromCallback, fromPromise } from 'xstate';
 import {
+  approvalMachine,
+  execCallMachine,
+  patchCallMachine,
   sessionMachine,
   toolCallMachine,
+  turnDiffMachine,
   turnMachine,
   type ConfiguredThread,
   type ExecActorInput,
+  type MeasureInput,
   type ModelActorInput,
+  type PatchOutcome,
   type PolicyCheckInput,
   type PolicyVerdict,
   type PreparedCall,
@@ -15,13 +21,15 @@ import {
   type ToolCallRequest,
   toModelEvent,
 } from '../../machines/index.js';
-import type { ApprovalDecision, ModelStreamEvent, ProtocolEvent, ResponseItem, ThreadSettings, UserInput } from '../../protocol/index.js';
+import type { ApprovalDecision, ApprovalRequest, CommandRisk, ModelStreamEvent, PatchRun, ProtocolEvent, ResponseItem, ThreadSettings, TurnDiffBase, UserInput } from '../../protocol/index.js';
+import { patchCall, spec } from './calls.fixture.js';
 import { settingsFixture, threadFixture } from './fixtures.js';
 import { lastTurnStatus, lifecycleViolations } from './invariants.js';
 
-/** A command the stub policy understands: what it decides and how the stub process behaves. */
+/** A call the stubs understand: a command (what the policy decides, how the process behaves) or a patch. */
 type Verdict = 'run' | 'escalate' | 'ask' | 'refuse';
 interface ScriptedCall {
+  tool: 'exec' | 'patch';
   verdict: Verdict;
   chunks: number;
   exitCode: number;
@@ -32,6 +40,8 @@ interface TurnPlan {
   decisions: ApprovalDecision[];
   /** Interrupt after this many events of the turn, if set. */
   interruptAfter: number | null;
+  /** The model rates each escalation's risk before the user is asked. */
+  assessRisk?: boolean;
 }
 
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -45,7 +55,7 @@ function buildSession(plans: TurnPlan[]) {
   let turnIndex = -1;
   const model = fromCallback<{ type: string }, ModelActorInput>(({ sendBack, input }) => {
     request += 1;
-    const roundIndex = input.input.filter((item) => item.type === 'function_call_output').length > 0 ? 1 : 0;
+    const roundIndex = input.input.some((item) => item.type === 'function_call_output' || item.type === 'custom_tool_call_output') ? 1 : 0;
     const round = plans[turnIndex]!.rounds[Math.min(roundIndex, plans[turnIndex]!.rounds.length - 1)]!;
     const events: ModelStreamEvent[] = [];
     if (round.text !== null) {
@@ -55,9 +65,13 @@ function buildSession(plans: TurnPlan[]) {
       events.push({ type: 'outputItemDone', item: { type: 'message', id, role: 'assistant', content: [{ type: 'output_text', text: round.text }] } });
     }
     round.calls.forEach((call, index) => {
+      const id = `call_${request}_${index}`;
       events.push({
         type: 'outputItemDone',
-        item: { type: 'function_call', id: `fc_${request}_${index}`, call_id: `call_${request}_${index}`, name: 'exec_command', arguments: JSON.stringify(call) },
+        item:
+          call.tool === 'patch'
+            ? { type: 'custom_tool_call', id: `ct_${request}_${index}`, call_id: id, name: 'apply_patch', input: JSON.stringify(call) }
+            : { type: 'function_call', id: `fc_${request}_${index}`, call_id: id, name: 'exec_command', arguments: JSON.stringify(call) },
       });
     });
     events.push({ type: 'completed', responseId: `r${request}`, usage: { totalTokens: 15, inputTokens: 10, cachedInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 5, reasoningOutputTokens: 0 } });
@@ -76,25 +90,52 @@ function buildSession(plans: TurnPlan[]) {
 
   const prepareCall = fromPromise<PreparedCall, { call: ToolCallRequest; settings: ThreadSettings }>(async ({ input }) => {
     const call = JSON.parse(input.call.payload) as ScriptedCall;
+    // The scripted call rides in the command (or the patch's cwd), where the stub actors read it back.
+    if (call.tool === 'patch') return { ...patchCall, run: { ...patchCall.run, cwd: JSON.stringify(call) }, grantKey: `patch:${call.verdict}` };
     return {
       kind: 'exec',
       view: { command: `/bin/bash -lc '${call.verdict}'`, cwd: '/ws', commandActions: [] },
-      run: call,
+      run: { kind: 'spawn', spec: { ...spec, command: JSON.stringify(call) } },
       escalationRequested: call.verdict === 'ask',
       justification: null,
       grantKey: `cmd:${call.verdict}`,
     };
   });
+  const scripted = (prepared: PolicyCheckInput['prepared']): ScriptedCall =>
+    JSON.parse(prepared.kind === 'patch' ? prepared.run.cwd : prepared.run.kind === 'spawn' ? prepared.run.spec.command : '{}');
   const checkPolicy = fromPromise<PolicyVerdict, PolicyCheckInput>(async ({ input }) => {
-    const call = (input.prepared as { run: ScriptedCall }).run;
+    const call = scripted(input.prepared);
     if (call.verdict === 'refuse') return { decision: 'refuse', message: 'refused' };
-    if (call.verdict === 'ask' && !input.sessionGrants.includes('cmd:ask')) {
+    if (call.verdict === 'ask' && !input.sessionGrants.includes(input.prepared.grantKey)) {
       return { decision: 'ask', reason: 'wants out', proposedAmendment: null, availableDecisions: ['accept', 'acceptForSession', 'decline', 'cancel'], modeAfterApproval: 'escalated' };
     }
     return { decision: 'run', mode: call.verdict === 'escalate' ? 'escalated' : 'sandboxed' };
   });
+  const applyPatch = fromPromise<PatchOutcome, { run: PatchRun }>(async ({ input }) => {
+    await tick();
+    const call = JSON.parse(input.run.cwd) as ScriptedCall;
+    return call.exitCode === 0 ? { status: 'completed', modelOutput: 'Success.' } : { status: 'failed', modelOutput: 'context not found' };
+  });
+  // The model's risk rating, slower than a tick, as a real request would be.
+  const assessRisk = fromPromise<CommandRisk | null, { request: ApprovalRequest; settings: ThreadSettings }>(async () => {
+    await tick();
+    await tick();
+    return { description: 'writes outside the workspace', riskLevel: 'medium', riskCategories: ['data modification'] };
+  });
+  let measured = 0;
+  const turnDiff = turnDiffMachine.provide({
+    actors: {
+      beginDiff: fromPromise<TurnDiffBase | null, { cwd: string }>(async () => null),
+      measureDiff: fromPromise<string | null, MeasureInput>(async () => {
+        await tick();
+        measured += 1;
+        return `diff ${measured}\n`;
+      }),
+      disposeDiff: fromPromise(async () => {}),
+    },
+  });
   const exec = fromCallback<{ type: 'kill' }, ExecActorInput>(({ sendBack, receive, input }) => {
-    const call = input.run as ScriptedCall;
+    const call = JSON.parse(input.run.kind === 'spawn' ? input.run.spec.command : '{}') as ScriptedCall;
     let finished = false;
     const finish = (interrupted: boolean) => {
       if (finished) return;
@@ -125,7 +166,14 @@ function buildSession(plans: TurnPlan[]) {
     };
   });
 
-  const toolCall = toolCallMachine.provide({ actors: { prepareCall, checkPolicy, exec } });
+  const approval = approvalMachine.provide({ actors: { assessRisk } });
+  const toolCall = toolCallMachine.provide({
+    actors: {
+      prepareCall,
+      execCall: execCallMachine.provide({ actors: { checkPolicy, exec, approval, amendPolicy: fromPromise(async () => {}) } }),
+      patchCall: patchCallMachine.provide({ actors: { checkPolicy, approval, applyPatch } }),
+    },
+  });
   const turn = turnMachine.provide({
     actors: {
       model,
@@ -135,16 +183,23 @@ function buildSession(plans: TurnPlan[]) {
     },
   });
   const configured: ConfiguredThread = {
-    settings: settingsFixture(),
+    settings: settingsFixture({ features: { sandbox_command_assessment: plans.some((plan) => plan.assessRisk) } }),
     thread: threadFixture({ reasoningEffort: null }),
   };
   const session = sessionMachine.provide({
-    actors: { turn, configure: fromPromise(async () => configured), shutdown: fromPromise(async () => {}) },
+    actors: {
+      turn,
+      turnDiff,
+      configure: fromPromise(async () => configured),
+      reapProcesses: fromPromise(async () => {}),
+      shutdown: fromPromise(async () => {}),
+    },
   });
   return { session, nextTurn: () => (turnIndex += 1) };
 }
 
 const callArb = fc.record({
+  tool: fc.constantFrom<ScriptedCall['tool']>('exec', 'exec', 'patch'),
   verdict: fc.constantFrom<Verdict>('run', 'escalate', 'ask', 'refuse'),
   chunks: fc.integer({ min: 0, max: 3 }),
   exitCode: fc.constantFrom(0, 1),
@@ -156,11 +211,12 @@ const planArb = fc.record({
   ),
   decisions: fc.array(fc.constantFrom<ApprovalDecision>('accept', 'acceptForSession', 'decline', 'cancel'), { maxLength: 4 }),
   interruptAfter: fc.option(fc.integer({ min: 1, max: 40 }), { nil: null }),
+  assessRisk: fc.boolean(),
 });
 
 async function runThread(plans: TurnPlan[]) {
   const { session, nextTurn } = buildSession(plans);
-  const actor = createActor(session, { input: { threadId: 'th', overrides: {}, resumed: null } });
+  const actor = createActor(session, { input: { threadId: 'th', overrides: {}, resumed: null, clock: { nowMs: () => Date.now() } } });
   const events: ProtocolEvent[] = [];
   let onEvent: (event: ProtocolEvent) => void = () => {};
   actor.on('protocol', ({ event }) => {
@@ -177,7 +233,7 @@ async function runThread(plans: TurnPlan[]) {
       onEvent = (event) => {
         seen += 1;
         if (plan.interruptAfter !== null && seen === plan.interruptAfter) setTimeout(() => actor.send({ type: 'turn.interrupt' }), 0);
-        if (event.method === 'item/commandExecution/requestApproval') {
+        if (event.method === 'item/commandExecution/requestApproval' || event.method === 'item/fileChange/requestApproval') {
           const decision = decisions.shift() ?? 'accept';
           setTimeout(() => actor.send({ type: 'approval.decide', approvalId: event.approvalId, decision }), 0);
         }
@@ -200,6 +256,10 @@ describe('the whole actor tree with asynchronous stub I/O', () => {
         const { events, snapshot } = await runThread(plans);
         expect(lifecycleViolations(events, { finished: true })).toEqual([]);
         expect(snapshot.value).toBe('ready');
+        // A change is reported after the item that made it, and only while its turn runs.
+        events.forEach((event, index) => {
+          if (event.method === 'turn/diff/updated') expect(events.slice(0, index).some((earlier) => earlier.method === 'item/completed')).toBe(true);
+        });
         expect(events.filter((event) => event.method === 'turn/completed')).toHaveLength(plans.length);
       }),
       { numRuns: 60 },
@@ -208,7 +268,7 @@ describe('the whole actor tree with asynchronous stub I/O', () => {
 
   it('an interrupt while a command streams kills it and ends the turn interrupted', async () => {
     const plan: TurnPlan = {
-      rounds: [{ text: null, calls: [{ verdict: 'run', chunks: 3, exitCode: 0 }] }, { text: 'done', calls: [] }],
+      rounds: [{ text: null, calls: [{ tool: 'exec', verdict: 'run', chunks: 3, exitCode: 0 }] }, { text: 'done', calls: [] }],
       decisions: [],
       interruptAfter: 7,
     };
@@ -219,7 +279,7 @@ describe('the whole actor tree with asynchronous stub I/O', () => {
   });
 
   it('cancel at an approval ends the turn interrupted; acceptForSession is not asked again in the thread', async () => {
-    const ask = { verdict: 'ask' as const, chunks: 1, exitCode: 0 };
+    const ask = { tool: 'exec' as const, verdict: 'ask' as const, chunks: 1, exitCode: 0 };
     const cancelled = await runThread([{ rounds: [{ text: null, calls: [ask] }, { text: 'x', calls: [] }], decisions: ['cancel'], interruptAfter: null }]);
     expect(lastTurnStatus(cancelled.events)).toBe('interrupted');
     const remembered = await runThread([
@@ -228,5 +288,35 @@ describe('the whole actor tree with asynchronous stub I/O', () => {
     ]);
     expect(remembered.events.filter((event) => event.method === 'item/commandExecution/requestApproval')).toHaveLength(1);
     expect(lastTurnStatus(remembered.events)).toBe('completed');
+  });
+});
+
+describe('the whole actor tree: approvals by their address, patches, risk and the turn diff', () => {
+  it("a decision reaches the approval actor registered under its id, and an unknown id changes nothing", async () => {
+    const ask = { tool: 'exec' as const, verdict: 'ask' as const, chunks: 0, exitCode: 0 };
+    const { events } = await runThread([{ rounds: [{ text: null, calls: [ask] }, { text: 'x', calls: [] }], decisions: ['decline'], interruptAfter: null }]);
+    const request = events.find((event) => event.method === 'item/commandExecution/requestApproval');
+    const resolved = events.find((event) => event.method === 'serverRequest/resolved');
+    expect(resolved?.method === 'serverRequest/resolved' && request?.method === 'item/commandExecution/requestApproval' && resolved.approvalId === request.approvalId).toBe(true);
+    const item = events.find((event) => event.method === 'item/completed' && event.params.item.type === 'commandExecution');
+    expect(item?.method === 'item/completed' && item.params.item.type === 'commandExecution' && item.params.item.status).toBe('declined');
+  });
+
+  it('an asked patch waits for the user, is written once accepted, and the turn diff follows its item', async () => {
+    const patch = { tool: 'patch' as const, verdict: 'ask' as const, chunks: 0, exitCode: 0 };
+    const { events } = await runThread([{ rounds: [{ text: null, calls: [patch] }, { text: 'x', calls: [] }], decisions: ['accept'], interruptAfter: null }]);
+    const methods = events.map((event) => event.method);
+    expect(methods.indexOf('item/fileChange/requestApproval')).toBeGreaterThan(methods.indexOf('item/started'));
+    const completed = events.findIndex((event) => event.method === 'item/completed' && event.params.item.type === 'fileChange');
+    expect(events[completed]).toMatchObject({ params: { item: { status: 'completed' } } });
+    expect(events[completed + 1]).toMatchObject({ method: 'turn/diff/updated', params: { diff: expect.stringMatching(/^diff \d+/) } });
+    expect(lastTurnStatus(events)).toBe('completed');
+  });
+
+  it("with risk assessment on, the question carries the model's rating", async () => {
+    const ask = { tool: 'exec' as const, verdict: 'ask' as const, chunks: 0, exitCode: 0 };
+    const { events } = await runThread([{ rounds: [{ text: null, calls: [ask] }, { text: 'x', calls: [] }], decisions: ['accept'], interruptAfter: null, assessRisk: true }]);
+    const request = events.find((event) => event.method === 'item/commandExecution/requestApproval');
+    expect(request).toMatchObject({ params: { risk: { riskLevel: 'medium' } } });
   });
 });

@@ -1,5 +1,11 @@
 import { emptyUsage, referenceOnlyThreadFields, type Thread, type ThreadSettings } from '../../protocol/index.js';
-import type { TurnInput } from '../../machines/index.js';
+import type { Clock, TurnInput } from '../../machines/index.js';
+
+/**
+ * A clock that never moves: item timestamps are then the same in equal situations, so graph
+ * walks fold equal states together instead of unrolling every order.
+ */
+export const fixedClock: Clock = { nowMs: () => 1_700_000_000_000 };
 
 /** Settings as config resolution would produce them, for machine tests. */
 export const settingsFixture = (over: Partial<ThreadSettings> = {}): ThreadSettings => ({
@@ -19,6 +25,9 @@ export const settingsFixture = (over: Partial<ThreadSettings> = {}): ThreadSetti
   },
   reasoningEffort: 'medium',
   reasoningSummary: 'auto',
+  verbosity: null,
+  webSearch: 'disabled',
+  outputSchema: null,
   approvalPolicy: 'on-request',
   sandboxMode: 'workspace-write',
   writableRoots: [],
@@ -47,6 +56,7 @@ export const turnInputFixture = (over: Partial<TurnInput> = {}): TurnInput => ({
   userMessageId: 'user-1',
   sessionGrants: [],
   usageTotal: emptyUsage(),
+  clock: fixedClock,
   ...over,
 });
 

@@ -1,97 +1,134 @@
 import { describe, expect, it } from 'vitest';
-import type { ActorLogic, ActorScope, AnyEventObject, MachineSnapshot, Snapshot } from 'xstate';
+import { initialTransition, transition, type ActorLogic, type AnyStateMachine, type MachineSnapshot, type Snapshot } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
-import { turnMachine, type ToolCallOutcome } from '../../machines/index.js';
-import type { ProtocolEvent } from '../../protocol/index.js';
+import { execCallMachine, patchCallMachine, turnMachine, type ToolCallOutcome } from '../../machines/index.js';
+import type { ProtocolEvent, ThreadStatus } from '../../protocol/index.js';
+import { decided, execCall, execInput, outcome, parentMessages, patchInput, settleAfterInterrupt, verdicts, withApprovalChild, type AnyEvent } from './calls.fixture.js';
 import { replayPure } from './harness.js';
 import { turnInputFixture } from './fixtures.js';
 import { lastTurnStatus, lifecycleViolations } from './invariants.js';
 
 type TurnSnapshot = MachineSnapshot<any, any, any, any, any, any, any, any>;
-type Phase = 'new' | 'open' | 'asking' | 'answered' | 'closed';
 
 /**
- * The turn's children (tool calls) are black boxes to pure transitions. This logic walks
- * the turn together with a model of each child that honours the child's own contract
- * (proved by its own tests): start its item, maybe ask and get answered, complete the
- * item, then finish. Test events ("child.*") expand into the events the turn receives.
+ * The turn's children (tool calls) are black boxes to pure transitions. In this walk each
+ * child IS the real command or patch machine, stepped purely through a script of what its
+ * actors report: what it tells and publishes is handed to the turn exactly as the tool call
+ * would hand it on, so the turn is never tested against a model of its children that could
+ * drift from them.
  */
-/** A snapshot of the walk: the turn's own, plus the phase of each modelled child (the walk is always active). */
-type WalkState = Snapshot<undefined> & {
-  turn: TurnSnapshot;
-  phases: Record<string, Phase>;
+interface ChildScript {
+  machine: AnyStateMachine;
+  input: (callId: string) => unknown;
+  /** What the call's actors report, in order. */
+  script: AnyEvent[];
+}
+
+const CHILDREN: Record<string, ChildScript> = {
+  auto: {
+    machine: execCallMachine,
+    input: (callId) => execInput(execCall, { call: { callId, name: 'exec_command', kind: 'function', payload: '' }, turnId: 'tu' }),
+    script: [{ type: 'xstate.done.actor.checkPolicy', output: verdicts[0] }, { type: 'exec.started', processId: '42' }, { type: 'exec.output', chunk: 'x' }, { type: 'exec.finished', outcome: outcome() }],
+  },
+  asked: {
+    machine: execCallMachine,
+    input: (callId) => execInput(execCall, { call: { callId, name: 'exec_command', kind: 'function', payload: '' }, turnId: 'tu' }),
+    script: [{ type: 'xstate.done.actor.checkPolicy', output: verdicts[2] }, decided('accept'), { type: 'exec.finished', outcome: outcome() }],
+  },
+  declined: {
+    machine: execCallMachine,
+    input: (callId) => execInput(execCall, { call: { callId, name: 'exec_command', kind: 'function', payload: '' }, turnId: 'tu' }),
+    script: [{ type: 'xstate.done.actor.checkPolicy', output: verdicts[2] }, decided('decline')],
+  },
+  cancelled: {
+    machine: execCallMachine,
+    input: (callId) => execInput(execCall, { call: { callId, name: 'exec_command', kind: 'function', payload: '' }, turnId: 'tu' }),
+    script: [{ type: 'xstate.done.actor.checkPolicy', output: verdicts[2] }, decided('cancel')],
+  },
+  refused: {
+    machine: execCallMachine,
+    input: (callId) => execInput(execCall, { call: { callId, name: 'exec_command', kind: 'function', payload: '' }, turnId: 'tu' }),
+    script: [{ type: 'xstate.done.actor.checkPolicy', output: verdicts[4] }],
+  },
+  patch: {
+    machine: patchCallMachine,
+    input: (callId) => patchInput({ call: { callId, name: 'apply_patch', kind: 'custom', payload: '' }, turnId: 'tu' }),
+    script: [{ type: 'xstate.done.actor.checkPolicy', output: { ...verdicts[2], modeAfterApproval: 'sandboxed' } }, decided('accept'), { type: 'xstate.done.actor.applyPatch', output: { status: 'completed', modelOutput: 'Success.' } }],
+  },
 };
 
-const walkSnapshot = (turn: TurnSnapshot, phases: Record<string, Phase>): WalkState => ({ status: 'active', output: undefined, error: undefined, turn, phases });
+/** Where a child is: its script, how many events it took, and whether the turn interrupted it. */
+interface ChildState {
+  kind: string;
+  fed: number;
+  interrupted: boolean;
+}
 
-type WalkEvent = AnyEventObject;
+/** A snapshot of the walk: the turn's own, plus where each child is (the walk is always active). */
+type WalkState = Snapshot<undefined> & { turn: TurnSnapshot; children: Record<string, ChildState> };
+
+const walkSnapshot = (turn: TurnSnapshot, children: Record<string, ChildState>): WalkState => ({ status: 'active', output: undefined, error: undefined, turn, children });
+
+type WalkEvent = AnyEvent;
 
 const input = turnInputFixture();
 const usage = { totalTokens: 15, inputTokens: 10, cachedInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 5, reasoningOutputTokens: 0 };
 
-const relay = (event: ProtocolEvent) => ({ type: 'relay', event });
-const approvalId = (callId: string) => `tu/${callId}/approval`;
-const commandItem = (callId: string, status: 'inProgress' | 'completed') => ({
-  type: 'commandExecution' as const, id: callId, pluginId: null, scriptPath: null, command: 'ls', cwd: '/ws', processId: null,
-  source: 'unifiedExecStartup' as const, status, commandActions: [], aggregatedOutput: null, exitCode: null, durationMs: null,
-  startedAtMs: 1, completedAtMs: status === 'completed' ? 2 : null,
-});
-
-/** A call's signal that it starts (or stops) waiting on the user. */
-const awaiting = (waiting: boolean): ProtocolEvent => ({
-  method: 'thread/status/changed',
-  params: { threadId: 'th', status: { type: 'active', activeFlags: waiting ? ['waitingOnApproval'] : [] } },
-});
-
-/** The turn events a walk event stands for. */
-function expand(event: WalkEvent): AnyEventObject[] {
-  const callId = event.callId as string;
-  switch (event.type) {
-    case 'child.start':
-      return [relay({ method: 'item/started', params: { item: commandItem(callId, 'inProgress'), threadId: 'th', turnId: 'tu', startedAtMs: 1 } })];
-    case 'child.ask':
-      return [relay(awaiting(true)), relay({
-        method: 'item/commandExecution/requestApproval', approvalId: approvalId(callId),
-        params: { kind: 'command', threadId: 'th', turnId: 'tu', itemId: callId, startedAtMs: 1, environmentId: 'local', reason: null, command: 'ls', cwd: '/ws', commandActions: [], proposedExecpolicyAmendment: null, availableDecisions: ['accept', 'decline'], risk: null },
-      })];
-    case 'child.answer':
-      return [
-        { type: 'approval.decide', approvalId: approvalId(callId), decision: 'accept' },
-        relay({ method: 'serverRequest/resolved', approvalId: approvalId(callId), params: { threadId: 'th' } }),
-        relay(awaiting(false)),
-      ];
-    case 'child.output':
-      return [relay({ method: 'item/commandExecution/outputDelta', params: { threadId: 'th', turnId: 'tu', itemId: callId, delta: 'x' } })];
-    case 'child.complete':
-      return [relay({ method: 'item/completed', params: { item: commandItem(callId, 'completed'), threadId: 'th', turnId: 'tu', contentTokenCount: null, completedAtMs: 2 } })];
-    case 'child.finish': {
-      const output: ToolCallOutcome = {
-        callId,
-        items: [{ type: 'function_call_output', call_id: callId, output: 'done' }],
-        cancelTurn: event.cancel === true,
-        grants: [],
-      };
-      return [{ type: `xstate.done.actor.${callId}`, output, actorId: callId }];
-    }
-    default:
-      return [event];
-  }
+/** The events the child's machine has taken, with its approval child's own request and resolution put in. */
+function childEvents(callId: string, child: ChildState): AnyEvent[] {
+  const { machine, input: inputFor, script } = CHILDREN[child.kind]!;
+  const taken = withApprovalChild(machine, inputFor(callId) as never, script.slice(0, child.fed));
+  if (!child.interrupted) return taken;
+  const state = replayPure(machine, inputFor(callId) as never, taken as never).snapshot;
+  if (state.status === 'done') return taken;
+  return [...taken, { type: 'interrupt' }, ...settleAfterInterrupt({ matches: (value) => state.matches(value), context: state.context })];
 }
 
-const nextPhase: Record<string, Phase> = {
-  'child.start': 'open', 'child.ask': 'asking', 'child.answer': 'answered', 'child.complete': 'closed', 'child.finish': 'closed',
-};
+const said = new Map<string, AnyEvent[]>();
+
+/** What the child has told the turn so far, and its outcome once its machine is done (remembered: the walk asks often). */
+function childMessages(callId: string, child: ChildState): AnyEvent[] {
+  const key = JSON.stringify([callId, child]);
+  if (!said.has(key)) said.set(key, computeChildMessages(callId, child));
+  return said.get(key)!;
+}
+
+function computeChildMessages(callId: string, child: ChildState): AnyEvent[] {
+  const { machine, input: inputFor } = CHILDREN[child.kind]!;
+  const events = childEvents(callId, child);
+  const messages = parentMessages(machine, inputFor(callId) as never, events as never);
+  const { snapshot } = replayPure(machine, inputFor(callId) as never, events as never);
+  if (snapshot.status !== 'done') return messages;
+  // The tool call answers the turn with its machine's result, as the router does.
+  const result = snapshot.output as { modelOutput: string; cancelTurn: boolean; grants: string[] };
+  const output: ToolCallOutcome = { callId, items: [{ type: 'function_call_output', call_id: callId, output: result.modelOutput }], cancelTurn: result.cancelTurn, grants: result.grants };
+  return [...messages, { type: `xstate.done.actor.${callId}`, output, actorId: callId }];
+}
+
+const isDone = (callId: string, child: ChildState) => childMessages(callId, child).some((message) => message.type.startsWith('xstate.done.actor.'));
+
+/** The turn events a walk event stands for: what the child said since its last step. */
+function expand(state: WalkState, event: WalkEvent): { turnEvents: AnyEvent[]; children: Record<string, ChildState> } {
+  const callId = event.callId as string;
+  const before = state.children[callId];
+  let after: ChildState | undefined;
+  if (event.type === 'child.pick') after = { kind: event.kind as string, fed: 0, interrupted: false };
+  else if (event.type === 'child.step' && before) after = { ...before, fed: before.fed + 1 };
+  else if (event.type === 'child.settle' && before) after = { ...before, interrupted: true };
+  if (!after) return { turnEvents: [event], children: state.children };
+  const said = childMessages(callId, after).slice(before ? childMessages(callId, before).length : 0);
+  return { turnEvents: said, children: { ...state.children, [callId]: after } };
+}
 
 const walkLogic: ActorLogic<WalkState, WalkEvent, typeof input> = {
   config: turnMachine,
-  transition: (state, event, scope) => {
+  transition: (state, event) => {
+    const { turnEvents, children } = expand(state, event);
     let turn = state.turn;
-    for (const inner of expand(event)) turn = turnMachine.transition(turn, inner as never, scope as never) as TurnSnapshot;
-    const phase = nextPhase[event.type];
-    const phases = phase ? { ...state.phases, [event.callId as string]: phase } : state.phases;
-    return walkSnapshot(turn, phases);
+    for (const inner of turnEvents) turn = transition(turnMachine, turn as never, inner as never)[0] as TurnSnapshot;
+    return walkSnapshot(turn, children);
   },
-  getInitialSnapshot: (scope, walkInput) => walkSnapshot(turnMachine.getInitialSnapshot(scope as ActorScope<any, any, any, any>, walkInput) as TurnSnapshot, {}),
+  getInitialSnapshot: (_scope, walkInput) => walkSnapshot(initialTransition(turnMachine, walkInput)[0] as TurnSnapshot, {}),
   getPersistedSnapshot: (state) => state,
 };
 
@@ -103,13 +140,15 @@ interface Alphabet {
   reasoning: boolean;
   /** How many tool calls the first response may make. */
   maxCalls: number;
+  /** Which children a call may be. */
+  kinds: string[];
 }
 
 const has = (items: Array<{ id?: unknown }>, id: string) => items.some((item) => item.id === id);
 
 /** What can happen next, given where the turn and its children are. */
 const eventsAt = (alphabet: Alphabet) => (state: WalkState): WalkEvent[] => {
-  const { turn, phases } = state;
+  const { turn, children } = state;
   const ctx = turn.context;
   const events: WalkEvent[] = [{ type: 'interrupt' }];
   if (turn.matches('preparing')) {
@@ -147,13 +186,12 @@ const eventsAt = (alphabet: Alphabet) => (state: WalkState): WalkEvent[] => {
     if (request === 1 && ctx.pendingCalls.length < alphabet.maxCalls) events.push(call(ctx.pendingCalls.length === 0 ? 'call_a' : 'call_b'));
   }
   if (turn.matches('interrupting') && !ctx.processesStopped) events.push({ type: 'xstate.done.actor.stopProcesses' });
+  const interrupted = turn.matches('interrupting');
   for (const callId of ctx.runningCalls as string[]) {
-    const phase = phases[callId] ?? 'new';
-    if (phase === 'new') events.push({ type: 'child.start', callId }, { type: 'child.finish', callId });
-    if (phase === 'open') events.push({ type: 'child.ask', callId }, { type: 'child.output', callId }, { type: 'child.complete', callId });
-    if (phase === 'asking') events.push({ type: 'child.answer', callId });
-    if (phase === 'answered') events.push({ type: 'child.complete', callId });
-    if (phase === 'closed') events.push({ type: 'child.finish', callId }, { type: 'child.finish', callId, cancel: true });
+    const child = children[callId];
+    if (!child) for (const kind of alphabet.kinds) events.push({ type: 'child.pick', callId, kind });
+    else if (interrupted && !child.interrupted) events.push({ type: 'child.settle', callId });
+    else if (!child.interrupted && !isDone(callId, child) && child.fed < CHILDREN[child.kind]!.script.length) events.push({ type: 'child.step', callId });
   }
   return events;
 };
@@ -163,13 +201,13 @@ const serialize = (state: WalkState) => {
   return JSON.stringify({
     value: state.turn.value,
     status: state.turn.status,
-    phases: state.phases,
+    children: state.children,
     added: ctx.added.length,
     round: ctx.round.length,
     pending: ctx.pendingCalls.map((c: { callId: string }) => c.callId),
     streaming: Object.keys(ctx.streaming),
     running: ctx.runningCalls,
-    approvals: Object.keys(ctx.pendingApprovals),
+    awaited: ctx.awaitedApprovals,
     outcomes: ctx.outcomes.length,
     stopped: ctx.processesStopped,
     turnStatus: ctx.status,
@@ -184,24 +222,45 @@ const walkOptions = (alphabet: Alphabet) => ({
   limit: 500_000,
 });
 /** Every reachable state with the full alphabet (two parallel calls, reasoning), by a shortest path. */
-const statePaths = getShortestPaths(walkLogic, walkOptions({ reasoning: true, maxCalls: 2 }));
+const statePaths = getShortestPaths(walkLogic, walkOptions({ reasoning: true, maxCalls: 2, kinds: ['asked', 'cancelled'] }));
 /** Every simple path with a smaller alphabet (one call, no reasoning). */
-const simplePaths = getSimplePaths(walkLogic, walkOptions({ reasoning: false, maxCalls: 1 }));
+const simplePaths = getSimplePaths(walkLogic, walkOptions({ reasoning: false, maxCalls: 1, kinds: Object.keys(CHILDREN) }));
 const paths = [...statePaths, ...simplePaths];
 
 /** Replays walk events through the turn with pure transitions, collecting what it emits. */
 function replay(walkEvents: WalkEvent[]) {
-  return replayPure(turnMachine, input, walkEvents.flatMap(expand) as never);
+  let state = walkLogic.getInitialSnapshot(null as never, input);
+  const turnEvents: AnyEvent[] = [];
+  for (const event of walkEvents) {
+    const { turnEvents: inner, children } = expand(state, event);
+    turnEvents.push(...inner);
+    state = walkSnapshot(state.turn, children);
+  }
+  return replayPure(turnMachine, input, turnEvents as never);
 }
 
-/** The children's and the environment's response to an interrupt, from any state. */
+/**
+ * The turn's events as a client sees them: the session turns the turn's reports into the
+ * thread's status (active when the turn starts, waiting while a call waits on the user, idle
+ * just before the turn completes), which the ordering rules speak of.
+ */
+function asClientSees(reports: Array<{ type: string; [key: string]: unknown }>): ProtocolEvent[] {
+  const status = (value: ThreadStatus): ProtocolEvent => ({ method: 'thread/status/changed', params: { threadId: 'th', status: value } });
+  const events: ProtocolEvent[] = [status({ type: 'active', activeFlags: [] })];
+  for (const report of reports) {
+    if (report.type === 'protocol') events.push(report.event as ProtocolEvent);
+    if (report.type === 'turn.waitingOnApproval') events.push(status({ type: 'active', activeFlags: report.waiting ? ['waitingOnApproval'] : [] }));
+    if (report.type === 'turn.finishing') events.push(status({ type: 'idle' }));
+  }
+  return events;
+}
+
+/** The children's and the environment's response to an interrupt, from any state: a child not yet running is stopped before it did anything. */
 function settle(state: WalkState): WalkEvent[] {
   const events: WalkEvent[] = [];
   for (const callId of state.turn.context.runningCalls as string[]) {
-    const phase = state.phases[callId] ?? 'new';
-    if (phase === 'asking') events.push({ type: 'child.answer', callId });
-    if (phase === 'open' || phase === 'asking' || phase === 'answered') events.push({ type: 'child.complete', callId });
-    events.push({ type: 'child.finish', callId });
+    if (!state.children[callId]) events.push({ type: 'child.pick', callId, kind: 'auto' });
+    events.push({ type: 'child.settle', callId });
   }
   if (!state.turn.context.processesStopped) events.push({ type: 'xstate.done.actor.stopProcesses' });
   return events;
@@ -219,11 +278,11 @@ describe('turn machine, every simple path with modelled tool calls', () => {
   it('holds the lifecycle invariants on every path (items, approvals, turn start and end, status flags)', () => {
     for (const path of paths) {
       const walkEvents = path.steps.slice(1).map((step) => step.event);
-      const { snapshot, emitted } = replay(walkEvents);
-      const label = walkEvents.map((event) => event.type + (event.callId ? `(${event.callId})` : '')).join(' > ');
+      const { snapshot, reports } = replay(walkEvents);
+      const emitted = asClientSees(reports);
+      const label = walkEvents.map((event) => event.type + (typeof event.callId === 'string' ? `(${event.callId})` : '')).join(' > ');
       const violations = lifecycleViolations(emitted, { finished: snapshot.status === 'done' });
       expect(violations, label).toEqual([]);
-      expect(emitted[0]?.method, label).toBe('thread/status/changed');
       expect(emitted[1]?.method, label).toBe('turn/started');
       if (snapshot.status === 'done') {
         expect(emitted.at(-1)?.method, label).toBe('turn/completed');
@@ -237,8 +296,9 @@ describe('turn machine, every simple path with modelled tool calls', () => {
     for (const path of paths.filter((p) => p.state.turn.status !== 'done')) {
       const walkEvents = path.steps.slice(1).map((step) => step.event);
       const all = [...walkEvents, { type: 'interrupt' }, ...settle(path.state)];
-      const { snapshot, emitted } = replay(all);
-      const label = all.map((event) => event.type + (event.callId ? `(${event.callId})` : '')).join(' > ');
+      const { snapshot, reports } = replay(all);
+      const emitted = asClientSees(reports);
+      const label = all.map((event) => event.type + (typeof event.callId === 'string' ? `(${event.callId})` : '')).join(' > ');
       expect(snapshot.status, label).toBe('done');
       expect(lifecycleViolations(emitted, { finished: true }), label).toEqual([]);
       const expected = path.state.turn.context.status === 'failed' ? 'failed' : 'interrupted';
@@ -255,7 +315,7 @@ describe('turn machine, every simple path with modelled tool calls', () => {
       message('outputTextDelta', { itemId: 'msg_1', delta: 'Hel' }),
       message('retrying', { attempt: 1, maxAttempts: 5, delayMs: 10, message: 'Reconnecting... 1/5' }),
     ]);
-    expect(emitted.slice(4).map((event) => event.method)).toEqual(['item/started', 'item/agentMessage/delta', 'item/completed', 'error']);
+    expect(emitted.slice(3).map((event) => event.method)).toEqual(['item/started', 'item/agentMessage/delta', 'item/completed', 'error']);
     expect(emitted.at(-1)).toMatchObject({ params: { willRetry: true, error: { message: 'Reconnecting... 1/5' } } });
   });
 
@@ -265,8 +325,10 @@ describe('turn machine, every simple path with modelled tool calls', () => {
       call('call_a'),
       call('call_b'),
       message('completed', { responseId: 'r', usage }),
-      { type: 'child.finish', callId: 'call_b' },
-      { type: 'child.finish', callId: 'call_a' },
+      { type: 'child.pick', callId: 'call_b', kind: 'refused' },
+      { type: 'child.step', callId: 'call_b' },
+      { type: 'child.pick', callId: 'call_a', kind: 'refused' },
+      { type: 'child.step', callId: 'call_a' },
     ]);
     const added = snapshot.context.added.map((item: { type: string; call_id?: string }) => `${item.type}:${item.call_id ?? ''}`);
     expect(added).toEqual(['message:', 'function_call:call_a', 'function_call:call_b', 'function_call_output:call_a', 'function_call_output:call_b']);
@@ -278,7 +340,8 @@ describe('turn machine, every simple path with modelled tool calls', () => {
       { type: 'xstate.done.actor.prepareTurn', output: { contextItems: [], userItem: { type: 'message', role: 'user', content: [] } } },
       call('call_a'),
       message('completed', { responseId: 'r1', usage }),
-      { type: 'child.finish', callId: 'call_a' },
+      { type: 'child.pick', callId: 'call_a', kind: 'refused' },
+      { type: 'child.step', callId: 'call_a' },
       message('completed', { responseId: 'r2', usage }),
     ]);
     const updates = emitted.filter((event) => event.method === 'thread/tokenUsage/updated');

@@ -9,16 +9,16 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { ExecSessions, probeSandbox, type ExecSpec } from '../../actors/exec/index.js';
+import { ExecSessions, probeSandbox } from '../../actors/exec/index.js';
 import { checkCommandPolicy } from '../../actors/policy/index.js';
 import { prepareToolCall } from '../../actors/runtime/index.js';
-import type { PolicyVerdict } from '../../machines/index.js';
+import { policyCheckInput, type PolicyVerdict } from '../../machines/index.js';
 import type { ApprovalPolicy } from '../../protocol/index.js';
 import { settingsFixture } from '../machines/fixtures.js';
 
 export const probe = await probeSandbox();
 
-export interface AttemptOptions {
+interface AttemptOptions {
   /** The model asks to run outside the sandbox. */
   escalate?: boolean;
   /** The directory the model asks the command to run in. */
@@ -88,9 +88,10 @@ export function escapeScene(): EscapeScene {
     const env = { PATH: process.env.PATH, HOME: victim };
     const prepared = await prepareToolCall({ callId: 'c', name: 'exec_command', kind: 'function', payload: JSON.stringify(args) }, settings, sessions, env);
     if (prepared.kind !== 'exec') throw new Error(`not an exec call: ${JSON.stringify(prepared)}`);
-    const { spec } = prepared.run as { spec: ExecSpec };
+    if (prepared.run.kind !== 'spawn') throw new Error('not a new command');
+    const { spec } = prepared.run;
     const verdict = await checkCommandPolicy(
-      { prepared, approvalPolicy, sandboxMode: 'workspace-write', sessionGrants: [] },
+      policyCheckInput(prepared, settings, []),
       { script: cmd, shell: { program: spec.shell, configured: settings.shell, searchPath: spec.env.PATH } },
       { home, cwd: workdir ?? ws, projectTrusted: false, sandboxAvailable: probe.available },
     );

@@ -13,8 +13,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createActor, toPromise } from 'xstate';
 import { ExecSessions } from '../../actors/exec/index.js';
 import { RuleBaseline } from '../../actors/policy/index.js';
-import { prepareToolCall, toolActors, TurnDiffTracker } from '../../actors/runtime/index.js';
-import type { PolicyVerdict, PreparedCall } from '../../machines/index.js';
+import { prepareToolCall, toolActors } from '../../actors/runtime/index.js';
+import { policyCheckInput, type PatchCall, type PolicyVerdict } from '../../machines/index.js';
 import type { ApprovalPolicy } from '../../protocol/index.js';
 import { settingsFixture } from '../machines/fixtures.js';
 import { readTree } from '../actors/patch/helpers.js';
@@ -89,12 +89,11 @@ const sessions = new ExecSessions();
 /** The patch actors of a thread in `ws` under `approvalPolicy` with a workspace-write sandbox. */
 function actorsFor(ws: string, approvalPolicy: ApprovalPolicy) {
   const settings = settingsFixture({ cwd: ws, approvalPolicy, sandboxMode: 'workspace-write', projectTrusted: false });
-  const actors = toolActors(sessions, new TurnDiffTracker(ws), { sandboxAvailable: async () => true, env: {}, home: ws, settings: () => settings, rules: new RuleBaseline(), onRuleError: () => {} });
+  const actors = toolActors(sessions, { sandboxAvailable: async () => true, env: {}, home: ws, rules: new RuleBaseline(), onRuleError: () => {} });
   return {
     prepare: (patch: string) => prepareToolCall({ callId: 'c', name: 'apply_patch', kind: 'custom', payload: patch }, settings, sessions, {}),
-    check: (prepared: PreparedCall): Promise<PolicyVerdict> =>
-      toPromise(createActor(actors.checkPolicy, { input: { prepared, approvalPolicy, sandboxMode: 'workspace-write', sessionGrants: [] } }).start()),
-    apply: (prepared: PreparedCall & { kind: 'patch' }) => toPromise(createActor(actors.applyPatch, { input: { threadId: 't', turnId: 'u', run: prepared.run } }).start()),
+    check: (prepared: PatchCall): Promise<PolicyVerdict> => toPromise(createActor(actors.checkPolicy, { input: policyCheckInput(prepared, settings, []) }).start()),
+    apply: (prepared: PatchCall) => toPromise(createActor(actors.applyPatch, { input: { run: prepared.run } }).start()),
   };
 }
 

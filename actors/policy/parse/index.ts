@@ -24,6 +24,6 @@
 export { loadBashParser } from './loader.js';
 export { parseCommand, unwrapShell } from './shell.js';
 export { commandActionsFor } from './actions.js';
-export { actionOfCommand } from './classify.js';
-export { DYNAMIC, isDynamic, shownWord } from './types.js';
-export type { BashParser, Operator, ParsedScript, SimpleCommand, Stdin } from './types.js';
+;
+export {  isDynamic, shownWord } from './types.js';
+export type { BashParser,  ParsedScript,   } from './types.js';

@@ -182,7 +182,10 @@ class Collector {
     }
     const inner = { stdin: around.stdin, writes: [] };
     // An assignment's value is walked, not the assignment: that would record it a second time.
-    for (const word of words) (word.type === 'variable_assignment' ? this.children(word, inner) : this.walk(word, inner));
+    for (const word of words) {
+      if (word.type === 'variable_assignment') this.children(word, inner);
+      else this.walk(word, inner);
+    }
   }
 
   /** One word after quote removal, or its source text marked dynamic when only the running shell can tell. */

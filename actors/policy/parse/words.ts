@@ -4,7 +4,7 @@ import type { Node } from 'web-tree-sitter';
  * A word after quote removal. `shape` mirrors `value` but with every quoted or escaped
  * character replaced by `_`, so checks for unquoted syntax (brace expansion) can run on it.
  */
-export interface Word {
+interface Word {
   value: string;
   shape: string;
 }

@@ -18,7 +18,7 @@ const HEADER = `# statecraft exec policy rules.
 `;
 
 /** The file amendments go to. */
-export function defaultRulesFile(home: string): string {
+function defaultRulesFile(home: string): string {
   return join(home, 'rules', 'default.toml');
 }
 

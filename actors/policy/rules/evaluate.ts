@@ -7,7 +7,7 @@ import { describePattern, findRule } from './match.js';
 import type { ParsedScript, PatternToken, Rule } from './types.js';
 
 export type EvaluationDecision = 'allow-unsandboxed' | 'run-sandboxed' | 'ask' | 'forbidden';
-export type PartDecision = 'allow' | 'prompt' | 'forbidden' | 'safe' | 'dangerous' | 'unknown';
+type PartDecision = 'allow' | 'prompt' | 'forbidden' | 'safe' | 'dangerous' | 'unknown';
 
 export interface EvaluatedPart {
   argv: string[];

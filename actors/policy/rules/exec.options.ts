@@ -1,4 +1,4 @@
-import { beforeDoubleDash, hasLongFlag, hasShortFlag, isShortCluster, longOptionValues, shortOptionValues } from './flags.js';
+import { beforeDoubleDash, hasLongFlag, hasShortFlag, isShortCluster, shortOptionValues } from './flags.js';
 import { dangerous, unknown, type Classification } from './verdict.js';
 
 /** tar options that run a program: a filter for each file, a compressor, a checkpoint action, a volume script, a remote shell. */

@@ -66,14 +66,3 @@ export function shortOptionValues(args: readonly string[], valueLetters: string)
   return found;
 }
 
-/** The values of a long option that takes one, before `--`: `--name=value` or `--name value`. */
-export function longOptionValues(args: readonly string[], name: string): string[] {
-  const found: string[] = [];
-  const words = beforeDoubleDash(args);
-  for (let i = 0; i < words.length; i += 1) {
-    const word = words[i]!;
-    if (word === name) found.push(words[++i] ?? '');
-    else if (word.startsWith(`${name}=`)) found.push(word.slice(name.length + 1));
-  }
-  return found;
-}

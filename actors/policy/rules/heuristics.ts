@@ -8,7 +8,7 @@ import { classifyAwk, classifySed } from './stream.editors.js';
 import { dangerous, safe, unknown, type Classification, type Nested } from './verdict.js';
 import { classifyWrapper } from './wrappers.js';
 
-export type { Classification, Nested } from './verdict.js';
+export type { Classification,  } from './verdict.js';
 
 /** Shell keywords: as a command name they mean the parser saw a compound command as words (`time { ...; }`). */
 const RESERVED = new Set(['{', '}', '(', ')', '!', '[[', ']]', 'if', 'then', 'elif', 'else', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'select', 'function']);

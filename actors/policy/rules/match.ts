@@ -28,7 +28,7 @@ export function patternMatches(pattern: readonly PatternToken[], argv: readonly 
 const STRICTNESS: Record<RuleDecision, number> = { allow: 0, prompt: 1, forbidden: 2 };
 
 /** Whether decision `a` is stricter than `b`. */
-export function stricterRuleDecision(a: RuleDecision, b: RuleDecision): boolean {
+function stricterRuleDecision(a: RuleDecision, b: RuleDecision): boolean {
   return STRICTNESS[a] > STRICTNESS[b];
 }
 

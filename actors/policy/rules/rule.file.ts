@@ -258,7 +258,7 @@ export interface LoadRulesOptions {
 }
 
 /** The rules folders in load order. */
-export function ruleDirectories({ home, projectRoot, projectTrusted }: LoadRulesOptions): string[] {
+function ruleDirectories({ home, projectRoot, projectTrusted }: LoadRulesOptions): string[] {
   const dirs = [join(home, 'rules')];
   if (projectTrusted && projectRoot !== null) dirs.push(join(projectRoot, '.statecraft', 'rules'));
   return dirs;

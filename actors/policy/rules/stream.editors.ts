@@ -17,7 +17,7 @@ const SIMPLE_COMMANDS = new Set([...'=dDgGhHnNpPxzF{}']);
  * Reads a sed script command by command (GNU syntax): addresses, then one command letter
  * and its arguments. Only what it runs or writes matters here, so text arguments are skipped.
  */
-export function sedEffects(script: string): SedEffects {
+function sedEffects(script: string): SedEffects {
   const effects: SedEffects = { runs: false, writes: false, unreadable: false };
   let p = 0;
   const at = () => script[p] ?? '';
@@ -136,13 +136,10 @@ export function classifySed(args: readonly string[]): Classification {
   const scripts: string[] = [];
   let inPlace = false;
   let fromFile = false;
-  let operands = 0;
   for (let i = 0; i < args.length; i += 1) {
     const a = args[i]!;
-    if (a === '--') {
-      operands += args.length - i - 1;
-      break;
-    }
+    // What follows -- is files to edit, which the script's effects below already cover.
+    if (a === '--') break;
     if (a.startsWith('--')) {
       const [option, value] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
       if (option === '--expression') scripts.push(value ?? args[++i] ?? '');
@@ -174,7 +171,6 @@ export function classifySed(args: readonly string[]): Classification {
       continue;
     }
     if (scripts.length === 0 && !fromFile) scripts.push(a);
-    else operands += 1;
   }
   const effects = scripts.map(sedEffects);
   if (effects.some((e) => e.runs)) return dangerous('sed runs a shell command (the e command or the e flag of s)');

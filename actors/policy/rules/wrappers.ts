@@ -121,7 +121,8 @@ function command(name: string, argv: readonly string[], i: number, stdin: Stdin 
 function fromSpec(name: string, spec: WrapperSpec, argv: readonly string[], stdin: Stdin | undefined): Classification {
   const { flags = '', values = '', long = [], longValues = [], scriptShort = '', scriptLong = [], aloneShort = '', writes = [] } = spec;
   let code: string | null = null;
-  let wrote: string | null = null;
+  // Set inside the option loops; written this way so the checker does not take it for always null.
+  let wrote = null as string | null;
   let alone = false;
   let i = 1;
   // Reads the options at argv[i...]; returns a reason when one is not understood.

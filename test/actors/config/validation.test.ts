@@ -48,13 +48,13 @@ describe('key validation', () => {
   it('warns about unknown keys with their file and path, and drops them', async () => {
     const file = await box.write(
       join(box.home, 'config.toml'),
-      'modle = "typo"\n[tools]\nview_image = false\nweb_search = true\n[model_providers.x]\nbase_url = "http://h"\nretries = 3\n',
+      'modle = "typo"\n[tools]\nview_image = false\nweb_fetch = true\n[model_providers.x]\nbase_url = "http://h"\nretries = 3\n',
     );
     const loaded = await box.load();
     expect(loaded.warnings).toEqual([
       `${file}: unknown key model_providers.x.retries (ignored)`,
       `${file}: unknown key modle (ignored)`,
-      `${file}: unknown key tools.web_search (ignored)`,
+      `${file}: unknown key tools.web_fetch (ignored)`,
     ]);
     expect(loaded.config.tools).toEqual({ view_image: false });
     expect(loaded.config).not.toHaveProperty('modle');

@@ -80,9 +80,14 @@ describe('prepareTurn user item', () => {
     });
     const content = (turn.userItem as { content: Array<{ type: string; text?: string; image_url?: string }> }).content;
     expect(content[0]).toEqual({ type: 'input_image', image_url: 'https://example.com/a.png' });
-    expect(content[1]).toEqual({ type: 'input_image', image_url: `data:image/png;base64,${TINY_PNG.toString('base64')}` });
-    expect(content[2]?.text).toMatch(/^<skill name="deploy"[^>]*>\n# Deploy\nRun make deploy.\n<\/skill>$/);
-    expect(content[3]?.text).toContain('skill gone could not be loaded');
+    // A local image is framed by its number and path, as the reference frames it.
+    expect(content.slice(1, 4)).toEqual([
+      { type: 'input_text', text: '<image name=[Image #1] path="shot.png">' },
+      { type: 'input_image', image_url: `data:image/png;base64,${TINY_PNG.toString('base64')}` },
+      { type: 'input_text', text: '</image>' },
+    ]);
+    expect(content[4]?.text).toMatch(/^<skill name="deploy"[^>]*>\n# Deploy\nRun make deploy.\n<\/skill>$/);
+    expect(content[5]?.text).toContain('skill gone could not be loaded');
   });
 
   it('notes a missing local image instead of throwing', async () => {

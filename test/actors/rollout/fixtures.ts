@@ -40,7 +40,7 @@ export function makeThread(id: string, createdAtMs: number, extra: Partial<Threa
   });
 }
 
-export function turnOf(id: string, status: Turn['status'], startedAt: number, completedAt: number | null = null): Turn {
+function turnOf(id: string, status: Turn['status'], startedAt: number, completedAt: number | null = null): Turn {
   return {
     id,
     rootTurnId: id,
@@ -54,7 +54,7 @@ export function turnOf(id: string, status: Turn['status'], startedAt: number, co
   };
 }
 
-export function userMessage(id: string, text: string, at: number): ThreadItem {
+function userMessage(id: string, text: string, at: number): ThreadItem {
   return {
     type: 'userMessage',
     id,
@@ -65,7 +65,7 @@ export function userMessage(id: string, text: string, at: number): ThreadItem {
   };
 }
 
-export function agentMessage(id: string, text: string, startedAtMs: number, completedAtMs: number | null): ThreadItem {
+function agentMessage(id: string, text: string, startedAtMs: number, completedAtMs: number | null): ThreadItem {
   return {
     type: 'agentMessage',
     moderation: null,

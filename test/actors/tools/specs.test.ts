@@ -3,8 +3,11 @@ import { toolSpecs } from '../../../actors/tools/index.js';
 import { ToolSpec } from '../../../protocol/index.js';
 import { settingsFixture } from '../../machines/fixtures.js';
 
+/** A tool's name; the hosted web search is known by its type. */
+const nameOf = (spec: ToolSpec) => ('name' in spec ? spec.name : spec.type);
+
 const byName = (specs: ToolSpec[], name: string) => {
-  const spec = specs.find((s) => s.name === name);
+  const spec = specs.find((s) => nameOf(s) === name);
   if (!spec || spec.type !== 'function') throw new Error(`no function tool ${name}`);
   return spec;
 };
@@ -12,12 +15,12 @@ const byName = (specs: ToolSpec[], name: string) => {
 describe('toolSpecs', () => {
   it('offers the tools, apply_patch as a freeform tool with a grammar, and drops view_image when it is turned off', () => {
     const on = toolSpecs(settingsFixture());
-    expect(on.map((s) => s.name)).toEqual(['exec_command', 'write_stdin', 'update_plan', 'apply_patch', 'view_image']);
+    expect(on.map(nameOf)).toEqual(['exec_command', 'write_stdin', 'update_plan', 'apply_patch', 'view_image']);
     for (const spec of on) expect(ToolSpec.parse(spec)).toEqual(spec);
-    const patch = on.find((s) => s.name === 'apply_patch');
+    const patch = on.find((s) => nameOf(s) === 'apply_patch');
     expect(patch).toMatchObject({ type: 'custom', format: { type: 'grammar', syntax: 'lark' } });
     const off = toolSpecs(settingsFixture({ tools: { viewImage: false } }));
-    expect(off.map((s) => s.name)).toEqual(['exec_command', 'write_stdin', 'update_plan', 'apply_patch']);
+    expect(off.map(nameOf)).toEqual(['exec_command', 'write_stdin', 'update_plan', 'apply_patch']);
   });
 
   it('offers apply_patch as a function with an input string to chat providers, which have no freeform tools', () => {

@@ -1,7 +1,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import { createConnection, type Connection, type ConnectionOptions } from '../../../adapters/app-server/index.js';
 
-export type Msg = Record<string, any>;
+type Msg = Record<string, any>;
 
 /** A connection wired to in-memory streams, with helpers to talk to it like a client. */
 export interface Harness {

@@ -48,7 +48,7 @@ export async function fixture(script: Script): Promise<Fixture> {
 }
 
 /** What the client does with a server → client request; return undefined to leave it unanswered. */
-export type ServerRequestHandler = (msg: Json) => Json | undefined;
+export type ServerRequestHandler = (msg: Json) => Json;
 
 export interface Client {
   proc: ResultPromise;
@@ -102,12 +102,12 @@ export function startClient(f: Pick<Fixture, 'root' | 'home'>, onServerRequest: 
   const messages: Json[] = [];
   const wire: Recorded[] = [];
   let stderr = '';
-  proc.stderr!.setEncoding('utf8');
-  proc.stderr!.on('data', (chunk: string) => {
+  proc.stderr.setEncoding('utf8');
+  proc.stderr.on('data', (chunk: string) => {
     stderr += chunk;
   });
   // Writing to a process that already exited must not crash the test runner.
-  proc.stdin!.on('error', () => {});
+  proc.stdin.on('error', () => {});
   const listeners = new Set<() => void>();
   let nextId = 1000;
   const client: Client = {
@@ -130,14 +130,14 @@ export function startClient(f: Pick<Fixture, 'root' | 'home'>, onServerRequest: 
     },
     send(msg) {
       wire.push({ dir: 'c2s', msg });
-      proc.stdin!.write(`${JSON.stringify(msg)}\n`);
+      proc.stdin.write(`${JSON.stringify(msg)}\n`);
     },
     writeLine(line) {
       client.writeLines([line]);
     },
     writeLines(lines) {
       for (const line of lines) wire.push({ dir: 'c2s', msg: parseOrRaw(line) });
-      proc.stdin!.write(lines.map((line) => `${line}\n`).join(''));
+      proc.stdin.write(lines.map((line) => `${line}\n`).join(''));
     },
     waitFor(method, pred = () => true, timeoutMs = 15_000, from = 0) {
       return find((msg) => msg.method === method && !('result' in msg) && !('error' in msg) && pred(msg), `${method}`, timeoutMs, from);
@@ -151,7 +151,7 @@ export function startClient(f: Pick<Fixture, 'root' | 'home'>, onServerRequest: 
       return result;
     },
     async close(timeoutMs = 15_000) {
-      proc.stdin!.end();
+      proc.stdin.end();
       const result = await within(proc, timeoutMs, 'the app-server to exit');
       return result.exitCode;
     },
@@ -178,7 +178,7 @@ export function startClient(f: Pick<Fixture, 'root' | 'home'>, onServerRequest: 
       };
       if (!check()) listeners.add(check);
     });
-  createInterface({ input: proc.stdout! }).on('line', (line) => {
+  createInterface({ input: proc.stdout }).on('line', (line) => {
     const msg = parseOrRaw(line);
     messages.push(msg);
     wire.push({ dir: 's2c', msg });

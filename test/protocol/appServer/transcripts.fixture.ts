@@ -14,7 +14,7 @@ import {
 } from '../../../protocol/index.js';
 
 /** The conformance fixtures (copies of the reference transcripts), one folder per scenario. */
-export const FIXTURE_DIR = fileURLToPath(new URL('../../conformance/fixtures/', import.meta.url));
+const FIXTURE_DIR = fileURLToPath(new URL('../../conformance/fixtures/', import.meta.url));
 
 /**
  * The transcripts replaced times and durations by placeholder strings; the real messages
@@ -22,7 +22,7 @@ export const FIXTURE_DIR = fileURLToPath(new URL('../../conformance/fixtures/', 
  */
 const NUMERIC_PLACEHOLDERS = new Set(['<TS>', '<DURATION>']);
 
-export const normalize = (value: unknown): unknown => {
+const normalize = (value: unknown): unknown => {
   if (typeof value === 'string') return NUMERIC_PLACEHOLDERS.has(value) ? 1_700_000_000_000 : value;
   if (Array.isArray(value)) return value.map(normalize);
   if (value !== null && typeof value === 'object') {

@@ -21,14 +21,14 @@ const OURS = 'statecraft';
  * Methods we answer that the reference does not have, each with why; their responses are
  * checked against our own generated schema instead. Empty while we add none.
  */
-export const OUR_OWN_METHODS: Readonly<Record<string, string>> = {};
+const OUR_OWN_METHODS: Readonly<Record<string, string>> = {};
 
 /**
  * The only ways we step outside the reference's schema, each in answer to a client that itself
  * went outside it (docs/PROTOCOL.md). `within` gives the message as the reference would have
  * it, and that must still be valid.
  */
-const ANSWERS_TO_OFF_SCHEMA_REQUESTS: ReadonlyArray<{ why: string; applies: (msg: Json, request: Json | undefined) => boolean; within: (msg: Json) => Json }> = [
+const ANSWERS_TO_OFF_SCHEMA_REQUESTS: ReadonlyArray<{ why: string; applies: (msg: Json, request: Json) => boolean; within: (msg: Json) => Json }> = [
   {
     why: 'JSON-RPC 2.0 answers a line with no usable id with id null; the reference does not answer such lines at all',
     applies: (msg) => 'error' in msg && msg.id === null,

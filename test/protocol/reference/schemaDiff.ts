@@ -6,7 +6,7 @@
  */
 type Json = any;
 
-export type DifferenceKind =
+type DifferenceKind =
   | 'missing' // the reference has the field or variant, ours does not
   | 'extra' // ours has the field or variant, the reference does not
   | 'optional' // the reference requires the field, ours may leave it out
@@ -165,7 +165,7 @@ function tagOf(variant: Variant, key: string): string | undefined {
 
 const show = (values: Iterable<unknown>) => [...values].map((v) => JSON.stringify(v)).join('|');
 
-export class SchemaDiff {
+class SchemaDiff {
   readonly differences = new Map<string, Difference>();
   private readonly seen = new Set<string>();
 

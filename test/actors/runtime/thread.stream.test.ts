@@ -1,0 +1,90 @@
+/**
+ * A thread's streams as adapters see them, with the real runtime and the scripted model on
+ * 127.0.0.1: protocol events replayed to whoever subscribes before the first turn, XState's
+ * inspection events for every actor of the tree, and the session's answer to a second turn.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { firstValueFrom, filter, type Observable } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { InspectionEvent } from 'xstate';
+import { startScriptedServer, type ScriptedServer } from '../../../actors/model/index.js';
+import { createRuntime, openThread } from '../../../actors/runtime/index.js';
+import type { ProtocolEvent } from '../../../protocol/index.js';
+import { writeMockProviderConfig } from '../../support/appServer.js';
+
+let cleanup: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const step of cleanup.reverse()) await step();
+  cleanup = [];
+});
+
+async function scene(turns: number) {
+  const root = await mkdtemp(join(tmpdir(), 'statecraft-stream-'));
+  const model: ScriptedServer = await startScriptedServer({ script: { turns: Array.from({ length: turns }, (_, i) => [{ text: `answer ${i}` }]) } });
+  cleanup.push(() => rm(root, { recursive: true, force: true }), () => model.close());
+  await writeMockProviderConfig(root, model.url);
+  const runtime = await createRuntime({ env: { STATECRAFT_HOME: root, HOME: root, PATH: process.env.PATH }, cwd: root, source: 'exec', originator: 'test', cliVersion: '0.0.0' });
+  const thread = openThread(runtime, { overrides: { ephemeral: true } });
+  cleanup.push(() => thread.close());
+  return thread;
+}
+
+const completedTurn = (events$: Observable<ProtocolEvent>) => firstValueFrom(events$.pipe(filter((event) => event.method === 'turn/completed')));
+
+describe('a thread as adapters subscribe to it', () => {
+  it('replays thread/started to a subscriber that comes after it but before the first turn', async () => {
+    const thread = await scene(1);
+    await thread.ready();
+    const seen: string[] = [];
+    thread.events$.subscribe((event) => seen.push(event.method));
+    const done = completedTurn(thread.events$);
+    thread.startTurn([{ type: 'text', text: 'hi', text_elements: [] }]);
+    await done;
+    expect(seen[0]).toBe('thread/started');
+    expect(seen.filter((method) => method === 'thread/started')).toHaveLength(1);
+    expect(seen.at(-1)).toBe('turn/completed');
+    // Once a turn has started, a new subscriber hears only what comes next.
+    const late: string[] = [];
+    thread.events$.subscribe((event) => late.push(event.method));
+    expect(late).toEqual([]);
+  });
+
+  it('refuses a second turn while one runs, with the reason, and runs the next after it', async () => {
+    const thread = await scene(2);
+    await thread.ready();
+    const done = completedTurn(thread.events$);
+    const first = thread.startTurn([{ type: 'text', text: 'one', text_elements: [] }]);
+    expect(first.status).toBe('inProgress');
+    expect(() => thread.startTurn([{ type: 'text', text: 'two', text_elements: [] }])).toThrow('a turn is already running on this thread');
+    await done;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(thread.current()?.thread.status).toEqual({ type: 'idle' });
+    const next = completedTurn(thread.events$);
+    thread.startTurn([{ type: 'text', text: 'three', text_elements: [] }]);
+    expect((await next).method).toBe('turn/completed');
+  });
+
+  it("streams XState's inspection events of the whole actor tree while someone watches", async () => {
+    const thread = await scene(2);
+    await thread.ready();
+    const inspected: InspectionEvent[] = [];
+    const watching = thread.inspection$.subscribe((event) => inspected.push(event));
+    const done = completedTurn(thread.events$);
+    thread.startTurn([{ type: 'text', text: 'hi', text_elements: [] }]);
+    await done;
+    watching.unsubscribe();
+    const kinds = new Set(inspected.map((event) => event.type));
+    for (const kind of ['@xstate.actor', '@xstate.event', '@xstate.snapshot']) expect(kinds).toContain(kind);
+    const actors = new Set(inspected.filter((event) => event.type === '@xstate.actor').map((event) => (event.actorRef as unknown as { id: string }).id));
+    expect([...actors]).toEqual(expect.arrayContaining(['turn', 'model', 'prepareTurn', expect.stringMatching(/^turnDiff\//)]));
+    expect(inspected.some((event) => event.type === '@xstate.event' && event.event.type === 'turn.start')).toBe(true);
+    // Nobody watching: nothing more reaches the stream.
+    const after = inspected.length;
+    const next = completedTurn(thread.events$);
+    thread.startTurn([{ type: 'text', text: 'again', text_elements: [] }]);
+    await next;
+    expect(inspected.length).toBe(after);
+  });
+});
