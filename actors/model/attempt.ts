@@ -59,9 +59,7 @@ export async function* runAttempt(input: AttemptInput): AsyncGenerator<ModelStre
     } catch (error) {
       if (signal.aborted) return { kind: 'aborted' };
       const message =
-        error instanceof IdleTimeoutError
-          ? `idle timeout waiting for the model stream (${idleMs}ms without data)`
-          : 'stream disconnected before completion';
+        error instanceof IdleTimeoutError ? `idle timeout waiting for the model stream (${idleMs}ms without data)` : 'stream disconnected before completion';
       return { kind: 'retry', budget: 'stream', message, delayMs: null, httpStatus: null };
     }
   } finally {

@@ -71,7 +71,13 @@ const sandboxPolicy = (settings: ThreadSettings): SandboxPolicy => {
     case 'read-only':
       return { type: 'readOnly', networkAccess: settings.networkAccess };
     case 'workspace-write':
-      return { type: 'workspaceWrite', writableRoots: settings.writableRoots, networkAccess: settings.networkAccess, excludeTmpdirEnvVar: settings.excludeTmpdirEnvVar, excludeSlashTmp: settings.excludeSlashTmp };
+      return {
+        type: 'workspaceWrite',
+        writableRoots: settings.writableRoots,
+        networkAccess: settings.networkAccess,
+        excludeTmpdirEnvVar: settings.excludeTmpdirEnvVar,
+        excludeSlashTmp: settings.excludeSlashTmp,
+      };
     case 'danger-full-access':
       return { type: 'dangerFullAccess' };
   }
@@ -125,7 +131,8 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
     }));
   const loaded = (threadId: string) => {
     const handle = served?.registry.get(threadId);
-    if (!served || !handle) throw new RpcError(JsonRpcErrorCode.InvalidRequest, `thread ${threadId} is not loaded: start it with thread/start or load it with thread/resume`);
+    if (!served || !handle)
+      throw new RpcError(JsonRpcErrorCode.InvalidRequest, `thread ${threadId} is not loaded: start it with thread/start or load it with thread/resume`);
     return { handle, runtime: served.runtime };
   };
   const sessionResult = (handle: ThreadHandle, turns: Turn[] | null): ThreadSessionResult => {
@@ -244,6 +251,10 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
       },
     },
   });
-  const approvals = new ApprovalBridge(connection, (threadId, approvalId, decision) => served?.registry.get(threadId)?.decide(approvalId, decision), options.log);
+  const approvals = new ApprovalBridge(
+    connection,
+    (threadId, approvalId, decision) => served?.registry.get(threadId)?.decide(approvalId, decision),
+    options.log,
+  );
   await connection.closed;
 }

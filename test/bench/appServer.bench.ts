@@ -45,7 +45,16 @@ async function makeHome(root: string, name: string, url: string): Promise<string
   await mkdir(home, { recursive: true });
   await writeFile(
     join(home, 'config.toml'),
-    ['model_provider = "bench"', '', '[model_providers.bench]', 'name = "bench"', `base_url = "${url}"`, 'request_max_retries = 1', 'stream_max_retries = 1', ''].join('\n'),
+    [
+      'model_provider = "bench"',
+      '',
+      '[model_providers.bench]',
+      'name = "bench"',
+      `base_url = "${url}"`,
+      'request_max_retries = 1',
+      'stream_max_retries = 1',
+      '',
+    ].join('\n'),
   );
   return home;
 }
@@ -184,14 +193,25 @@ async function roundTrips(root: string, home: string, workspace: string): Promis
       `thread/start round trip: ${fmt(threadStart, 2)} ms (median of ${ROUND_TRIPS}); model/list round trip ${fmt(modelList, 2)} ms on the same server; ` +
         `ratio ${fmt(threadStart / modelList, 2)}x`,
     );
-    record({ key: 'appServer.threadStart.roundTripMs', unit: 'ms', value: threadStart, versus: { name: 'model/list', value: modelList, ratio: threadStart / modelList }, runs: ROUND_TRIPS });
+    record({
+      key: 'appServer.threadStart.roundTripMs',
+      unit: 'ms',
+      value: threadStart,
+      versus: { name: 'model/list', value: modelList, ratio: threadStart / modelList },
+      runs: ROUND_TRIPS,
+    });
   } finally {
     await client.close();
   }
 }
 
 /** Starts a thread that works in `workspace` without asking, runs `turns` turns on it in a row; the ms from the first turn/start to the last turn/completed. */
-async function turnsInARow(client: Client, workspace: string, turns: number, onThread: (threadId: string) => void = () => {}): Promise<{ ms: number; statuses: string[] }> {
+async function turnsInARow(
+  client: Client,
+  workspace: string,
+  turns: number,
+  onThread: (threadId: string) => void = () => {},
+): Promise<{ ms: number; statuses: string[] }> {
   await client.handshake();
   const { thread } = await client.request('thread/start', { cwd: workspace, approvalPolicy: 'never', sandbox: 'danger-full-access' });
   onThread(thread.id);
@@ -230,9 +250,24 @@ async function shortTurns(root: string, workspace: string, codex: AppServerKind 
       return;
     }
     const theirs = await codex.home(root, 'home-short-codex', model.url);
-    const result = compare(await alternate(SHORT_TURN_PAIRS, () => run(statecraftServer, ours), () => run(codex, theirs)), (ms) => ms)!;
-    say(`${SHORT_TURNS} short text turns on one thread: statecraft ${fmt(result.a)} ms, Codex ${fmt(result.b)} ms; ratio ${fmt(result.ratio, 2)}x (median of ${SHORT_TURN_PAIRS} alternating pairs)`);
-    record({ key: 'appServer.shortTurns.ms', unit: 'ms', value: result.a, versus: { name: 'codex', value: result.b, ratio: result.ratio }, runs: SHORT_TURN_PAIRS });
+    const result = compare(
+      await alternate(
+        SHORT_TURN_PAIRS,
+        () => run(statecraftServer, ours),
+        () => run(codex, theirs),
+      ),
+      (ms) => ms,
+    )!;
+    say(
+      `${SHORT_TURNS} short text turns on one thread: statecraft ${fmt(result.a)} ms, Codex ${fmt(result.b)} ms; ratio ${fmt(result.ratio, 2)}x (median of ${SHORT_TURN_PAIRS} alternating pairs)`,
+    );
+    record({
+      key: 'appServer.shortTurns.ms',
+      unit: 'ms',
+      value: result.a,
+      versus: { name: 'codex', value: result.b, ratio: result.ratio },
+      runs: SHORT_TURN_PAIRS,
+    });
   } finally {
     await model.close();
   }
@@ -434,14 +469,26 @@ async function concurrency(root: string, workspace: string, idleKb: number | nul
         `median ratios time ${fmt(wall.ratio, 2)}x${peak ? `, peak RSS ${fmt(peak.ratio, 2)}x` : ''} (${HEAVY_PAIRS} alternating pairs)`,
     );
     record({ key: 'appServer.concurrent.ms', unit: 'ms', value: wall.a, versus: { name: 'codex', value: wall.b, ratio: wall.ratio }, runs: HEAVY_PAIRS });
-    if (peak) record({ key: 'appServer.concurrent.peakMiB', unit: 'MiB', value: toMib(peak.a), versus: { name: 'codex', value: toMib(peak.b), ratio: peak.ratio }, runs: HEAVY_PAIRS });
+    if (peak)
+      record({
+        key: 'appServer.concurrent.peakMiB',
+        unit: 'MiB',
+        value: toMib(peak.a),
+        versus: { name: 'codex', value: toMib(peak.b), ratio: peak.ratio },
+        runs: HEAVY_PAIRS,
+      });
   } else {
     const run = await manyTurns(statecraftServer, root, workspace, 'danger-full-access', 60_000);
     const ratio = run.peakKb !== null && idleKb !== null ? `; idle app-server after initialize ${mib(idleKb)}; ratio ${fmt(run.peakKb / idleKb, 2)}x` : '';
     say(`${label} (danger-full-access), first turn/start to last turn/completed: ${describeMany('statecraft', run)}${ratio}`);
     record({ key: 'appServer.concurrent.ms', unit: 'ms', value: run.wallMs });
     if (run.peakKb !== null) {
-      record({ key: 'appServer.concurrent.peakMiB', unit: 'MiB', value: toMib(run.peakKb), ...(idleKb !== null ? { versus: { name: 'idle app-server', value: toMib(idleKb), ratio: run.peakKb / idleKb } } : {}) });
+      record({
+        key: 'appServer.concurrent.peakMiB',
+        unit: 'MiB',
+        value: toMib(run.peakKb),
+        ...(idleKb !== null ? { versus: { name: 'idle app-server', value: toMib(idleKb), ratio: run.peakKb / idleKb } } : {}),
+      });
     }
   }
   try {
@@ -489,13 +536,21 @@ async function slowClient(root: string, workspace: string, idleKb: number | null
     const end = await deadline(completed, 300_000, 'the 1 GB turn');
     stop();
     peakKb = peakRssKb(client.pid) ?? peakKb;
-    const memory = peakKb !== null && idleKb !== null ? `peak RSS ${mib(peakKb)}; idle app-server after initialize ${mib(idleKb)}; ratio ${fmt(peakKb / idleKb, 2)}x` : 'RSS unavailable';
+    const memory =
+      peakKb !== null && idleKb !== null
+        ? `peak RSS ${mib(peakKb)}; idle app-server after initialize ${mib(idleKb)}; ratio ${fmt(peakKb / idleKb, 2)}x`
+        : 'RSS unavailable';
     say(
       `1 GB of command output to a client that stops reading for ${SLOW_PAUSE_MS / 1000} s: ${memory}; ` +
         `the client got ${fmt(chars / 1024 / 1024)} MiB of output with ${markers} omission marker(s) (turn ${end.turn?.status})`,
     );
     if (peakKb !== null) {
-      record({ key: 'appServer.slowClient.peakMiB', unit: 'MiB', value: toMib(peakKb), ...(idleKb !== null ? { versus: { name: 'idle app-server', value: toMib(idleKb), ratio: peakKb / idleKb } } : {}) });
+      record({
+        key: 'appServer.slowClient.peakMiB',
+        unit: 'MiB',
+        value: toMib(peakKb),
+        ...(idleKb !== null ? { versus: { name: 'idle app-server', value: toMib(idleKb), ratio: peakKb / idleKb } } : {}),
+      });
     }
   } finally {
     clearInterval(sampler);

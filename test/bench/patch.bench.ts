@@ -34,7 +34,12 @@ export async function runPatchBench(): Promise<void> {
       `500-hunk patch to a 50,000-line file: parse + plan ${fmt(planMs)} ms, atomic write ${fmt(applyMs)} ms; ` +
         `reading and rewriting the file ${fmt(copyMs)} ms; ratio ${fmt((planMs + applyMs) / copyMs, 1)}x`,
     );
-    record({ key: 'patch.bigPatchMs', unit: 'ms', value: planMs + applyMs, versus: { name: 'read and rewrite', value: copyMs, ratio: (planMs + applyMs) / copyMs } });
+    record({
+      key: 'patch.bigPatchMs',
+      unit: 'ms',
+      value: planMs + applyMs,
+      versus: { name: 'read and rewrite', value: copyMs, ratio: (planMs + applyMs) / copyMs },
+    });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

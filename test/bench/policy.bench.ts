@@ -46,7 +46,9 @@ export async function runPolicyBench(): Promise<void> {
     for (const cmd of CORPUS) evaluate(cmd);
   }
   const full = (rounds * CORPUS.length) / ((performance.now() - started) / 1000);
-  say(`policy evaluation (parse + rules + heuristics), mixed corpus of ${CORPUS.length}: ${fmt(full, 0)} commands/s; parsing alone ${fmt(parseOnly, 0)}/s; evaluation costs ${fmt(parseOnly / full, 2)}x the parse`);
+  say(
+    `policy evaluation (parse + rules + heuristics), mixed corpus of ${CORPUS.length}: ${fmt(full, 0)} commands/s; parsing alone ${fmt(parseOnly, 0)}/s; evaluation costs ${fmt(parseOnly / full, 2)}x the parse`,
+  );
   record({ key: 'policy.commandsPerSecond', unit: 'per s', value: full, versus: { name: 'parse alone', value: parseOnly, ratio: full / parseOnly } });
 
   const probe = await probeSandbox();

@@ -38,11 +38,20 @@ async function runExec(url: string, workspace: string, home: string): Promise<Ru
   const child = execa(
     'node',
     [
-      CLI, 'exec', '--json', '--skip-git-repo-check', '-C', workspace,
-      '-c', 'model_provider="bench"',
-      '-c', `model_providers.bench.base_url="${url}"`,
-      '-c', 'model_providers.bench.name="bench"',
-      '-s', 'danger-full-access',
+      CLI,
+      'exec',
+      '--json',
+      '--skip-git-repo-check',
+      '-C',
+      workspace,
+      '-c',
+      'model_provider="bench"',
+      '-c',
+      `model_providers.bench.base_url="${url}"`,
+      '-c',
+      'model_providers.bench.name="bench"',
+      '-s',
+      'danger-full-access',
       'go',
     ],
     { env: { STATECRAFT_HOME: home, OPENAI_API_KEY: '' }, stdin: 'ignore', buffer: false, reject: false },
@@ -118,10 +127,20 @@ async function execFigures() {
       `${DELTAS} deltas end to end: ${fmt(run.totalMs)} ms in all, ${fmt(perSecond, 0)} deltas/s after the first event; ` +
         `plain fetch of the same stream ${fmt(rawPerSecond, 0)} deltas/s; ratio ${fmt(rawPerSecond / perSecond, 2)}x slower than the raw stream`,
     );
-    record({ key: 'exec.stream.deltasPerSecond', unit: 'per s', value: perSecond, versus: { name: 'raw stream', value: rawPerSecond, ratio: perSecond / rawPerSecond } });
+    record({
+      key: 'exec.stream.deltasPerSecond',
+      unit: 'per s',
+      value: perSecond,
+      versus: { name: 'raw stream', value: rawPerSecond, ratio: perSecond / rawPerSecond },
+    });
     if (run.peakKb !== null && idleKb !== null) {
       say(`peak RSS during that turn: ${fmt(mib(run.peakKb))} MiB; idle node ${fmt(mib(idleKb))} MiB; ratio ${fmt(run.peakKb / idleKb, 2)}x`);
-      record({ key: 'exec.stream.peakMiB', unit: 'MiB', value: mib(run.peakKb), versus: { name: 'idle node', value: mib(idleKb), ratio: run.peakKb / idleKb } });
+      record({
+        key: 'exec.stream.peakMiB',
+        unit: 'MiB',
+        value: mib(run.peakKb),
+        versus: { name: 'idle node', value: mib(idleKb), ratio: run.peakKb / idleKb },
+      });
     }
   } finally {
     await rm(root, { recursive: true, force: true });

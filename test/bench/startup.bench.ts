@@ -22,11 +22,17 @@ async function versionAndHelp(codex: string | null): Promise<void> {
     const paired = await alternate(PAIRS, () => runProcess(['node', CLI, flag]), bare);
     const wall = compare(paired, (run) => run.wallMs)!;
     const cpu = compare(paired, (run) => run.cpuMs)!;
-    say(`statecraft ${flag}: ${fmt(wall.a)} ms wall, ${fmt(cpu.a, 0)} ms CPU; bare node -e 0 ${fmt(wall.b)} ms; ratio ${fmt(wall.ratio, 2)}x (median of ${PAIRS} alternating pairs)`);
+    say(
+      `statecraft ${flag}: ${fmt(wall.a)} ms wall, ${fmt(cpu.a, 0)} ms CPU; bare node -e 0 ${fmt(wall.b)} ms; ratio ${fmt(wall.ratio, 2)}x (median of ${PAIRS} alternating pairs)`,
+    );
     record({ key: `startup.${flag.slice(2)}.wallMs`, unit: 'ms', value: wall.a, versus: { name: 'node -e 0', value: wall.b, ratio: wall.ratio }, runs: PAIRS });
   }
   if (codex) {
-    const paired = await alternate(PAIRS, () => runProcess(['node', CLI, '--version']), () => runProcess([codex, '--version']));
+    const paired = await alternate(
+      PAIRS,
+      () => runProcess(['node', CLI, '--version']),
+      () => runProcess([codex, '--version']),
+    );
     const wall = compare(paired, (run) => run.wallMs)!;
     say(`--version: statecraft ${fmt(wall.a)} ms, Codex ${fmt(wall.b)} ms; ratio ${fmt(wall.ratio, 2)}x`);
     record({ key: 'startup.version.vsCodex.wallMs', unit: 'ms', value: wall.a, versus: { name: 'codex', value: wall.b, ratio: wall.ratio }, runs: PAIRS });
@@ -71,7 +77,8 @@ async function execTextTurn(root: string, codex: string | null): Promise<void> {
       { key: 'exec.textTurn.wallMs', unit: 'ms', value: wall.a, versus: { name: 'codex', value: wall.b, ratio: wall.ratio }, runs: PAIRS },
       { key: 'exec.textTurn.cpuMs', unit: 'ms', value: cpu.a, versus: { name: 'codex', value: cpu.b, ratio: cpu.ratio }, runs: PAIRS },
     );
-    if (peak) record({ key: 'exec.textTurn.peakMiB', unit: 'MiB', value: mib(peak.a), versus: { name: 'codex', value: mib(peak.b), ratio: peak.ratio }, runs: PAIRS });
+    if (peak)
+      record({ key: 'exec.textTurn.peakMiB', unit: 'MiB', value: mib(peak.a), versus: { name: 'codex', value: mib(peak.b), ratio: peak.ratio }, runs: PAIRS });
   } finally {
     await model.close();
   }
@@ -94,7 +101,9 @@ async function initialize(root: string, codex: string | null): Promise<void> {
     const paired = await alternate(PAIRS, ourTime, against);
     const result = compare(paired, (ms) => ms)!;
     const name = theirs ? 'codex' : 'node -e 0';
-    say(`app-server spawn to initialize response: statecraft ${fmt(result.a)} ms; ${theirs ? 'Codex' : 'bare node start'} ${fmt(result.b)} ms; ratio ${fmt(result.ratio, 2)}x (median of ${PAIRS} alternating pairs)`);
+    say(
+      `app-server spawn to initialize response: statecraft ${fmt(result.a)} ms; ${theirs ? 'Codex' : 'bare node start'} ${fmt(result.b)} ms; ratio ${fmt(result.ratio, 2)}x (median of ${PAIRS} alternating pairs)`,
+    );
     record({ key: 'appServer.initialize.ms', unit: 'ms', value: result.a, versus: { name, value: result.b, ratio: result.ratio }, runs: PAIRS });
   } finally {
     await model.close();

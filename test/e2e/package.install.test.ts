@@ -66,7 +66,19 @@ describe('the installed package', () => {
     };
     await walk([]);
     expect(seen).toEqual(
-      expect.arrayContaining(['exec', 'exec resume', 'app-server', 'app-server generate-json-schema', 'app-server generate-ts', 'execpolicy check', 'config show', 'sandbox', 'apply-patch', 'mock-model', 'demo']),
+      expect.arrayContaining([
+        'exec',
+        'exec resume',
+        'app-server',
+        'app-server generate-json-schema',
+        'app-server generate-ts',
+        'execpolicy check',
+        'config show',
+        'sandbox',
+        'apply-patch',
+        'mock-model',
+        'demo',
+      ]),
     );
   });
 
