@@ -18,9 +18,7 @@ export interface ApprovalOutput {
   abandoned: boolean;
 }
 
-export type ApprovalEvent =
-  | { type: 'decide'; decision: ApprovalDecision }
-  | { type: 'abandon' };
+export type ApprovalEvent = { type: 'decide'; decision: ApprovalDecision } | { type: 'abandon' };
 
 interface ApprovalContext extends ApprovalInput {
   risk: CommandRisk | null;
@@ -80,7 +78,9 @@ export const approvalMachine = setup({
     /** A decision the request did not offer (a forged amendment included) is treated as the safe answer. */
     recordDecline: assign({ decision: 'decline' as const }),
     recordAbandon: assign({ decision: 'cancel' as const, abandoned: true }),
-    publishRequest: enqueueActions(({ context, enqueue, self }) => publish(enqueue, self, approvalRequested(context.approvalId, context.request, context.risk))),
+    publishRequest: enqueueActions(({ context, enqueue, self }) =>
+      publish(enqueue, self, approvalRequested(context.approvalId, context.request, context.risk)),
+    ),
     publishResolved: enqueueActions(({ context, enqueue, self }) => publish(enqueue, self, approvalResolved(context.threadId, context.approvalId))),
   },
 }).createMachine({

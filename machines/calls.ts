@@ -117,9 +117,7 @@ export interface ExecOutcome {
 }
 
 export type ExecEvent =
-  | { type: 'exec.started'; processId: string | null }
-  | { type: 'exec.output'; chunk: string }
-  | { type: 'exec.finished'; outcome: ExecOutcome };
+  { type: 'exec.started'; processId: string | null } | { type: 'exec.output'; chunk: string } | { type: 'exec.finished'; outcome: ExecOutcome };
 
 export interface ExecActorInput {
   mode: RunMode;
@@ -194,7 +192,9 @@ export const approvalIdFor = (turnId: string, callId: string, retry: boolean): s
 
 /** The model's output item for a call's result. */
 export const outputItem = (call: ToolCallRequest, text: string): ResponseItem =>
-  call.kind === 'custom' ? { type: 'custom_tool_call_output', call_id: call.callId, output: text } : { type: 'function_call_output', call_id: call.callId, output: text };
+  call.kind === 'custom'
+    ? { type: 'custom_tool_call_output', call_id: call.callId, output: text }
+    : { type: 'function_call_output', call_id: call.callId, output: text };
 
 /** Whether a decision lets the call go on. */
 export const isAccept = (decision: ApprovalDecision): boolean => decision === 'accept' || decision === 'acceptForSession' || typeof decision === 'object';

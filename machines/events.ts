@@ -134,8 +134,7 @@ function actionOf(raw: unknown): WebSearchAction {
 export function webSearchItem(id: string, done: ResponseItem | null): Omit<WebSearchItem, 'startedAtMs' | 'completedAtMs'> {
   if (!done) return { type: 'webSearch', id, query: '', action: { type: 'other' } };
   const action = actionOf((done as { action?: unknown }).action);
-  const query =
-    action.type === 'search' ? (action.query ?? action.queries?.join(' ') ?? '') : action.type === 'other' ? '' : (action.url ?? '');
+  const query = action.type === 'search' ? (action.query ?? action.queries?.join(' ') ?? '') : action.type === 'other' ? '' : (action.url ?? '');
   return { type: 'webSearch', id, query, action };
 }
 
@@ -232,9 +231,15 @@ export const planUpdated = (ref: TurnRef, explanation: string | null, plan: Plan
   params: { threadId: ref.threadId, turnId: ref.turnId, explanation, plan },
 });
 
-export const diffUpdated = (ref: TurnRef, diff: string): ProtocolEvent => ({ method: 'turn/diff/updated', params: { threadId: ref.threadId, turnId: ref.turnId, diff } });
+export const diffUpdated = (ref: TurnRef, diff: string): ProtocolEvent => ({
+  method: 'turn/diff/updated',
+  params: { threadId: ref.threadId, turnId: ref.turnId, diff },
+});
 
-export const tokenUsage = (ref: TurnRef, usage: ThreadTokenUsage): ProtocolEvent => ({ method: 'thread/tokenUsage/updated', params: { threadId: ref.threadId, turnId: ref.turnId, tokenUsage: usage } });
+export const tokenUsage = (ref: TurnRef, usage: ThreadTokenUsage): ProtocolEvent => ({
+  method: 'thread/tokenUsage/updated',
+  params: { threadId: ref.threadId, turnId: ref.turnId, tokenUsage: usage },
+});
 
 /** Something the user should know that stops nothing, as the reference's warning notification. */
 export const warning = (threadId: string, message: string): ProtocolEvent => ({ method: 'warning', params: { threadId, message } });
@@ -247,7 +252,11 @@ export const turnErrorEvent = (ref: TurnRef, error: TurnError, willRetry: boolea
 // ── approvals ────────────────────────────────────────────────────────────────
 
 /** The question sent to the client, with the risk assessment when there is one. */
-export const approvalRequested = (approvalId: string, request: ApprovalRequest, risk: ProtocolEventOf<'item/commandExecution/requestApproval'>['params']['risk']): ProtocolEvent =>
+export const approvalRequested = (
+  approvalId: string,
+  request: ApprovalRequest,
+  risk: ProtocolEventOf<'item/commandExecution/requestApproval'>['params']['risk'],
+): ProtocolEvent =>
   request.method === 'item/commandExecution/requestApproval'
     ? { method: request.method, approvalId, params: { ...request.params, risk } }
     : { method: request.method, approvalId, params: request.params };
@@ -291,10 +300,13 @@ export const commandApprovalRequest = (
 });
 
 /** The question about a patch; its changes were shown when its item started. */
-export const patchApprovalRequest = (item: { ref: TurnRef; itemId: string; startedAtMs: number }, reason: string | null, grantRoot: string | null): ApprovalRequest => ({
+export const patchApprovalRequest = (
+  item: { ref: TurnRef; itemId: string; startedAtMs: number },
+  reason: string | null,
+  grantRoot: string | null,
+): ApprovalRequest => ({
   method: 'item/fileChange/requestApproval',
-  params: { threadId: item.ref.threadId,
-    turnId: item.ref.turnId, itemId: item.itemId, startedAtMs: item.startedAtMs, reason, grantRoot },
+  params: { threadId: item.ref.threadId, turnId: item.ref.turnId, itemId: item.itemId, startedAtMs: item.startedAtMs, reason, grantRoot },
 });
 
 /** The question asked again after the sandbox refused a command: run it without the sandbox? */

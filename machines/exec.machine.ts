@@ -19,7 +19,16 @@ import {
   type RunMode,
   type StdinCall,
 } from './calls.js';
-import { commandApprovalRequest, commandItem, commandOutputDelta, diffUpdated, itemCompleted, itemStarted, sandboxRetryVerdict, type AskVerdict } from './events.js';
+import {
+  commandApprovalRequest,
+  commandItem,
+  commandOutputDelta,
+  diffUpdated,
+  itemCompleted,
+  itemStarted,
+  sandboxRetryVerdict,
+  type AskVerdict,
+} from './events.js';
 import { publish, type ProtocolEmitted, type RelayEvent } from './publish.js';
 import { requestDiff, type DiffMeasured } from './turnDiff.machine.js';
 import { callbackActor, promiseActor } from './unprovided.js';
@@ -30,12 +39,7 @@ export interface ExecCallInput extends CallContextInput {
   assessRisk: boolean;
 }
 
-export type ExecCallEvent =
-  | ExecEvent
-  | { type: 'interrupt' }
-  | DoneActorEvent<ApprovalOutput, 'approval'>
-  | DiffMeasured
-  | RelayEvent;
+export type ExecCallEvent = ExecEvent | { type: 'interrupt' } | DoneActorEvent<ApprovalOutput, 'approval'> | DiffMeasured | RelayEvent;
 
 interface ExecCallContext extends ExecCallInput {
   verdict: PolicyVerdict | null;
@@ -99,7 +103,8 @@ export const execCallMachine = setup({
       const policy = context.settings.approvalPolicy;
       return policy === 'on-failure' || (policy === 'on-request' && context.prepared.escalationRequested);
     },
-    escalatedAfterApproval: ({ context }) => (context.deniedRun ? true : context.verdict?.decision === 'ask' && context.verdict.modeAfterApproval === 'escalated'),
+    escalatedAfterApproval: ({ context }) =>
+      context.deniedRun ? true : context.verdict?.decision === 'ask' && context.verdict.modeAfterApproval === 'escalated',
   },
   actions: {
     setVerdict: assign({
@@ -138,7 +143,11 @@ export const execCallMachine = setup({
         context.prepared.kind === 'exec' ? context.prepared.justification : null,
       );
       // Registered under its approval id, so the client's decision reaches it directly.
-      enqueue.spawnChild('approval', { id: 'approval', systemId: approvalId, input: { threadId: context.threadId, approvalId, request, assessWith: context.assessRisk ? context.settings : null } });
+      enqueue.spawnChild('approval', {
+        id: 'approval',
+        systemId: approvalId,
+        input: { threadId: context.threadId, approvalId, request, assessWith: context.assessRisk ? context.settings : null },
+      });
     }),
     settleWait: enqueueActions(({ context, enqueue, self }) => tell(enqueue, self, { type: 'call.approvalSettled', approvalId: approvalIdOf(context) })),
     recordProcess: assign({
@@ -179,7 +188,9 @@ export const execCallMachine = setup({
     /** After a refused retry the model learns what the sandboxed run printed, and why it was not run again. */
     deniedRunOutput: assign({
       modelOutput: ({ context }) =>
-        context.deniedRun ? `${context.deniedRun.modelOutput}\n(The sandbox blocked this command, and the user chose not to run it without the sandbox.)` : context.modelOutput,
+        context.deniedRun
+          ? `${context.deniedRun.modelOutput}\n(The sandbox blocked this command, and the user chose not to run it without the sandbox.)`
+          : context.modelOutput,
     }),
     /** Completes the item without a run of its own: declined, or failed with the output of a refused sandboxed run. */
     completeItem: enqueueActions(({ context, enqueue, self }, status: 'declined' | 'failed') => {
@@ -187,7 +198,14 @@ export const execCallMachine = setup({
       const at = context.clock.nowMs();
       const denied = context.deniedRun;
       const item: CommandExecutionItem = denied
-        ? { ...context.item, status: 'failed', aggregatedOutput: denied.aggregatedOutput, exitCode: denied.exitCode, durationMs: denied.durationMs, completedAtMs: at }
+        ? {
+            ...context.item,
+            status: 'failed',
+            aggregatedOutput: denied.aggregatedOutput,
+            exitCode: denied.exitCode,
+            durationMs: denied.durationMs,
+            completedAtMs: at,
+          }
         : { ...context.item, status, completedAtMs: at };
       enqueue.assign({ item });
       tell(enqueue, self, { type: 'call.itemCompleted', itemId: item.id });
@@ -282,7 +300,15 @@ export const execCallMachine = setup({
         onDone: 'approved',
         onError: 'approved',
       },
-      on: { interrupt: { target: 'done', actions: [{ type: 'completeItem', params: 'declined' }, { type: 'setModelOutput', params: ABORTED }] } },
+      on: {
+        interrupt: {
+          target: 'done',
+          actions: [
+            { type: 'completeItem', params: 'declined' },
+            { type: 'setModelOutput', params: ABORTED },
+          ],
+        },
+      },
     },
     approved: {
       always: [
@@ -318,7 +344,13 @@ export const execCallMachine = setup({
         stopping: {
           entry: sendTo('exec', { type: 'kill' }),
           after: {
-            killGrace: { target: '#execCall.done', actions: [{ type: 'completeItem', params: 'failed' }, { type: 'setModelOutput', params: ABORTED }] },
+            killGrace: {
+              target: '#execCall.done',
+              actions: [
+                { type: 'completeItem', params: 'failed' },
+                { type: 'setModelOutput', params: ABORTED },
+              ],
+            },
           },
         },
       },

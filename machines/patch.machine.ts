@@ -1,7 +1,20 @@
 import { assign, enqueueActions, sendTo, setup, stopChild, type AnyActorRef, type DoneActorEvent } from 'xstate';
 import type { ApprovalDecision, FileChangeItem, PatchRun } from '../protocol/index.js';
 import { approvalMachine, type ApprovalOutput } from './approval.machine.js';
-import { ABORTED, approvalIdFor, isAccept, tell, type CallContextInput, type CallFact, type CallResult, type PatchCall, type PatchOutcome, policyCheckInput, type PolicyCheckInput, type PolicyVerdict } from './calls.js';
+import {
+  ABORTED,
+  approvalIdFor,
+  isAccept,
+  tell,
+  type CallContextInput,
+  type CallFact,
+  type CallResult,
+  type PatchCall,
+  type PatchOutcome,
+  policyCheckInput,
+  type PolicyCheckInput,
+  type PolicyVerdict,
+} from './calls.js';
 import { diffUpdated, fileChangeItem, itemCompleted, itemStarted, patchApprovalRequest } from './events.js';
 import { publish, type ProtocolEmitted, type RelayEvent } from './publish.js';
 import { requestDiff, turnDiffId, type DiffMeasured, type TurnDiffEvent } from './turnDiff.machine.js';
@@ -77,7 +90,11 @@ export const patchCallMachine = setup({
     ask: enqueueActions(({ context, enqueue }) => {
       const approvalId = approvalIdOf(context);
       const reason = context.verdict?.decision === 'ask' ? context.verdict.reason : null;
-      const request = patchApprovalRequest({ ref: context, itemId: context.call.callId, startedAtMs: context.item?.startedAtMs ?? context.clock.nowMs() }, reason, context.prepared.grantRoot);
+      const request = patchApprovalRequest(
+        { ref: context, itemId: context.call.callId, startedAtMs: context.item?.startedAtMs ?? context.clock.nowMs() },
+        reason,
+        context.prepared.grantRoot,
+      );
       // Registered under its approval id, so the client's decision reaches it directly.
       enqueue.spawnChild('approval', { id: 'approval', systemId: approvalId, input: { threadId: context.threadId, approvalId, request, assessWith: null } });
     }),
@@ -151,7 +168,12 @@ export const patchCallMachine = setup({
           {
             guard: { type: 'approvalCancelled', params: ({ event }) => event.output },
             target: 'done',
-            actions: [{ type: 'completeItem', params: { status: 'declined', diff: null } }, { type: 'setModelOutput', params: CANCELLED_BY_USER }, 'markCancelled', 'settleWait'],
+            actions: [
+              { type: 'completeItem', params: { status: 'declined', diff: null } },
+              { type: 'setModelOutput', params: CANCELLED_BY_USER },
+              'markCancelled',
+              'settleWait',
+            ],
           },
           {
             target: 'done',
@@ -175,12 +197,17 @@ export const patchCallMachine = setup({
       },
     },
     written: {
-      always: [{ guard: 'applied', target: 'measuring' }, { target: 'done', actions: { type: 'completeItem', params: { status: 'failed', diff: null } } }],
+      always: [
+        { guard: 'applied', target: 'measuring' },
+        { target: 'done', actions: { type: 'completeItem', params: { status: 'failed', diff: null } } },
+      ],
     },
     /** What the patch changed joins the turn's diff before its item completes. */
     measuring: {
       entry: 'measureDiff',
-      on: { 'diff.measured': { target: 'done', actions: { type: 'completeItem', params: ({ event }) => ({ status: 'completed' as const, diff: event.diff }) } } },
+      on: {
+        'diff.measured': { target: 'done', actions: { type: 'completeItem', params: ({ event }) => ({ status: 'completed' as const, diff: event.diff }) } },
+      },
     },
     done: { type: 'final' },
   },

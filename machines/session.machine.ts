@@ -51,8 +51,7 @@ export type SessionEvent =
   | { type: 'thread.close' }
   | RelayEvent
   | ConversationCommitted
-  | TurnReport
-
+  | TurnReport;
 
 /** The answer to a `turn.start` the thread cannot take now; adapters turn it into their error. */
 interface TurnRejected {
@@ -84,8 +83,7 @@ interface SessionContext extends SessionInput {
   error: TurnError | null;
 }
 
-const firstText = (input: UserInput[]): string =>
-  input.find((part): part is Extract<UserInput, { type: 'text' }> => part.type === 'text')?.text ?? '';
+const firstText = (input: UserInput[]): string => input.find((part): part is Extract<UserInput, { type: 'text' }> => part.type === 'text')?.text ?? '';
 
 /** Settings a turn changes stay changed for the turns after it. */
 const applyTurnOverrides = (settings: ThreadSettings, overrides: TurnOverrides): ThreadSettings => {
@@ -166,7 +164,14 @@ export const sessionMachine = setup({
       publish(enqueue, self, threadStatus(context.threadId, context.thread.status));
       const { lastTurn } = context.resumed;
       if (lastTurn) {
-        publish(enqueue, self, tokenUsage({ threadId: context.threadId, turnId: lastTurn.turnId }, { total: context.usageTotal, last: lastTurn.usage, modelContextWindow: context.settings.modelContextWindow }));
+        publish(
+          enqueue,
+          self,
+          tokenUsage(
+            { threadId: context.threadId, turnId: lastTurn.turnId },
+            { total: context.usageTotal, last: lastTurn.usage, modelContextWindow: context.settings.modelContextWindow },
+          ),
+        );
       }
       publish(enqueue, self, ...warnings);
     }),
@@ -203,7 +208,16 @@ export const sessionMachine = setup({
       publish(
         enqueue,
         self,
-        turnCompleted(context.threadId, finishedTurn(context.currentTurn.turnId, { status: 'failed', error: turnError(message, 'internal'), lastAgentMessage: null, startedAtMs: now, nowMs: now })),
+        turnCompleted(
+          context.threadId,
+          finishedTurn(context.currentTurn.turnId, {
+            status: 'failed',
+            error: turnError(message, 'internal'),
+            lastAgentMessage: null,
+            startedAtMs: now,
+            nowMs: now,
+          }),
+        ),
       );
       enqueue.assign({ currentTurn: null });
     }),
@@ -292,7 +306,11 @@ export const sessionMachine = setup({
           { target: 'ready', actions: ['finishDiff', 'reap', { type: 'endTurn', params: ({ event }) => event.output }] },
         ],
         onError: [
-          { guard: 'closeRequested', target: 'closing', actions: ['finishDiff', 'reap', { type: 'publishTurnCrash', params: ({ event }) => ({ error: event.error }) }] },
+          {
+            guard: 'closeRequested',
+            target: 'closing',
+            actions: ['finishDiff', 'reap', { type: 'publishTurnCrash', params: ({ event }) => ({ error: event.error }) }],
+          },
           { target: 'ready', actions: ['finishDiff', 'reap', { type: 'publishTurnCrash', params: ({ event }) => ({ error: event.error }) }] },
         ],
       },

@@ -1,6 +1,16 @@
 import { assign, enqueueActions, sendTo, setup, type DoneActorEvent } from 'xstate';
 import type { ResponseItem } from '../protocol/index.js';
-import { ABORTED, outputItem, tell, type CallContextInput, type CallFact, type CallResult, type PreparedCall, type ToolCallOutcome, type ToolCallRequest } from './calls.js';
+import {
+  ABORTED,
+  outputItem,
+  tell,
+  type CallContextInput,
+  type CallFact,
+  type CallResult,
+  type PreparedCall,
+  type ToolCallOutcome,
+  type ToolCallRequest,
+} from './calls.js';
 import { planUpdated } from './events.js';
 import { execCallMachine } from './exec.machine.js';
 import { patchCallMachine } from './patch.machine.js';
@@ -12,11 +22,7 @@ export interface ToolCallInput extends CallContextInput {
   assessRisk: boolean;
 }
 
-export type ToolCallEvent =
-  | { type: 'interrupt' }
-  | DoneActorEvent<CallResult, 'execCall' | 'patchCall'>
-  | CallFact
-  | RelayEvent;
+export type ToolCallEvent = { type: 'interrupt' } | DoneActorEvent<CallResult, 'execCall' | 'patchCall'> | CallFact | RelayEvent;
 
 interface ToolCallContext extends ToolCallInput {
   prepared: PreparedCall | null;

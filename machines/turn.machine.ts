@@ -205,7 +205,13 @@ const report = (enqueue: { emit: (event: TurnReport) => void; sendParent: (event
 
 /** The turn's own view of the turn for its completion. */
 const completed = (context: TurnContext): Turn =>
-  finishedTurn(context.turnId, { status: context.status, error: context.error, lastAgentMessage: context.lastAgentMessage, startedAtMs: context.startedAtMs, nowMs: context.clock.nowMs() });
+  finishedTurn(context.turnId, {
+    status: context.status,
+    error: context.error,
+    lastAgentMessage: context.lastAgentMessage,
+    startedAtMs: context.startedAtMs,
+    nowMs: context.clock.nowMs(),
+  });
 
 /** A call's outputs in the order the model made the calls. */
 const outputsInCallOrder = (calls: ToolCallRequest[], outcomes: ToolCallOutcome[]): ResponseItem[] =>
@@ -253,7 +259,9 @@ export const turnMachine = setup({
         itemCompleted(context, { ...userItem, completedAtMs: done }, done),
       );
     }),
-    commitPrepared: enqueueActions(({ context, enqueue, self }, prepared: PreparedTurn) => commit(enqueue, self, context, [...prepared.contextItems, prepared.userItem])),
+    commitPrepared: enqueueActions(({ context, enqueue, self }, prepared: PreparedTurn) =>
+      commit(enqueue, self, context, [...prepared.contextItems, prepared.userItem]),
+    ),
     itemAdded: enqueueActions(({ context, enqueue, self, event }) => {
       if (event.type !== 'model.outputItemAdded') return;
       const item = newStreamingItem(event.data.itemType, event.data.itemId, context.clock.nowMs());
@@ -330,7 +338,11 @@ export const turnMachine = setup({
     publishUsage: enqueueActions(({ context, enqueue, self }) => {
       if (!context.usagePending || !context.usageLast) return;
       enqueue.assign({ usagePending: false });
-      publish(enqueue, self, tokenUsage(context, { total: context.usageTotal, last: context.usageLast, modelContextWindow: context.settings.modelContextWindow }));
+      publish(
+        enqueue,
+        self,
+        tokenUsage(context, { total: context.usageTotal, last: context.usageLast, modelContextWindow: context.settings.modelContextWindow }),
+      );
       if (context.turnDiff !== null) publish(enqueue, self, diffUpdated(context, context.turnDiff));
     }),
     /** A finished response joins the conversation; its calls then run (their outputs follow when all are done). */
@@ -377,7 +389,8 @@ export const turnMachine = setup({
       if (event.type === 'relay') publish(enqueue, self, event.event);
     }),
     itemOpened: assign({
-      openToolItems: ({ context, event }) => (event.type === 'call.itemStarted' ? { ...context.openToolItems, [event.item.id]: event.item } : context.openToolItems),
+      openToolItems: ({ context, event }) =>
+        event.type === 'call.itemStarted' ? { ...context.openToolItems, [event.item.id]: event.item } : context.openToolItems,
     }),
     itemClosed: assign({
       openToolItems: ({ context, event }) => {

@@ -19,10 +19,7 @@ export interface DiffMeasured {
   diff: string | null;
 }
 
-export type TurnDiffEvent =
-  | { type: 'diff.remember'; baselines: Baseline[] }
-  | { type: 'diff.measure'; replyTo: AnyActorRef }
-  | { type: 'diff.close' };
+export type TurnDiffEvent = { type: 'diff.remember'; baselines: Baseline[] } | { type: 'diff.measure'; replyTo: AnyActorRef } | { type: 'diff.close' };
 
 export interface MeasureInput {
   base: TurnDiffBase | null;

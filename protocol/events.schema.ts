@@ -47,8 +47,7 @@ export const notificationParams = {
 
 export type NotificationMethod = keyof typeof notificationParams;
 
-const notification = <M extends NotificationMethod>(method: M) =>
-  z.object({ method: z.literal(method), params: notificationParams[method] });
+const notification = <M extends NotificationMethod>(method: M) => z.object({ method: z.literal(method), params: notificationParams[method] });
 
 /**
  * Everything a session reports. Notifications carry the wire params as they are;

@@ -29,4 +29,3 @@ export const TurnOverrides = z.object({
   summary: ReasoningSummary.optional(),
 });
 export type TurnOverrides = z.infer<typeof TurnOverrides>;
-

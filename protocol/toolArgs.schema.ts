@@ -7,22 +7,14 @@ const optionalTokens = () => z.number().int().positive().nullish();
 /** Arguments of the `exec_command` tool: one shell script, run in a new process. */
 export const ExecCommandArgs = z.object({
   cmd: z.string().min(1, 'must not be empty').describe('The shell script to run.'),
-  workdir: z
-    .string()
-    .nullish()
-    .describe('Directory to run in; relative paths resolve against the thread cwd. Defaults to the thread cwd.'),
-  yield_time_ms: optionalMs().describe(
-    'How long to wait for the process to finish before returning with its session ID while it keeps running.',
-  ),
+  workdir: z.string().nullish().describe('Directory to run in; relative paths resolve against the thread cwd. Defaults to the thread cwd.'),
+  yield_time_ms: optionalMs().describe('How long to wait for the process to finish before returning with its session ID while it keeps running.'),
   max_output_tokens: optionalTokens().describe('Upper bound on how much output is returned; the rest is truncated.'),
   sandbox_permissions: z
     .enum(['use_default', 'require_escalated'])
     .nullish()
     .describe('"require_escalated" asks the user to run this command outside the sandbox; give a justification.'),
-  justification: z
-    .string()
-    .nullish()
-    .describe('With require_escalated: one short sentence, shown to the user, saying why the command needs it.'),
+  justification: z.string().nullish().describe('With require_escalated: one short sentence, shown to the user, saying why the command needs it.'),
   login: z.boolean().nullish().describe('Run the shell as a login shell (default true).'),
   shell: z.string().nullish().describe("Shell binary to use instead of the user's shell."),
   tty: z.boolean().nullish().describe('Give the process a pseudo-terminal (default false).'),

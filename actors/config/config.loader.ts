@@ -100,10 +100,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     return { kind: 'override', label: '-c', values: anchorInstructionsFiles(checked.values, cwd, env) };
   });
   const thread = options.extraLayers ? [threadLayer(options.extraLayers, cwd, env, warnings)] : [];
-  const managed = [
-    ...(await fileLayer('managed', join(home, 'managed_config.toml'))),
-    ...(await fileLayer('managed', join(systemDir, 'managed_config.toml'))),
-  ];
+  const managed = [...(await fileLayer('managed', join(home, 'managed_config.toml'))), ...(await fileLayer('managed', join(systemDir, 'managed_config.toml')))];
 
   const defaults: ConfigLayer = { kind: 'default', label: 'default', values: defaultLayer() };
   const stack = [defaults, ...system, ...user, ...project, ...flags, ...thread, ...managed];

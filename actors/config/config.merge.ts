@@ -20,7 +20,5 @@ function copyValue(value: unknown): unknown {
 
 /** Every path to a non-table value (arrays are values too), as key lists. */
 export function leafPaths(table: Table, prefix: readonly string[] = []): string[][] {
-  return Object.entries(table).flatMap(([key, value]) =>
-    isTable(value) ? leafPaths(value, [...prefix, key]) : [[...prefix, key]],
-  );
+  return Object.entries(table).flatMap(([key, value]) => (isTable(value) ? leafPaths(value, [...prefix, key]) : [[...prefix, key]]));
 }

@@ -46,8 +46,5 @@ function parseOverrideValue(text: string): unknown {
  * `sandbox_workspace_write.network_access`) into one layer.
  */
 export function overridesTable(record: Readonly<Record<string, unknown>>, source: string): Table {
-  return Object.entries(record).reduce<Table>(
-    (layer, [key, value]) => mergeTables(layer, tableAt(parseKeyPath(key, source), value)),
-    {},
-  );
+  return Object.entries(record).reduce<Table>((layer, [key, value]) => mergeTables(layer, tableAt(parseKeyPath(key, source), value)), {});
 }

@@ -35,9 +35,7 @@ export function displayPath(path: string, env: NodeJS.ProcessEnv): string {
 export function anchorInstructionsFiles(layer: Table, base: string, env: NodeJS.ProcessEnv): Table {
   const anchor = (table: Table): Table => {
     const file = table['model_instructions_file'];
-    return typeof file === 'string' && !isAbsolute(file)
-      ? { ...table, model_instructions_file: absolutePath(file, base, env) }
-      : table;
+    return typeof file === 'string' && !isAbsolute(file) ? { ...table, model_instructions_file: absolutePath(file, base, env) } : table;
   };
   const profiles = layer['profiles'];
   const anchored = anchor(layer);

@@ -1,11 +1,10 @@
 export * from './config.error.js';
 export * from './config.schema.js';
-;
-export { loadConfig,    type LoadConfigOptions,  } from './config.loader.js';
+export { loadConfig, type LoadConfigOptions } from './config.loader.js';
 export { parseOverride } from './config.override.js';
 export { formatKeyPath } from './key.path.js';
 export { statecraftHome } from './config.paths.js';
-export { formatConfigShow, configShowJson,  } from './config.show.js';
-export { findProjectRoot, findRepositoryRoot,  } from './project.trust.js';
+export { formatConfigShow, configShowJson } from './config.show.js';
+export { findProjectRoot, findRepositoryRoot } from './project.trust.js';
 export { resolveThreadSettings } from './thread.settings.js';
 export * from './model.catalog.js';

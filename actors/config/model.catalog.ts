@@ -32,12 +32,7 @@ const MODELS: readonly CatalogModel[] = [
     displayName: 'gpt-5.1-codex-max',
     description: 'The coding model for long tasks that span many files and turns.',
     hidden: false,
-    supportedReasoningEfforts: [
-      QUICK,
-      BALANCED,
-      THOROUGH,
-      effort('xhigh', 'Spends the most reasoning on each step; slow, for the hardest problems'),
-    ],
+    supportedReasoningEfforts: [QUICK, BALANCED, THOROUGH, effort('xhigh', 'Spends the most reasoning on each step; slow, for the hardest problems')],
     defaultReasoningEffort: 'medium',
     upgrade: null,
     isDefault: false,

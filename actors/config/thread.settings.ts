@@ -14,11 +14,7 @@ const THREAD_OVERRIDES = 'thread overrides';
  * What a thread runs with: the loaded config, with the client's overrides on top (its
  * `config` object and profile slot in below the managed layers, so those still win).
  */
-export async function resolveThreadSettings(
-  loaded: LoadedConfig,
-  overrides: ThreadOverrides,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<ThreadSettings> {
+export async function resolveThreadSettings(loaded: LoadedConfig, overrides: ThreadOverrides, env: NodeJS.ProcessEnv = process.env): Promise<ThreadSettings> {
   const cwd = await resolveCwd(loaded, overrides.cwd, env);
   const thread = overrides.config ? threadLayer(overrides.config, cwd, env, []) : null;
   const effective = thread !== null || overrides.profile !== undefined ? restack(loaded, thread, overrides.profile) : loaded;
@@ -103,7 +99,12 @@ function resolveProvider(loaded: LoadedConfig, requested: string | undefined): P
   const table = config.model_providers[id];
   if (table === undefined) {
     const known = Object.keys(config.model_providers).sort().join(', ');
-    throw new ConfigError('provider', source, 'model_provider', `unknown provider "${id}"; known providers: ${known} (or define [model_providers.${formatKeyPath([id])}])`);
+    throw new ConfigError(
+      'provider',
+      source,
+      'model_provider',
+      `unknown provider "${id}"; known providers: ${known} (or define [model_providers.${formatKeyPath([id])}])`,
+    );
   }
   if (table.base_url === undefined) {
     const prefix = formatKeyPath(['model_providers', id]);

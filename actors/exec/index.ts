@@ -1,9 +1,8 @@
-export type { ExecHandle, ExecSpec,  SandboxSpec,  } from './types.js';
-export { ExecSessions, launchFor, shellArgv, failedOutcome, shellQuote,   } from './sessions.js';
-export { bwrapArgv, confine, findOnPath, probeSandbox, seatbeltProfile, PROTECTED_SUBPATHS,  } from './sandbox.js';
-;
-export { HeadTailBuffer, modelText,  wallSeconds } from './output.js';
-export { childStdio, CAPTURE_CAP_CHARS,  } from './process.js';
+export type { ExecHandle, ExecSpec, SandboxSpec } from './types.js';
+export { ExecSessions, launchFor, shellArgv, failedOutcome, shellQuote } from './sessions.js';
+export { bwrapArgv, confine, findOnPath, probeSandbox, seatbeltProfile, PROTECTED_SUBPATHS } from './sandbox.js';
+export { HeadTailBuffer, modelText, wallSeconds } from './output.js';
+export { childStdio, CAPTURE_CAP_CHARS } from './process.js';
 export { commandEnvironment } from './environment.js';
 export { RootPins } from './roots.js';
-export type { Launch,  } from './sandbox.js';
+export type { Launch } from './sandbox.js';

@@ -156,11 +156,7 @@ export class ExecProcess {
   /** The value of EXEC_TAG_VARIABLE in this command's processes. */
   readonly tag = `${process.pid}.${++tags}`;
 
-  constructor(
-    argv: string[],
-    options: { cwd: string; env: Record<string, string>; stdio?: (Uint8Array | number)[] },
-    listener: (chunk: string) => void,
-  ) {
+  constructor(argv: string[], options: { cwd: string; env: Record<string, string>; stdio?: (Uint8Array | number)[] }, listener: (chunk: string) => void) {
     this.listener = listener;
     const [file, ...args] = argv;
     this.child = execa(file!, args, {

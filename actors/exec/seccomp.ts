@@ -16,40 +16,110 @@ export const SECCOMP_ARCHES = {
 export type SeccompArch = keyof typeof SECCOMP_ARCHES;
 
 type Syscall =
-  | 'mount' | 'umount2' | 'pivot_root' | 'open_tree' | 'move_mount' | 'fsopen' | 'fsconfig' | 'fsmount' | 'fspick' | 'mount_setattr'
-  | 'ptrace' | 'process_vm_readv' | 'process_vm_writev'
-  | 'keyctl' | 'add_key' | 'request_key'
-  | 'unshare' | 'setns' | 'clone' | 'clone3'
-  | 'io_uring_setup' | 'io_uring_enter' | 'io_uring_register'
+  | 'mount'
+  | 'umount2'
+  | 'pivot_root'
+  | 'open_tree'
+  | 'move_mount'
+  | 'fsopen'
+  | 'fsconfig'
+  | 'fsmount'
+  | 'fspick'
+  | 'mount_setattr'
+  | 'ptrace'
+  | 'process_vm_readv'
+  | 'process_vm_writev'
+  | 'keyctl'
+  | 'add_key'
+  | 'request_key'
+  | 'unshare'
+  | 'setns'
+  | 'clone'
+  | 'clone3'
+  | 'io_uring_setup'
+  | 'io_uring_enter'
+  | 'io_uring_register'
   | 'socket';
 
 // arm64 uses the kernel's generic table; the newer calls share numbers on both.
 const NUMBERS: Record<SeccompArch, Record<Syscall, number>> = {
   x64: {
-    mount: 165, umount2: 166, pivot_root: 155, open_tree: 428, move_mount: 429, fsopen: 430, fsconfig: 431, fsmount: 432, fspick: 433, mount_setattr: 442,
-    ptrace: 101, process_vm_readv: 310, process_vm_writev: 311,
-    keyctl: 250, add_key: 248, request_key: 249,
-    unshare: 272, setns: 308, clone: 56, clone3: 435,
-    io_uring_setup: 425, io_uring_enter: 426, io_uring_register: 427,
+    mount: 165,
+    umount2: 166,
+    pivot_root: 155,
+    open_tree: 428,
+    move_mount: 429,
+    fsopen: 430,
+    fsconfig: 431,
+    fsmount: 432,
+    fspick: 433,
+    mount_setattr: 442,
+    ptrace: 101,
+    process_vm_readv: 310,
+    process_vm_writev: 311,
+    keyctl: 250,
+    add_key: 248,
+    request_key: 249,
+    unshare: 272,
+    setns: 308,
+    clone: 56,
+    clone3: 435,
+    io_uring_setup: 425,
+    io_uring_enter: 426,
+    io_uring_register: 427,
     socket: 41,
   },
   arm64: {
-    mount: 40, umount2: 39, pivot_root: 41, open_tree: 428, move_mount: 429, fsopen: 430, fsconfig: 431, fsmount: 432, fspick: 433, mount_setattr: 442,
-    ptrace: 117, process_vm_readv: 270, process_vm_writev: 271,
-    keyctl: 219, add_key: 217, request_key: 218,
-    unshare: 97, setns: 268, clone: 220, clone3: 435,
-    io_uring_setup: 425, io_uring_enter: 426, io_uring_register: 427,
+    mount: 40,
+    umount2: 39,
+    pivot_root: 41,
+    open_tree: 428,
+    move_mount: 429,
+    fsopen: 430,
+    fsconfig: 431,
+    fsmount: 432,
+    fspick: 433,
+    mount_setattr: 442,
+    ptrace: 117,
+    process_vm_readv: 270,
+    process_vm_writev: 271,
+    keyctl: 219,
+    add_key: 217,
+    request_key: 218,
+    unshare: 97,
+    setns: 268,
+    clone: 220,
+    clone3: 435,
+    io_uring_setup: 425,
+    io_uring_enter: 426,
+    io_uring_register: 427,
     socket: 198,
   },
 };
 
 /** Refused outright: mounts (the read-only binds are mounts), tracing, keyrings, new namespaces, and io_uring (its requests bypass seccomp, sockets included). */
 const DENIED: Syscall[] = [
-  'mount', 'umount2', 'pivot_root', 'open_tree', 'move_mount', 'fsopen', 'fsconfig', 'fsmount', 'fspick', 'mount_setattr',
-  'ptrace', 'process_vm_readv', 'process_vm_writev',
-  'keyctl', 'add_key', 'request_key',
-  'unshare', 'setns',
-  'io_uring_setup', 'io_uring_enter', 'io_uring_register',
+  'mount',
+  'umount2',
+  'pivot_root',
+  'open_tree',
+  'move_mount',
+  'fsopen',
+  'fsconfig',
+  'fsmount',
+  'fspick',
+  'mount_setattr',
+  'ptrace',
+  'process_vm_readv',
+  'process_vm_writev',
+  'keyctl',
+  'add_key',
+  'request_key',
+  'unshare',
+  'setns',
+  'io_uring_setup',
+  'io_uring_enter',
+  'io_uring_register',
 ];
 
 /** CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET: a plain fork or thread passes, a new namespace does not. */

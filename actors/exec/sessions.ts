@@ -144,7 +144,14 @@ export class ExecSessions {
   }
 
   /** Wait for exit or the yield deadline, whichever first, and describe the call's result. */
-  private async settle(proc: ExecProcess, spec: ExecSpec, sessionId: number | null, callStart: number, waitMs: number, maxTokens: number | null): Promise<ExecOutcome> {
+  private async settle(
+    proc: ExecProcess,
+    spec: ExecSpec,
+    sessionId: number | null,
+    callStart: number,
+    waitMs: number,
+    maxTokens: number | null,
+  ): Promise<ExecOutcome> {
     let exit = await raceTimeout(proc.exited, Math.max(0, waitMs));
     // A kill during the wait means the caller wants the end, not a session.
     if (exit === null && proc.killed) exit = await proc.exited;

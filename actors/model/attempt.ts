@@ -24,10 +24,7 @@ export async function* runAttempt(input: AttemptInput): AsyncGenerator<ModelStre
   try {
     let response: Response;
     try {
-      response = await withIdleTimeout(
-        fetch(input.url, { method: 'POST', headers: input.headers, body: input.body, signal: controller.signal }),
-        idleMs,
-      );
+      response = await withIdleTimeout(fetch(input.url, { method: 'POST', headers: input.headers, body: input.body, signal: controller.signal }), idleMs);
     } catch (error) {
       if (signal.aborted) return { kind: 'aborted' };
       const idle = error instanceof IdleTimeoutError;
@@ -63,9 +60,7 @@ export async function* runAttempt(input: AttemptInput): AsyncGenerator<ModelStre
     } catch (error) {
       if (signal.aborted) return { kind: 'aborted' };
       const message =
-        error instanceof IdleTimeoutError
-          ? `idle timeout waiting for the model stream (${idleMs}ms without data)`
-          : 'stream disconnected before completion';
+        error instanceof IdleTimeoutError ? `idle timeout waiting for the model stream (${idleMs}ms without data)` : 'stream disconnected before completion';
       return { kind: 'retry', budget: 'stream', message, delayMs: null, httpStatus: null };
     }
   } finally {

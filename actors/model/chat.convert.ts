@@ -57,7 +57,8 @@ export function chatMessages(instructions: string, items: ResponseItem[]): ChatM
       case 'message': {
         const role = item.role === 'assistant' ? 'assistant' : item.role === 'user' ? 'user' : 'system';
         const content = chatContent((item.content as ContentPart[] | undefined) ?? []);
-        if (role === 'assistant') messages.push({ role, content: typeof content === 'string' ? content : content.map((p) => (p.type === 'text' ? p.text : '')).join('') });
+        if (role === 'assistant')
+          messages.push({ role, content: typeof content === 'string' ? content : content.map((p) => (p.type === 'text' ? p.text : '')).join('') });
         else messages.push({ role, content });
         break;
       }
@@ -87,7 +88,9 @@ export function chatMessages(instructions: string, items: ResponseItem[]): ChatM
 }
 
 /** Function tools in chat form; freeform (custom) tools have no chat equivalent and are left out. */
-export function chatTools(tools: ToolSpec[]): Array<{ type: 'function'; function: { name: string; description: string; parameters: Record<string, unknown> } }> {
+export function chatTools(
+  tools: ToolSpec[],
+): Array<{ type: 'function'; function: { name: string; description: string; parameters: Record<string, unknown> } }> {
   return tools.flatMap((tool) =>
     tool.type === 'function' ? [{ type: 'function' as const, function: { name: tool.name, description: tool.description, parameters: tool.parameters } }] : [],
   );

@@ -17,8 +17,7 @@ export function endpointUrl(provider: ProviderSettings, path: string): URL {
   return url;
 }
 
-const isLoopback = (host: string): boolean =>
-  host === 'localhost' || host === '[::1]' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+const isLoopback = (host: string): boolean => host === 'localhost' || host === '[::1]' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 
 export type Credentials = { apiKey: string | null } | { error: TurnError };
 
@@ -51,12 +50,7 @@ export function resolveCredentials(provider: ProviderSettings, env: NodeJS.Proce
 }
 
 /** Request headers: JSON in, SSE out, auth, session, and the provider's own headers. */
-export function requestHeaders(
-  provider: ProviderSettings,
-  env: NodeJS.ProcessEnv,
-  apiKey: string | null,
-  threadId: string,
-): Record<string, string> {
+export function requestHeaders(provider: ProviderSettings, env: NodeJS.ProcessEnv, apiKey: string | null, threadId: string): Record<string, string> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: 'text/event-stream',

@@ -72,5 +72,3 @@ export const turnError = (message: string, codexErrorInfo: CodexErrorInfo | null
   codexErrorInfo,
   additionalDetails,
 });
-
-;

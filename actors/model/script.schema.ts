@@ -64,11 +64,7 @@ export async function loadScript(path: string): Promise<Script> {
   } catch (error) {
     throw new Error(`the model script ${path} is not valid JSON: ${(error as Error).message}`);
   }
-  const candidate = Array.isArray(raw)
-    ? { turns: raw }
-    : typeof raw === 'object' && raw !== null && 'model_turns' in raw
-      ? { turns: (raw).model_turns }
-      : raw;
+  const candidate = Array.isArray(raw) ? { turns: raw } : typeof raw === 'object' && raw !== null && 'model_turns' in raw ? { turns: raw.model_turns } : raw;
   const parsed = Script.safeParse(candidate);
   if (!parsed.success) {
     throw new Error(`the model script ${path} is not valid (expected {"turns": [...]} or a scenario with "model_turns"):\n${z.prettifyError(parsed.error)}`);

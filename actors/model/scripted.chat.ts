@@ -16,7 +16,13 @@ export class ChatChunks {
 
   private chunk(delta: Record<string, unknown>, delayMs = 0, finish: string | null = null): Emission {
     return {
-      data: { id: this.id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: this.model, choices: [{ index: 0, delta, finish_reason: finish }] },
+      data: {
+        id: this.id,
+        object: 'chat.completion.chunk',
+        created: Math.floor(Date.now() / 1000),
+        model: this.model,
+        choices: [{ index: 0, delta, finish_reason: finish }],
+      },
       delayMs,
     };
   }

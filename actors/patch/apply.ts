@@ -120,9 +120,17 @@ async function applyHeld(plan: PatchPlan, holder: DirectoryHolder, options: Appl
   }
 }
 
-async function rollback(staged: Array<{ temp: Slot | null }>, done: Array<{ slot: Slot; original: Original }>, created: Array<{ parent: HeldDirectory; name: string }>): Promise<void> {
+async function rollback(
+  staged: Array<{ temp: Slot | null }>,
+  done: Array<{ slot: Slot; original: Original }>,
+  created: Array<{ parent: HeldDirectory; name: string }>,
+): Promise<void> {
   for (const { temp } of staged) {
-    if (temp !== null) await temp.dir.at(temp.name).then(unlink).catch(() => undefined);
+    if (temp !== null)
+      await temp.dir
+        .at(temp.name)
+        .then(unlink)
+        .catch(() => undefined);
   }
   for (let i = done.length - 1; i >= 0; i--) {
     const { slot, original } = done[i]!;
@@ -131,6 +139,9 @@ async function rollback(staged: Array<{ temp: Slot | null }>, done: Array<{ slot
   for (let i = created.length - 1; i >= 0; i--) {
     const { parent, name } = created[i]!;
     // Empty by now unless someone else put something there, which stays.
-    await parent.at(name).then((path) => rmdir(path)).catch(() => undefined);
+    await parent
+      .at(name)
+      .then((path) => rmdir(path))
+      .catch(() => undefined);
   }
 }

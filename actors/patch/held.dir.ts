@@ -60,8 +60,7 @@ export class HeldDirectory {
   }
 }
 
-const moved = (path: string, what: string) =>
-  new PatchError(`${path} changed after the patch was checked (${what}); the patch was not applied`, path);
+const moved = (path: string, what: string) => new PatchError(`${path} changed after the patch was checked (${what}); the patch was not applied`, path);
 
 /**
  * The directories one patch application holds open, each opened once, with the ones it had

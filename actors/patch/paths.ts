@@ -54,7 +54,12 @@ export async function unwritableTargets(plan: PatchPlan, writableRoots: string[]
   // A protected folder is read-only wherever it leads, as a bind mount of it would be.
   const folders = (
     await Promise.all(
-      roots.flatMap((root) => PROTECTED_SUBPATHS.map(async (sub) => [{ sub, path: join(root, sub) }, { sub, path: await realLocation(join(root, sub)) }])),
+      roots.flatMap((root) =>
+        PROTECTED_SUBPATHS.map(async (sub) => [
+          { sub, path: join(root, sub) },
+          { sub, path: await realLocation(join(root, sub)) },
+        ]),
+      ),
     )
   ).flat();
   const targets = plan.changes.flatMap((change) => [

@@ -14,7 +14,7 @@ const ITEM_DIFF_CONTEXT = 1;
 type Reader = (path: string) => Promise<string>;
 
 function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String((error).code) : undefined;
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
 }
 
 /** The file's content, or null when it does not exist. */

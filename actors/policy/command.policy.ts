@@ -2,7 +2,15 @@ import type { PolicyCheckInput, PolicyVerdict } from '../../machines/index.js';
 import type { ApprovalDecision } from '../../protocol/index.js';
 import { findProjectRoot } from '../config/index.js';
 import { loadBashParser, parseCommand, type ParsedScript } from './parse/index.js';
-import { evaluateCommand, loadRules, type EvaluateInput, type Evaluation, type LoadRulesOptions, type RuleBaseline, type RuleFileError } from './rules/index.js';
+import {
+  evaluateCommand,
+  loadRules,
+  type EvaluateInput,
+  type Evaluation,
+  type LoadRulesOptions,
+  type RuleBaseline,
+  type RuleFileError,
+} from './rules/index.js';
 import { shellProblem, type ShellChoice } from './shell.policy.js';
 
 /** Where a command's policy is looked up: the home and project holding rule files, and what the host can confine. */
@@ -61,7 +69,11 @@ export async function explainCommand(
  * The script is judged together with the shell that runs it. Rules are read at every check,
  * so an amendment the user just accepted applies at once.
  */
-export async function checkCommandPolicy(input: PolicyCheckInput, call: { script: string; shell: ShellChoice }, context: PolicyContext): Promise<PolicyVerdict> {
+export async function checkCommandPolicy(
+  input: PolicyCheckInput,
+  call: { script: string; shell: ShellChoice },
+  context: PolicyContext,
+): Promise<PolicyVerdict> {
   const { prepared } = input;
   if (prepared.kind !== 'exec') return { decision: 'run', mode: 'sandboxed' };
   const why = await shellProblem(call.shell);

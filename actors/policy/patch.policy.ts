@@ -30,7 +30,10 @@ export function checkPatchPolicy(input: PolicyCheckInput, unwritable: string[]):
   if (unwritable.length === 0 && approvalPolicy !== 'untrusted') return { decision: 'run', mode: 'sandboxed' };
   const reason = unwritable.length > 0 ? `the patch writes where the sandbox would not let a command write: ${unwritable.join('; ')}` : null;
   if (approvalPolicy === 'never') {
-    return { decision: 'refuse', message: `apply_patch was not applied: ${reason ?? 'it needs approval'}, and the approval policy is "never", so nobody can approve it.` };
+    return {
+      decision: 'refuse',
+      message: `apply_patch was not applied: ${reason ?? 'it needs approval'}, and the approval policy is "never", so nobody can approve it.`,
+    };
   }
   return { decision: 'ask', reason, proposedAmendment: null, availableDecisions: [...PlainApprovalDecision.options], modeAfterApproval: 'sandboxed' };
 }

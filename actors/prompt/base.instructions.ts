@@ -41,17 +41,14 @@ function toolsSection(settings: ThreadSettings): string {
 
 const SANDBOX: Record<SandboxMode, string> = {
   'read-only': 'read-only: commands may read files but cannot write anywhere or reach the network.',
-  'workspace-write':
-    'workspace-write: commands may read anywhere but write only inside the working directory and the listed writable roots.',
-  'danger-full-access':
-    'danger-full-access: there is no sandbox. Commands run with the full rights of the user, so be careful.',
+  'workspace-write': 'workspace-write: commands may read anywhere but write only inside the working directory and the listed writable roots.',
+  'danger-full-access': 'danger-full-access: there is no sandbox. Commands run with the full rights of the user, so be careful.',
 };
 
 const APPROVAL: Record<ApprovalPolicy, string> = {
   untrusted:
     'untrusted: only well-known read-only commands run without asking; the user is asked to approve anything else. Expect some commands to be declined and adapt.',
-  'on-failure':
-    'on-failure: commands run in the sandbox; when one fails because of the sandbox the user may be asked to let it run without it.',
+  'on-failure': 'on-failure: commands run in the sandbox; when one fails because of the sandbox the user may be asked to let it run without it.',
   'on-request':
     'on-request: commands run in the sandbox. When a command truly needs more (network access, writing outside the writable roots), call exec_command with sandbox_permissions "require_escalated" and a one-sentence justification; the user decides. Do not escalate for things the sandbox already allows.',
   never:

@@ -1,13 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import {
-  emptyUsage,
-  subtractUsage,
-  type ResponseItem,
-  type Thread,
-  type ThreadItem,
-  type TokenUsageBreakdown,
-  type Turn,
-} from '../../protocol/index.js';
+import { emptyUsage, subtractUsage, type ResponseItem, type Thread, type ThreadItem, type TokenUsageBreakdown, type Turn } from '../../protocol/index.js';
 import { answerOpenCalls, historyFromItems, previewOf } from './rollout.items.js';
 import { parseRolloutLine, type MetaRecord, type RolloutRecord } from './rollout.schema.js';
 
@@ -61,9 +53,7 @@ export async function readRollout(path: string, options: ReadOptions = {}): Prom
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(
-      code === 'ENOENT' ? `rollout file not found: ${path}` : `cannot read rollout ${path}: ${(err as Error).message}`,
-    );
+    throw new Error(code === 'ENOENT' ? `rollout file not found: ${path}` : `cannot read rollout ${path}: ${(err as Error).message}`);
   }
   const warnings: string[] = [];
   const records: RolloutRecord[] = [];

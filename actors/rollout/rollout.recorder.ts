@@ -1,13 +1,7 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Observable, Subscription } from 'rxjs';
-import type {
-  ProtocolEvent,
-  ResponseItem,
-  Thread,
-  ThreadOverrides,
-  TokenUsageBreakdown,
-} from '../../protocol/index.js';
+import type { ProtocolEvent, ResponseItem, Thread, ThreadOverrides, TokenUsageBreakdown } from '../../protocol/index.js';
 import type { RolloutRecordBody } from './rollout.schema.js';
 import { errorMessage } from '../../protocol/index.js';
 
@@ -22,7 +16,6 @@ export interface RecorderOptions {
   /** Clock for record timestamps (unix ms). */
   now?: () => number;
 }
-
 
 /** Writes a whole buffer at the handle's current position (or the end, in append mode). */
 async function writeAll(handle: FileHandle, data: Buffer): Promise<void> {

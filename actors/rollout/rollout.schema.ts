@@ -1,12 +1,5 @@
 import { z } from 'zod';
-import {
-  ResponseItem,
-  Thread,
-  ThreadItem,
-  ThreadOverrides,
-  TokenUsageBreakdown,
-  Turn,
-} from '../../protocol/index.js';
+import { ResponseItem, Thread, ThreadItem, ThreadOverrides, TokenUsageBreakdown, Turn } from '../../protocol/index.js';
 
 /**
  * One line of a rollout file. Every record carries `ts` (unix milliseconds, when the
@@ -62,22 +55,12 @@ const HistoryRecord = z.object({
 });
 type HistoryRecord = z.infer<typeof HistoryRecord>;
 
-export const RolloutRecord = z.discriminatedUnion('type', [
-  MetaRecord,
-  TurnStartedRecord,
-  ItemCompletedRecord,
-  TurnCompletedRecord,
-  HistoryRecord,
-]);
+export const RolloutRecord = z.discriminatedUnion('type', [MetaRecord, TurnStartedRecord, ItemCompletedRecord, TurnCompletedRecord, HistoryRecord]);
 export type RolloutRecord = z.infer<typeof RolloutRecord>;
 
 /** A record as handed to the recorder, before it is stamped with `ts`. */
 export type RolloutRecordBody =
-  | Omit<MetaRecord, 'ts'>
-  | Omit<TurnStartedRecord, 'ts'>
-  | Omit<ItemCompletedRecord, 'ts'>
-  | Omit<TurnCompletedRecord, 'ts'>
-  | Omit<HistoryRecord, 'ts'>;
+  Omit<MetaRecord, 'ts'> | Omit<TurnStartedRecord, 'ts'> | Omit<ItemCompletedRecord, 'ts'> | Omit<TurnCompletedRecord, 'ts'> | Omit<HistoryRecord, 'ts'>;
 
 export type ParsedLine = { ok: true; record: RolloutRecord } | { ok: false; reason: string };
 

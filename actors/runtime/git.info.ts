@@ -23,7 +23,13 @@ const NEUTRAL_CONFIG: Array<[string, string]> = [
  * `-c key=value` would split a driver name holding `=`).
  */
 function gitEnv(overrides: Array<[string, string]>, extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = { ...extra, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', GIT_CONFIG_COUNT: String(overrides.length) };
+  const env: Record<string, string> = {
+    ...extra,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_OPTIONAL_LOCKS: '0',
+    GIT_CONFIG_COUNT: String(overrides.length),
+  };
   overrides.forEach(([key, value], i) => {
     env[`GIT_CONFIG_KEY_${i}`] = key;
     env[`GIT_CONFIG_VALUE_${i}`] = value;

@@ -1,5 +1,5 @@
 export * from './thread.runtime.js';
-export {  sandboxFor, prepareToolCall, toolActors } from './tool.actors.js';
+export { sandboxFor, prepareToolCall, toolActors } from './tool.actors.js';
 export * from './runtime.js';
 export * from './thread.registry.js';
 
@@ -7,4 +7,3 @@ export * from './thread.registry.js';
 export { ConfigError, findRepositoryRoot, formatKeyPath, modelCatalog, statecraftHome } from '../config/index.js';
 export { findAgentsFiles } from '../prompt/index.js';
 export { AmbiguousThreadIdError } from '../rollout/index.js';
-;

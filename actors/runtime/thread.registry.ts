@@ -37,7 +37,11 @@ export class ThreadRegistry {
   }
 
   /** Continues a thread: the loaded one as it is, else the recorded one with its history. */
-  async resume(idOrPrefix: string, overrides: ThreadOverrides, beforeStart?: (handle: ThreadHandle) => void): Promise<{ handle: ThreadHandle; stored: StoredThread | null }> {
+  async resume(
+    idOrPrefix: string,
+    overrides: ThreadOverrides,
+    beforeStart?: (handle: ThreadHandle) => void,
+  ): Promise<{ handle: ThreadHandle; stored: StoredThread | null }> {
     const threadId = await this.resolve(idOrPrefix);
     const live = this.loaded.get(threadId);
     if (live) return { handle: live, stored: null };

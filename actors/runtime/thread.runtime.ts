@@ -122,7 +122,9 @@ const systemClock: Clock = { nowMs: () => Date.now() };
 function modelSwitchWarnings(stored: StoredThread, model: string): string[] {
   const recorded = stored.meta.overrides.model ?? stored.thread.model;
   if (recorded === model) return [];
-  return [`This session was recorded with model \`${recorded}\` but is resuming with \`${model}\`. Consider switching back to \`${recorded}\` as it may affect performance.`];
+  return [
+    `This session was recorded with model \`${recorded}\` but is resuming with \`${model}\`. Consider switching back to \`${recorded}\` as it may affect performance.`,
+  ];
 }
 
 /** The session machine with every actor it invokes bound to real I/O for one thread. */
@@ -173,7 +175,9 @@ function liveSessionMachine(runtime: Runtime, sessions: ExecSessions, stored: St
         };
       }),
       // A turn that ended leaves no process behind but the sessions the model may come back to.
-      reapProcesses: fromPromise<void, { threadId: string }>(() => sessions.reapFinished().catch((error: unknown) => runtime.warn(`could not end what finished commands left running: ${errorMessage(error)}`))),
+      reapProcesses: fromPromise<void, { threadId: string }>(() =>
+        sessions.reapFinished().catch((error: unknown) => runtime.warn(`could not end what finished commands left running: ${errorMessage(error)}`)),
+      ),
       shutdown: fromPromise<void, { threadId: string }>(() => sessions.killAll()),
     },
   });
@@ -190,13 +194,16 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
   const resumed = stored ? { history: stored.history, usageTotal: stored.usageTotal, lastTurn: stored.lastTurn } : null;
   // The configuration error itself (a ConfigError names file and key), for callers of ready().
   let configureError: unknown = null;
-  const actor: ActorRefFrom<typeof sessionMachine> = createActor(liveSessionMachine(runtime, sessions, stored, (error) => (configureError = error)), {
-    input: { threadId, overrides: options.overrides ?? {}, resumed, clock: systemClock },
-    // Inspection events are passed on only while someone watches.
-    inspect: (event) => {
-      if (inspection.observed) inspection.next(event);
+  const actor: ActorRefFrom<typeof sessionMachine> = createActor(
+    liveSessionMachine(runtime, sessions, stored, (error) => (configureError = error)),
+    {
+      input: { threadId, overrides: options.overrides ?? {}, resumed, clock: systemClock },
+      // Inspection events are passed on only while someone watches.
+      inspect: (event) => {
+        if (inspection.observed) inspection.next(event);
+      },
     },
-  });
+  );
   actor.on('protocol', ({ event }) => {
     // The first event of a configured thread (thread/started, or a resumed thread's status) opens its rollout.
     const { settings, thread } = actor.getSnapshot().context;

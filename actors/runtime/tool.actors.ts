@@ -13,14 +13,33 @@ import {
   type PreparedCall,
   type ToolCallRequest,
 } from '../../machines/index.js';
-import { errorMessage, type ApprovalRequest, type CommandRisk, type ExecRun, type FileUpdateChange, type PatchRun, type ResponseItem, type ThreadSettings } from '../../protocol/index.js';
+import {
+  errorMessage,
+  type ApprovalRequest,
+  type CommandRisk,
+  type ExecRun,
+  type FileUpdateChange,
+  type PatchRun,
+  type ResponseItem,
+  type ThreadSettings,
+} from '../../protocol/index.js';
 import { applyPlan, describeUnwritable, parsePatch, PatchError, planPatch, unwritableTargets, type PatchPlan, type PlannedChange } from '../patch/index.js';
 import { patchBaselines } from './turn.diff.js';
 import { commandEnvironment, type ExecSessions, failedOutcome, shellQuote, type ExecHandle, type ExecSpec, type SandboxSpec } from '../exec/index.js';
-import { appendAllowRule, assessCommandRisk, checkCommandPolicy, checkPatchPolicy, patchGrantRoot, commandActionsFor, loadBashParser, parseCommand, type RuleBaseline, type RuleFileError } from '../policy/index.js';
+import {
+  appendAllowRule,
+  assessCommandRisk,
+  checkCommandPolicy,
+  checkPatchPolicy,
+  patchGrantRoot,
+  commandActionsFor,
+  loadBashParser,
+  parseCommand,
+  type RuleBaseline,
+  type RuleFileError,
+} from '../policy/index.js';
 import { loadImage } from '../prompt/index.js';
 import { parseToolArgs } from '../tools/index.js';
-
 
 /** The command line as clients see it: the shell invocation that actually runs. */
 const displayCommand = (shell: string, login: boolean, script: string) => `${shell} ${login ? '-lc' : '-c'} ${shellQuote(script)}`;
@@ -131,7 +150,6 @@ export async function prepareToolCall(call: ToolCallRequest, settings: ThreadSet
   }
 }
 
-
 /** The actors the tool-call machine invokes, bound to one thread's process sessions. */
 export function toolActors(
   sessions: ExecSessions,
@@ -178,14 +196,18 @@ export function toolActors(
       const { run } = input.prepared;
       const spec = run.kind === 'spawn' ? run.spec : null;
       const shell = { program: spec?.shell ?? '', configured: input.thread.shell, searchPath: spec?.env.PATH };
-      return checkCommandPolicy(input, { script: spec?.command ?? '', shell }, {
-        home: options.home,
-        cwd: spec?.cwd ?? input.thread.cwd,
-        projectTrusted: input.thread.projectTrusted,
-        sandboxAvailable: options.sandboxAvailable,
-        onRuleError: options.onRuleError,
-        baseline: options.rules,
-      });
+      return checkCommandPolicy(
+        input,
+        { script: spec?.command ?? '', shell },
+        {
+          home: options.home,
+          cwd: spec?.cwd ?? input.thread.cwd,
+          projectTrusted: input.thread.projectTrusted,
+          sandboxAvailable: options.sandboxAvailable,
+          onRuleError: options.onRuleError,
+          baseline: options.rules,
+        },
+      );
     }),
     viewImage: fromPromise<ResponseItem[], { call: ToolCallRequest; path: string }>(async ({ input }) => {
       const image = await loadImage(input.path);

@@ -8,7 +8,12 @@ import { isInside } from '../policy/index.js';
 import { runGit } from './git.info.js';
 
 /** Git's object name for a file's content, so the diff reads like `git diff`. */
-const blobId = (content: string) => createHash('sha1').update(`blob ${Buffer.byteLength(content)}\0`).update(content).digest('hex').slice(0, 7);
+const blobId = (content: string) =>
+  createHash('sha1')
+    .update(`blob ${Buffer.byteLength(content)}\0`)
+    .update(content)
+    .digest('hex')
+    .slice(0, 7);
 
 const readOrNull = (path: string) => readFile(path, 'utf8').catch(() => null);
 

@@ -86,10 +86,7 @@ const rebaseRefs = (node: unknown, base: string): unknown => {
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
-    out[key] =
-      key === '$ref' && typeof value === 'string' && value.startsWith('#/')
-        ? `${base}/${value.slice(2)}`
-        : rebaseRefs(value, base);
+    out[key] = key === '$ref' && typeof value === 'string' && value.startsWith('#/') ? `${base}/${value.slice(2)}` : rebaseRefs(value, base);
   }
   return out;
 };

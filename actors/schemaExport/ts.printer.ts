@@ -18,11 +18,9 @@ export const typeName = (raw: string): string => {
 
 const propertyKey = (key: string): string => (IDENT.test(key) ? key : JSON.stringify(key));
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
-const literal = (value: unknown): string =>
-  value === null || ['string', 'number', 'boolean'].includes(typeof value) ? JSON.stringify(value) : 'unknown';
+const literal = (value: unknown): string => (value === null || ['string', 'number', 'boolean'].includes(typeof value) ? JSON.stringify(value) : 'unknown');
 
 const union = (members: string[]): string => {
   const unique = [...new Set(members)];

@@ -1,3 +1,2 @@
 export { toolSpecs } from './specs.js';
-export { parseToolArgs,  } from './parse.js';
-;
+export { parseToolArgs } from './parse.js';

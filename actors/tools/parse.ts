@@ -53,7 +53,7 @@ export function parseToolArgs(call: ToolCallRequest): ParsedToolCall {
   try {
     raw = call.payload.trim() === '' ? {} : JSON.parse(call.payload);
   } catch (error) {
-    const reason =errorMessage(error);
+    const reason = errorMessage(error);
     return { tool: 'invalid', message: `${name}: failed to parse arguments as JSON: ${reason}` };
   }
   switch (name) {

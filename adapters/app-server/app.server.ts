@@ -73,7 +73,13 @@ const sandboxPolicy = (settings: ThreadSettings): SandboxPolicy => {
     case 'read-only':
       return { type: 'readOnly', networkAccess: settings.networkAccess };
     case 'workspace-write':
-      return { type: 'workspaceWrite', writableRoots: settings.writableRoots, networkAccess: settings.networkAccess, excludeTmpdirEnvVar: settings.excludeTmpdirEnvVar, excludeSlashTmp: settings.excludeSlashTmp };
+      return {
+        type: 'workspaceWrite',
+        writableRoots: settings.writableRoots,
+        networkAccess: settings.networkAccess,
+        excludeTmpdirEnvVar: settings.excludeTmpdirEnvVar,
+        excludeSlashTmp: settings.excludeSlashTmp,
+      };
     case 'danger-full-access':
       return { type: 'dangerFullAccess' };
   }
@@ -95,7 +101,6 @@ function asRpcError(error: unknown): unknown {
 export async function runAppServer(options: AppServerOptions): Promise<void> {
   let registry: ThreadRegistry | null = null;
 
-
   /**
    * Each thread's events go to the client in order, but the events a request causes
    * (thread/started, turn/started, ...) follow that request's answer.
@@ -111,7 +116,8 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
   };
   const loaded = (threadId: string) => {
     const handle = threads().get(threadId);
-    if (!handle) throw new RpcError(JsonRpcErrorCode.InvalidRequest, `thread ${threadId} is not loaded: start it with thread/start or load it with thread/resume`);
+    if (!handle)
+      throw new RpcError(JsonRpcErrorCode.InvalidRequest, `thread ${threadId} is not loaded: start it with thread/start or load it with thread/resume`);
     return handle;
   };
   const sessionResult = (handle: ThreadHandle, turns: Turn[] | null): ThreadSessionResult => {

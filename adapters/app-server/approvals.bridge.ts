@@ -13,7 +13,6 @@ interface Outstanding {
   threadId: string;
 }
 
-
 /**
  * Turns the runtime's approval events into server → client requests and the client's
  * answers back into decisions. The runtime names approvals by its own approvalId; the

@@ -25,10 +25,7 @@ interface RequestContext {
 }
 
 type MethodHandlers = {
-  [M in ClientRequestMethod]?: (
-    params: ClientRequestParams<M>,
-    ctx: RequestContext,
-  ) => Promise<ClientRequestResult<M>> | ClientRequestResult<M>;
+  [M in ClientRequestMethod]?: (params: ClientRequestParams<M>, ctx: RequestContext) => Promise<ClientRequestResult<M>> | ClientRequestResult<M>;
 };
 
 export type Handlers = MethodHandlers & {
@@ -82,7 +79,6 @@ type InitState = 'none' | 'pending' | 'done';
 const defaultLog = (line: string): void => {
   process.stderr.write(`[statecraft app-server] ${line}\n`);
 };
-
 
 export const createConnection = (options: ConnectionOptions): Connection => {
   const { input, output, handlers } = options;

@@ -51,7 +51,7 @@ const valueEnd = (text: string, at: number): number => {
   if (first === 0x22) return stringEnd(text, at);
   if (first === 0x7b || first === 0x5b) {
     let depth = 0;
-    for (let i = at; i < text.length; ) {
+    for (let i = at; i < text.length;) {
       const code = text.charCodeAt(i);
       if (code === 0x22) {
         i = stringEnd(text, i);

@@ -8,7 +8,10 @@ import { BehaviorSubject, Observable, type OperatorFunction } from 'rxjs';
 export type Gate<T> = ((value: T) => boolean) | null;
 
 /** Holds every value. */
-const holdAll = <T>(): Gate<T> => () => false;
+const holdAll =
+  <T>(): Gate<T> =>
+  () =>
+    false;
 
 /**
  * Delays a stream's values while `gate$` says so and lets them out, in their order, when it

@@ -8,16 +8,21 @@ import { errorMessage } from '../../protocol/index.js';
  * message. Paths outside DIR (symlinks followed) and in its .git, .statecraft or .codex are
  * refused: the agent would have asked first.
  */
-export async function runApplyPatch(flags: { cd?: string }, io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
+export async function runApplyPatch(
+  flags: { cd?: string },
+  io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+): Promise<number> {
   const cwd = resolve(flags.cd ?? process.cwd());
   let text = '';
-  for await (const chunk of io.stdin) text += typeof chunk === 'string' ? chunk : (chunk).toString('utf8');
+  for await (const chunk of io.stdin) text += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
   try {
     const plan = await planPatch(parsePatch(text), { cwd });
     // DIR is the one writable root, with the same protected folders as the agent's sandbox.
     const unwritable = await unwritableTargets(plan, [cwd]);
     if (unwritable.length > 0) {
-      io.stderr.write(`statecraft apply-patch: refusing to write outside ${cwd} or in its protected folders: ${unwritable.map(describeUnwritable).join('; ')}\n`);
+      io.stderr.write(
+        `statecraft apply-patch: refusing to write outside ${cwd} or in its protected folders: ${unwritable.map(describeUnwritable).join('; ')}\n`,
+      );
       return 1;
     }
     await applyPlan(plan);

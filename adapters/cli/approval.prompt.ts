@@ -24,15 +24,15 @@ export function describeApproval(event: ApprovalEvent): string {
     return [
       `\nThe agent wants to run:\n  $ ${command}\n  in ${cwd}`,
       reason ? `  reason: ${reason}` : null,
-      risk ? `  risk (the model's assessment): ${risk.riskLevel}${risk.riskCategories.length ? ` (${risk.riskCategories.join(', ')})` : ''}: ${risk.description}` : null,
+      risk
+        ? `  risk (the model's assessment): ${risk.riskLevel}${risk.riskCategories.length ? ` (${risk.riskCategories.join(', ')})` : ''}: ${risk.description}`
+        : null,
     ]
       .filter(Boolean)
       .join('\n');
   }
   const { reason, grantRoot } = event.params;
-  return [`\nThe agent wants to change files`, grantRoot ? `  under ${grantRoot}` : null, reason ? `  reason: ${reason}` : null]
-    .filter(Boolean)
-    .join('\n');
+  return [`\nThe agent wants to change files`, grantRoot ? `  under ${grantRoot}` : null, reason ? `  reason: ${reason}` : null].filter(Boolean).join('\n');
 }
 
 /**

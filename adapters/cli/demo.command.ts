@@ -16,7 +16,7 @@ export async function runDemo(io: CliIo): Promise<ExecExit> {
   const workspace = await mkdtemp(join(tmpdir(), 'statecraft-demo-'));
   await mkdir(join(workspace, 'src'));
   await writeFile(join(workspace, 'README.md'), '# demo project\n\nA scratch project made by `statecraft demo`.\n');
-  await writeFile(join(workspace, 'src', 'hello.ts'), "export const hello = (name: string) => `hello, ${name}`;\n");
+  await writeFile(join(workspace, 'src', 'hello.ts'), 'export const hello = (name: string) => `hello, ${name}`;\n');
   const sandbox = await probeSandbox();
   if (!sandbox.available) {
     io.stderr.write(`note: the sandbox is unavailable here (${sandbox.reason ?? 'bubblewrap missing'}); the demo's harmless command runs unconfined.\n`);

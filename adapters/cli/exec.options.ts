@@ -66,7 +66,9 @@ export function withExecOptions<A extends unknown[], O extends OptionValues>(com
     .addOption(new Option('--yolo', 'the short name of --dangerously-bypass-approvals-and-sandbox').default(false).hideHelp())
     .option('--skip-git-repo-check', 'allow running outside a git repository', false)
     .option('-o, --output-last-message <file>', "write the agent's last message to this file")
-    .addOption(new Option('--color <when>', 'colour the transcript (default: auto, when stdout and stderr are terminals)').choices(['always', 'never', 'auto'] as const))
+    .addOption(
+      new Option('--color <when>', 'colour the transcript (default: auto, when stdout and stderr are terminals)').choices(['always', 'never', 'auto'] as const),
+    )
     .option('--ephemeral', 'do not record this thread', false);
   for (const { flags } of CODEX_ONLY_FLAGS) withFlags.addOption(new Option(flags).helpGroup(COMPATIBILITY));
   return withFlags;

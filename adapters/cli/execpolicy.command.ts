@@ -15,7 +15,11 @@ export interface ExecPolicyFlags {
  * `statecraft execpolicy check -- CMD...`: what the policy would do with a command here,
  * which rules matched, and how the script was split. One argument is read as a script.
  */
-export async function runExecPolicyCheck(argv: string[], flags: ExecPolicyFlags, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv }): Promise<number> {
+export async function runExecPolicyCheck(
+  argv: string[],
+  flags: ExecPolicyFlags,
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv },
+): Promise<number> {
   const cwd = flags.cd ?? process.cwd();
   const home = statecraftHome(io.env);
   const loaded = await loadConfig({ cwd, env: io.env, home });

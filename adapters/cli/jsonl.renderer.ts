@@ -1,12 +1,5 @@
 import type { Observable, Subscription } from 'rxjs';
-import type {
-  ExecJsonEvent,
-  ExecJsonItem,
-  PlanStep,
-  ProtocolEvent,
-  ThreadItem,
-  TokenUsageBreakdown,
-} from '../../protocol/index.js';
+import type { ExecJsonEvent, ExecJsonItem, PlanStep, ProtocolEvent, ThreadItem, TokenUsageBreakdown } from '../../protocol/index.js';
 import { emptyUsage, type CommandExecutionStatus, type WebSearchAction } from '../../protocol/index.js';
 
 /** A web search's action with the snake_case type names of the JSONL. */
@@ -152,7 +145,9 @@ export class ExecJsonTranslator {
           id,
           type: 'file_change',
           // Sorted by path, as Codex lists them whatever order the patch had.
-          changes: item.changes.map((change) => ({ path: change.path, kind: change.kind.type })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+          changes: item.changes
+            .map((change) => ({ path: change.path, kind: change.kind.type }))
+            .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
           status: execJsonStatus(item.status, starting),
         };
       case 'mcpToolCall':

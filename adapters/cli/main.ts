@@ -158,7 +158,9 @@ program
   .argument('<command...>', 'the command (after --); a single argument is read as a shell script')
   .option('--json', 'print JSON', false)
   .option('-C, --cd <dir>', 'the directory whose project rules and config apply')
-  .addOption(new Option('-a, --ask-for-approval <policy>', 'the approval policy to evaluate under').choices(['untrusted', 'on-failure', 'on-request', 'never'] as const))
+  .addOption(
+    new Option('-a, --ask-for-approval <policy>', 'the approval policy to evaluate under').choices(['untrusted', 'on-failure', 'on-request', 'never'] as const),
+  )
   .addOption(new Option('-s, --sandbox <mode>', 'the sandbox mode to evaluate under').choices(['read-only', 'workspace-write', 'danger-full-access'] as const))
   .option('--escalate', 'evaluate as if the model asked to run outside the sandbox', false)
   .action(async (argv, flags) => {

@@ -34,7 +34,9 @@ export async function readOutputSchema(path: string): Promise<Record<string, unk
     fail(`not valid JSON (${(error as Error).message}); write the schema as a JSON object such as {"type": "object", "properties": {...}}`);
   }
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
-    fail(`the schema must be a JSON object such as {"type": "object", "properties": {...}}, found ${Array.isArray(schema) ? 'an array' : JSON.stringify(schema)}`);
+    fail(
+      `the schema must be a JSON object such as {"type": "object", "properties": {...}}, found ${Array.isArray(schema) ? 'an array' : JSON.stringify(schema)}`,
+    );
   }
   return schema as Record<string, unknown>;
 }

@@ -31,7 +31,9 @@ export async function runSandboxed(argv: string[], flags: SandboxFlags, io: { st
       io.stderr.write(`statecraft sandbox: the sandbox is unavailable: ${probe.reason}\n`);
       return 1;
     }
-    io.stderr.write(`statecraft sandbox: ${sandbox.mode}, writable: ${sandbox.writableRoots.join(', ') || 'nothing'}, network: ${sandbox.networkAccess ? 'on' : 'off'}\n`);
+    io.stderr.write(
+      `statecraft sandbox: ${sandbox.mode}, writable: ${sandbox.writableRoots.join(', ') || 'nothing'}, network: ${sandbox.networkAccess ? 'on' : 'off'}\n`,
+    );
   }
   const launch: Launch | { problem: string } | null = sandbox ? confine(sandbox, cwd, argv, { pins: new RootPins() }) : null;
   if (launch && 'problem' in launch) {

@@ -1,1 +1,1 @@
-export {  OutputBacklog, Overflow,   } from './output.backlog.js';
+export { OutputBacklog, Overflow } from './output.backlog.js';

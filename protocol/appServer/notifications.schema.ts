@@ -30,8 +30,7 @@ export const serverNotifications = Object.fromEntries(
   (Object.keys(serverNotificationParams) as ServerNotificationMethod[]).map((m) => [m, envelope(m)]),
 ) as Envelopes;
 
-export const isServerNotificationMethod = (method: string): method is ServerNotificationMethod =>
-  Object.hasOwn(serverNotificationParams, method);
+export const isServerNotificationMethod = (method: string): method is ServerNotificationMethod => Object.hasOwn(serverNotificationParams, method);
 
 /** Any server notification line, told apart by method. */
 export const ServerNotification = z.discriminatedUnion(

@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  ApprovalPolicy,
-  ReasoningEffort,
-  ReasoningSummary,
-  SandboxMode,
-  SandboxPolicy,
-} from '../common.schema.js';
+import { ApprovalPolicy, ReasoningEffort, ReasoningSummary, SandboxMode, SandboxPolicy } from '../common.schema.js';
 import { Thread, Turn } from '../thread.schema.js';
 import { UserInput } from '../userInput.schema.js';
 
@@ -174,9 +168,7 @@ export type ClientRequestMethod = keyof typeof clientRequests;
 export type ClientRequestParams<M extends ClientRequestMethod> = z.infer<(typeof clientRequests)[M]['params']>;
 export type ClientRequestResult<M extends ClientRequestMethod> = z.infer<(typeof clientRequests)[M]['result']>;
 
-export const isClientRequestMethod = (method: string): method is ClientRequestMethod =>
-  Object.hasOwn(clientRequests, method);
-
+export const isClientRequestMethod = (method: string): method is ClientRequestMethod => Object.hasOwn(clientRequests, method);
 
 // ── client notifications ──────────────────────────────────────────────────────
 

@@ -44,6 +44,4 @@ export const serverRequests = {
 
 export type ServerRequestMethod = keyof typeof serverRequests;
 
-export const isServerRequestMethod = (method: string): method is ServerRequestMethod =>
-  Object.hasOwn(serverRequests, method);
-
+export const isServerRequestMethod = (method: string): method is ServerRequestMethod => Object.hasOwn(serverRequests, method);

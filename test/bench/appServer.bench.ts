@@ -40,7 +40,16 @@ async function makeHome(root: string, name: string, url: string): Promise<string
   await mkdir(home, { recursive: true });
   await writeFile(
     join(home, 'config.toml'),
-    ['model_provider = "bench"', '', '[model_providers.bench]', 'name = "bench"', `base_url = "${url}"`, 'request_max_retries = 1', 'stream_max_retries = 1', ''].join('\n'),
+    [
+      'model_provider = "bench"',
+      '',
+      '[model_providers.bench]',
+      'name = "bench"',
+      `base_url = "${url}"`,
+      'request_max_retries = 1',
+      'stream_max_retries = 1',
+      '',
+    ].join('\n'),
   );
   return home;
 }
@@ -147,7 +156,9 @@ async function startup(root: string, home: string): Promise<void> {
   }
   const start = median(starts);
   const floor = median(floors);
-  console.log(`app-server spawn to initialize response: ${fmt(start)} ms (median of ${SPAWNS}); bare node start ${fmt(floor)} ms; ratio ${fmt(start / floor, 2)}x`);
+  console.log(
+    `app-server spawn to initialize response: ${fmt(start)} ms (median of ${SPAWNS}); bare node start ${fmt(floor)} ms; ratio ${fmt(start / floor, 2)}x`,
+  );
 }
 
 // 2. Round trips --------------------------------------------------------------------------
@@ -340,7 +351,9 @@ async function idleRssKb(root: string, home: string): Promise<number | null> {
 async function concurrency(root: string, workspace: string, idleKb: number | null): Promise<void> {
   const report = (label: string, run: ManyResult) => {
     const memory =
-      run.peakKb !== null && idleKb !== null ? `peak RSS ${mib(run.peakKb)}; idle app-server after initialize ${mib(idleKb)}; ratio ${fmt(run.peakKb / idleKb, 2)}x` : 'RSS unavailable';
+      run.peakKb !== null && idleKb !== null
+        ? `peak RSS ${mib(run.peakKb)}; idle app-server after initialize ${mib(idleKb)}; ratio ${fmt(run.peakKb / idleKb, 2)}x`
+        : 'RSS unavailable';
     console.log(
       `${THREADS} concurrent threads, one exec_command turn each (${label}): ${fmt(run.wallMs)} ms first turn/start to last turn/completed, ` +
         `${run.completed}/${THREADS} completed, ${run.commands} commands run, ${run.modelRequests} model requests; ${memory}`,
@@ -390,7 +403,10 @@ async function slowClient(root: string, workspace: string, idleKb: number | null
     const end = await deadline(completed, 300_000, 'the 1 GB turn');
     stop();
     peakKb = peakRssKb(client.pid) ?? peakKb;
-    const memory = peakKb !== null && idleKb !== null ? `peak RSS ${mib(peakKb)}; idle app-server after initialize ${mib(idleKb)}; ratio ${fmt(peakKb / idleKb, 2)}x` : 'RSS unavailable';
+    const memory =
+      peakKb !== null && idleKb !== null
+        ? `peak RSS ${mib(peakKb)}; idle app-server after initialize ${mib(idleKb)}; ratio ${fmt(peakKb / idleKb, 2)}x`
+        : 'RSS unavailable';
     console.log(
       `1 GB of command output to a client that stops reading for ${SLOW_PAUSE_MS / 1000} s: ${memory}; ` +
         `the client got ${fmt(chars / 1024 / 1024)} MiB of output with ${markers} omission marker(s) (turn ${end.turn?.status})`,

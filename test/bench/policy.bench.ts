@@ -47,7 +47,9 @@ export async function runPolicyBench(): Promise<void> {
     for (const cmd of CORPUS) evaluate(cmd);
   }
   const full = (rounds * CORPUS.length) / ((performance.now() - started) / 1000);
-  console.log(`policy evaluation (parse + rules + heuristics), mixed corpus of ${CORPUS.length}: ${fmt(full, 0)} commands/s; parsing alone ${fmt(parseOnly, 0)}/s; evaluation costs ${fmt(parseOnly / full, 2)}x the parse`);
+  console.log(
+    `policy evaluation (parse + rules + heuristics), mixed corpus of ${CORPUS.length}: ${fmt(full, 0)} commands/s; parsing alone ${fmt(parseOnly, 0)}/s; evaluation costs ${fmt(parseOnly / full, 2)}x the parse`,
+  );
 
   const probe = await probeSandbox();
   if (!probe.available) {

@@ -45,8 +45,14 @@ function compare(name: string, ours: Recorded[], reference: Recorded[]) {
   expect(violations, `${name}: messages the reference schema rejects\n${describeViolations(violations)}`).toEqual([]);
   for (const dir of ['c2s', 's2c'] as const) {
     const theirs = shapes(reference).filter((shape) => shape.dir === dir);
-    const mine = withoutExtraOutput(shapes(ours).filter((shape) => shape.dir === dir), theirs);
-    expect(mine.map((shape) => shape.label), `${name}: ${dir} method sequence`).toEqual(theirs.map((shape) => shape.label));
+    const mine = withoutExtraOutput(
+      shapes(ours).filter((shape) => shape.dir === dir),
+      theirs,
+    );
+    expect(
+      mine.map((shape) => shape.label),
+      `${name}: ${dir} method sequence`,
+    ).toEqual(theirs.map((shape) => shape.label));
     mine.forEach((shape, index) => {
       const differences = fieldDifferences(shape, theirs[index]!, known);
       expect(differences, `${name}: fields of ${dir} message ${index} (${shape.label})`).toEqual({ ours: [], reference: [] });

@@ -71,7 +71,13 @@ export interface Differences {
 export function fieldDifferences(ours: Shape, reference: Shape, known: { oursOnly: RegExp[]; referenceOnly: RegExp[] }): Differences {
   const unknown = (paths: string[], allowed: RegExp[]) => paths.filter((path) => !allowed.some((pattern) => pattern.test(path)));
   return {
-    ours: unknown([...ours.fields].filter((path) => !reference.fields.has(path)), known.oursOnly),
-    reference: unknown([...reference.fields].filter((path) => !ours.fields.has(path)), known.referenceOnly),
+    ours: unknown(
+      [...ours.fields].filter((path) => !reference.fields.has(path)),
+      known.oursOnly,
+    ),
+    reference: unknown(
+      [...reference.fields].filter((path) => !ours.fields.has(path)),
+      known.referenceOnly,
+    ),
   };
 }

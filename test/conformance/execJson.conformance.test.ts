@@ -29,12 +29,33 @@ describe('exec --json conformance with the reference transcripts', () => {
       try {
         const result = await execa(
           'node',
-          [CLI, 'exec', '--json', '-C', join(root, 'ws'), '-s', 'workspace-write', '-c', 'model_provider="mock"', '-c', 'model_providers.mock.name="mock"', '-c', `model_providers.mock.base_url="${model.url}"`, 'go'],
+          [
+            CLI,
+            'exec',
+            '--json',
+            '-C',
+            join(root, 'ws'),
+            '-s',
+            'workspace-write',
+            '-c',
+            'model_provider="mock"',
+            '-c',
+            'model_providers.mock.name="mock"',
+            '-c',
+            `model_providers.mock.base_url="${model.url}"`,
+            'go',
+          ],
           { reject: false, stdin: 'ignore', env: { HOME: root, STATECRAFT_HOME: join(root, `home-${name}`), OPENAI_API_KEY: '' } },
         );
         expect(result.exitCode, String(result.stderr)).toBe(0);
-        const ours = String(result.stdout).trim().split('\n').map((line) => JSON.parse(line));
-        const reference = (await readFile(join(FIXTURES, name, 'transcript.norm.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+        const ours = String(result.stdout)
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line));
+        const reference = (await readFile(join(FIXTURES, name, 'transcript.norm.jsonl'), 'utf8'))
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line));
         expect(ours.map(shape)).toEqual(reference.map(shape));
         // Item ids are numbered from item_0 in order of appearance, as the reference does.
         expect(ours.filter((line) => line.item).map((line) => line.item.id)).toEqual(reference.filter((line) => line.item).map((line) => line.item.id));

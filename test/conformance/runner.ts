@@ -141,7 +141,11 @@ export async function runScenario(scenario: Scenario, root: string, home: string
       } else if (step.waitFor) {
         const before = step.waitFor === 'turn/completed' ? turnsCompletedBefore : seen(step.waitFor);
         if (seen(step.waitFor) <= before) {
-          await within(new Promise<void>((resolve) => methodWaiters.push({ method: step.waitFor, seenBefore: before, resolve })), Math.min(step.timeoutMs ?? 30_000, 30_000), step.waitFor);
+          await within(
+            new Promise<void>((resolve) => methodWaiters.push({ method: step.waitFor, seenBefore: before, resolve })),
+            Math.min(step.timeoutMs ?? 30_000, 30_000),
+            step.waitFor,
+          );
         }
       }
     }

@@ -33,10 +33,14 @@ describe('statecraft commands', () => {
     await writeFile(join(s.root, 'instructions.md'), 'You are a test agent.\n');
     await mkdir(join(s.root, 'extra'));
     const result = await execCli(s, [
-      '-c', `model_instructions_file="${join(s.root, 'instructions.md')}"`,
-      '-c', 'developer_instructions="Prefer small diffs."',
-      '--add-dir', join(s.root, 'extra'),
-      '-s', 'workspace-write',
+      '-c',
+      `model_instructions_file="${join(s.root, 'instructions.md')}"`,
+      '-c',
+      'developer_instructions="Prefer small diffs."',
+      '--add-dir',
+      join(s.root, 'extra'),
+      '-s',
+      'workspace-write',
       'hello',
     ]);
     expect(result.exitCode).toBe(0);
@@ -96,7 +100,20 @@ describe('statecraft commands', () => {
 
   it('documents every exec flag in --help', async () => {
     const { stdout } = await execa('node', [CLI, 'exec', '--help']);
-    for (const flag of ['--json', '--model', '--cd', '--config', '--profile', '--sandbox', '--ask-for-approval', '--add-dir', '--full-auto', '--skip-git-repo-check', '--output-last-message', '--ephemeral']) {
+    for (const flag of [
+      '--json',
+      '--model',
+      '--cd',
+      '--config',
+      '--profile',
+      '--sandbox',
+      '--ask-for-approval',
+      '--add-dir',
+      '--full-auto',
+      '--skip-git-repo-check',
+      '--output-last-message',
+      '--ephemeral',
+    ]) {
       expect(stdout).toContain(flag);
     }
     const top = await execa('node', [CLI, '--help']);
@@ -191,10 +208,25 @@ describe('statecraft commands', () => {
   it.skipIf(!existsSync('/usr/bin/bwrap'))('runs a command under the configured sandbox with `statecraft sandbox`', async () => {
     const s = await open({ turns: [] });
     const outside = join(s.home, 'outside.txt');
-    const result = await execa('node', [CLI, 'sandbox', '-C', s.workspace, '-c', `sandbox_workspace_write.writable_roots=[]`, '--', 'bash', '-c', `touch inside.txt; touch /etc/statecraft-denied; echo $?`], {
-      reject: false,
-      env: { STATECRAFT_HOME: s.home, HOME: s.root },
-    });
+    const result = await execa(
+      'node',
+      [
+        CLI,
+        'sandbox',
+        '-C',
+        s.workspace,
+        '-c',
+        `sandbox_workspace_write.writable_roots=[]`,
+        '--',
+        'bash',
+        '-c',
+        `touch inside.txt; touch /etc/statecraft-denied; echo $?`,
+      ],
+      {
+        reject: false,
+        env: { STATECRAFT_HOME: s.home, HOME: s.root },
+      },
+    );
     expect(result.stderr).toContain('workspace-write');
     expect(existsSync(join(s.workspace, 'inside.txt'))).toBe(true);
     expect(result.stdout.trim()).toBe('1');

@@ -37,7 +37,9 @@ describe('statecraft into a reader that goes away', () => {
 
   it('exec | head -1: exits quietly and leaves no command running', async () => {
     const sleep = uniqueSleep();
-    const s = (current = await scene({ turns: [[{ call: 'exec_command', args: { cmd: `seq 1 200000; sleep ${sleep}`, yield_time_ms: 30_000 } }], [{ text: 'done' }]] }));
+    const s = (current = await scene({
+      turns: [[{ call: 'exec_command', args: { cmd: `seq 1 200000; sleep ${sleep}`, yield_time_ms: 30_000 } }], [{ text: 'done' }]],
+    }));
     const { status, stderr } = await piped(
       ['exec', '--skip-git-repo-check', '-C', s.workspace, ...s.providerFlags, '-s', 'danger-full-access', 'count'],
       'head -1',

@@ -26,11 +26,16 @@ export async function scene(script: Script): Promise<Scene> {
   await mkdir(home);
   const server = await startScriptedServer({ script });
   const providerFlags = [
-    '-c', 'model_provider="scripted"',
-    '-c', 'model_providers.scripted.name="scripted"',
-    '-c', `model_providers.scripted.base_url="${server.url}"`,
-    '-c', 'model_providers.scripted.request_max_retries=2',
-    '-c', 'model_providers.scripted.stream_max_retries=2',
+    '-c',
+    'model_provider="scripted"',
+    '-c',
+    'model_providers.scripted.name="scripted"',
+    '-c',
+    `model_providers.scripted.base_url="${server.url}"`,
+    '-c',
+    'model_providers.scripted.request_max_retries=2',
+    '-c',
+    'model_providers.scripted.stream_max_retries=2',
   ];
   return {
     root,

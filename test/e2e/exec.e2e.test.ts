@@ -10,10 +10,7 @@ afterEach(async () => {
   current = null;
 });
 
-const PNG_1X1 = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
+const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 describe('statecraft exec against the scripted model', () => {
   it('streams the agent text and prints the thread id first in --json', async () => {
@@ -33,7 +30,9 @@ describe('statecraft exec against the scripted model', () => {
     const s = await open({ turns: [[{ reasoning: ['Thinking about the question.'] }, { text: 'Answer.' }]] });
     const result = await execCli(s, ['--json', 'think']);
     expect(result.exitCode).toBe(0);
-    const items = jsonEvents(result.stdout).filter((event) => event.type === 'item.completed').map((event) => event.item);
+    const items = jsonEvents(result.stdout)
+      .filter((event) => event.type === 'item.completed')
+      .map((event) => event.item);
     expect(items[0]).toMatchObject({ type: 'reasoning', text: expect.stringContaining('Thinking about the question.') });
     expect(items[1]).toMatchObject({ type: 'agent_message', text: 'Answer.' });
   });

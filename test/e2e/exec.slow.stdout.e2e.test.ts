@@ -22,7 +22,10 @@ const ENDING = `${LINE}\n${LINE.slice(0, TOTAL % (LINE.length + 1))}\nthe-very-e
 describe('statecraft exec: a slow reader of the transcript', () => {
   it('keeps memory flat and prints start, marker, end and the rest of the turn in order', { timeout: 180_000 }, async () => {
     const s = (current = await scene({
-      turns: [[{ call: 'exec_command', args: { cmd: `yes '${LINE}' | head -c ${TOTAL}; echo; echo the-very-end`, yield_time_ms: 30_000 } }], [{ text: 'printed it all' }]],
+      turns: [
+        [{ call: 'exec_command', args: { cmd: `yes '${LINE}' | head -c ${TOTAL}; echo; echo the-very-end`, yield_time_ms: 30_000 } }],
+        [{ text: 'printed it all' }],
+      ],
     }));
     const child = execCli(s, ['-s', 'danger-full-access', 'print a lot'], { buffer: false, timeout: 170_000 });
     child.stdout!.pause();

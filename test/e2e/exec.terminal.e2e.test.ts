@@ -13,7 +13,6 @@ afterEach(async () => {
   current = null;
 });
 
-
 /**
  * Runs `statecraft exec` on a pseudo-terminal (util-linux `script`), answering the approval
  * prompt with `answer` once it appears. Returns the terminal transcript and exit code.
@@ -40,7 +39,12 @@ async function execOnTerminal(s: Scene, args: string[], answer: string) {
 
 const escalation = {
   turns: [
-    [{ call: 'exec_command', args: { cmd: 'touch ../outside.txt', sandbox_permissions: 'require_escalated', justification: 'needs to write next to the workspace' } }],
+    [
+      {
+        call: 'exec_command',
+        args: { cmd: 'touch ../outside.txt', sandbox_permissions: 'require_escalated', justification: 'needs to write next to the workspace' },
+      },
+    ],
     [{ text: 'Done with the file.' }],
   ],
 };

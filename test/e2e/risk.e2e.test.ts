@@ -16,7 +16,7 @@ describe('the model assesses the risk of an escalation (experimental)', () => {
     const s = await open({ turns: [[escalation], [{ text: JSON.stringify(assessment) }], [{ text: 'Left it alone.' }]] });
     const result = await execCli(s, ['-a', 'on-request', '-c', 'features.sandbox_command_assessment=true', 'clean']);
     expect(result.exitCode).toBe(0);
-    expect(result.stderr).toContain('risk (the model\'s assessment): high (data deletion): Deletes the data directory next to the project.');
+    expect(result.stderr).toContain("risk (the model's assessment): high (data deletion): Deletes the data directory next to the project.");
     const question = s.server.requests[1] as { tools: unknown[]; text: { format: { type: string } }; input: unknown[] };
     expect(question.tools).toEqual([]);
     expect(question.text.format.type).toBe('json_schema');

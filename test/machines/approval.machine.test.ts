@@ -84,19 +84,26 @@ describe('approval machine, every simple path', () => {
   }
 
   it('a decision the request did not offer counts as decline', () => {
-    const input = { ...inputs[0]![1], request: { ...commandRequest, params: { ...commandRequest.params, availableDecisions: ['accept', 'decline'] } } } as ApprovalInput;
+    const input = {
+      ...inputs[0]![1],
+      request: { ...commandRequest, params: { ...commandRequest.params, availableDecisions: ['accept', 'decline'] } },
+    } as ApprovalInput;
     const { snapshot } = replayPure(approvalMachine, input, [{ type: 'decide', decision: 'acceptForSession' }]);
     expect(snapshot.output).toEqual({ decision: 'decline', abandoned: false });
   });
 
   it('an amendment counts only with the very prefix offered; any other is a decline', () => {
     const offered = { acceptWithExecpolicyAmendment: { execpolicy_amendment: ['touch'] } };
-    const request = { ...commandRequest, params: { ...commandRequest.params, proposedExecpolicyAmendment: ['touch'], availableDecisions: ['accept', offered, 'decline'] } };
+    const request = {
+      ...commandRequest,
+      params: { ...commandRequest.params, proposedExecpolicyAmendment: ['touch'], availableDecisions: ['accept', offered, 'decline'] },
+    };
     const input = { ...inputs[0]![1], request } as ApprovalInput;
     const answer = (words: string[]) =>
       replayPure(approvalMachine, input, [{ type: 'decide', decision: { acceptWithExecpolicyAmendment: { execpolicy_amendment: words } } }]).snapshot.output;
     expect(answer(['touch'])).toEqual({ decision: offered, abandoned: false });
-    for (const forged of [['bash'], ['touch', 'x'], [], ['Touch']]) expect(answer(forged), JSON.stringify(forged)).toEqual({ decision: 'decline', abandoned: false });
+    for (const forged of [['bash'], ['touch', 'x'], [], ['Touch']])
+      expect(answer(forged), JSON.stringify(forged)).toEqual({ decision: 'decline', abandoned: false });
   });
 
   it('the risk assessment rides in the request when it arrives in time', () => {

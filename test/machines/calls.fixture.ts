@@ -41,7 +41,9 @@ export const patchCall: PatchCall = {
   kind: 'patch',
   changes: [{ path: '/ws/a.txt', kind: { type: 'add' }, diff: 'a\n' }],
   run: {
-    plan: { changes: [{ path: '/ws/a.txt', kind: 'add', movePath: null, oldContent: null, newContent: 'a\n', diff: 'a\n', writeTo: '/ws/a.txt', removes: null }] },
+    plan: {
+      changes: [{ path: '/ws/a.txt', kind: 'add', movePath: null, oldContent: null, newContent: 'a\n', diff: 'a\n', writeTo: '/ws/a.txt', removes: null }],
+    },
     cwd: '/ws',
     outside: [],
     baselines: [{ path: '/ws/a.txt', content: null }],
@@ -96,18 +98,34 @@ const relay = (event: ProtocolEvent): AnyEvent => ({ type: 'relay', event });
 const requestOf = (snapshot: { context: any }): AnyEvent =>
   relay(
     snapshot.context.prepared.kind === 'patch'
-      ? { method: 'item/fileChange/requestApproval', approvalId: approvalIdOfSnapshot(snapshot.context), params: { threadId: 'th', turnId: snapshot.context.turnId, itemId: snapshot.context.call.callId, startedAtMs: 1, reason: null, grantRoot: '/ws' } }
+      ? {
+          method: 'item/fileChange/requestApproval',
+          approvalId: approvalIdOfSnapshot(snapshot.context),
+          params: { threadId: 'th', turnId: snapshot.context.turnId, itemId: snapshot.context.call.callId, startedAtMs: 1, reason: null, grantRoot: '/ws' },
+        }
       : {
           method: 'item/commandExecution/requestApproval',
           approvalId: approvalIdOfSnapshot(snapshot.context),
           params: {
-            kind: 'command', threadId: 'th', turnId: snapshot.context.turnId, itemId: snapshot.context.call.callId, startedAtMs: 1, environmentId: 'local', reason: null,
-            command: view.command, cwd: view.cwd, commandActions: view.commandActions, proposedExecpolicyAmendment: null, availableDecisions: ['accept', 'decline'], risk: null,
+            kind: 'command',
+            threadId: 'th',
+            turnId: snapshot.context.turnId,
+            itemId: snapshot.context.call.callId,
+            startedAtMs: 1,
+            environmentId: 'local',
+            reason: null,
+            command: view.command,
+            cwd: view.cwd,
+            commandActions: view.commandActions,
+            proposedExecpolicyAmendment: null,
+            availableDecisions: ['accept', 'decline'],
+            risk: null,
           },
         },
   );
 
-const resolvedOf = (snapshot: { context: any }): AnyEvent => relay({ method: 'serverRequest/resolved', approvalId: approvalIdOfSnapshot(snapshot.context), params: { threadId: 'th' } });
+const resolvedOf = (snapshot: { context: any }): AnyEvent =>
+  relay({ method: 'serverRequest/resolved', approvalId: approvalIdOfSnapshot(snapshot.context), params: { threadId: 'th' } });
 
 /**
  * Path events plus what the approval child publishes on its own: its request once the call
@@ -142,5 +160,3 @@ export function parentMessages<M extends AnyStateMachine>(machine: M, input: Inp
   const { reports } = replayPure(machine, input, events);
   return reports.map((emitted) => (emitted.type === 'protocol' ? { type: 'relay', event: emitted.event } : emitted));
 }
-
-;

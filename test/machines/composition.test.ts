@@ -21,7 +21,18 @@ import {
   type ToolCallRequest,
   toModelEvent,
 } from '../../machines/index.js';
-import type { ApprovalDecision, ApprovalRequest, CommandRisk, ModelStreamEvent, PatchRun, ProtocolEvent, ResponseItem, ThreadSettings, TurnDiffBase, UserInput } from '../../protocol/index.js';
+import type {
+  ApprovalDecision,
+  ApprovalRequest,
+  CommandRisk,
+  ModelStreamEvent,
+  PatchRun,
+  ProtocolEvent,
+  ResponseItem,
+  ThreadSettings,
+  TurnDiffBase,
+  UserInput,
+} from '../../protocol/index.js';
 import { patchCall, spec } from './calls.fixture.js';
 import { settingsFixture, threadFixture } from './fixtures.js';
 import { lastTurnStatus, lifecycleViolations } from './invariants.js';
@@ -74,7 +85,11 @@ function buildSession(plans: TurnPlan[]) {
             : { type: 'function_call', id: `fc_${request}_${index}`, call_id: id, name: 'exec_command', arguments: JSON.stringify(call) },
       });
     });
-    events.push({ type: 'completed', responseId: `r${request}`, usage: { totalTokens: 15, inputTokens: 10, cachedInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 5, reasoningOutputTokens: 0 } });
+    events.push({
+      type: 'completed',
+      responseId: `r${request}`,
+      usage: { totalTokens: 15, inputTokens: 10, cachedInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 5, reasoningOutputTokens: 0 },
+    });
     let stopped = false;
     void (async () => {
       for (const event of events) {
@@ -107,7 +122,13 @@ function buildSession(plans: TurnPlan[]) {
     const call = scripted(input.prepared);
     if (call.verdict === 'refuse') return { decision: 'refuse', message: 'refused' };
     if (call.verdict === 'ask' && !input.sessionGrants.includes(input.prepared.grantKey)) {
-      return { decision: 'ask', reason: 'wants out', proposedAmendment: null, availableDecisions: ['accept', 'acceptForSession', 'decline', 'cancel'], modeAfterApproval: 'escalated' };
+      return {
+        decision: 'ask',
+        reason: 'wants out',
+        proposedAmendment: null,
+        availableDecisions: ['accept', 'acceptForSession', 'decline', 'cancel'],
+        modeAfterApproval: 'escalated',
+      };
     }
     return { decision: 'run', mode: call.verdict === 'escalate' ? 'escalated' : 'sandboxed' };
   });
@@ -143,8 +164,15 @@ function buildSession(plans: TurnPlan[]) {
       sendBack({
         type: 'exec.finished',
         outcome: {
-          exitCode: interrupted ? null : call.exitCode, stillRunning: false, interrupted, failedToRun: false, processId: '7',
-          aggregatedOutput: 'out', durationMs: 1, modelOutput: `Exit code: ${call.exitCode}`, sandboxDenial: null,
+          exitCode: interrupted ? null : call.exitCode,
+          stillRunning: false,
+          interrupted,
+          failedToRun: false,
+          processId: '7',
+          aggregatedOutput: 'out',
+          durationMs: 1,
+          modelOutput: `Exit code: ${call.exitCode}`,
+          sandboxDenial: null,
         },
       });
     };
@@ -178,7 +206,10 @@ function buildSession(plans: TurnPlan[]) {
     actors: {
       model,
       toolCall,
-      prepareTurn: fromPromise<PreparedTurn, { settings: ThreadSettings; history: ResponseItem[]; userInput: UserInput[] }>(async () => ({ contextItems: [], userItem: { type: 'message', role: 'user', content: [] } as ResponseItem })),
+      prepareTurn: fromPromise<PreparedTurn, { settings: ThreadSettings; history: ResponseItem[]; userInput: UserInput[] }>(async () => ({
+        contextItems: [],
+        userItem: { type: 'message', role: 'user', content: [] } as ResponseItem,
+      })),
       stopProcesses: fromPromise(async () => {}),
     },
   });
@@ -240,7 +271,13 @@ async function runThread(plans: TurnPlan[]) {
         if (event.method === 'turn/completed') resolve();
       };
     });
-    actor.send({ type: 'turn.start', turnId: `turn-${index}`, userMessageId: `user-${index}`, input: [{ type: 'text', text: 'go', text_elements: [] }], overrides: {} });
+    actor.send({
+      type: 'turn.start',
+      turnId: `turn-${index}`,
+      userMessageId: `user-${index}`,
+      input: [{ type: 'text', text: 'go', text_elements: [] }],
+      overrides: {},
+    });
     await completed;
     await tick();
   }
@@ -268,7 +305,10 @@ describe('the whole actor tree with asynchronous stub I/O', () => {
 
   it('an interrupt while a command streams kills it and ends the turn interrupted', async () => {
     const plan: TurnPlan = {
-      rounds: [{ text: null, calls: [{ tool: 'exec', verdict: 'run', chunks: 3, exitCode: 0 }] }, { text: 'done', calls: [] }],
+      rounds: [
+        { text: null, calls: [{ tool: 'exec', verdict: 'run', chunks: 3, exitCode: 0 }] },
+        { text: 'done', calls: [] },
+      ],
       decisions: [],
       interruptAfter: 7,
     };
@@ -280,11 +320,34 @@ describe('the whole actor tree with asynchronous stub I/O', () => {
 
   it('cancel at an approval ends the turn interrupted; acceptForSession is not asked again in the thread', async () => {
     const ask = { tool: 'exec' as const, verdict: 'ask' as const, chunks: 1, exitCode: 0 };
-    const cancelled = await runThread([{ rounds: [{ text: null, calls: [ask] }, { text: 'x', calls: [] }], decisions: ['cancel'], interruptAfter: null }]);
+    const cancelled = await runThread([
+      {
+        rounds: [
+          { text: null, calls: [ask] },
+          { text: 'x', calls: [] },
+        ],
+        decisions: ['cancel'],
+        interruptAfter: null,
+      },
+    ]);
     expect(lastTurnStatus(cancelled.events)).toBe('interrupted');
     const remembered = await runThread([
-      { rounds: [{ text: null, calls: [ask] }, { text: 'x', calls: [] }], decisions: ['acceptForSession'], interruptAfter: null },
-      { rounds: [{ text: null, calls: [ask] }, { text: 'y', calls: [] }], decisions: [], interruptAfter: null },
+      {
+        rounds: [
+          { text: null, calls: [ask] },
+          { text: 'x', calls: [] },
+        ],
+        decisions: ['acceptForSession'],
+        interruptAfter: null,
+      },
+      {
+        rounds: [
+          { text: null, calls: [ask] },
+          { text: 'y', calls: [] },
+        ],
+        decisions: [],
+        interruptAfter: null,
+      },
     ]);
     expect(remembered.events.filter((event) => event.method === 'item/commandExecution/requestApproval')).toHaveLength(1);
     expect(lastTurnStatus(remembered.events)).toBe('completed');
@@ -292,19 +355,41 @@ describe('the whole actor tree with asynchronous stub I/O', () => {
 });
 
 describe('the whole actor tree: approvals by their address, patches, risk and the turn diff', () => {
-  it("a decision reaches the approval actor registered under its id, and an unknown id changes nothing", async () => {
+  it('a decision reaches the approval actor registered under its id, and an unknown id changes nothing', async () => {
     const ask = { tool: 'exec' as const, verdict: 'ask' as const, chunks: 0, exitCode: 0 };
-    const { events } = await runThread([{ rounds: [{ text: null, calls: [ask] }, { text: 'x', calls: [] }], decisions: ['decline'], interruptAfter: null }]);
+    const { events } = await runThread([
+      {
+        rounds: [
+          { text: null, calls: [ask] },
+          { text: 'x', calls: [] },
+        ],
+        decisions: ['decline'],
+        interruptAfter: null,
+      },
+    ]);
     const request = events.find((event) => event.method === 'item/commandExecution/requestApproval');
     const resolved = events.find((event) => event.method === 'serverRequest/resolved');
-    expect(resolved?.method === 'serverRequest/resolved' && request?.method === 'item/commandExecution/requestApproval' && resolved.approvalId === request.approvalId).toBe(true);
+    expect(
+      resolved?.method === 'serverRequest/resolved' &&
+        request?.method === 'item/commandExecution/requestApproval' &&
+        resolved.approvalId === request.approvalId,
+    ).toBe(true);
     const item = events.find((event) => event.method === 'item/completed' && event.params.item.type === 'commandExecution');
     expect(item?.method === 'item/completed' && item.params.item.type === 'commandExecution' && item.params.item.status).toBe('declined');
   });
 
   it('an asked patch waits for the user, is written once accepted, and the turn diff follows its item', async () => {
     const patch = { tool: 'patch' as const, verdict: 'ask' as const, chunks: 0, exitCode: 0 };
-    const { events } = await runThread([{ rounds: [{ text: null, calls: [patch] }, { text: 'x', calls: [] }], decisions: ['accept'], interruptAfter: null }]);
+    const { events } = await runThread([
+      {
+        rounds: [
+          { text: null, calls: [patch] },
+          { text: 'x', calls: [] },
+        ],
+        decisions: ['accept'],
+        interruptAfter: null,
+      },
+    ]);
     const methods = events.map((event) => event.method);
     expect(methods.indexOf('item/fileChange/requestApproval')).toBeGreaterThan(methods.indexOf('item/started'));
     const completed = events.findIndex((event) => event.method === 'item/completed' && event.params.item.type === 'fileChange');
@@ -315,7 +400,17 @@ describe('the whole actor tree: approvals by their address, patches, risk and th
 
   it("with risk assessment on, the question carries the model's rating", async () => {
     const ask = { tool: 'exec' as const, verdict: 'ask' as const, chunks: 0, exitCode: 0 };
-    const { events } = await runThread([{ rounds: [{ text: null, calls: [ask] }, { text: 'x', calls: [] }], decisions: ['accept'], interruptAfter: null, assessRisk: true }]);
+    const { events } = await runThread([
+      {
+        rounds: [
+          { text: null, calls: [ask] },
+          { text: 'x', calls: [] },
+        ],
+        decisions: ['accept'],
+        interruptAfter: null,
+        assessRisk: true,
+      },
+    ]);
     const request = events.find((event) => event.method === 'item/commandExecution/requestApproval');
     expect(request).toMatchObject({ params: { risk: { riskLevel: 'medium' } } });
   });

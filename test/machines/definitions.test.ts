@@ -14,10 +14,17 @@ describe('machine definitions as JSON', () => {
   it('names every state, its transitions with their events, targets and guards, and its invoked actors', () => {
     const exec = machineDefinition(execCallMachine);
     const states = flatten(exec.root);
-    expect(states.map((state) => state.id)).toEqual(expect.arrayContaining(['execCall.policyCheck', 'execCall.awaitingApproval', 'execCall.running.stopping', 'execCall.measuring', 'execCall.done']));
+    expect(states.map((state) => state.id)).toEqual(
+      expect.arrayContaining(['execCall.policyCheck', 'execCall.awaitingApproval', 'execCall.running.stopping', 'execCall.measuring', 'execCall.done']),
+    );
     const asking = states.find((state) => state.key === 'awaitingApproval')!;
     expect(asking.entry).toEqual(['ask']);
-    expect(asking.transitions).toContainEqual({ event: 'xstate.done.actor.approval', targets: ['execCall.amending'], guard: 'approvalAmends', actions: ['settleWait', 'rememberAmendment'] });
+    expect(asking.transitions).toContainEqual({
+      event: 'xstate.done.actor.approval',
+      targets: ['execCall.amending'],
+      guard: 'approvalAmends',
+      actions: ['settleWait', 'rememberAmendment'],
+    });
     const policy = states.find((state) => state.key === 'policyCheck')!;
     expect(policy.invoke).toEqual([{ id: 'checkPolicy', src: 'checkPolicy' }]);
     const deciding = states.find((state) => state.key === 'deciding')!;

@@ -30,14 +30,24 @@ const events: AnyEvent[] = [
 const walk = (input: ExecCallInput) => getSimplePaths(walkable(execCallMachine), { input, events: fromLiveChildren(events) as never });
 const paths = [...walk(execInput()), ...walk(execInput(stdinCall))];
 
-const replay = (input: ExecCallInput, pathEvents: AnyEvent[]) => replayPure(execCallMachine, input, withApprovalChild(execCallMachine, input, pathEvents) as never);
+const replay = (input: ExecCallInput, pathEvents: AnyEvent[]) =>
+  replayPure(execCallMachine, input, withApprovalChild(execCallMachine, input, pathEvents) as never);
 const inputOf = (path: (typeof paths)[number]) => path.state.context as ExecCallInput;
 const eventsOf = (path: (typeof paths)[number]) => path.steps.slice(1).map((step) => step.event as AnyEvent);
 
 describe('command call machine, every simple path', () => {
   it('explores every state of the machine', () => {
     const reached = new Set(paths.map((path) => JSON.stringify(path.state.value)));
-    for (const state of ['"policyCheck"', '"awaitingApproval"', '"amending"', '{"running":"sandboxed"}', '{"running":"escalated"}', '{"running":"session"}', '{"running":"stopping"}', '"done"']) {
+    for (const state of [
+      '"policyCheck"',
+      '"awaitingApproval"',
+      '"amending"',
+      '{"running":"sandboxed"}',
+      '{"running":"escalated"}',
+      '{"running":"session"}',
+      '{"running":"stopping"}',
+      '"done"',
+    ]) {
       expect(reached).toContain(state);
     }
   });
@@ -46,7 +56,9 @@ describe('command call machine, every simple path', () => {
     for (const path of paths) {
       const input = execInput(inputOf(path).prepared);
       const { snapshot, emitted } = replay(input, eventsOf(path));
-      const label = eventsOf(path).map((event) => event.type).join(' > ');
+      const label = eventsOf(path)
+        .map((event) => event.type)
+        .join(' > ');
       expect(lifecycleViolations(emitted, { finished: snapshot.status === 'done', scope: 'call' }), label).toEqual([]);
     }
   });
@@ -55,7 +67,9 @@ describe('command call machine, every simple path', () => {
     for (const path of paths) {
       const input = execInput(inputOf(path).prepared);
       const { reports, snapshot } = replay(input, eventsOf(path));
-      const label = eventsOf(path).map((event) => event.type).join(' > ');
+      const label = eventsOf(path)
+        .map((event) => event.type)
+        .join(' > ');
       const facts = reports.filter((report) => report.type.startsWith('call.')).map((report) => report.type);
       const awaited = facts.filter((fact) => fact === 'call.awaitingApproval').length;
       const settled = facts.filter((fact) => fact === 'call.approvalSettled').length;
@@ -80,7 +94,8 @@ describe('command call machine, every simple path', () => {
       expect(snapshot.status, label).toBe('done');
       expect(lifecycleViolations(emitted, { finished: true, scope: 'call' }), label).toEqual([]);
       const completion = emitted.find((event) => event.method === 'item/completed');
-      if (completion?.method === 'item/completed' && completion.params.item.type === 'commandExecution') expect(['failed', 'declined'], label).toContain(completion.params.item.status);
+      if (completion?.method === 'item/completed' && completion.params.item.type === 'commandExecution')
+        expect(['failed', 'declined'], label).toContain(completion.params.item.status);
     }
   });
 
@@ -121,7 +136,10 @@ describe('command call machine, every path after the sandbox refuses a command (
       const { snapshot, emitted } = replayPure(execCallMachine, onFailure, events as never);
       const label = events.map((event) => event.type).join(' > ');
       expect(lifecycleViolations(emitted, { finished: snapshot.status === 'done', scope: 'call' }), label).toEqual([]);
-      expect(emitted.filter((event) => event.method === 'item/started'), label).toHaveLength(1);
+      expect(
+        emitted.filter((event) => event.method === 'item/started'),
+        label,
+      ).toHaveLength(1);
     }
   });
 
@@ -146,12 +164,19 @@ describe('command call machine, what each decision tells the model and the turn'
   });
 
   it('acceptForSession remembers the command for the thread', () => {
-    const { snapshot } = replay(execInput(), [{ type: 'xstate.done.actor.checkPolicy', output: verdicts[2] }, decided('acceptForSession'), { type: 'exec.finished', outcome: outcome() }]);
+    const { snapshot } = replay(execInput(), [
+      { type: 'xstate.done.actor.checkPolicy', output: verdicts[2] },
+      decided('acceptForSession'),
+      { type: 'exec.finished', outcome: outcome() },
+    ]);
     expect(snapshot.output?.grants).toEqual(['cmd:ls']);
   });
 
   it('an accepted amendment is stored before the command runs, in the sandbox it was offered for', () => {
-    const amended = replay(execInput(), [{ type: 'xstate.done.actor.checkPolicy', output: verdicts[3] }, decided({ acceptWithExecpolicyAmendment: { execpolicy_amendment: ['ls'] } })]);
+    const amended = replay(execInput(), [
+      { type: 'xstate.done.actor.checkPolicy', output: verdicts[3] },
+      decided({ acceptWithExecpolicyAmendment: { execpolicy_amendment: ['ls'] } }),
+    ]);
     expect(amended.snapshot.value).toBe('amending');
     expect(amended.snapshot.context.amendment).toEqual(['ls']);
     const ran = replayPure(execCallMachine, execInput(), [

@@ -40,7 +40,9 @@ export function replayPure<TMachine extends AnyStateMachine>(
  * as pure `transition()` does. The walker's own scope shares one actor system across every
  * branch, where an actor spawned with a system id (an approval) would collide with itself.
  */
-export function walkable<TMachine extends AnyStateMachine>(machine: TMachine): ActorLogic<SnapshotFrom<TMachine>, EventFromLogic<TMachine>, InputFrom<TMachine>> {
+export function walkable<TMachine extends AnyStateMachine>(
+  machine: TMachine,
+): ActorLogic<SnapshotFrom<TMachine>, EventFromLogic<TMachine>, InputFrom<TMachine>> {
   return {
     config: machine,
     transition: (snapshot, event) => transition(machine, snapshot as never, event)[0],

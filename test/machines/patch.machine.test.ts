@@ -5,7 +5,17 @@ import { decided, patchInput, settleAfterInterrupt, verdicts, withApprovalChild,
 import { fromLiveChildren, replayPure, walkable } from './harness.js';
 import { lifecycleViolations } from './invariants.js';
 
-const patchVerdicts = [verdicts[0]!, { decision: 'ask', reason: 'writes outside the workspace', proposedAmendment: null, availableDecisions: ['accept', 'acceptForSession', 'decline', 'cancel'], modeAfterApproval: 'sandboxed' }, verdicts[4]!];
+const patchVerdicts = [
+  verdicts[0]!,
+  {
+    decision: 'ask',
+    reason: 'writes outside the workspace',
+    proposedAmendment: null,
+    availableDecisions: ['accept', 'acceptForSession', 'decline', 'cancel'],
+    modeAfterApproval: 'sandboxed',
+  },
+  verdicts[4]!,
+];
 const events: AnyEvent[] = [
   ...patchVerdicts.map((output) => ({ type: 'xstate.done.actor.checkPolicy', output })),
   { type: 'xstate.error.actor.checkPolicy', error: new Error('rules broken') },
@@ -34,9 +44,12 @@ describe('patch call machine, every simple path', () => {
   it('shows the changes in an item before anything is asked or written, and completes it once', () => {
     for (const path of paths) {
       const { snapshot, emitted } = replay(eventsOf(path));
-      const label = eventsOf(path).map((event) => event.type).join(' > ');
+      const label = eventsOf(path)
+        .map((event) => event.type)
+        .join(' > ');
       expect(lifecycleViolations(emitted, { finished: snapshot.status === 'done', scope: 'call' }), label).toEqual([]);
-      if (emitted.length > 0) expect(emitted[0], label).toMatchObject({ method: 'item/started', params: { item: { type: 'fileChange', changes: input.prepared.changes } } });
+      if (emitted.length > 0)
+        expect(emitted[0], label).toMatchObject({ method: 'item/started', params: { item: { type: 'fileChange', changes: input.prepared.changes } } });
     }
   });
 
@@ -62,7 +75,11 @@ describe('patch call machine, what each outcome tells the model and the turn', (
   });
 
   it('accept for the session remembers the root', () => {
-    const { snapshot } = replay([{ type: 'xstate.done.actor.checkPolicy', output: patchVerdicts[1] }, decided('acceptForSession'), { type: 'xstate.done.actor.applyPatch', output: { status: 'completed', modelOutput: 'Success.' } }]);
+    const { snapshot } = replay([
+      { type: 'xstate.done.actor.checkPolicy', output: patchVerdicts[1] },
+      decided('acceptForSession'),
+      { type: 'xstate.done.actor.applyPatch', output: { status: 'completed', modelOutput: 'Success.' } },
+    ]);
     expect(snapshot.output?.grants).toEqual(['patch:/ws']);
   });
 

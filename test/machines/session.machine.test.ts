@@ -21,8 +21,34 @@ const turnOutput = (status: TurnOutput['status']): TurnOutput => ({
 });
 
 const relay = (event: ProtocolEvent): AnyEvent => ({ type: 'relay', event });
-const turn = (status: 'inProgress' | 'completed') => ({ id: 't1', rootTurnId: 't1', items: [], itemsView: 'notLoaded' as const, status, error: null, startedAt: 1, completedAt: null, durationMs: null });
-const item = { type: 'commandExecution' as const, id: 'c1', pluginId: null, scriptPath: null, command: 'ls', cwd: '/ws', processId: null, source: 'unifiedExecStartup' as const, status: 'inProgress' as const, commandActions: [], aggregatedOutput: null, exitCode: null, durationMs: null, startedAtMs: 1, completedAtMs: null };
+const turn = (status: 'inProgress' | 'completed') => ({
+  id: 't1',
+  rootTurnId: 't1',
+  items: [],
+  itemsView: 'notLoaded' as const,
+  status,
+  error: null,
+  startedAt: 1,
+  completedAt: null,
+  durationMs: null,
+});
+const item = {
+  type: 'commandExecution' as const,
+  id: 'c1',
+  pluginId: null,
+  scriptPath: null,
+  command: 'ls',
+  cwd: '/ws',
+  processId: null,
+  source: 'unifiedExecStartup' as const,
+  status: 'inProgress' as const,
+  commandActions: [],
+  aggregatedOutput: null,
+  exitCode: null,
+  durationMs: null,
+  startedAtMs: 1,
+  completedAtMs: null,
+};
 
 /**
  * What a running turn sends the session, in the order the turn machine sends it (its own
@@ -36,11 +62,28 @@ const TURN_SCRIPT: AnyEvent[] = [
   relay({
     method: 'item/commandExecution/requestApproval',
     approvalId: 'a1',
-    params: { kind: 'command', threadId: 'th', turnId: 't1', itemId: 'c1', startedAtMs: 1, environmentId: 'local', reason: null, command: 'ls', cwd: '/ws', commandActions: [], proposedExecpolicyAmendment: null, availableDecisions: ['accept'], risk: null },
+    params: {
+      kind: 'command',
+      threadId: 'th',
+      turnId: 't1',
+      itemId: 'c1',
+      startedAtMs: 1,
+      environmentId: 'local',
+      reason: null,
+      command: 'ls',
+      cwd: '/ws',
+      commandActions: [],
+      proposedExecpolicyAmendment: null,
+      availableDecisions: ['accept'],
+      risk: null,
+    },
   }),
   relay({ method: 'serverRequest/resolved', approvalId: 'a1', params: { threadId: 'th' } }),
   { type: 'turn.waitingOnApproval', waiting: false },
-  relay({ method: 'item/completed', params: { item: { ...item, status: 'completed' }, threadId: 'th', turnId: 't1', contentTokenCount: null, completedAtMs: 2 } }),
+  relay({
+    method: 'item/completed',
+    params: { item: { ...item, status: 'completed' }, threadId: 'th', turnId: 't1', contentTokenCount: null, completedAtMs: 2 },
+  }),
   { type: 'conversation.committed', turnId: 't1', items: [], usageTotal: emptyUsage() },
   { type: 'turn.finishing' },
   relay({ method: 'turn/completed', params: { threadId: 'th', turn: { ...turn('completed'), completedAt: 2, durationMs: 1, itemsView: 'summary' } } }),
@@ -49,7 +92,13 @@ const TURN_SCRIPT: AnyEvent[] = [
 
 const TURN_COMPLETED = TURN_SCRIPT.findIndex((event) => event.event?.method === 'turn/completed') + 1;
 
-const start = { type: 'turn.start', turnId: 't1', userMessageId: 'u1', input: [{ type: 'text', text: 'hi', text_elements: [] }], overrides: { approvalPolicy: 'never' } };
+const start = {
+  type: 'turn.start',
+  turnId: 't1',
+  userMessageId: 'u1',
+  input: [{ type: 'text', text: 'hi', text_elements: [] }],
+  overrides: { approvalPolicy: 'never' },
+};
 const fixedEvents: AnyEvent[] = [
   { type: 'xstate.done.actor.configure', output: configured },
   { type: 'xstate.error.actor.configure', error: new Error('/home/u/.statecraft/config.toml: approval_policy: expected one of ...') },
@@ -85,19 +134,29 @@ const paths = getSimplePaths(walkLogic, {
   events: (state: WalkState) => {
     // The turn's first act is turn/started, and once it published its completion it is done:
     // a crash falls between the two.
-    const live = fromLiveChildren(fixedEvents)(state.session).filter((event) => event.type !== 'xstate.error.actor.turn' || (state.fed >= 1 && state.fed < TURN_COMPLETED));
+    const live = fromLiveChildren(fixedEvents)(state.session).filter(
+      (event) => event.type !== 'xstate.error.actor.turn' || (state.fed >= 1 && state.fed < TURN_COMPLETED),
+    );
     if (!state.session.matches('inTurn') || state.fed >= TURN_SCRIPT.length) return live;
     return [...live, { ...TURN_SCRIPT[state.fed]!, step: state.fed }];
   },
   serializeState: (state: WalkState) =>
-    JSON.stringify({ value: state.session.value, status: state.session.status, close: state.session.context.closeRequested, turn: state.session.context.currentTurn?.turnId ?? null, thread: state.session.context.thread?.status ?? null, fed: state.fed }),
+    JSON.stringify({
+      value: state.session.value,
+      status: state.session.status,
+      close: state.session.context.closeRequested,
+      turn: state.session.context.currentTurn?.turnId ?? null,
+      thread: state.session.context.thread?.status ?? null,
+      fed: state.fed,
+    }),
 });
 
 /** A path's events as the session takes them. */
-const eventsOf = (path: (typeof paths)[number]) => path.steps.slice(1).map(({ event }) => {
-  const { step: _step, ...inner } = event;
-  return inner;
-});
+const eventsOf = (path: (typeof paths)[number]) =>
+  path.steps.slice(1).map(({ event }) => {
+    const { step: _step, ...inner } = event;
+    return inner;
+  });
 const snapshotOf = (path: (typeof paths)[number]) => path.state.session;
 
 describe('session machine, every simple path', () => {
@@ -109,7 +168,9 @@ describe('session machine, every simple path', () => {
   it('publishes thread/started exactly once, only when configured, before anything else', () => {
     for (const path of paths) {
       const { emitted } = replayPure(sessionMachine, input, eventsOf(path) as never);
-      const label = eventsOf(path).map((event) => event.type).join(' > ');
+      const label = eventsOf(path)
+        .map((event) => event.type)
+        .join(' > ');
       const started = emitted.filter((event) => event.method === 'thread/started');
       const configuredOk = eventsOf(path).some((event) => event.type === 'xstate.done.actor.configure');
       expect(started.length, label).toBe(configuredOk ? 1 : 0);
@@ -120,19 +181,24 @@ describe('session machine, every simple path', () => {
   it('holds the lifecycle invariants on every path: statuses, items, approvals, turn start and end', () => {
     for (const path of paths) {
       const { emitted, snapshot } = replayPure(sessionMachine, input, eventsOf(path) as never);
-      const label = eventsOf(path).map((event) => event.type).join(' > ');
+      const label = eventsOf(path)
+        .map((event) => event.type)
+        .join(' > ');
       const finished = snapshot.status === 'done' || !snapshot.matches('inTurn');
       // A crashed turn (a bug: the turn's own walks show it closes everything) still gets its
       // completion and idle status from the session, but what it left open stays open.
       const crashed = eventsOf(path).some((event) => event.type === 'xstate.error.actor.turn');
-      const violations = lifecycleViolations(emitted.slice(1), { finished }).filter((violation) => !(crashed && /still open|never completed|unresolved|never resolved/.test(violation)));
+      const violations = lifecycleViolations(emitted.slice(1), { finished }).filter(
+        (violation) => !(crashed && /still open|never completed|unresolved|never resolved/.test(violation)),
+      );
       expect(violations, label).toEqual([]);
       // The thread is active from the start of a turn until just before its completion.
       const statuses = emitted.filter((event) => event.method === 'thread/status/changed');
       const turns = emitted.filter((event) => event.method === 'turn/started').length;
       if (turns > 0) expect(statuses[0], label).toMatchObject({ params: { status: { type: 'active', activeFlags: [] } } });
       emitted.forEach((event, index) => {
-        if (event.method === 'turn/completed') expect(emitted[index - 1], label).toMatchObject({ method: 'thread/status/changed', params: { status: { type: 'idle' } } });
+        if (event.method === 'turn/completed')
+          expect(emitted[index - 1], label).toMatchObject({ method: 'thread/status/changed', params: { status: { type: 'idle' } } });
       });
       // What clients last heard is what the thread record says.
       const last = statuses.at(-1);
@@ -151,7 +217,9 @@ describe('session machine, every simple path', () => {
     const { snapshot, reports } = replayPure(sessionMachine, input, [fixedEvents[0], start, { ...start, turnId: 't2' }] as never);
     expect(snapshot.matches('inTurn')).toBe(true);
     expect(snapshot.context.currentTurn?.turnId).toBe('t1');
-    expect(reports.filter((report) => report.type === 'turn.rejected')).toEqual([{ type: 'turn.rejected', turnId: 't2', reason: 'a turn is already running on this thread' }]);
+    expect(reports.filter((report) => report.type === 'turn.rejected')).toEqual([
+      { type: 'turn.rejected', turnId: 't2', reason: 'a turn is already running on this thread' },
+    ]);
     const early = replayPure(sessionMachine, input, [start] as never);
     expect(early.reports).toContainEqual({ type: 'turn.rejected', turnId: 't1', reason: 'the thread is not configured yet' });
   });

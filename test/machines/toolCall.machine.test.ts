@@ -69,7 +69,12 @@ describe('toolCall machine: reads the call, routes it, answers the model', () =>
       { type: 'xstate.done.actor.execCall', output: result({ cancelTurn: true, grants: ['cmd:ls'], modelOutput: 'cancelled' }) },
     ] as never);
     expect(reports).toEqual([fact, { type: 'protocol', event: relayed }]);
-    expect(snapshot.output).toEqual({ callId: 'call_1', items: [{ type: 'function_call_output', call_id: 'call_1', output: 'cancelled' }], cancelTurn: true, grants: ['cmd:ls'] });
+    expect(snapshot.output).toEqual({
+      callId: 'call_1',
+      items: [{ type: 'function_call_output', call_id: 'call_1', output: 'cancelled' }],
+      cancelTurn: true,
+      grants: ['cmd:ls'],
+    });
   });
 
   it('update_plan publishes the plan without an item and answers "Plan updated"', () => {

@@ -3,7 +3,18 @@ import { initialTransition, transition, type ActorLogic, type AnyStateMachine, t
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import { execCallMachine, patchCallMachine, turnMachine, type ToolCallOutcome } from '../../machines/index.js';
 import type { ProtocolEvent, ThreadStatus } from '../../protocol/index.js';
-import { decided, execCall, execInput, outcome, parentMessages, patchInput, settleAfterInterrupt, verdicts, withApprovalChild, type AnyEvent } from './calls.fixture.js';
+import {
+  decided,
+  execCall,
+  execInput,
+  outcome,
+  parentMessages,
+  patchInput,
+  settleAfterInterrupt,
+  verdicts,
+  withApprovalChild,
+  type AnyEvent,
+} from './calls.fixture.js';
 import { replayPure } from './harness.js';
 import { turnInputFixture } from './fixtures.js';
 import { lastTurnStatus, lifecycleViolations } from './invariants.js';
@@ -28,7 +39,12 @@ const CHILDREN: Record<string, ChildScript> = {
   auto: {
     machine: execCallMachine,
     input: (callId) => execInput(execCall, { call: { callId, name: 'exec_command', kind: 'function', payload: '' }, turnId: 'tu' }),
-    script: [{ type: 'xstate.done.actor.checkPolicy', output: verdicts[0] }, { type: 'exec.started', processId: '42' }, { type: 'exec.output', chunk: 'x' }, { type: 'exec.finished', outcome: outcome() }],
+    script: [
+      { type: 'xstate.done.actor.checkPolicy', output: verdicts[0] },
+      { type: 'exec.started', processId: '42' },
+      { type: 'exec.output', chunk: 'x' },
+      { type: 'exec.finished', outcome: outcome() },
+    ],
   },
   asked: {
     machine: execCallMachine,
@@ -53,7 +69,11 @@ const CHILDREN: Record<string, ChildScript> = {
   patch: {
     machine: patchCallMachine,
     input: (callId) => patchInput({ call: { callId, name: 'apply_patch', kind: 'custom', payload: '' }, turnId: 'tu' }),
-    script: [{ type: 'xstate.done.actor.checkPolicy', output: { ...verdicts[2], modeAfterApproval: 'sandboxed' } }, decided('accept'), { type: 'xstate.done.actor.applyPatch', output: { status: 'completed', modelOutput: 'Success.' } }],
+    script: [
+      { type: 'xstate.done.actor.checkPolicy', output: { ...verdicts[2], modeAfterApproval: 'sandboxed' } },
+      decided('accept'),
+      { type: 'xstate.done.actor.applyPatch', output: { status: 'completed', modelOutput: 'Success.' } },
+    ],
   },
 };
 
@@ -67,7 +87,13 @@ interface ChildState {
 /** A snapshot of the walk: the turn's own, plus where each child is (the walk is always active). */
 type WalkState = Snapshot<undefined> & { turn: TurnSnapshot; children: Record<string, ChildState> };
 
-const walkSnapshot = (turn: TurnSnapshot, children: Record<string, ChildState>): WalkState => ({ status: 'active', output: undefined, error: undefined, turn, children });
+const walkSnapshot = (turn: TurnSnapshot, children: Record<string, ChildState>): WalkState => ({
+  status: 'active',
+  output: undefined,
+  error: undefined,
+  turn,
+  children,
+});
 
 type WalkEvent = AnyEvent;
 
@@ -101,7 +127,12 @@ function computeChildMessages(callId: string, child: ChildState): AnyEvent[] {
   if (snapshot.status !== 'done') return messages;
   // The tool call answers the turn with its machine's result, as the router does.
   const result = snapshot.output as { modelOutput: string; cancelTurn: boolean; grants: string[] };
-  const output: ToolCallOutcome = { callId, items: [{ type: 'function_call_output', call_id: callId, output: result.modelOutput }], cancelTurn: result.cancelTurn, grants: result.grants };
+  const output: ToolCallOutcome = {
+    callId,
+    items: [{ type: 'function_call_output', call_id: callId, output: result.modelOutput }],
+    cancelTurn: result.cancelTurn,
+    grants: result.grants,
+  };
   return [...messages, { type: `xstate.done.actor.${callId}`, output, actorId: callId }];
 }
 
@@ -132,7 +163,10 @@ const walkLogic: ActorLogic<WalkState, WalkEvent, typeof input> = {
   getPersistedSnapshot: (state) => state,
 };
 
-const call = (callId: string) => ({ type: 'model.outputItemDone', data: { type: 'outputItemDone', item: { type: 'function_call', id: `fc_${callId}`, call_id: callId, name: 'exec_command', arguments: '{"cmd":"ls"}' } } });
+const call = (callId: string) => ({
+  type: 'model.outputItemDone',
+  data: { type: 'outputItemDone', item: { type: 'function_call', id: `fc_${callId}`, call_id: callId, name: 'exec_command', arguments: '{"cmd":"ls"}' } },
+});
 const message = (type: string, extra: object) => ({ type: `model.${type}`, data: { type, ...extra } });
 
 interface Alphabet {
@@ -147,54 +181,56 @@ interface Alphabet {
 const has = (items: Array<{ id?: unknown }>, id: string) => items.some((item) => item.id === id);
 
 /** What can happen next, given where the turn and its children are. */
-const eventsAt = (alphabet: Alphabet) => (state: WalkState): WalkEvent[] => {
-  const { turn, children } = state;
-  const ctx = turn.context;
-  const events: WalkEvent[] = [{ type: 'interrupt' }];
-  if (turn.matches('preparing')) {
-    events.push({ type: 'xstate.done.actor.prepareTurn', output: { contextItems: [], userItem: { type: 'message', role: 'user', content: [] } } });
-    events.push({ type: 'xstate.error.actor.prepareTurn', error: new Error('unreadable image') });
-  }
-  if (turn.matches('sampling')) {
-    const streamingIds = Object.keys(ctx.streaming);
-    // providers give every output item of every response its own id
-    const request = ctx.added.length <= 1 ? 1 : 2;
-    const modelItems: Array<[string, string]> = [['message', `msg_${request}`]];
-    if (alphabet.reasoning) modelItems.push(['reasoning', `rs_${request}`]);
-    for (const [itemType, itemId] of modelItems) {
-      const open = streamingIds.includes(itemId);
-      if (!open && !has(ctx.round, itemId)) events.push(message('outputItemAdded', { itemType, itemId }));
-      if (open && itemType === 'message') {
-        events.push(
-          message('outputTextDelta', { itemId, delta: 'Hi' }),
-          message('outputItemDone', { item: { type: 'message', id: itemId, role: 'assistant', content: [{ type: 'output_text', text: 'Hi' }] } }),
-        );
-      }
-      if (open && itemType === 'reasoning') {
-        events.push(
-          message('reasoningSummaryPartAdded', { itemId, summaryIndex: 0 }),
-          message('reasoningSummaryTextDelta', { itemId, summaryIndex: 0, delta: 'think' }),
-          message('outputItemDone', { item: { type: 'reasoning', id: itemId, summary: [{ type: 'summary_text', text: 'think' }] } }),
-        );
-      }
+const eventsAt =
+  (alphabet: Alphabet) =>
+  (state: WalkState): WalkEvent[] => {
+    const { turn, children } = state;
+    const ctx = turn.context;
+    const events: WalkEvent[] = [{ type: 'interrupt' }];
+    if (turn.matches('preparing')) {
+      events.push({ type: 'xstate.done.actor.prepareTurn', output: { contextItems: [], userItem: { type: 'message', role: 'user', content: [] } } });
+      events.push({ type: 'xstate.error.actor.prepareTurn', error: new Error('unreadable image') });
     }
-    events.push(
-      message('completed', { responseId: 'r', usage }),
-      message('retrying', { attempt: 1, maxAttempts: 2, delayMs: 10, message: 'Reconnecting... 1/2' }),
-      message('failed', { error: { message: 'HTTP 400: bad request', codexErrorInfo: null, additionalDetails: null } }),
-    );
-    if (request === 1 && ctx.pendingCalls.length < alphabet.maxCalls) events.push(call(ctx.pendingCalls.length === 0 ? 'call_a' : 'call_b'));
-  }
-  if (turn.matches('interrupting') && !ctx.processesStopped) events.push({ type: 'xstate.done.actor.stopProcesses' });
-  const interrupted = turn.matches('interrupting');
-  for (const callId of ctx.runningCalls as string[]) {
-    const child = children[callId];
-    if (!child) for (const kind of alphabet.kinds) events.push({ type: 'child.pick', callId, kind });
-    else if (interrupted && !child.interrupted) events.push({ type: 'child.settle', callId });
-    else if (!child.interrupted && !isDone(callId, child) && child.fed < CHILDREN[child.kind]!.script.length) events.push({ type: 'child.step', callId });
-  }
-  return events;
-};
+    if (turn.matches('sampling')) {
+      const streamingIds = Object.keys(ctx.streaming);
+      // providers give every output item of every response its own id
+      const request = ctx.added.length <= 1 ? 1 : 2;
+      const modelItems: Array<[string, string]> = [['message', `msg_${request}`]];
+      if (alphabet.reasoning) modelItems.push(['reasoning', `rs_${request}`]);
+      for (const [itemType, itemId] of modelItems) {
+        const open = streamingIds.includes(itemId);
+        if (!open && !has(ctx.round, itemId)) events.push(message('outputItemAdded', { itemType, itemId }));
+        if (open && itemType === 'message') {
+          events.push(
+            message('outputTextDelta', { itemId, delta: 'Hi' }),
+            message('outputItemDone', { item: { type: 'message', id: itemId, role: 'assistant', content: [{ type: 'output_text', text: 'Hi' }] } }),
+          );
+        }
+        if (open && itemType === 'reasoning') {
+          events.push(
+            message('reasoningSummaryPartAdded', { itemId, summaryIndex: 0 }),
+            message('reasoningSummaryTextDelta', { itemId, summaryIndex: 0, delta: 'think' }),
+            message('outputItemDone', { item: { type: 'reasoning', id: itemId, summary: [{ type: 'summary_text', text: 'think' }] } }),
+          );
+        }
+      }
+      events.push(
+        message('completed', { responseId: 'r', usage }),
+        message('retrying', { attempt: 1, maxAttempts: 2, delayMs: 10, message: 'Reconnecting... 1/2' }),
+        message('failed', { error: { message: 'HTTP 400: bad request', codexErrorInfo: null, additionalDetails: null } }),
+      );
+      if (request === 1 && ctx.pendingCalls.length < alphabet.maxCalls) events.push(call(ctx.pendingCalls.length === 0 ? 'call_a' : 'call_b'));
+    }
+    if (turn.matches('interrupting') && !ctx.processesStopped) events.push({ type: 'xstate.done.actor.stopProcesses' });
+    const interrupted = turn.matches('interrupting');
+    for (const callId of ctx.runningCalls as string[]) {
+      const child = children[callId];
+      if (!child) for (const kind of alphabet.kinds) events.push({ type: 'child.pick', callId, kind });
+      else if (interrupted && !child.interrupted) events.push({ type: 'child.settle', callId });
+      else if (!child.interrupted && !isDone(callId, child) && child.fed < CHILDREN[child.kind]!.script.length) events.push({ type: 'child.step', callId });
+    }
+    return events;
+  };
 
 const serialize = (state: WalkState) => {
   const ctx = state.turn.context;

@@ -21,9 +21,18 @@ describe('turn machine: the provider’s hosted web search', () => {
       model('outputItemDone', { item: { type: 'message', id: 'msg_1', role: 'assistant', content: [{ type: 'output_text', text: 'Sunny.' }] } }),
       model('completed', { responseId: 'resp_1', usage }),
     ]);
-    expect(items(emitted, 'item/started')).toEqual([{ type: 'webSearch', id: 'ws_1', query: '', action: { type: 'other' }, startedAtMs: expect.any(Number), completedAtMs: null }]);
+    expect(items(emitted, 'item/started')).toEqual([
+      { type: 'webSearch', id: 'ws_1', query: '', action: { type: 'other' }, startedAtMs: expect.any(Number), completedAtMs: null },
+    ]);
     expect(items(emitted, 'item/completed')).toEqual([
-      { type: 'webSearch', id: 'ws_1', query: 'weather in Paris', action: { type: 'search', query: 'weather in Paris' }, startedAtMs: expect.any(Number), completedAtMs: expect.any(Number) },
+      {
+        type: 'webSearch',
+        id: 'ws_1',
+        query: 'weather in Paris',
+        action: { type: 'search', query: 'weather in Paris' },
+        startedAtMs: expect.any(Number),
+        completedAtMs: expect.any(Number),
+      },
     ]);
     expect(snapshot.status).toBe('done');
     expect(lifecycleViolations(emitted, { finished: true })).toEqual([]);
@@ -35,7 +44,9 @@ describe('turn machine: the provider’s hosted web search', () => {
     const { emitted, snapshot } = replayPure(turnMachine, turnInputFixture(), [
       prepared,
       model('outputItemDone', { item: { type: 'web_search_call', id: 'ws_a', action: { type: 'open_page', url: 'https://example.com/a' } } }),
-      model('outputItemDone', { item: { type: 'web_search_call', id: 'ws_b', action: { type: 'find_in_page', url: 'https://example.com/b', pattern: 'needle' } } }),
+      model('outputItemDone', {
+        item: { type: 'web_search_call', id: 'ws_b', action: { type: 'find_in_page', url: 'https://example.com/b', pattern: 'needle' } },
+      }),
       model('outputItemAdded', { itemType: 'web_search_call', itemId: 'ws_c' }),
       { type: 'interrupt' } as never,
     ]);

@@ -25,7 +25,15 @@ describe('the environment commands get', () => {
     current = await scene({ turns: [[{ call: 'exec_command', args: { cmd: 'env | sort', login: false } }], [{ text: 'done' }]] });
     writeFileSync(join(current.home, 'config.toml'), '[shell_environment_policy.set]\nGREETING = "hello"\n');
     const result = await execCli(current, ['--json', '-s', 'danger-full-access', 'show env'], {
-      env: { HOME: current.root, STATECRAFT_HOME: current.home, OPENAI_API_KEY: '', MY_API_KEY: 'sk-leak', DB_PASSWORD_SECRET: 'hunter2', GH_TOKEN: 'ghp', PATH: process.env.PATH },
+      env: {
+        HOME: current.root,
+        STATECRAFT_HOME: current.home,
+        OPENAI_API_KEY: '',
+        MY_API_KEY: 'sk-leak',
+        DB_PASSWORD_SECRET: 'hunter2',
+        GH_TOKEN: 'ghp',
+        PATH: process.env.PATH,
+      },
     });
     expect(result.exitCode, String(result.stderr)).toBe(0);
     const [command] = commandOutputs(result.stdout);

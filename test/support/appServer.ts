@@ -7,7 +7,16 @@ export const CLI = resolve(import.meta.dirname, '../../dist/adapters/cli/main.js
 
 /** A home whose config.toml sends every thread to the scripted model at `url` as provider "mock". */
 export async function writeMockProviderConfig(home: string, url: string): Promise<void> {
-  const lines = ['model_provider = "mock"', '', '[model_providers.mock]', 'name = "mock"', `base_url = "${url}"`, 'request_max_retries = 1', 'stream_max_retries = 1', ''];
+  const lines = [
+    'model_provider = "mock"',
+    '',
+    '[model_providers.mock]',
+    'name = "mock"',
+    `base_url = "${url}"`,
+    'request_max_retries = 1',
+    'stream_max_retries = 1',
+    '',
+  ];
   await writeFile(join(home, 'config.toml'), lines.join('\n'));
 }
 

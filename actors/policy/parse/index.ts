@@ -24,6 +24,5 @@
 export { loadBashParser } from './loader.js';
 export { parseCommand, unwrapShell } from './shell.js';
 export { commandActionsFor } from './actions.js';
-;
-export {  isDynamic, shownWord } from './types.js';
-export type { BashParser,  ParsedScript,   } from './types.js';
+export { isDynamic, shownWord } from './types.js';
+export type { BashParser, ParsedScript } from './types.js';

@@ -68,7 +68,12 @@ class Collector {
         return this.push(node, [this.assignment(node)], around, [node]);
       case 'variable_assignments': {
         const assignments = node.namedChildren.filter((child): child is Node => child?.type === 'variable_assignment');
-        return this.push(node, assignments.map((child) => this.assignment(child)), around, assignments);
+        return this.push(
+          node,
+          assignments.map((child) => this.assignment(child)),
+          around,
+          assignments,
+        );
       }
       case 'declaration_command':
       case 'unset_command':
@@ -165,7 +170,12 @@ class Collector {
   private declaration(node: Node, around: Surroundings): void {
     const keyword = node.children.find((child) => child !== null && !child.isNamed)?.type ?? node.type;
     const words = node.namedChildren.filter((child): child is Node => child !== null);
-    const argv = [keyword, ...words.map((child) => (child.type === 'variable_assignment' ? this.assignment(child) : child.type === 'variable_name' ? child.text : this.word(child, false)))];
+    const argv = [
+      keyword,
+      ...words.map((child) =>
+        child.type === 'variable_assignment' ? this.assignment(child) : child.type === 'variable_name' ? child.text : this.word(child, false),
+      ),
+    ];
     this.push(node, argv, around, words);
   }
 

@@ -46,8 +46,7 @@ export type Operator = '&&' | '||' | ';' | '|';
  * In a plain script, `operators[i]` sits between `commands[i]` and `commands[i + 1]`.
  */
 export type ParsedScript =
-  | { kind: 'plain'; commands: SimpleCommand[]; operators: Operator[] }
-  | { kind: 'complex'; reasons: string[]; commands: SimpleCommand[]; unresolved: string[] };
+  { kind: 'plain'; commands: SimpleCommand[]; operators: Operator[] } | { kind: 'complex'; reasons: string[]; commands: SimpleCommand[]; unresolved: string[] };
 
 /** A loaded bash grammar; parsing is synchronous once loaded. */
 export interface BashParser {

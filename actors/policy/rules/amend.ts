@@ -36,7 +36,8 @@ export interface Amended {
  * invalid (the new rule would not take effect until it is fixed).
  */
 export async function appendAllowRule(home: string, prefix: readonly string[]): Promise<Amended> {
-  if (prefix.length === 0 || prefix.some((w) => typeof w !== 'string' || w === '')) throw new Error('an allow rule needs a non-empty prefix of non-empty words');
+  if (prefix.length === 0 || prefix.some((w) => typeof w !== 'string' || w === ''))
+    throw new Error('an allow rule needs a non-empty prefix of non-empty words');
   const file = defaultRulesFile(home);
   await mkdir(join(home, 'rules'), { recursive: true });
 
@@ -57,9 +58,7 @@ export async function appendAllowRule(home: string, prefix: readonly string[]): 
   } else {
     const current = parseRuleFile(file, existing);
     if (!current.ok) throw new Error(`${current.error.message} (not adding the rule for ${JSON.stringify(prefix)}; ${current.error.fix})`);
-    const same = current.rules.some(
-      (r) => r.decision === 'allow' && r.pattern.length === prefix.length && r.pattern.every((t, i) => t === prefix[i]),
-    );
+    const same = current.rules.some((r) => r.decision === 'allow' && r.pattern.length === prefix.length && r.pattern.every((t, i) => t === prefix[i]));
     if (same) return { file, before, after: existing };
   }
 

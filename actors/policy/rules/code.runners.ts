@@ -47,7 +47,8 @@ function shell(argv: readonly string[], stdin: Stdin | undefined): Classificatio
 
 function foreignShell(name: string, args: readonly string[], stdin: Stdin | undefined): Classification {
   if (args.some((a) => a === '-c' || a === '--command' || /^-[a-z]*c$/.test(a))) return dangerous(`${name} runs code the bash grammar cannot check`);
-  if (stdin?.kind === 'pipe' || args.length === 0) return stdin?.kind === 'pipe' ? dangerous(`${name} runs the commands it reads from a pipe`) : unknown(`${name} reads commands from its input`);
+  if (stdin?.kind === 'pipe' || args.length === 0)
+    return stdin?.kind === 'pipe' ? dangerous(`${name} runs the commands it reads from a pipe`) : unknown(`${name} reads commands from its input`);
   return unknown(`${name} runs a script`);
 }
 
@@ -126,12 +127,16 @@ export function classifyCodeRunner(argv: readonly string[], stdin: Stdin | undef
     case 'batch':
       return dangerous(`${name} schedules commands to run later, outside this session`);
     case 'crontab':
-      return args.length === 1 && args[0] === '-l' ? safe('crontab -l only lists') : dangerous('crontab installs commands that run later, outside this session');
+      return args.length === 1 && args[0] === '-l'
+        ? safe('crontab -l only lists')
+        : dangerous('crontab installs commands that run later, outside this session');
     default:
       if (!DECLARATIONS.has(name)) return null;
       {
         const setting = args.find((a) => isAssignment(a) && isRiskyVariable(a));
-        return setting ? dangerous(`setting ${setting.slice(0, setting.indexOf('='))} changes what later commands load or run`) : safe(`${name} only sets shell variables`);
+        return setting
+          ? dangerous(`setting ${setting.slice(0, setting.indexOf('='))} changes what later commands load or run`)
+          : safe(`${name} only sets shell variables`);
       }
   }
 }

@@ -61,7 +61,10 @@ const MAX_DEPTH = 8;
 class Judge {
   readonly parts: EvaluatedPart[] = [];
 
-  constructor(private readonly rules: readonly Rule[], private readonly parser: BashParser) {}
+  constructor(
+    private readonly rules: readonly Rule[],
+    private readonly parser: BashParser,
+  ) {}
 
   /** The program that runs the script is a part too: no rule about the script speaks for it. */
   shell(program: string, why: string): void {
@@ -71,7 +74,16 @@ class Judge {
   script(parsed: ParsedScript, depth: number, within: string | undefined, stdin: SimpleCommand['stdin']): void {
     if (parsed.kind === 'complex') {
       for (const what of parsed.unresolved)
-        this.add({ argv: [], text: 'the script', source: 'heuristic', decision: 'dangerous', why: `part of it cannot be read here (${what}), so what it runs is not known` }, within);
+        this.add(
+          {
+            argv: [],
+            text: 'the script',
+            source: 'heuristic',
+            decision: 'dangerous',
+            why: `part of it cannot be read here (${what}), so what it runs is not known`,
+          },
+          within,
+        );
     }
     for (const command of parsed.commands) this.command(command.stdin || !stdin ? command : { ...command, stdin }, depth, within);
   }
@@ -100,10 +112,18 @@ class Judge {
     }
     for (const nested of verdict.runs ?? []) {
       if (depth >= MAX_DEPTH) {
-        this.add({ argv: [], text: 'the script', source: 'heuristic', decision: 'dangerous', why: `it runs commands inside commands too deeply to check (${text})` }, within);
+        this.add(
+          { argv: [], text: 'the script', source: 'heuristic', decision: 'dangerous', why: `it runs commands inside commands too deeply to check (${text})` },
+          within,
+        );
         return;
       }
-      if (nested.kind === 'command') this.command({ argv: nested.argv, text: nested.argv.map((w) => shellWord(shownWord(w))).join(' '), ...(nested.stdin ? { stdin: nested.stdin } : {}) }, depth + 1, text);
+      if (nested.kind === 'command')
+        this.command(
+          { argv: nested.argv, text: nested.argv.map((w) => shellWord(shownWord(w))).join(' '), ...(nested.stdin ? { stdin: nested.stdin } : {}) },
+          depth + 1,
+          text,
+        );
       else this.script(this.parser.parse(nested.script), depth + 1, text, nested.stdin);
     }
   }
@@ -135,7 +155,8 @@ function byPolicy(input: EvaluateInput, level: 'safe' | 'unknown', what: string)
         decision: 'forbidden',
         reason: `${what}: it asked to run outside the sandbox, but the approval policy is "never", so nobody can approve it. Run it inside the sandbox instead.`,
       };
-    if (approvalPolicy === 'on-failure') return { decision: 'run-sandboxed', reason: `${what}: runs in the sandbox first; approval is asked only if it fails there` };
+    if (approvalPolicy === 'on-failure')
+      return { decision: 'run-sandboxed', reason: `${what}: runs in the sandbox first; approval is asked only if it fails there` };
     return { decision: 'ask', reason: `${what}: it asked to run outside the sandbox` };
   }
   if (approvalPolicy === 'untrusted' && level === 'unknown')
@@ -160,8 +181,7 @@ function decide(input: EvaluateInput, parts: EvaluatedPart[]): { decision: Evalu
   const risky = parts.find((p) => p.decision === 'prompt' || p.decision === 'dangerous');
   if (risky) {
     const why = risky.decision === 'prompt' ? `${named(risky)} needs approval by ${risky.why}` : `${named(risky)} looks dangerous: ${risky.why}`;
-    if (approvalPolicy === 'never')
-      return { decision: 'forbidden', reason: `${why}; the approval policy is "never", so nobody can approve it` };
+    if (approvalPolicy === 'never') return { decision: 'forbidden', reason: `${why}; the approval policy is "never", so nobody can approve it` };
     return { decision: 'ask', reason: why };
   }
   const worst = parts.find((p) => p.decision === 'unknown');
@@ -192,7 +212,8 @@ export function evaluateCommand(input: EvaluateInput): Evaluation {
   const held = Boolean(input.brokenRules) && (decision === 'run-sandboxed' || decision === 'allow-unsandboxed') && !knownSafe;
   if (held) {
     const why = `${reason}; but ${input.brokenRules}, so commands not known to be read-only are asked about until it is fixed`;
-    ({ decision, reason } = input.approvalPolicy === 'never' ? { decision: 'forbidden', reason: `${why}, and the approval policy is "never"` } : { decision: 'ask', reason: why });
+    ({ decision, reason } =
+      input.approvalPolicy === 'never' ? { decision: 'forbidden', reason: `${why}, and the approval policy is "never"` } : { decision: 'ask', reason: why });
   }
 
   if (decision === 'ask' && sessionGranted) {

@@ -9,7 +9,8 @@ function tar(args: readonly string[]): Classification {
   // Old-style `tar xIf ...`: the first word's letters are options.
   const oldStyle = words[0] !== undefined && !words[0].startsWith('-') && /[IF]/.test(words[0]);
   const short = words.some((w) => isShortCluster(w) && /^-[A-Za-z]*[IF]/.test(w));
-  if (oldStyle || short || hasLongFlag(words, ...TAR_RUNNERS)) return dangerous('tar runs a program named in its options (--to-command, -I, --checkpoint-action, ...)');
+  if (oldStyle || short || hasLongFlag(words, ...TAR_RUNNERS))
+    return dangerous('tar runs a program named in its options (--to-command, -I, --checkpoint-action, ...)');
   return unknown('tar writes or extracts files');
 }
 
@@ -24,7 +25,8 @@ const SSH_VALUE_LETTERS: Record<string, string> = { ssh: 'BbcDEeFIiJLlmOoPpQRSWw
 
 function sshFamily(name: 'ssh' | 'scp' | 'sftp', args: readonly string[]): Classification {
   for (const [letter, value] of shortOptionValues(args, SSH_VALUE_LETTERS[name]!)) {
-    if (letter === 'o' && SSH_RUNNING_KEYS.has(value.split(/[=\s]/)[0]!.toLowerCase())) return dangerous(`${name} -o ${value.split(/[=\s]/)[0]} runs a local command`);
+    if (letter === 'o' && SSH_RUNNING_KEYS.has(value.split(/[=\s]/)[0]!.toLowerCase()))
+      return dangerous(`${name} -o ${value.split(/[=\s]/)[0]} runs a local command`);
     if (letter === 'F') return dangerous(`${name} -F reads its options, which can run commands, from ${value}`);
     if (letter === 'S' || (name === 'sftp' && (letter === 'D' || letter === 'b'))) return dangerous(`${name} -${letter} runs a program or commands it names`);
   }

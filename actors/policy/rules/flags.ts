@@ -38,8 +38,24 @@ export function isRiskyVariable(assignment: string): boolean {
   return (
     /^(LD_|DYLD_|GIT_)/.test(name) ||
     [
-      'PATH', 'BASH_ENV', 'ENV', 'PAGER', 'MANPAGER', 'EDITOR', 'VISUAL', 'PYTHONPATH', 'PYTHONSTARTUP',
-      'NODE_OPTIONS', 'PERL5OPT', 'PERL5LIB', 'RUBYOPT', 'IFS', 'PS4', 'PROMPT_COMMAND', 'SHELLOPTS', 'LESSOPEN',
+      'PATH',
+      'BASH_ENV',
+      'ENV',
+      'PAGER',
+      'MANPAGER',
+      'EDITOR',
+      'VISUAL',
+      'PYTHONPATH',
+      'PYTHONSTARTUP',
+      'NODE_OPTIONS',
+      'PERL5OPT',
+      'PERL5LIB',
+      'RUBYOPT',
+      'IFS',
+      'PS4',
+      'PROMPT_COMMAND',
+      'SHELLOPTS',
+      'LESSOPEN',
     ].includes(name)
   );
 }
@@ -65,4 +81,3 @@ export function shortOptionValues(args: readonly string[], valueLetters: string)
   }
   return found;
 }
-

@@ -3,20 +3,57 @@ import { dangerous, safe, unknown, type Classification } from './verdict.js';
 
 /** Global options that do not change what git runs or which repository it reads. */
 const HARMLESS_GLOBALS = new Set([
-  '--no-pager', '-P', '--no-replace-objects', '--literal-pathspecs', '--glob-pathspecs', '--noglob-pathspecs',
-  '--icase-pathspecs', '--no-optional-locks', '--bare', '--no-advice',
+  '--no-pager',
+  '-P',
+  '--no-replace-objects',
+  '--literal-pathspecs',
+  '--glob-pathspecs',
+  '--noglob-pathspecs',
+  '--icase-pathspecs',
+  '--no-optional-locks',
+  '--bare',
+  '--no-advice',
 ]);
 
 const READ_ONLY = new Set(['status', 'log', 'diff', 'show', 'branch', 'rev-parse', 'ls-files', 'grep', 'blame']);
 
 /** Options of `git branch` that only change how the list is shown. */
 const BRANCH_LIST_FLAGS = new Set([
-  '-a', '--all', '-r', '--remotes', '-v', '-vv', '--verbose', '--show-current', '-l', '--list', '--no-color',
-  '--no-column', '-i', '--ignore-case', '--omit-empty', '--no-abbrev', '--contains', '--no-contains', '--merged',
-  '--no-merged', '--points-at',
+  '-a',
+  '--all',
+  '-r',
+  '--remotes',
+  '-v',
+  '-vv',
+  '--verbose',
+  '--show-current',
+  '-l',
+  '--list',
+  '--no-color',
+  '--no-column',
+  '-i',
+  '--ignore-case',
+  '--omit-empty',
+  '--no-abbrev',
+  '--contains',
+  '--no-contains',
+  '--merged',
+  '--no-merged',
+  '--points-at',
 ]);
 const BRANCH_FLAGS_WITH_VALUE = new Set(['--contains', '--no-contains', '--merged', '--no-merged', '--points-at']);
-const BRANCH_FLAGS_WITH_EQUALS = ['--sort=', '--format=', '--color', '--column=', '--abbrev=', '--contains=', '--no-contains=', '--merged=', '--no-merged=', '--points-at='];
+const BRANCH_FLAGS_WITH_EQUALS = [
+  '--sort=',
+  '--format=',
+  '--color',
+  '--column=',
+  '--abbrev=',
+  '--contains=',
+  '--no-contains=',
+  '--merged=',
+  '--no-merged=',
+  '--points-at=',
+];
 
 function branchListsOnly(args: readonly string[]): boolean {
   const listing = args.includes('-l') || args.includes('--list');
@@ -69,7 +106,8 @@ function runsNamedCommand(sub: string, args: readonly string[]): Classification 
   const opts = beforeDoubleDash(args);
   if (TRANSPORT_SUBCOMMANDS.has(sub)) {
     const shortU = (sub === 'clone' || sub === 'ls-remote') && hasShortFlag(opts, 'u');
-    if (shortU || hasLongFlag(opts, '--upload-pack', '--receive-pack', '--exec')) return dangerous(`git ${sub} --upload-pack/--receive-pack/--exec runs the program it names`);
+    if (shortU || hasLongFlag(opts, '--upload-pack', '--receive-pack', '--exec'))
+      return dangerous(`git ${sub} --upload-pack/--receive-pack/--exec runs the program it names`);
   }
   if (sub === 'submodule' && opts.includes('foreach')) return dangerous('git submodule foreach runs a command in every submodule');
   if (sub === 'rebase' && (hasShortFlag(opts, 'x') || hasLongFlag(opts, '--exec'))) return dangerous('git rebase --exec runs a command after each commit');
@@ -91,7 +129,9 @@ export function classifyGit(argv: readonly string[]): Classification {
     else if (HARMLESS_GLOBALS.has(a)) i += 1;
     else if (a === '--version' || a === '--help' || a === '--exec-path') return safe('git only prints information');
     else if (a === '-c' || a === '--config-env' || a.startsWith('--config-env=') || a.startsWith('--exec-path='))
-      return dangerous(`git ${a === '-c' ? '-c' : a.split('=')[0]} sets configuration or helpers, which can run commands (core.sshCommand, aliases, pagers, hooks)`);
+      return dangerous(
+        `git ${a === '-c' ? '-c' : a.split('=')[0]} sets configuration or helpers, which can run commands (core.sshCommand, aliases, pagers, hooks)`,
+      );
     else {
       // --git-dir, --work-tree, --namespace, -p, ...
       risky ??= a;

@@ -8,15 +8,63 @@ import { classifyAwk, classifySed } from './stream.editors.js';
 import { dangerous, safe, unknown, type Classification, type Nested } from './verdict.js';
 import { classifyWrapper } from './wrappers.js';
 
-export type { Classification,  } from './verdict.js';
+export type { Classification } from './verdict.js';
 
 /** Shell keywords: as a command name they mean the parser saw a compound command as words (`time { ...; }`). */
-const RESERVED = new Set(['{', '}', '(', ')', '!', '[[', ']]', 'if', 'then', 'elif', 'else', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'select', 'function']);
+const RESERVED = new Set([
+  '{',
+  '}',
+  '(',
+  ')',
+  '!',
+  '[[',
+  ']]',
+  'if',
+  'then',
+  'elif',
+  'else',
+  'fi',
+  'for',
+  'while',
+  'until',
+  'do',
+  'done',
+  'case',
+  'esac',
+  'select',
+  'function',
+]);
 
 /** Programs that only read and print, whatever their arguments. */
 const ALWAYS_SAFE = new Set([
-  'ls', 'cat', 'head', 'tail', 'wc', 'pwd', 'echo', 'printf', 'grep', 'egrep', 'fgrep', 'nl', 'stat', 'which',
-  'whoami', 'id', 'uname', 'true', 'false', 'cut', 'tr', 'diff', 'cmp', 'basename', 'dirname', 'realpath', 'du', 'df',
+  'ls',
+  'cat',
+  'head',
+  'tail',
+  'wc',
+  'pwd',
+  'echo',
+  'printf',
+  'grep',
+  'egrep',
+  'fgrep',
+  'nl',
+  'stat',
+  'which',
+  'whoami',
+  'id',
+  'uname',
+  'true',
+  'false',
+  'cut',
+  'tr',
+  'diff',
+  'cmp',
+  'basename',
+  'dirname',
+  'realpath',
+  'du',
+  'df',
 ]);
 
 const ALWAYS_DANGEROUS: Record<string, string> = {
@@ -124,9 +172,13 @@ function classifyProgram(argv: readonly string[]): Classification {
       return classifyKill(args);
     case 'init':
     case 'telinit':
-      return args.some((a) => a === '0' || a === '6') ? dangerous(`${program} ${args.join(' ')} stops or restarts the machine`) : unknown(`${program} changes the run level`);
+      return args.some((a) => a === '0' || a === '6')
+        ? dangerous(`${program} ${args.join(' ')} stops or restarts the machine`)
+        : unknown(`${program} changes the run level`);
     case 'systemctl':
-      return args.some((a) => ['poweroff', 'reboot', 'halt', 'kexec'].includes(a)) ? dangerous('systemctl stops or restarts the machine') : unknown('systemctl manages services');
+      return args.some((a) => ['poweroff', 'reboot', 'halt', 'kexec'].includes(a))
+        ? dangerous('systemctl stops or restarts the machine')
+        : unknown('systemctl manages services');
     case 'find':
       return classifyFind(args);
     case 'sed':

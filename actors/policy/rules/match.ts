@@ -47,7 +47,5 @@ export function findRule(rules: readonly Rule[], argv: readonly string[]): Rule 
 
 /** A pattern written out for messages: `git ["push"|"pull"]`. */
 export function describePattern(pattern: readonly PatternToken[]): string {
-  return pattern
-    .map((token) => (typeof token === 'string' ? JSON.stringify(token) : `[${token.map((t) => JSON.stringify(t)).join('|')}]`))
-    .join(' ');
+  return pattern.map((token) => (typeof token === 'string' ? JSON.stringify(token) : `[${token.map((t) => JSON.stringify(t)).join('|')}]`)).join(' ');
 }

@@ -35,7 +35,8 @@ type Source = { text: string; data?: unknown } | null;
 
 function failure(file: string, source: Source, message: string, fix: string, line: number | null = null, column: number | null = null): RuleFileResult {
   const { salvaged, lost } = source === null ? { salvaged: [], lost: true } : salvage(file, source);
-  const kept = salvaged.length === 0 ? '' : `its ${salvaged.length} forbidden and prompt rule${salvaged.length === 1 ? '' : 's'} that can be read still apply; `;
+  const kept =
+    salvaged.length === 0 ? '' : `its ${salvaged.length} forbidden and prompt rule${salvaged.length === 1 ? '' : 's'} that can be read still apply; `;
   const effect = lost
     ? `until it is fixed, ${kept}some of its rules cannot be read, so every command not known to be read-only is asked about`
     : `until it is fixed, ${kept}its allow rules do not apply`;
@@ -137,7 +138,7 @@ function checkExamples(entry: RuleEntry, where: string): { message: string; fix:
           message: shouldMatch
             ? `${where} (pattern ${pattern}): match example ${showExample(example)} does not match the pattern`
             : `${where} (pattern ${pattern}): not_match example ${showExample(example)} matches the pattern`,
-          fix: 'Correct the pattern or the example; the file\'s allow rules do not apply until they agree.',
+          fix: "Correct the pattern or the example; the file's allow rules do not apply until they agree.",
         };
       }
     }

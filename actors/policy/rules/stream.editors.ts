@@ -44,7 +44,7 @@ function sedEffects(script: string): SedEffects {
     if (/[0-9$]/.test(ch)) {
       while (/[0-9$~]/.test(at())) p += 1;
     } else if (ch === '/' || ch === '\\') {
-      const delimiter = ch === '\\' ? script[p + 1] ?? '' : '/';
+      const delimiter = ch === '\\' ? (script[p + 1] ?? '') : '/';
       p += ch === '\\' ? 2 : 1;
       if (!delimited(delimiter)) return false;
       while (/[IM]/.test(at())) p += 1;
@@ -130,7 +130,19 @@ function sedEffects(script: string): SedEffects {
 
 /** GNU sed options: letters without a value, and those that take one. */
 const SED_FLAGS = 'nErszub';
-const SED_LONG = ['--quiet', '--silent', '--regexp-extended', '--separate', '--null-data', '--unbuffered', '--posix', '--debug', '--sandbox', '--follow-symlinks', '--binary'];
+const SED_LONG = [
+  '--quiet',
+  '--silent',
+  '--regexp-extended',
+  '--separate',
+  '--null-data',
+  '--unbuffered',
+  '--posix',
+  '--debug',
+  '--sandbox',
+  '--follow-symlinks',
+  '--binary',
+];
 
 export function classifySed(args: readonly string[]): Classification {
   const scripts: string[] = [];
@@ -183,7 +195,36 @@ export function classifySed(args: readonly string[]): Classification {
 }
 
 /** awk options without a value, and those whose value is harmless. */
-const AWK_FLAGS = new Set(['-b', '--characters-as-bytes', '-c', '--traditional', '-C', '--copyright', '-g', '--gen-pot', '-M', '--bignum', '-N', '--use-lc-numeric', '-n', '--non-decimal-data', '-O', '--optimize', '-P', '--posix', '-r', '--re-interval', '-s', '--no-optimize', '-S', '--sandbox', '-t', '--lint-old', '-V', '--version']);
+const AWK_FLAGS = new Set([
+  '-b',
+  '--characters-as-bytes',
+  '-c',
+  '--traditional',
+  '-C',
+  '--copyright',
+  '-g',
+  '--gen-pot',
+  '-M',
+  '--bignum',
+  '-N',
+  '--use-lc-numeric',
+  '-n',
+  '--non-decimal-data',
+  '-O',
+  '--optimize',
+  '-P',
+  '--posix',
+  '-r',
+  '--re-interval',
+  '-s',
+  '--no-optimize',
+  '-S',
+  '--sandbox',
+  '-t',
+  '--lint-old',
+  '-V',
+  '--version',
+]);
 const AWK_VALUES = new Set(['-F', '--field-separator', '-v', '--assign']);
 
 /**
@@ -209,7 +250,8 @@ export function classifyAwk(name: string, args: readonly string[]): Classificati
       continue;
     }
     if (['-l', '--load'].includes(option) || /^-l./.test(a)) return dangerous(`${name} -l loads a compiled extension`);
-    if (['-f', '--file', '-E', '--exec', '-i', '--include'].includes(option) || /^-[fEi]./.test(a)) return unknown(`${name} ${option} runs an awk program from a file`);
+    if (['-f', '--file', '-E', '--exec', '-i', '--include'].includes(option) || /^-[fEi]./.test(a))
+      return unknown(`${name} ${option} runs an awk program from a file`);
     if (['-e', '--source'].includes(option)) {
       program = (program ?? '') + (a.includes('=') ? a.slice(a.indexOf('=') + 1) : (args[++i] ?? ''));
       continue;
@@ -221,7 +263,8 @@ export function classifyAwk(name: string, args: readonly string[]): Classificati
   }
   if (program === null) return unknown(`${name} without a program`);
   if (isDynamic(program)) return dangerous(`${name} runs a program only known when the script runs (${shownWord(program)})`);
-  if (/\bsystem\s*\(/.test(program) || /(^|[^|])\|(?!\|)/.test(program) || program.includes('@load')) return dangerous(`${name} runs commands (system(), a pipe, or an extension)`);
+  if (/\bsystem\s*\(/.test(program) || /(^|[^|])\|(?!\|)/.test(program) || program.includes('@load'))
+    return dangerous(`${name} runs commands (system(), a pipe, or an extension)`);
   if (program.includes('>')) return unknown(`${name} may write files (print > file)`);
   return safe(`${name} only prints`);
 }

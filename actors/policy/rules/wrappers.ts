@@ -48,7 +48,13 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   busybox: {},
   unbuffer: { flags: 'p' },
   setsid: { flags: 'cfw', long: ['--ctty', '--fork', '--wait'] },
-  time: { flags: 'pvqa', values: 'fo', long: ['--portability', '--verbose', '--quiet', '--append'], longValues: ['--format', '--output'], writes: ['-o', '--output'] },
+  time: {
+    flags: 'pvqa',
+    values: 'fo',
+    long: ['--portability', '--verbose', '--quiet', '--append'],
+    longValues: ['--format', '--output'],
+    writes: ['-o', '--output'],
+  },
   stdbuf: { values: 'ioe', longValues: ['--input', '--output', '--error'] },
   timeout: { flags: 'v', values: 'sk', long: ['--preserve-status', '--foreground', '--verbose'], longValues: ['--signal', '--kill-after'], operands: 1 },
   nice: { values: 'n', longValues: ['--adjustment'], numeric: true },
@@ -86,7 +92,22 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   sudo: {
     flags: 'AbEHnPSkKlsiBN',
     values: 'ughpCDrtUTR',
-    long: ['--askpass', '--background', '--preserve-env', '--set-home', '--non-interactive', '--preserve-groups', '--stdin', '--reset-timestamp', '--remove-timestamp', '--list', '--shell', '--login', '--bell', '--validate'],
+    long: [
+      '--askpass',
+      '--background',
+      '--preserve-env',
+      '--set-home',
+      '--non-interactive',
+      '--preserve-groups',
+      '--stdin',
+      '--reset-timestamp',
+      '--remove-timestamp',
+      '--list',
+      '--shell',
+      '--login',
+      '--bell',
+      '--validate',
+    ],
     longValues: ['--user', '--group', '--host', '--prompt', '--close-from', '--chdir', '--role', '--type', '--other-user', '--command-timeout', '--chroot'],
     danger: 'sudo runs a command as another user (usually root)',
   },
@@ -202,7 +223,8 @@ function env(argv: readonly string[], stdin: Stdin | undefined): Classification 
     else if (a.startsWith('--unset=') || a.startsWith('--chdir=') || /^-[uC]./.test(a)) i += 1;
     else if (a === '-S' || a === '--split-string' || a.startsWith('-S') || a.startsWith('--split-string=')) {
       const text = a === '-S' || a === '--split-string' ? argv[i + 1] : a.slice(a.startsWith('-S') ? 2 : '--split-string='.length);
-      if (text === undefined || isDynamic(text) || text.includes('$')) return dangerous('env -S builds its command from a string only known when the script runs');
+      if (text === undefined || isDynamic(text) || text.includes('$'))
+        return dangerous('env -S builds its command from a string only known when the script runs');
       let words: string[];
       try {
         words = splitShellWords(text);
@@ -221,7 +243,25 @@ function env(argv: readonly string[], stdin: Stdin | undefined): Classification 
   return command('env', argv, i, stdin);
 }
 
-const XARGS_VALUE_FLAGS = new Set(['-I', '-L', '-n', '-P', '-s', '-d', '-E', '-a', '--arg-file', '--delimiter', '--max-args', '--max-lines', '--max-procs', '--max-chars', '--eof', '--replace', '--process-slot-var']);
+const XARGS_VALUE_FLAGS = new Set([
+  '-I',
+  '-L',
+  '-n',
+  '-P',
+  '-s',
+  '-d',
+  '-E',
+  '-a',
+  '--arg-file',
+  '--delimiter',
+  '--max-args',
+  '--max-lines',
+  '--max-procs',
+  '--max-chars',
+  '--eof',
+  '--replace',
+  '--process-slot-var',
+]);
 const XARGS_FLAGS = new Set(['-0', '-r', '-t', '-x', '-o', '--null', '--no-run-if-empty', '--verbose', '--exit', '--open-tty', '--show-limits']);
 
 /**
@@ -230,8 +270,25 @@ const XARGS_FLAGS = new Set(['-0', '-r', '-t', '-x', '-o', '--null', '--no-run-i
  * or `-o file` would change what they do.
  */
 const SAFE_UNDER_XARGS = new Set([
-  'ls', 'cat', 'head', 'tail', 'wc', 'echo', 'grep', 'egrep', 'fgrep', 'nl', 'stat', 'basename', 'dirname', 'realpath',
-  'du', 'cmp', 'diff', 'true', 'false',
+  'ls',
+  'cat',
+  'head',
+  'tail',
+  'wc',
+  'echo',
+  'grep',
+  'egrep',
+  'fgrep',
+  'nl',
+  'stat',
+  'basename',
+  'dirname',
+  'realpath',
+  'du',
+  'cmp',
+  'diff',
+  'true',
+  'false',
 ]);
 
 /** Programs that run the words they are given as code: whatever xargs appends could be that code. */
@@ -273,7 +330,29 @@ function xargs(argv: readonly string[]): Classification {
 function watch(argv: readonly string[], stdin: Stdin | undefined): Classification {
   let i = 1;
   let direct = false;
-  const flags = ['-b', '--beep', '-c', '--color', '-C', '--no-color', '-d', '--differences', '-e', '--errexit', '-g', '--chgexit', '-p', '--precise', '-r', '--no-rerun', '-t', '--no-title', '-w', '--no-wrap', '--no-linewrap'];
+  const flags = [
+    '-b',
+    '--beep',
+    '-c',
+    '--color',
+    '-C',
+    '--no-color',
+    '-d',
+    '--differences',
+    '-e',
+    '--errexit',
+    '-g',
+    '--chgexit',
+    '-p',
+    '--precise',
+    '-r',
+    '--no-rerun',
+    '-t',
+    '--no-title',
+    '-w',
+    '--no-wrap',
+    '--no-linewrap',
+  ];
   while (i < argv.length) {
     const a = argv[i]!;
     if (a === '--') {
@@ -292,8 +371,44 @@ function watch(argv: readonly string[], stdin: Stdin | undefined): Classificatio
   return direct ? command('watch', argv, i, stdin) : script('watch', argv.slice(i).join(' '), stdin);
 }
 
-const PARALLEL_FLAGS = new Set(['-k', '--keep-order', '-v', '--verbose', '--tag', '-0', '--null', '--will-cite', '--bar', '--eta', '--progress', '-q', '--quote', '--dry-run', '-X', '-m', '-u', '--ungroup', '--line-buffer', '--group', '--halt-on-error']);
-const PARALLEL_VALUES = new Set(['-j', '--jobs', '-n', '-N', '--max-args', '--halt', '-I', '--colsep', '--delay', '--timeout', '--retries', '-a', '--arg-file']);
+const PARALLEL_FLAGS = new Set([
+  '-k',
+  '--keep-order',
+  '-v',
+  '--verbose',
+  '--tag',
+  '-0',
+  '--null',
+  '--will-cite',
+  '--bar',
+  '--eta',
+  '--progress',
+  '-q',
+  '--quote',
+  '--dry-run',
+  '-X',
+  '-m',
+  '-u',
+  '--ungroup',
+  '--line-buffer',
+  '--group',
+  '--halt-on-error',
+]);
+const PARALLEL_VALUES = new Set([
+  '-j',
+  '--jobs',
+  '-n',
+  '-N',
+  '--max-args',
+  '--halt',
+  '-I',
+  '--colsep',
+  '--delay',
+  '--timeout',
+  '--retries',
+  '-a',
+  '--arg-file',
+]);
 const INPUT_SOURCES = new Set([':::', '::::', ':::+', '::::+']);
 
 /**
@@ -322,7 +437,9 @@ function parallel(argv: readonly string[], stdin: Stdin | undefined): Classifica
   if (words.length > 0) return script('parallel', words.join(' '), undefined);
   if (end < 0) {
     if (fromFile) return dangerous('parallel runs the commands listed in a file');
-    return stdin?.kind === 'pipe' ? dangerous('parallel runs the commands it reads from a pipe, which cannot be checked') : unknown('parallel runs the commands it reads');
+    return stdin?.kind === 'pipe'
+      ? dangerous('parallel runs the commands it reads from a pipe, which cannot be checked')
+      : unknown('parallel runs the commands it reads');
   }
   if (argv[end] !== ':::' && argv[end] !== ':::+') return dangerous('parallel runs the commands listed in a file');
   const commands = argv.slice(end + 1).filter((word) => !INPUT_SOURCES.has(word));

@@ -23,7 +23,9 @@ describe('layer precedence', () => {
 
   it('stacks system < user < project < profile < -c < thread config < managed', async () => {
     await box.write(join(box.systemDir, 'config.toml'), 'model = "system"\napproval_policy = "never"\nmodel_context_window = 1000\n');
-    await box.trustProject('model = "user"\nmodel_reasoning_effort = "low"\nprofile = "fast"\n[profiles.fast]\nshell = "/bin/profile"\ndeveloper_instructions = "profile"\n');
+    await box.trustProject(
+      'model = "user"\nmodel_reasoning_effort = "low"\nprofile = "fast"\n[profiles.fast]\nshell = "/bin/profile"\ndeveloper_instructions = "profile"\n',
+    );
     await box.write(join(box.project, '.statecraft', 'config.toml'), 'model = "project"\nshell = "/bin/project"\nmodel_reasoning_effort = "high"\n');
     await box.write(join(box.home, 'managed_config.toml'), 'sandbox_mode = "read-only"\ndeveloper_instructions = "home managed"\n');
     await box.write(join(box.systemDir, 'managed_config.toml'), 'developer_instructions = "system managed"\n');
@@ -63,7 +65,10 @@ describe('layer precedence', () => {
       join(box.systemDir, 'config.toml'),
       '[sandbox_workspace_write]\nwritable_roots = ["/a", "/b"]\nnetwork_access = true\n[model_providers.openai]\nhttp_headers = { X-Team = "core" }\n',
     );
-    await box.write(join(box.home, 'config.toml'), '[sandbox_workspace_write]\nwritable_roots = ["/c"]\n[model_providers.openai]\nbase_url = "http://proxy/v1"\n');
+    await box.write(
+      join(box.home, 'config.toml'),
+      '[sandbox_workspace_write]\nwritable_roots = ["/c"]\n[model_providers.openai]\nbase_url = "http://proxy/v1"\n',
+    );
     const { config, origins } = await box.load();
     expect(config.sandbox_workspace_write).toEqual({ writable_roots: ['/c'], network_access: true });
     expect(config.model_providers['openai']).toMatchObject({

@@ -73,7 +73,13 @@ describe('unknown keys in the sandbox and environment tables', () => {
       '[shell_environment_policy]\ninherit = "core"\nignore_default_excludes = true\nexclude = ["AWS_*"]\ninclude_only = ["PATH", "HOME"]\nset = { CI = "1" }\n',
     );
     const settings = await resolveThreadSettings(await box.load(), {}, box.env);
-    expect(settings.shellEnvironmentPolicy).toEqual({ inherit: 'core', ignoreDefaultExcludes: true, exclude: ['AWS_*'], set: { CI: '1' }, includeOnly: ['PATH', 'HOME'] });
+    expect(settings.shellEnvironmentPolicy).toEqual({
+      inherit: 'core',
+      ignoreDefaultExcludes: true,
+      exclude: ['AWS_*'],
+      set: { CI: '1' },
+      includeOnly: ['PATH', 'HOME'],
+    });
     const defaults = await resolveThreadSettings(await (await makeSandbox()).load(), {}, box.env);
     expect(defaults.shellEnvironmentPolicy).toEqual({ inherit: 'all', ignoreDefaultExcludes: false, exclude: [], set: {}, includeOnly: [] });
   });
@@ -96,8 +102,19 @@ describe('commandEnvironment', () => {
   const policy: ShellEnvironmentPolicy = { inherit: 'all', ignoreDefaultExcludes: false, exclude: [], set: {}, includeOnly: [] };
 
   it('inherits everything but names with KEY, SECRET or TOKEN by default (any case)', () => {
-    expect(commandEnvironment(parent, policy)).toEqual({ PATH: '/usr/bin:/bin', HOME: '/home/u', USER: 'u', LANG: 'C.UTF-8', AWS_REGION: 'eu', AWS_PROFILE: 'dev' });
-    expect(commandEnvironment(parent, { ...policy, ignoreDefaultExcludes: true })).toMatchObject({ OPENAI_API_KEY: 'sk-1', KEYBOARD: 'us', my_secret_value: 's' });
+    expect(commandEnvironment(parent, policy)).toEqual({
+      PATH: '/usr/bin:/bin',
+      HOME: '/home/u',
+      USER: 'u',
+      LANG: 'C.UTF-8',
+      AWS_REGION: 'eu',
+      AWS_PROFILE: 'dev',
+    });
+    expect(commandEnvironment(parent, { ...policy, ignoreDefaultExcludes: true })).toMatchObject({
+      OPENAI_API_KEY: 'sk-1',
+      KEYBOARD: 'us',
+      my_secret_value: 's',
+    });
   });
 
   it('starts from the core variables or from nothing', () => {
@@ -106,7 +123,12 @@ describe('commandEnvironment', () => {
   });
 
   it('applies exclude, then set, then include_only, with globs matched case-insensitively', () => {
-    const env = commandEnvironment(parent, { ...policy, exclude: ['aws_*', 'LAN?'], set: { AWS_REGION: 'us', NEW: 'x', API_KEY: 'set-wins' }, includeOnly: ['AWS_*', 'PATH', '*KEY'] });
+    const env = commandEnvironment(parent, {
+      ...policy,
+      exclude: ['aws_*', 'LAN?'],
+      set: { AWS_REGION: 'us', NEW: 'x', API_KEY: 'set-wins' },
+      includeOnly: ['AWS_*', 'PATH', '*KEY'],
+    });
     // set comes after exclude (AWS_REGION is back) and after the default excludes (API_KEY is kept); include_only has the last word.
     expect(env).toEqual({ PATH: '/usr/bin:/bin', AWS_REGION: 'us', API_KEY: 'set-wins' });
     expect(commandEnvironment(parent, { ...policy, exclude: ['[AH]*'] })).toEqual({ PATH: '/usr/bin:/bin', USER: 'u', LANG: 'C.UTF-8' });

@@ -36,7 +36,11 @@ describe('the config keys of the Codex SDK', () => {
   it('openai_base_url moves the built-in OpenAI provider only', async () => {
     const settings = await settingsWith('openai_base_url="http://127.0.0.1:9/v1"');
     expect(settings.provider).toMatchObject({ id: 'openai', baseUrl: 'http://127.0.0.1:9/v1', envKey: 'OPENAI_API_KEY' });
-    const ollama = await resolveThreadSettings(await box.load({ overrides: ['openai_base_url="http://127.0.0.1:9/v1"'] }), { modelProvider: 'ollama' }, box.env);
+    const ollama = await resolveThreadSettings(
+      await box.load({ overrides: ['openai_base_url="http://127.0.0.1:9/v1"'] }),
+      { modelProvider: 'ollama' },
+      box.env,
+    );
     expect(ollama.provider.baseUrl).toBe('http://localhost:11434/v1');
   });
 

@@ -94,9 +94,7 @@ describe('resolveThreadSettings', () => {
     const file = await box.write(join(box.home, 'config.toml'), 'model_provider = "nowhere"\n');
     const error = await resolveThreadSettings(await box.load(), {}, box.env).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toMatch(
-      new RegExp(`^${file}: model_provider: unknown provider "nowhere"; known providers: lmstudio, ollama, openai`),
-    );
+    expect((error as Error).message).toMatch(new RegExp(`^${file}: model_provider: unknown provider "nowhere"; known providers: lmstudio, ollama, openai`));
   });
 
   it('requires a base_url for a custom provider', async () => {
@@ -135,17 +133,9 @@ describe('resolveThreadSettings', () => {
   });
 
   it('resolves writable roots from config and addDirs to absolute paths', async () => {
-    await box.write(
-      join(box.home, 'config.toml'),
-      '[sandbox_workspace_write]\nwritable_roots = ["/var/cache/build", "out"]\nnetwork_access = true\n',
-    );
+    await box.write(join(box.home, 'config.toml'), '[sandbox_workspace_write]\nwritable_roots = ["/var/cache/build", "out"]\nnetwork_access = true\n');
     const settings = await resolveThreadSettings(await box.load(), { addDirs: ['../shared', '~/notes', 'out'] }, box.env);
-    expect(settings.writableRoots).toEqual([
-      '/var/cache/build',
-      join(box.project, 'out'),
-      join(box.root, 'shared'),
-      join(box.env['HOME'] ?? '', 'notes'),
-    ]);
+    expect(settings.writableRoots).toEqual(['/var/cache/build', join(box.project, 'out'), join(box.root, 'shared'), join(box.env['HOME'] ?? '', 'notes')]);
     expect(settings.networkAccess).toBe(true);
   });
 
@@ -178,10 +168,7 @@ describe('resolveThreadSettings', () => {
   });
 
   it('applies the thread config and profile below the managed layers', async () => {
-    await box.write(
-      join(box.home, 'config.toml'),
-      '[profiles.careful]\napproval_policy = "untrusted"\nmodel = "gpt-5.1"\n',
-    );
+    await box.write(join(box.home, 'config.toml'), '[profiles.careful]\napproval_policy = "untrusted"\nmodel = "gpt-5.1"\n');
     await box.write(join(box.home, 'managed_config.toml'), 'sandbox_mode = "read-only"\n');
     const loaded = await box.load();
     const settings = await resolveThreadSettings(

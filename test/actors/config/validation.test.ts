@@ -38,9 +38,7 @@ describe('-c overrides', () => {
 
   it('names the flag when its value has the wrong type', async () => {
     const error = await failure(box.load({ overrides: ['approval_policy=sometimes'] }));
-    expect(error.message).toBe(
-      '-c approval_policy=sometimes: approval_policy: expected one of untrusted|on-failure|on-request|never, found "sometimes"',
-    );
+    expect(error.message).toBe('-c approval_policy=sometimes: approval_policy: expected one of untrusted|on-failure|on-request|never, found "sometimes"');
   });
 });
 

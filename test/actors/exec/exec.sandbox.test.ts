@@ -1,7 +1,18 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bwrapArgv, confine, ExecSessions, launchFor, probeSandbox, PROTECTED_SUBPATHS, RootPins, seatbeltProfile, shellArgv, type SandboxSpec } from '../../../actors/exec/index.js';
+import {
+  bwrapArgv,
+  confine,
+  ExecSessions,
+  launchFor,
+  probeSandbox,
+  PROTECTED_SUBPATHS,
+  RootPins,
+  seatbeltProfile,
+  shellArgv,
+  type SandboxSpec,
+} from '../../../actors/exec/index.js';
 import { processesRunning, uniqueSleep } from '../../support/processes.js';
 import { collector, spec, tempDir } from './helpers.js';
 
@@ -20,11 +31,32 @@ describe('bwrapArgv', () => {
   it('binds the roots by descriptor, then their protected folders read-only, and drops every capability', () => {
     const sandbox: SandboxSpec = { mode: 'workspace-write', writableRoots: [dir.path], networkAccess: false };
     expect(bwrapArgv(sandbox, dir.path, ['/bin/bash', '-c', 'true'], mounts)).toEqual([
-      '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc',
-      '--bind-fd', '4', dir.path,
-      '--ro-bind', join(dir.path, '.git'), join(dir.path, '.git'),
-      '--unshare-net', '--unshare-pid', '--new-session', '--die-with-parent', '--cap-drop', 'ALL', '--seccomp', '3', '--chdir', dir.path,
-      '/bin/bash', '-c', 'true',
+      '--ro-bind',
+      '/',
+      '/',
+      '--dev',
+      '/dev',
+      '--proc',
+      '/proc',
+      '--bind-fd',
+      '4',
+      dir.path,
+      '--ro-bind',
+      join(dir.path, '.git'),
+      join(dir.path, '.git'),
+      '--unshare-net',
+      '--unshare-pid',
+      '--new-session',
+      '--die-with-parent',
+      '--cap-drop',
+      'ALL',
+      '--seccomp',
+      '3',
+      '--chdir',
+      dir.path,
+      '/bin/bash',
+      '-c',
+      'true',
     ]);
   });
 
@@ -49,7 +81,9 @@ describe('confine and launchFor', () => {
   it('hands the seccomp program and each root over as descriptors, and leaves no placeholder behind', () => {
     const ws = tempDir();
     mkdirSync(join(ws.path, '.git'));
-    const launch = confine({ mode: 'workspace-write', writableRoots: [ws.path, '/no/such/root'], networkAccess: false }, ws.path, ['true'], { pins: new RootPins() });
+    const launch = confine({ mode: 'workspace-write', writableRoots: [ws.path, '/no/such/root'], networkAccess: false }, ws.path, ['true'], {
+      pins: new RootPins(),
+    });
     if ('problem' in launch) throw new Error(launch.problem);
     expect(launch.stdio[0]).toBeInstanceOf(Uint8Array);
     expect(typeof launch.stdio[1]).toBe('number');
@@ -99,7 +133,10 @@ describe.skipIf(!probe.available)('inside the sandbox', () => {
   });
 
   it('has only loopback networking', async () => {
-    const outcome = await sessions.start(spec(`tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '`, dir.path, { sandbox: write('workspace-write') }), collector()).done;
+    const outcome = await sessions.start(
+      spec(`tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '`, dir.path, { sandbox: write('workspace-write') }),
+      collector(),
+    ).done;
     expect(outcome.exitCode).toBe(0);
     expect(outcome.aggregatedOutput.trim()).toBe('lo');
   });

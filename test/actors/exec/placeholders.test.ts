@@ -45,7 +45,10 @@ describe('placeholders for protected folders', () => {
     const path = join(dir.path, 'shared');
     reservePlaceholders([path]);
     // Another statecraft's sandbox, as far as this process can tell: a mount namespace of its own using the folder.
-    const other = execa('bwrap', ['--ro-bind', '/', '/', '--ro-bind', path, path, '--unshare-pid', '--die-with-parent', 'sh', '-c', 'echo ready; sleep 30'], { reject: false, buffer: false });
+    const other = execa('bwrap', ['--ro-bind', '/', '/', '--ro-bind', path, path, '--unshare-pid', '--die-with-parent', 'sh', '-c', 'echo ready; sleep 30'], {
+      reject: false,
+      buffer: false,
+    });
     await new Promise((ready) => other.stdout.once('data', ready));
     releasePlaceholders([path]);
     expect(existsSync(path)).toBe(true);

@@ -29,7 +29,7 @@ function decide(program: BpfInstruction[], call: { nr: number; arch: number; arg
     throw new Error(`unexpected load at ${offset}`);
   };
   let acc = 0;
-  for (let pc = 0; pc < program.length; ) {
+  for (let pc = 0; pc < program.length;) {
     const { code, jt, jf, k } = program[pc]!;
     switch (code) {
       case 0x20:
@@ -63,7 +63,21 @@ for (const arch of Object.keys(SECCOMP_ARCHES) as SeccompArch[]) {
 
   describe(`seccomp filter (${arch})`, () => {
     it('refuses mounts, tracing, keyrings, namespaces and io_uring with EPERM', () => {
-      for (const name of ['mount', 'umount2', 'pivot_root', 'fsopen', 'mount_setattr', 'ptrace', 'process_vm_readv', 'keyctl', 'add_key', 'request_key', 'unshare', 'setns', 'io_uring_setup'] as const) {
+      for (const name of [
+        'mount',
+        'umount2',
+        'pivot_root',
+        'fsopen',
+        'mount_setattr',
+        'ptrace',
+        'process_vm_readv',
+        'keyctl',
+        'add_key',
+        'request_key',
+        'unshare',
+        'setns',
+        'io_uring_setup',
+      ] as const) {
         expect(call(name), name).toBe(EPERM);
         expect(call(name, [], online), name).toBe(EPERM);
       }

@@ -38,7 +38,11 @@ describe('streamModel over the Chat Completions API', () => {
     });
     expect((server.requests[0] as { tools: unknown[] }).tools).toHaveLength(1);
 
-    expect(ofType(events, 'reasoningTextDelta').map((d) => d.delta).join('')).toBe('Hmm, let me see.');
+    expect(
+      ofType(events, 'reasoningTextDelta')
+        .map((d) => d.delta)
+        .join(''),
+    ).toBe('Hmm, let me see.');
     const textDeltas = ofType(events, 'outputTextDelta');
     expect(textDeltas.map((d) => d.delta)).toEqual(['Run', 'ning it.']);
     const added = ofType(events, 'outputItemAdded');

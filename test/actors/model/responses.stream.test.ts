@@ -16,7 +16,11 @@ describe('streamModel over the Responses API', () => {
 
   it('repeats chunks when asked', async () => {
     const { events } = await run({ turns: [[{ text: 'ab', chunks: ['a', 'b'], repeat: 3 }]] });
-    expect(ofType(events, 'outputTextDelta').map((d) => d.delta).join('')).toBe('ababab');
+    expect(
+      ofType(events, 'outputTextDelta')
+        .map((d) => d.delta)
+        .join(''),
+    ).toBe('ababab');
   });
 
   it('reports reasoning summary parts and their text', async () => {
@@ -26,7 +30,12 @@ describe('streamModel over the Responses API', () => {
       { type: 'reasoningSummaryPartAdded', itemId: 'rs_1_0', summaryIndex: 1 },
     ]);
     const deltas = ofType(events, 'reasoningSummaryTextDelta');
-    expect(deltas.filter((d) => d.summaryIndex === 1).map((d) => d.delta).join('')).toBe('Second part here.');
+    expect(
+      deltas
+        .filter((d) => d.summaryIndex === 1)
+        .map((d) => d.delta)
+        .join(''),
+    ).toBe('Second part here.');
     const done = ofType(events, 'outputItemDone').map((e) => e.item);
     expect(done[0]).toMatchObject({ type: 'reasoning', id: 'rs_1_0', summary: [{ type: 'summary_text', text: 'First part.' }, { text: 'Second part here.' }] });
     expect(done[1]).toMatchObject({ type: 'message', id: 'msg_1_1' });
@@ -34,7 +43,12 @@ describe('streamModel over the Responses API', () => {
 
   it('delivers function calls and custom tool calls as items', async () => {
     const { events } = await run({
-      turns: [[{ call: 'exec_command', args: { cmd: 'ls -la' } }, { custom: 'apply_patch', input: '*** Begin Patch\n*** End Patch\n' }]],
+      turns: [
+        [
+          { call: 'exec_command', args: { cmd: 'ls -la' } },
+          { custom: 'apply_patch', input: '*** Begin Patch\n*** End Patch\n' },
+        ],
+      ],
     });
     expect(ofType(events, 'outputItemAdded').map((e) => e.itemType)).toEqual(['function_call', 'custom_tool_call']);
     const [call, custom] = ofType(events, 'outputItemDone').map((e) => e.item);
@@ -72,6 +86,10 @@ describe('streamModel over the Responses API', () => {
 
   it('answers with a note once the script is used up', async () => {
     const { events } = await run({ turns: [] });
-    expect(ofType(events, 'outputTextDelta').map((d) => d.delta).join('')).toBe('(scripted model: no more turns in the script)');
+    expect(
+      ofType(events, 'outputTextDelta')
+        .map((d) => d.delta)
+        .join(''),
+    ).toBe('(scripted model: no more turns in the script)');
   });
 });

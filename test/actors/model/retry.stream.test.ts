@@ -41,7 +41,11 @@ describe('streamModel retries and failures', () => {
     const retry = ofType(events, 'retrying')[0]!;
     expect(retry.message).toMatch(/^stream disconnected before completion; retrying 1\/3 in \d+ms$/);
     const afterRetry = events.slice(events.indexOf(retry) + 1);
-    expect(ofType(afterRetry, 'outputTextDelta').map((d) => d.delta).join('')).toBe('Second try.');
+    expect(
+      ofType(afterRetry, 'outputTextDelta')
+        .map((d) => d.delta)
+        .join(''),
+    ).toBe('Second try.');
     expect(events.at(-1)?.type).toBe('completed');
     expect(server.requests).toHaveLength(2);
   });
@@ -72,7 +76,10 @@ describe('streamModel retries and failures', () => {
   it('fails on HTTP 400 with the server message and does not retry', async () => {
     const { events, server } = await run({ turns: [{ error: { status: 400, message: 'unknown parameter: frobnicate' } }, [{ text: 'unused' }]] });
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ type: 'failed', error: { message: expect.stringContaining('unknown parameter: frobnicate'), codexErrorInfo: 'badRequest' } });
+    expect(events[0]).toMatchObject({
+      type: 'failed',
+      error: { message: expect.stringContaining('unknown parameter: frobnicate'), codexErrorInfo: 'badRequest' },
+    });
     expect(server.requests).toHaveLength(1);
   });
 

@@ -17,16 +17,7 @@ export type PatchCase = {
 
 const wrap = (body: string): string => `*** Begin Patch\n${body}*** End Patch\n`;
 
-const py = [
-  'class A:',
-  '    def run(self):',
-  '        return 1',
-  '',
-  'class B:',
-  '    def run(self):',
-  '        return 1',
-  '',
-].join('\n');
+const py = ['class A:', '    def run(self):', '        return 1', '', 'class B:', '    def run(self):', '        return 1', ''].join('\n');
 
 export const CASES: PatchCase[] = [
   {

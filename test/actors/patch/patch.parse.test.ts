@@ -120,9 +120,7 @@ describe('parsePatch', () => {
   });
 
   it('rejects text after End Patch', () => {
-    expect(parseError('*** Begin Patch\n*** Delete File: f\n*** End Patch\n*** Delete File: g\n*** End Patch').message).toContain(
-      'after',
-    );
+    expect(parseError('*** Begin Patch\n*** Delete File: f\n*** End Patch\n*** Delete File: g\n*** End Patch').message).toContain('after');
   });
 
   it('rejects something other than a line after Delete File', () => {

@@ -62,7 +62,13 @@ describe('planPatch', () => {
   it('resolves a move destination and flags nothing inside cwd', async () => {
     const cwd = workspace({ 'a.txt': 'x\n' });
     const planned = await plan(cwd, '*** Update File: a.txt\n*** Move to: sub/b.txt\n@@\n-x\n+y\n');
-    expect(planned.changes[0]).toMatchObject({ path: join(cwd, 'a.txt'), movePath: join(cwd, 'sub/b.txt'), writeTo: join(cwd, 'sub/b.txt'), removes: join(cwd, 'a.txt'), newContent: 'y\n' });
+    expect(planned.changes[0]).toMatchObject({
+      path: join(cwd, 'a.txt'),
+      movePath: join(cwd, 'sub/b.txt'),
+      writeTo: join(cwd, 'sub/b.txt'),
+      removes: join(cwd, 'a.txt'),
+      newContent: 'y\n',
+    });
     expect(await outsideOf(cwd, planned)).toEqual([false]);
   });
 
@@ -119,7 +125,9 @@ describe('planPatch', () => {
   it('refuses two spellings of one file in one patch', async () => {
     const cwd = workspace({ 'real.txt': 'a\n' });
     symlinkSync('real.txt', join(cwd, 'alias.txt'));
-    await expect(plan(cwd, '*** Update File: real.txt\n@@\n-a\n+b\n*** Update File: alias.txt\n@@\n-a\n+c\n')).rejects.toThrow(/alias.txt appears more than once/);
+    await expect(plan(cwd, '*** Update File: real.txt\n@@\n-a\n+b\n*** Update File: alias.txt\n@@\n-a\n+c\n')).rejects.toThrow(
+      /alias.txt appears more than once/,
+    );
   });
 
   it('treats a move onto a link to the same file as an update in place', async () => {

@@ -30,11 +30,7 @@ describe('AGENTS.md discovery', () => {
     await writeFile(join(home, 'AGENTS.md'), 'home rules');
     await writeFile(join(root, 'AGENTS.md'), 'root rules');
     await writeFile(join(sub, 'AGENTS.md'), 'app rules');
-    expect(await findAgentsFiles(home, sub)).toEqual([
-      join(home, 'AGENTS.md'),
-      join(root, 'AGENTS.md'),
-      join(sub, 'AGENTS.md'),
-    ]);
+    expect(await findAgentsFiles(home, sub)).toEqual([join(home, 'AGENTS.md'), join(root, 'AGENTS.md'), join(sub, 'AGENTS.md')]);
     const text = (await agentsInstructions(home, sub)) ?? '';
     expect(text.startsWith(`# AGENTS.md instructions for ${sub}\n\n<INSTRUCTIONS>\n`)).toBe(true);
     expect(text.endsWith('\n</INSTRUCTIONS>')).toBe(true);

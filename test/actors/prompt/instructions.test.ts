@@ -14,9 +14,7 @@ describe('instructionsFor', () => {
   });
 
   it('tells the model not to ask under never, and leaves view_image out when disabled', () => {
-    const text = instructionsFor(
-      settingsFor('/repo', { approvalPolicy: 'never', sandboxMode: 'read-only', tools: { viewImage: false } }),
-    );
+    const text = instructionsFor(settingsFor('/repo', { approvalPolicy: 'never', sandboxMode: 'read-only', tools: { viewImage: false } }));
     expect(text).toContain('never');
     expect(text).toContain('read-only');
     expect(text).toMatch(/Do not request escalation/);
@@ -30,10 +28,7 @@ describe('instructionsFor', () => {
 
 describe('environmentContext', () => {
   it('renders the reference XML-ish shape', () => {
-    const text = environmentContext(
-      settingsFor('/repo', { writableRoots: ['/extra'], shell: '/usr/bin/zsh' }),
-      new Date(2026, 10, 24, 12),
-    );
+    const text = environmentContext(settingsFor('/repo', { writableRoots: ['/extra'], shell: '/usr/bin/zsh' }), new Date(2026, 10, 24, 12));
     expect(text.startsWith('<environment_context>\n  <cwd>/repo</cwd>')).toBe(true);
     expect(text).toContain('<approval_policy>on-request</approval_policy>');
     expect(text).toContain('<sandbox_mode>workspace-write</sandbox_mode>');

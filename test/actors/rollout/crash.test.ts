@@ -14,11 +14,7 @@ describe('readRollout after a crash', () => {
     const id = 'crashy';
     const path = rolloutPath(home, T0, id);
     let clock = T0;
-    const rec = await RolloutRecorder.create(
-      path,
-      { thread: makeThread(id, T0), overrides: { cwd: '/work/ws' } },
-      { now: () => (clock += 1000) },
-    );
+    const rec = await RolloutRecorder.create(path, { thread: makeThread(id, T0), overrides: { cwd: '/work/ws' } }, { now: () => (clock += 1000) });
     const s0 = T0 / 1000;
     turnEvents(id, 't1', 'first question', 'first answer', s0).forEach((e) => rec.record(e));
     rec.history('t1', turnHistory('first question', 'first answer'), usage(120));

@@ -2,14 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
-import type {
-  ProtocolEvent,
-  ResponseItem,
-  Thread,
-  ThreadItem,
-  TokenUsageBreakdown,
-  Turn,
-} from '../../../protocol/index.js';
+import type { ProtocolEvent, ResponseItem, Thread, ThreadItem, TokenUsageBreakdown, Turn } from '../../../protocol/index.js';
 
 import { threadFixture } from '../../machines/fixtures.js';
 
@@ -92,13 +85,7 @@ export function usage(total: number): TokenUsageBreakdown {
 }
 
 /** The events a session emits for one plain question/answer turn, deltas included. */
-export function turnEvents(
-  threadId: string,
-  turnId: string,
-  question: string,
-  answer: string,
-  startedAtS: number,
-): ProtocolEvent[] {
+export function turnEvents(threadId: string, turnId: string, question: string, answer: string, startedAtS: number): ProtocolEvent[] {
   const ms = startedAtS * 1000;
   const user = userMessage(`${turnId}-user`, question, ms);
   const agentId = `${turnId}-msg`;

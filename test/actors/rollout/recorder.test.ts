@@ -26,9 +26,7 @@ describe('rolloutPath', () => {
     const p2 = (n: number) => String(n).padStart(2, '0');
     const day = `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}`;
     const time = `${p2(d.getHours())}-${p2(d.getMinutes())}-${p2(d.getSeconds())}`;
-    expect(rolloutPath('/h', T0, 'abc')).toBe(
-      `/h/sessions/${d.getFullYear()}/${p2(d.getMonth() + 1)}/${p2(d.getDate())}/rollout-${day}T${time}-abc.jsonl`,
-    );
+    expect(rolloutPath('/h', T0, 'abc')).toBe(`/h/sessions/${d.getFullYear()}/${p2(d.getMonth() + 1)}/${p2(d.getDate())}/rollout-${day}T${time}-abc.jsonl`);
   });
 });
 
@@ -74,8 +72,7 @@ describe('RolloutRecorder', () => {
     expect(stored.thread.preview).toBe('say hello');
     expect(stored.thread.updatedAt).toBe(Math.floor(clock / 1000));
 
-    const completedItems = (events: ProtocolEvent[]) =>
-      events.flatMap((e) => (e.method === 'item/completed' ? [e.params.item] : []));
+    const completedItems = (events: ProtocolEvent[]) => events.flatMap((e) => (e.method === 'item/completed' ? [e.params.item] : []));
     const finalTurn = (events: ProtocolEvent[]) => {
       const last = events.find((e) => e.method === 'turn/completed');
       if (last?.method !== 'turn/completed') throw new Error('fixture has no turn/completed');
@@ -85,10 +82,7 @@ describe('RolloutRecorder', () => {
       { ...finalTurn(first), items: completedItems(first) },
       { ...finalTurn(second), items: completedItems(second) },
     ]);
-    expect(stored.history).toEqual([
-      ...turnHistory('say hello', 'Hello there.'),
-      ...turnHistory('and again', 'Hello again.'),
-    ]);
+    expect(stored.history).toEqual([...turnHistory('say hello', 'Hello there.'), ...turnHistory('and again', 'Hello again.')]);
     expect(stored.usageTotal).toEqual(usage(250));
   });
 
@@ -120,11 +114,7 @@ describe('RolloutRecorder', () => {
   it('reports use after close through onError and never throws', async () => {
     const errors: string[] = [];
     const path = rolloutPath(home, T0, 'closed');
-    const rec = await RolloutRecorder.create(
-      path,
-      { thread: makeThread('closed', T0), overrides: {} },
-      { onError: (m) => errors.push(m) },
-    );
+    const rec = await RolloutRecorder.create(path, { thread: makeThread('closed', T0), overrides: {} }, { onError: (m) => errors.push(m) });
     await rec.close();
     expect(() => rec.history('t', [], usage(1))).not.toThrow();
     expect(() => rec.history('t', [], usage(2))).not.toThrow();
@@ -136,11 +126,7 @@ describe('RolloutRecorder', () => {
   it('keeps going after a failed write', async () => {
     const errors: string[] = [];
     const path = rolloutPath(home, T0, 'fail');
-    const rec = await RolloutRecorder.create(
-      path,
-      { thread: makeThread('fail', T0), overrides: {} },
-      { onError: (m) => errors.push(m) },
-    );
+    const rec = await RolloutRecorder.create(path, { thread: makeThread('fail', T0), overrides: {} }, { onError: (m) => errors.push(m) });
     // A usage total that cannot be serialized (BigInt) makes one record fail.
     rec.history('bad', [], { ...usage(1), totalTokens: 1n as unknown as number });
     rec.history('good', [], usage(5));

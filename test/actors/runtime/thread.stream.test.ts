@@ -23,9 +23,18 @@ afterEach(async () => {
 async function scene(turns: number) {
   const root = await mkdtemp(join(tmpdir(), 'statecraft-stream-'));
   const model: ScriptedServer = await startScriptedServer({ script: { turns: Array.from({ length: turns }, (_, i) => [{ text: `answer ${i}` }]) } });
-  cleanup.push(() => rm(root, { recursive: true, force: true }), () => model.close());
+  cleanup.push(
+    () => rm(root, { recursive: true, force: true }),
+    () => model.close(),
+  );
   await writeMockProviderConfig(root, model.url);
-  const runtime = await createRuntime({ env: { STATECRAFT_HOME: root, HOME: root, PATH: process.env.PATH }, cwd: root, source: 'exec', originator: 'test', cliVersion: '0.0.0' });
+  const runtime = await createRuntime({
+    env: { STATECRAFT_HOME: root, HOME: root, PATH: process.env.PATH },
+    cwd: root,
+    source: 'exec',
+    originator: 'test',
+    cliVersion: '0.0.0',
+  });
   const thread = openThread(runtime, { overrides: { ephemeral: true } });
   cleanup.push(() => thread.close());
   return thread;

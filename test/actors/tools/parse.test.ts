@@ -17,7 +17,9 @@ const messageOf = (name: string, args: unknown) => {
 
 describe('parseToolArgs', () => {
   it('reads exec_command arguments', () => {
-    expect(parseToolArgs(call('exec_command', { cmd: 'ls', workdir: 'src', yield_time_ms: 500, sandbox_permissions: 'require_escalated', justification: 'why' }))).toEqual({
+    expect(
+      parseToolArgs(call('exec_command', { cmd: 'ls', workdir: 'src', yield_time_ms: 500, sandbox_permissions: 'require_escalated', justification: 'why' })),
+    ).toEqual({
       tool: 'exec_command',
       args: { cmd: 'ls', workdir: 'src', yield_time_ms: 500, sandbox_permissions: 'require_escalated', justification: 'why' },
     });

@@ -34,7 +34,11 @@ interface Setup {
 const setup = (): Setup => {
   const h = createHarness();
   const decisions: Setup['decisions'] = [];
-  const bridge = new ApprovalBridge(h.connection, (t, a, d) => void decisions.push([t, a, d]), (l) => h.logs.push(l));
+  const bridge = new ApprovalBridge(
+    h.connection,
+    (t, a, d) => void decisions.push([t, a, d]),
+    (l) => h.logs.push(l),
+  );
   return { h, bridge, decisions };
 };
 
@@ -105,10 +109,14 @@ describe('ApprovalBridge', () => {
   it('keeps approvals of different threads apart and survives a failing decide', async () => {
     const h = createHarness();
     const seen: string[] = [];
-    const bridge = new ApprovalBridge(h.connection, async (t, a) => {
-      seen.push(`${t}/${a}`);
-      throw new Error('runtime says no');
-    }, (l) => h.logs.push(l));
+    const bridge = new ApprovalBridge(
+      h.connection,
+      async (t, a) => {
+        seen.push(`${t}/${a}`);
+        throw new Error('runtime says no');
+      },
+      (l) => h.logs.push(l),
+    );
     bridge.onEvent('T1', askFile('same'));
     bridge.onEvent('T2', askFile('same'));
     h.send({ id: 1, result: { decision: 'accept' } });

@@ -25,7 +25,11 @@ describe('app-server connection: handshake', () => {
     };
     let seenInitialized = false;
     const h = createHarness({
-      handlers: { initialize: slowInit, onInitialized: () => void (seenInitialized = answered), 'model/list': async () => ({ data: [], nextCursor: null }) } as unknown as Handlers,
+      handlers: {
+        initialize: slowInit,
+        onInitialized: () => void (seenInitialized = answered),
+        'model/list': async () => ({ data: [], nextCursor: null }),
+      } as unknown as Handlers,
     });
     h.send({ id: 1, method: 'initialize', params: initializeParams });
     h.send({ method: 'initialized' });

@@ -105,7 +105,12 @@ export class StalledWritable extends Writable {
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    this.lines.push(...chunk.toString('utf8').split('\n').filter((l) => l.length > 0));
+    this.lines.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l.length > 0),
+    );
     if (this.stalled) this.held.push(() => cb());
     else cb();
   }

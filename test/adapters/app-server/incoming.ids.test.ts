@@ -18,12 +18,20 @@ describe('idSourceText', () => {
   it('agrees with the text it was built from (property)', () => {
     const digits = fc.tuple(fc.boolean(), fc.stringMatching(/^[1-9][0-9]{15,40}$/)).map(([minus, d]) => `${minus ? '-' : ''}${d}`);
     fc.assert(
-      fc.property(fc.dictionary(fc.string().filter((k) => k !== 'id'), fc.jsonValue()), digits, fc.nat(), (members, id, at) => {
-        const entries = Object.entries(members).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`);
-        entries.splice(at % (entries.length + 1), 0, `"id":${id}`);
-        const line = `{${entries.join(',')}}`;
-        expect(idSourceText(line)).toBe(id);
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.string().filter((k) => k !== 'id'),
+          fc.jsonValue(),
+        ),
+        digits,
+        fc.nat(),
+        (members, id, at) => {
+          const entries = Object.entries(members).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`);
+          entries.splice(at % (entries.length + 1), 0, `"id":${id}`);
+          const line = `{${entries.join(',')}}`;
+          expect(idSourceText(line)).toBe(id);
+        },
+      ),
     );
   });
 });

@@ -80,7 +80,12 @@ describe('Outbox: command output to a slow client', () => {
     const lines: string[] = [];
     const out = new Writable({
       write(chunk: Buffer, _e, cb) {
-        lines.push(...chunk.toString().split('\n').filter((l) => l.length > 0));
+        lines.push(
+          ...chunk
+            .toString()
+            .split('\n')
+            .filter((l) => l.length > 0),
+        );
         cb();
       },
     });
@@ -97,27 +102,34 @@ describe('Outbox: command output to a slow client', () => {
 
   it('whatever arrives, non-output messages keep their order and each output reads as the original with counted gaps (property)', async () => {
     const message = fc.oneof(
-      fc
-        .tuple(fc.constantFrom('a', 'b'), fc.stringMatching(/^[xy\n]{0,40}$/))
-        .map(([itemId, delta]) => output(itemId, delta)),
-      fc.constantFrom<OutgoingMessage>(life('turn/diff/updated', 'a'), { id: 3, result: {} }, { method: 'item/agentMessage/delta', params: { itemId: 'm', delta: 'hi' } }),
+      fc.tuple(fc.constantFrom('a', 'b'), fc.stringMatching(/^[xy\n]{0,40}$/)).map(([itemId, delta]) => output(itemId, delta)),
+      fc.constantFrom<OutgoingMessage>(
+        life('turn/diff/updated', 'a'),
+        { id: 3, result: {} },
+        { method: 'item/agentMessage/delta', params: { itemId: 'm', delta: 'hi' } },
+      ),
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(message, { maxLength: 300 }), fc.integer({ min: 0, max: 2_000 }), fc.integer({ min: 0, max: 50 }), async (msgs, budget, coalesceAbove) => {
-        const out = new StalledWritable();
-        const box = new Outbox(out, { outputBacklogChars: budget, coalesceAbove });
-        for (const m of msgs) box.send(m);
-        out.release();
-        await box.drain();
-        const written = out.messages();
-        expect(written.filter((m) => !isOutput(m) && m['method'] !== 'item/agentMessage/delta')).toEqual(
-          msgs.filter((m) => !isOutput(m) && m['method'] !== 'item/agentMessage/delta'),
-        );
-        const original = delivered(msgs);
-        const shown = delivered(written);
-        for (const item of Object.keys(original)) expect(explains(original[item]!, shown[item] ?? '')).toBe(true);
-        expect(box.stats.written + box.stats.coalesced).toBe(msgs.length);
-      }),
+      fc.asyncProperty(
+        fc.array(message, { maxLength: 300 }),
+        fc.integer({ min: 0, max: 2_000 }),
+        fc.integer({ min: 0, max: 50 }),
+        async (msgs, budget, coalesceAbove) => {
+          const out = new StalledWritable();
+          const box = new Outbox(out, { outputBacklogChars: budget, coalesceAbove });
+          for (const m of msgs) box.send(m);
+          out.release();
+          await box.drain();
+          const written = out.messages();
+          expect(written.filter((m) => !isOutput(m) && m['method'] !== 'item/agentMessage/delta')).toEqual(
+            msgs.filter((m) => !isOutput(m) && m['method'] !== 'item/agentMessage/delta'),
+          );
+          const original = delivered(msgs);
+          const shown = delivered(written);
+          for (const item of Object.keys(original)) expect(explains(original[item]!, shown[item] ?? '')).toBe(true);
+          expect(box.stats.written + box.stats.coalesced).toBe(msgs.length);
+        },
+      ),
       { numRuns: 200 },
     );
   });

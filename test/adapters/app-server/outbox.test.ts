@@ -38,11 +38,7 @@ describe('Outbox', () => {
     box.send(delta('a', 'x'));
     box.send(delta('a', 'y'));
     await box.drain();
-    expect(lines).toEqual([
-      '{"id":1,"result":{}}\n',
-      `${JSON.stringify(delta('a', 'x'))}\n`,
-      `${JSON.stringify(delta('a', 'y'))}\n`,
-    ]);
+    expect(lines).toEqual(['{"id":1,"result":{}}\n', `${JSON.stringify(delta('a', 'x'))}\n`, `${JSON.stringify(delta('a', 'y'))}\n`]);
     expect(box.stats).toEqual({ queued: 0, written: 3, coalesced: 0 });
   });
 

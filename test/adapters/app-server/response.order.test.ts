@@ -61,7 +61,9 @@ describe('responses before the notifications they cause', () => {
         const { out, sent } = await run(steps);
         for (const key of keys) {
           // Everything comes out, in the order it went in.
-          expect(out.filter((event) => event.key === key).map((event) => event.value)).toEqual(sent.filter((event) => event.key === key).map((event) => event.value));
+          expect(out.filter((event) => event.key === key).map((event) => event.value)).toEqual(
+            sent.filter((event) => event.key === key).map((event) => event.value),
+          );
         }
         // A value sent while its stream was held came out later, unless it was allowed ahead with nothing waiting before it.
         const perKey = Object.fromEntries(keys.map((key) => [key, out.filter((event) => event.key === key)]));

@@ -143,7 +143,12 @@ export function startClient(f: Pick<Fixture, 'root' | 'home'>, onServerRequest: 
       return find((msg) => msg.method === method && !('result' in msg) && !('error' in msg) && pred(msg), `${method}`, timeoutMs, from);
     },
     response(id, timeoutMs = 15_000) {
-      return find((msg) => msg.id === id && ('result' in msg || 'error' in msg) && !('method' in msg), `the response to id ${JSON.stringify(id)}`, timeoutMs, 0);
+      return find(
+        (msg) => msg.id === id && ('result' in msg || 'error' in msg) && !('method' in msg),
+        `the response to id ${JSON.stringify(id)}`,
+        timeoutMs,
+        0,
+      );
     },
     async init() {
       const result = await client.call('initialize', { clientInfo: { name: 'e2e', version: '0.0.1' } });

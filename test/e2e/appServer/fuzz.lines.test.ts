@@ -200,7 +200,9 @@ function render(spec: LineSpec): string {
     case 'reply': {
       // Answers to server requests that were never sent: ids far above anything the server used.
       const id = 5_000_000 + ++counter;
-      return JSON.stringify(spec.error ? { id, error: { code: -1, message: String(JSON.stringify(spec.payload)).slice(0, 50) } } : { id, result: spec.payload });
+      return JSON.stringify(
+        spec.error ? { id, error: { code: -1, message: String(JSON.stringify(spec.payload)).slice(0, 50) } } : { id, result: spec.payload },
+      );
     }
   }
 }

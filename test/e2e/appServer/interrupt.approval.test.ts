@@ -9,7 +9,10 @@ const scene = scenes();
 describe('app-server: interrupt with a pending approval', () => {
   it('resolves the request, declines the item, interrupts the turn and ignores a late answer', async () => {
     const f = await scene.open({
-      turns: [[{ call: 'exec_command', args: { cmd: 'echo should-not-run > ran.txt', sandbox_permissions: 'require_escalated', justification: 'x' } }], [{ text: 'unused' }]],
+      turns: [
+        [{ call: 'exec_command', args: { cmd: 'echo should-not-run > ran.txt', sandbox_permissions: 'require_escalated', justification: 'x' } }],
+        [{ text: 'unused' }],
+      ],
     });
     const c = scene.connect(f);
     await c.init();

@@ -23,7 +23,7 @@ describe('app-server: interrupt a running command', () => {
       if (Date.now() > deadline) throw new Error('the command never started');
       await sleep(50);
     }
-    expect((livePidsMatching(marker)).length).toBeGreaterThan(0);
+    expect(livePidsMatching(marker).length).toBeGreaterThan(0);
 
     expect((await c.request('turn/interrupt', { threadId: thread.id, turnId: turn.id })).result).toEqual({});
     const done = await c.waitFor('turn/completed', (m) => m.params.turn.id === turn.id, 8_000);
@@ -35,7 +35,7 @@ describe('app-server: interrupt a running command', () => {
     expect(c.messages.indexOf(item[0])).toBeLessThan(c.messages.indexOf(done));
 
     const until = Date.now() + 3_000;
-    while ((livePidsMatching(marker)).length > 0 && Date.now() < until) await sleep(50);
+    while (livePidsMatching(marker).length > 0 && Date.now() < until) await sleep(50);
     expect(livePidsMatching(marker)).toEqual([]);
 
     const next = (await c.call('turn/start', { threadId: thread.id, input: text('carry on') })).turn;

@@ -31,7 +31,10 @@ describe('app-server schema generators', () => {
       const parsed = JSON.parse(await readFile(file, 'utf8'));
       expect(typeof parsed, file).toBe('object');
     }
-    expect(files.some((p) => /ThreadStartParams\.json$/.test(p)), files.join('\n')).toBe(true);
+    expect(
+      files.some((p) => /ThreadStartParams\.json$/.test(p)),
+      files.join('\n'),
+    ).toBe(true);
     expect(run.stdout).toContain(`wrote ${files.length} files`);
   });
 

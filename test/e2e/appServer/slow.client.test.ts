@@ -17,7 +17,10 @@ const MARKER = /\[… (\d+) characters of output omitted: the client was reading
 describe('app-server: a slow client', () => {
   it('keeps memory flat, then delivers the start, a marker, the end and the completion in order', { timeout: 180_000 }, async () => {
     const f = await scene.open({
-      turns: [[{ call: 'exec_command', args: { cmd: `yes '${LINE}' | head -c ${TOTAL}; echo; echo the-very-end`, yield_time_ms: 30_000 } }], [{ text: 'printed' }]],
+      turns: [
+        [{ call: 'exec_command', args: { cmd: `yes '${LINE}' | head -c ${TOTAL}; echo; echo the-very-end`, yield_time_ms: 30_000 } }],
+        [{ text: 'printed' }],
+      ],
     });
     const c = scene.connect(f);
     await c.init();

@@ -32,19 +32,25 @@ async function turn(script: Script, policy: string, answer: (msg: any) => any, p
   return { c, done, item: (method: string) => c.messages.filter((m) => m.method === method && m.params?.item?.type === 'fileChange') };
 }
 
-
 describe('apply_patch through the app-server', () => {
   it('applies a patch inside the workspace without asking, and reports the turn diff as git does', async () => {
     let asked = false;
     const patch = '*** Begin Patch\n*** Update File: notes.txt\n@@\n one\n-two\n+TWO\n three\n*** End Patch\n';
-    const { c, done, item } = await turn({ turns: [[patchCall(patch)], [{ text: 'edited' }]] }, 'on-request', () => ((asked = true), { decision: 'decline' }), async (ws) => {
-      await writeFile(join(ws, 'notes.txt'), 'one\ntwo\nthree\n');
-      commitAll(ws);
-    });
+    const { c, done, item } = await turn(
+      { turns: [[patchCall(patch)], [{ text: 'edited' }]] },
+      'on-request',
+      () => ((asked = true), { decision: 'decline' }),
+      async (ws) => {
+        await writeFile(join(ws, 'notes.txt'), 'one\ntwo\nthree\n');
+        commitAll(ws);
+      },
+    );
     expect(done.params.turn.status).toBe('completed');
     expect(asked).toBe(false);
     const [started] = item('item/started');
-    expect(started.params.item.changes).toEqual([{ path: join(f.ws, 'notes.txt'), kind: { type: 'update', move_path: null }, diff: expect.stringContaining('-two\n+TWO\n') }]);
+    expect(started.params.item.changes).toEqual([
+      { path: join(f.ws, 'notes.txt'), kind: { type: 'update', move_path: null }, diff: expect.stringContaining('-two\n+TWO\n') },
+    ]);
     expect(item('item/completed')[0].params.item.status).toBe('completed');
     expect(await readFile(join(f.ws, 'notes.txt'), 'utf8')).toBe('one\nTWO\nthree\n');
     const diff = c.messages.filter((m) => m.method === 'turn/diff/updated').at(-1).params.diff as string;
@@ -60,7 +66,8 @@ describe('apply_patch through the app-server', () => {
     const { c, item } = await turn({ turns: [[patchCall(add(target, 'outside'))], [{ text: 'ok' }]] }, 'on-request', () => ({ decision: 'accept' }));
     const request = c.messages.find((m) => m.method === 'item/fileChange/requestApproval');
     expect(request.params.grantRoot).toBe(elsewhere);
-    const aboutTheFile = (m: any) => m.params?.item?.type === 'fileChange' || m.params?.itemId === request.params.itemId || m.method === 'serverRequest/resolved';
+    const aboutTheFile = (m: any) =>
+      m.params?.item?.type === 'fileChange' || m.params?.itemId === request.params.itemId || m.method === 'serverRequest/resolved';
     const order = c.messages.filter(aboutTheFile).map((m) => m.method);
     expect(order).toEqual(['item/started', 'item/fileChange/requestApproval', 'serverRequest/resolved', 'item/completed']);
     expect(item('item/completed')[0].params.item.status).toBe('completed');
@@ -104,9 +111,14 @@ describe('apply_patch through the app-server', () => {
 
   it('writes nothing when one file of the patch does not apply, and says which line did not match', async () => {
     const patch = '*** Begin Patch\n*** Add File: first.txt\n+first\n*** Update File: second.txt\n@@\n-not there\n+x\n*** End Patch\n';
-    await turn({ turns: [[patchCall(patch)], [{ text: 'ok' }]] }, 'on-request', () => ({ decision: 'accept' }), async (ws) => {
-      await writeFile(join(ws, 'second.txt'), 'something else\n');
-    });
+    await turn(
+      { turns: [[patchCall(patch)], [{ text: 'ok' }]] },
+      'on-request',
+      () => ({ decision: 'accept' }),
+      async (ws) => {
+        await writeFile(join(ws, 'second.txt'), 'something else\n');
+      },
+    );
     expect(existsSync(join(f.ws, 'first.txt'))).toBe(false);
     expect(await readFile(join(f.ws, 'second.txt'), 'utf8')).toBe('something else\n');
     const told = JSON.stringify(f.model.requests[1]);
@@ -114,10 +126,13 @@ describe('apply_patch through the app-server', () => {
     expect(told).toContain('not there');
   });
 
-  it('handles `apply_patch <<EOF` sent through exec_command as a patch, in the call\'s workdir', async () => {
+  it("handles `apply_patch <<EOF` sent through exec_command as a patch, in the call's workdir", async () => {
     const cmd = `apply_patch <<'EOF'\n${add('via-shell.txt', 'hi')}EOF\n`;
-    const { item } = await turn({ turns: [[{ call: 'exec_command', args: { cmd, workdir: 'sub' } }], [{ text: 'ok' }]] }, 'on-request', () => ({ decision: 'decline' }), (ws) =>
-      mkdir(join(ws, 'sub')).then(() => undefined),
+    const { item } = await turn(
+      { turns: [[{ call: 'exec_command', args: { cmd, workdir: 'sub' } }], [{ text: 'ok' }]] },
+      'on-request',
+      () => ({ decision: 'decline' }),
+      (ws) => mkdir(join(ws, 'sub')).then(() => undefined),
     );
     expect(item('item/completed')[0].params.item.status).toBe('completed');
     expect(await readFile(join(f.ws, 'sub', 'via-shell.txt'), 'utf8')).toBe('hi\n');
@@ -127,14 +142,19 @@ describe('apply_patch through the app-server', () => {
 describe('the turn diff', () => {
   it('includes what commands changed in a git repository, relative to the turn start', async () => {
     let objectsBefore = '';
-    const { c } = await turn({ turns: [[{ call: 'exec_command', args: { cmd: 'echo more >> notes.txt && echo fresh > new.txt' } }], [{ text: 'ok' }]] }, 'never', () => undefined, async (ws) => {
-      await writeFile(join(ws, 'notes.txt'), 'one\n');
-      await writeFile(join(ws, 'untouched-before.txt'), 'dirty before the turn\n');
-      git(ws, 'init', '-q');
-      git(ws, 'add', 'notes.txt');
-      git(ws, 'commit', '-qm', 'start');
-      objectsBefore = git(ws, 'count-objects');
-    });
+    const { c } = await turn(
+      { turns: [[{ call: 'exec_command', args: { cmd: 'echo more >> notes.txt && echo fresh > new.txt' } }], [{ text: 'ok' }]] },
+      'never',
+      () => undefined,
+      async (ws) => {
+        await writeFile(join(ws, 'notes.txt'), 'one\n');
+        await writeFile(join(ws, 'untouched-before.txt'), 'dirty before the turn\n');
+        git(ws, 'init', '-q');
+        git(ws, 'add', 'notes.txt');
+        git(ws, 'commit', '-qm', 'start');
+        objectsBefore = git(ws, 'count-objects');
+      },
+    );
     const diff = c.messages.filter((m) => m.method === 'turn/diff/updated').at(-1)?.params.diff as string;
     // Measuring the turn wrote nothing into the repository's own object store.
     expect(git(f.ws, 'count-objects')).toBe(objectsBefore);

@@ -27,7 +27,13 @@ describe.concurrent('statecraft exec arguments, as Codex clients send them', () 
     const second = await exec(s, [...args, '-c', 'model_reasoning_effort="low"', '--image', 'a.png,b.png', '-i', 'a.png'], 'look at these');
     expect(second.exitCode, String(second.stderr)).toBe(0);
     // JSON output from a flag before `resume`; the model switch from the default, from -m before it, is warned about.
-    expect(jsonEvents(second.stdout).map((event) => event.item?.type ?? event.type)).toEqual(['thread.started', 'error', 'turn.started', 'agent_message', 'turn.completed']);
+    expect(jsonEvents(second.stdout).map((event) => event.item?.type ?? event.type)).toEqual([
+      'thread.started',
+      'error',
+      'turn.started',
+      'agent_message',
+      'turn.completed',
+    ]);
     const request = s.requests()[1];
     expect(request).toMatchObject({ model: 'gpt-5.1-codex-mini', text: { verbosity: 'low' }, reasoning: { effort: 'low' } });
     // Relative image paths are the caller's, as in a shell: the CLI ran in the scene's root. Codex names the
@@ -59,7 +65,16 @@ describe.concurrent('statecraft exec arguments, as Codex clients send them', () 
 
   it("Codex's other flags are accepted; the ones with an effect here take it", async ({ onTestFinished }) => {
     const s = await sdkScene({ turns: [[{ text: 'Accepted.' }]] }, onTestFinished);
-    const codexOnly = ['--thread-source', 'user', '--cyber-access-program', 'standard', '--trust', '--dangerously-bypass-hook-trust', '--worktree', '--ignore-rules'];
+    const codexOnly = [
+      '--thread-source',
+      'user',
+      '--cyber-access-program',
+      'standard',
+      '--trust',
+      '--dangerously-bypass-hook-trust',
+      '--worktree',
+      '--ignore-rules',
+    ];
     const result = await exec(s, ['--json', '--skip-git-repo-check', '-C', s.ws, ...codexOnly, '--color', 'never', '--enable', 'web_search_request', '--yolo']);
     expect(result.exitCode, String(result.stderr)).toBe(0);
     expect(String(result.stderr)).toContain('warning: --worktree has no effect in statecraft');

@@ -82,7 +82,9 @@ describe('a Codex home as the statecraft home', () => {
     expect(config).toMatchObject({ model_provider: 'local', model_reasoning_effort: 'high', model_verbosity: 'medium', web_search: 'cached' });
     const file = join(codexHome, 'config.toml');
     expect(warnings).toEqual(
-      ['file_opener', 'hide_agent_reasoning', 'history', 'mcp_servers', 'notify', 'show_raw_agent_reasoning', 'tui'].map((key) => `${file}: unknown key ${key} (ignored)`),
+      ['file_opener', 'hide_agent_reasoning', 'history', 'mcp_servers', 'notify', 'show_raw_agent_reasoning', 'tui'].map(
+        (key) => `${file}: unknown key ${key} (ignored)`,
+      ),
     );
 
     const turn = await s.codex({ env }).startThread({ workingDirectory: s.ws, skipGitRepoCheck: true }).run('hello');

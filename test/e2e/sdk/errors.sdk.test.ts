@@ -4,7 +4,10 @@ import { sdkScene, streamAll } from './sdk.harness.js';
 
 describe.concurrent('the Codex SDK drives statecraft exec: model errors', () => {
   it('HTTP 400: turn.failed carries the provider message, and run() throws it', async ({ onTestFinished }) => {
-    const s = await sdkScene({ turns: [{ error: { status: 400, message: 'unknown parameter: frobnicate' } }, { error: { status: 400, message: 'unknown parameter: frobnicate' } }] }, onTestFinished);
+    const s = await sdkScene(
+      { turns: [{ error: { status: 400, message: 'unknown parameter: frobnicate' } }, { error: { status: 400, message: 'unknown parameter: frobnicate' } }] },
+      onTestFinished,
+    );
     const codex = s.codex();
     const options = { workingDirectory: s.ws, skipGitRepoCheck: true };
     const { events, error } = await streamAll((await codex.startThread(options).runStreamed('go')).events);
@@ -22,7 +25,10 @@ describe.concurrent('the Codex SDK drives statecraft exec: model errors', () => 
   });
 
   it('HTTP 500: retried as configured, then turn.failed with the provider message', async ({ onTestFinished }) => {
-    const s = await sdkScene({ turns: [{ error: { status: 500, message: 'upstream exploded' } }, { error: { status: 500, message: 'upstream exploded' } }] }, onTestFinished);
+    const s = await sdkScene(
+      { turns: [{ error: { status: 500, message: 'upstream exploded' } }, { error: { status: 500, message: 'upstream exploded' } }] },
+      onTestFinished,
+    );
     const turn = s.codex().startThread({ workingDirectory: s.ws, skipGitRepoCheck: true }).run('go');
     // Codex says only that it is "experiencing high demand"; statecraft keeps the status and the provider's words.
     await expect(turn).rejects.toThrow('server error (HTTP 500 Internal Server Error): upstream exploded (gave up after 1 retry)');

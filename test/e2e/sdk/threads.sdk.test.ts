@@ -12,12 +12,7 @@ describe.concurrent('the Codex SDK drives statecraft exec: threads', () => {
   it('a second run() continues the thread, and resumeThread(id) continues it with other options', async ({ onTestFinished }) => {
     const s = await sdkScene(
       {
-        turns: [
-          [{ text: 'First.' }],
-          [{ text: 'Second.' }],
-          [{ call: 'exec_command', args: { cmd: 'touch written-in-read-only.txt' } }],
-          [{ text: 'Third.' }],
-        ],
+        turns: [[{ text: 'First.' }], [{ text: 'Second.' }], [{ call: 'exec_command', args: { cmd: 'touch written-in-read-only.txt' } }], [{ text: 'Third.' }]],
       },
       onTestFinished,
     );
@@ -39,7 +34,8 @@ describe.concurrent('the Codex SDK drives statecraft exec: threads', () => {
     expect(third.items[0]).toEqual({
       id: 'item_0',
       type: 'error',
-      message: 'This session was recorded with model `gpt-5.1-codex` but is resuming with `gpt-5.1-codex-mini`. Consider switching back to `gpt-5.1-codex` as it may affect performance.',
+      message:
+        'This session was recorded with model `gpt-5.1-codex` but is resuming with `gpt-5.1-codex-mini`. Consider switching back to `gpt-5.1-codex` as it may affect performance.',
     });
     expect(itemsOf(third.items, 'command_execution')).toEqual([
       expect.objectContaining({ status: 'failed', aggregated_output: expect.stringContaining('Read-only file system') }),

@@ -59,13 +59,22 @@ describe.concurrent('the Codex SDK drives statecraft exec: one turn', () => {
     const thread = s.codex().startThread({ workingDirectory: s.ws, skipGitRepoCheck: true, sandboxMode: 'workspace-write' });
     const { events, error } = await streamAll((await thread.runStreamed('run commands')).events);
     expect(error).toBeNull();
-    const commandEvents = events.flatMap((event) => ('item' in event && event.item.type === 'command_execution' ? [{ type: event.type, item: event.item }] : []));
+    const commandEvents = events.flatMap((event) =>
+      'item' in event && event.item.type === 'command_execution' ? [{ type: event.type, item: event.item }] : [],
+    );
     // Every status is one the SDK's CommandExecutionStatus allows.
     for (const { item } of commandEvents) expect(SDK_STATUSES).toContain(item.status);
     const completed = commandEvents.filter((event) => event.type === 'item.completed').map(({ item }) => item);
     expect(completed).toEqual([
       { id: 'item_0', type: 'command_execution', command: "/bin/bash -lc 'echo ok'", aggregated_output: 'ok\n', exit_code: 0, status: 'completed' },
-      { id: 'item_1', type: 'command_execution', command: "/bin/bash -lc 'echo broken >&2; exit 3'", aggregated_output: 'broken\n', exit_code: 3, status: 'failed' },
+      {
+        id: 'item_1',
+        type: 'command_execution',
+        command: "/bin/bash -lc 'echo broken >&2; exit 3'",
+        aggregated_output: 'broken\n',
+        exit_code: 3,
+        status: 'failed',
+      },
       {
         id: 'item_2',
         type: 'command_execution',
@@ -88,9 +97,24 @@ describe.concurrent('the Codex SDK drives statecraft exec: one turn', () => {
 
   it('a patch: one file_change item, its changes sorted by path; a patch refused before it is applied has none', async ({ onTestFinished }) => {
     const outside = `/usr/statecraft-sdk-patch-${process.pid}-${Date.now()}.txt`;
-    const patch = ['*** Begin Patch', '*** Add File: zeta.txt', '+z', '*** Add File: alpha.txt', '+a', '*** Update File: mid.txt', '@@', '-old', '+new', '*** End Patch', ''].join('\n');
+    const patch = [
+      '*** Begin Patch',
+      '*** Add File: zeta.txt',
+      '+z',
+      '*** Add File: alpha.txt',
+      '+a',
+      '*** Update File: mid.txt',
+      '@@',
+      '-old',
+      '+new',
+      '*** End Patch',
+      '',
+    ].join('\n');
     const refused = ['*** Begin Patch', `*** Add File: ${outside}`, '+x', '*** End Patch', ''].join('\n');
-    const s = await sdkScene({ turns: [[{ custom: 'apply_patch', input: patch }], [{ custom: 'apply_patch', input: refused }], [{ text: 'Patched.' }]] }, onTestFinished);
+    const s = await sdkScene(
+      { turns: [[{ custom: 'apply_patch', input: patch }], [{ custom: 'apply_patch', input: refused }], [{ text: 'Patched.' }]] },
+      onTestFinished,
+    );
     onTestFinished(() => rm(outside, { force: true }));
     await writeFile(join(s.ws, 'mid.txt'), 'old\n');
     const turn = await s.codex().startThread({ workingDirectory: s.ws, skipGitRepoCheck: true, sandboxMode: 'workspace-write' }).run('patch it');
@@ -131,9 +155,39 @@ describe.concurrent('the Codex SDK drives statecraft exec: one turn', () => {
     const { events } = await streamAll((await thread.runStreamed('plan')).events);
     const todo = events.flatMap((event) => ('item' in event && event.item.type === 'todo_list' ? [[event.type, event.item]] : []));
     expect(todo).toEqual([
-      ['item.started', { id: 'item_0', type: 'todo_list', items: [{ text: 'read the code', completed: true }, { text: 'fix the bug', completed: false }] }],
-      ['item.updated', { id: 'item_0', type: 'todo_list', items: [{ text: 'read the code', completed: true }, { text: 'fix the bug', completed: true }] }],
-      ['item.completed', { id: 'item_0', type: 'todo_list', items: [{ text: 'read the code', completed: true }, { text: 'fix the bug', completed: true }] }],
+      [
+        'item.started',
+        {
+          id: 'item_0',
+          type: 'todo_list',
+          items: [
+            { text: 'read the code', completed: true },
+            { text: 'fix the bug', completed: false },
+          ],
+        },
+      ],
+      [
+        'item.updated',
+        {
+          id: 'item_0',
+          type: 'todo_list',
+          items: [
+            { text: 'read the code', completed: true },
+            { text: 'fix the bug', completed: true },
+          ],
+        },
+      ],
+      [
+        'item.completed',
+        {
+          id: 'item_0',
+          type: 'todo_list',
+          items: [
+            { text: 'read the code', completed: true },
+            { text: 'fix the bug', completed: true },
+          ],
+        },
+      ],
     ]);
     expect(toolOutputsSeen([s.requests().at(-1)])).toEqual(['Plan updated', 'Plan updated']);
   });
@@ -166,16 +220,30 @@ describe.concurrent('the Codex SDK drives statecraft exec: one turn', () => {
     ]);
     // Codex also sends `detail: "original"`; left out here, as servers other than OpenAI's may not know the value.
     const image = { type: 'input_image', image_url: `data:image/png;base64,${PNG_1X1.toString('base64')}` };
-    const framed = (n: number, path: string) => [{ type: 'input_text', text: `<image name=[Image #${n}] path="${path}">` }, image, { type: 'input_text', text: '</image>' }];
-    expect(userParts(s.requests()[0]).slice(-7)).toEqual([...framed(1, first), ...framed(2, second), { type: 'input_text', text: 'Describe these screenshots' }]);
+    const framed = (n: number, path: string) => [
+      { type: 'input_text', text: `<image name=[Image #${n}] path="${path}">` },
+      image,
+      { type: 'input_text', text: '</image>' },
+    ];
+    expect(userParts(s.requests()[0]).slice(-7)).toEqual([
+      ...framed(1, first),
+      ...framed(2, second),
+      { type: 'input_text', text: 'Describe these screenshots' },
+    ]);
 
-    const resumed = await codex.resumeThread(thread.id!, options).run([{ type: 'text', text: 'And this one?' }, { type: 'local_image', path: second }]);
+    const resumed = await codex.resumeThread(thread.id!, options).run([
+      { type: 'text', text: 'And this one?' },
+      { type: 'local_image', path: second },
+    ]);
     expect(resumed.finalResponse).toBe('One more.');
     expect(userParts(s.requests()[1]).slice(-4)).toEqual([...framed(1, second), { type: 'input_text', text: 'And this one?' }]);
   });
 
   it('web search: webSearchMode offers the hosted tool, and its searches are web_search items', async ({ onTestFinished }) => {
-    const s = await sdkScene({ turns: [[{ webSearch: 'weather in Paris' }, { text: 'It is sunny.' }], [{ text: 'Not searching.' }], [{ text: 'Cached.' }]] }, onTestFinished);
+    const s = await sdkScene(
+      { turns: [[{ webSearch: 'weather in Paris' }, { text: 'It is sunny.' }], [{ text: 'Not searching.' }], [{ text: 'Cached.' }]] },
+      onTestFinished,
+    );
     const codex = s.codex();
     const base = { workingDirectory: s.ws, skipGitRepoCheck: true };
     const { events } = await streamAll((await codex.startThread({ ...base, webSearchMode: 'live' }).runStreamed('weather?')).events);
@@ -231,7 +299,10 @@ describe.concurrent('the Codex SDK drives statecraft exec: one turn', () => {
     // No config.toml: the built-in provider, as a new SDK user has it.
     await rm(join(s.home, 'config.toml'));
     await mkdir(join(s.ws, 'sub'));
-    const turn = await s.codex({ baseUrl: s.model.url, apiKey: 'sk-sdk-test' }).startThread({ workingDirectory: join(s.ws, 'sub'), skipGitRepoCheck: true }).run('hi');
+    const turn = await s
+      .codex({ baseUrl: s.model.url, apiKey: 'sk-sdk-test' })
+      .startThread({ workingDirectory: join(s.ws, 'sub'), skipGitRepoCheck: true })
+      .run('hi');
     expect(turn.finalResponse).toBe('Hello over baseUrl.');
     expect(s.model.paths[0]).toBe('/v1/responses');
     expect(s.model.headers[0]!['authorization']).toBe('Bearer sk-sdk-test');

@@ -25,8 +25,6 @@ describe('wireCatalog', () => {
     }
     expect(keys).toContain('clientNotification initialized notification');
     expect(catalog.find((e) => e.method === 'thread/status/changed')?.name).toBe('ThreadStatusChangedNotification');
-    expect(catalog.find((e) => e.method === 'item/fileChange/requestApproval')?.name).toBe(
-      'FileChangeRequestApprovalParams',
-    );
+    expect(catalog.find((e) => e.method === 'item/fileChange/requestApproval')?.name).toBe('FileChangeRequestApprovalParams');
   });
 });

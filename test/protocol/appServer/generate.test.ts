@@ -4,11 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  JSON_SCHEMA_BUNDLE_FILE,
-  generateJsonSchema,
-  generateTypeScript,
-} from '../../../actors/schemaExport/index.js';
+import { JSON_SCHEMA_BUNDLE_FILE, generateJsonSchema, generateTypeScript } from '../../../actors/schemaExport/index.js';
 import { wireCatalog } from '../../../protocol/index.js';
 import { readTranscript, subsetMessages, transcriptFiles } from './transcripts.fixture.js';
 
@@ -91,11 +87,11 @@ describe('generateTypeScript', () => {
     const samplesPath = join(out, 'samples.ts');
     await writeFile(samplesPath, `import type { ${used.join(', ')} } from './index.js';\n\n${samples.join('\n')}\n`);
 
-    const result = await execa(
-      process.execPath,
-      [tscBin, '--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', ...written, samplesPath],
-      { cwd: out, reject: false, timeout: 60_000 },
-    );
+    const result = await execa(process.execPath, [tscBin, '--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', ...written, samplesPath], {
+      cwd: out,
+      reject: false,
+      timeout: 60_000,
+    });
     expect(`${result.stdout}${result.stderr}`).toBe('');
     expect(result.exitCode).toBe(0);
   });

@@ -35,9 +35,7 @@ describe('params validation', () => {
     expect(issuePaths(TurnInterruptParams, { threadId: 't' })).toEqual(['turnId']);
     expect(issuePaths(InitializeParams, { clientInfo: { name: 'x' } })).toEqual(['clientInfo.version']);
     expect(issuePaths(ModelListParams, { limit: 0 })).toEqual(['limit']);
-    expect(issuePaths(TurnStartParams, { threadId: 't', input: [{ type: 'text', text: 'a' }], effort: 'huge' })).toEqual([
-      'effort',
-    ]);
+    expect(issuePaths(TurnStartParams, { threadId: 't', input: [{ type: 'text', text: 'a' }], effort: 'huge' })).toEqual(['effort']);
   });
 
   it('drops unknown keys and takes null for an unset optional field', () => {

@@ -14,7 +14,6 @@ import { describeViolations, schemaDifferences, wireViolations } from '../refere
 
 type Json = any;
 
-
 /** The transcripts replace times and durations with placeholders; put numbers back. */
 const withNumbers = (value: Json): Json => {
   if (value === '<TS>' || value === '<DURATION>') return 1_700_000_000;
@@ -48,7 +47,12 @@ describe('the reference schema as a validator', () => {
       { dir: 's2c' as const, msg: { id: 7, result: { turn: 'not this' } } },
     ];
     expect(wireViolations(exchange)).toEqual([]);
-    expect(wireViolations([{ dir: 'c2s', msg: { id: 8, method: 'thread/read', params: {} } }, { dir: 's2c', msg: { id: 8, result: {} } }])[0]?.kind).toBe('thread/read response');
+    expect(
+      wireViolations([
+        { dir: 'c2s', msg: { id: 8, method: 'thread/read', params: {} } },
+        { dir: 's2c', msg: { id: 8, result: {} } },
+      ])[0]?.kind,
+    ).toBe('thread/read response');
   });
 });
 

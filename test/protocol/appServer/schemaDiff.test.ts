@@ -5,9 +5,9 @@ type Json = any;
 
 /** One message in each bundle (ours under X, the reference's under v2/X), compared one way. */
 const keys = (ours: Json, reference: Json, direction: Direction) =>
-  diffSchemas({ definitions: { X: ours } }, { definitions: { v2: { X: reference } } }, [{ ours: '#/definitions/X', reference: '#/definitions/v2/X', direction }]).map(
-    (d) => d.key,
-  );
+  diffSchemas({ definitions: { X: ours } }, { definitions: { v2: { X: reference } } }, [
+    { ours: '#/definitions/X', reference: '#/definitions/v2/X', direction },
+  ]).map((d) => d.key);
 
 const object = (properties: Json, required: string[] = Object.keys(properties)) => ({ type: 'object', properties, required });
 const str = { type: 'string' };
@@ -55,8 +55,8 @@ describe('comparing a generated schema with the reference', () => {
     (ours as Json).$defs = { T: object({ a: str }) };
     const theirs = object({ one: { $ref: '#/definitions/v2/T' }, two: { anyOf: [{ $ref: '#/definitions/v2/T' }, { type: 'null' }] } });
     const bundle = { definitions: { v2: { X: theirs, T: object({ a: { type: 'integer' } }) } } };
-    expect(diffSchemas({ definitions: { X: ours } }, bundle, [{ ours: '#/definitions/X', reference: '#/definitions/v2/X', direction: 'sent' }]).map((d) => d.key)).toEqual([
-      'v2/T.a type',
-    ]);
+    expect(
+      diffSchemas({ definitions: { X: ours } }, bundle, [{ ours: '#/definitions/X', reference: '#/definitions/v2/X', direction: 'sent' }]).map((d) => d.key),
+    ).toEqual(['v2/T.a type']);
   });
 });

@@ -19,9 +19,7 @@ describe('JSON Schema → TypeScript printer', () => {
     expect(printType({ oneOf: [{ type: 'string' }, {}] }, ctx)).toBe('unknown');
     expect(printType({ allOf: [{ $ref: '#/$defs/A' }, { enum: [1, 2] }] }, ctx)).toBe('Def_A & (1 | 2)');
     expect(printType({ type: 'array', items: { type: ['number', 'null'] } }, ctx)).toBe('Array<number | null>');
-    expect(printType({ type: 'array', prefixItems: [{ type: 'string' }, { type: 'boolean' }] }, ctx)).toBe(
-      '[string, boolean]',
-    );
+    expect(printType({ type: 'array', prefixItems: [{ type: 'string' }, { type: 'boolean' }] }, ctx)).toBe('[string, boolean]');
   });
 
   it('prints objects with optional, quoted and extra keys', () => {
@@ -32,12 +30,8 @@ describe('JSON Schema → TypeScript printer', () => {
       additionalProperties: false,
     };
     expect(flat(printType(obj, ctx))).toBe('{ id: string; "odd-key"?: number; }');
-    expect(flat(printType({ type: 'object', additionalProperties: { type: 'string' } }, ctx))).toBe(
-      '{ [key: string]: string; }',
-    );
-    expect(flat(printType({ type: 'object', properties: {}, additionalProperties: {} }, ctx))).toBe(
-      '{ [key: string]: unknown; }',
-    );
+    expect(flat(printType({ type: 'object', additionalProperties: { type: 'string' } }, ctx))).toBe('{ [key: string]: string; }');
+    expect(flat(printType({ type: 'object', properties: {}, additionalProperties: {} }, ctx))).toBe('{ [key: string]: unknown; }');
     expect(printType({ type: 'object', properties: {}, additionalProperties: false }, ctx)).toBe('Record<string, never>');
   });
 

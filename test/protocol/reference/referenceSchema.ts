@@ -147,7 +147,8 @@ export function wireViolations(recorded: readonly Recorded[]): Violation[] {
     } else {
       const method: string | undefined = request?.method;
       if (method === undefined) violation = { kind: 'response', msg, errors: ['answers no request the client sent'] };
-      else if (method in OUR_OWN_METHODS) violation = check(`${method} (ours)`, ours.getSchema(`${OURS}#/definitions/${pascalMethod(method)}Result`), msg.result, msg);
+      else if (method in OUR_OWN_METHODS)
+        violation = check(`${method} (ours)`, ours.getSchema(`${OURS}#/definitions/${pascalMethod(method)}Result`), msg.result, msg);
       else violation = check(`${method} response`, get(responses.get(method)), msg.result, msg);
     }
     if (violation) violations.push(violation);

@@ -96,7 +96,15 @@ function mergeScalar(variants: Variant[], variant: Variant) {
 }
 
 const kindOf = (value: unknown): Variant['kind'] =>
-  typeof value === 'string' ? 'string' : typeof value === 'boolean' ? 'boolean' : Number.isInteger(value) ? 'integer' : typeof value === 'number' ? 'number' : 'any';
+  typeof value === 'string'
+    ? 'string'
+    : typeof value === 'boolean'
+      ? 'boolean'
+      : Number.isInteger(value)
+        ? 'integer'
+        : typeof value === 'number'
+          ? 'number'
+          : 'any';
 
 function normalise(input: Json, doc: Doc): Normalised {
   const { schema, name } = resolve(input, doc);
@@ -262,7 +270,12 @@ class SchemaDiff {
       const overlap = (v: Variant) => [...names(v)].filter((n) => ours && names(ours).has(n)).length - names(v).size;
       const variant = candidates.reduce((best, v) => (overlap(v) > overlap(best) ? v : best));
       if (ours) this.compareObject(ours, variant, `${where}<${label}=${value}>`, direction);
-      else this.add(`${where}<${label}=${value}>`, 'missing', direction === 'sent' ? 'a variant of the reference we never send' : 'a variant of the reference we do not accept');
+      else
+        this.add(
+          `${where}<${label}=${value}>`,
+          'missing',
+          direction === 'sent' ? 'a variant of the reference we never send' : 'a variant of the reference we do not accept',
+        );
     }
     for (const value of a.keys()) if (!b.has(value)) this.add(`${where}<${label}=${value}>`, 'extra', 'a variant of ours the reference does not have');
   }
@@ -288,7 +301,11 @@ class SchemaDiff {
 }
 
 /** Differences between our generated bundle and the reference bundle for each pair of definitions. */
-export function diffSchemas(oursBundle: Json, referenceBundle: Json, pairs: ReadonlyArray<{ ours: string; reference: string; direction: Direction }>): Difference[] {
+export function diffSchemas(
+  oursBundle: Json,
+  referenceBundle: Json,
+  pairs: ReadonlyArray<{ ours: string; reference: string; direction: Direction }>,
+): Difference[] {
   const diff = new SchemaDiff({ root: oursBundle }, { root: referenceBundle });
   for (const pair of pairs) diff.compare({ $ref: pair.ours }, { $ref: pair.reference }, refName(pair.reference), pair.direction);
   return [...diff.differences.values()].sort((a, b) => a.key.localeCompare(b.key));

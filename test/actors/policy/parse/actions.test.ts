@@ -61,8 +61,8 @@ describe('commandActionsFor', () => {
   });
 
   it('uses the full text given for unknown scripts', () => {
-    expect(commandActionsFor({ kind: 'complex', reasons: ['subshell (...)'], commands: [{ argv: ['ls'], text: 'ls' }], unresolved: [] }, cwd, "bash -lc '(ls)'")).toEqual([
-      { type: 'unknown', command: "bash -lc '(ls)'" },
-    ]);
+    expect(
+      commandActionsFor({ kind: 'complex', reasons: ['subshell (...)'], commands: [{ argv: ['ls'], text: 'ls' }], unresolved: [] }, cwd, "bash -lc '(ls)'"),
+    ).toEqual([{ type: 'unknown', command: "bash -lc '(ls)'" }]);
   });
 });

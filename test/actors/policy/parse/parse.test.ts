@@ -9,8 +9,22 @@ beforeAll(async () => {
 /** Plain scripts: the argv of each command, and the operators between them. */
 const PLAIN: Array<[script: string, argvs: string[][], operators?: string[]]> = [
   ['ls -la', [['ls', '-la']]],
-  ['git status && git diff', [['git', 'status'], ['git', 'diff']], ['&&']],
-  ['rg foo | head -n 5', [['rg', 'foo'], ['head', '-n', '5']], ['|']],
+  [
+    'git status && git diff',
+    [
+      ['git', 'status'],
+      ['git', 'diff'],
+    ],
+    ['&&'],
+  ],
+  [
+    'rg foo | head -n 5',
+    [
+      ['rg', 'foo'],
+      ['head', '-n', '5'],
+    ],
+    ['|'],
+  ],
   ["cat 'a b.txt'", [['cat', 'a b.txt']]],
   ['echo "hi there"', [['echo', 'hi there']]],
   [`a"b"'c'`, [['abc']]],
@@ -98,11 +112,7 @@ describe('BashParser.parse: plain scripts', () => {
 
   it('keeps each command source text, harmless redirections included', () => {
     const parsed = parser.parse('git status  &&  ls 2>/dev/null | head -n 2');
-    expect(parsed.kind === 'plain' && parsed.commands.map((command) => command.text)).toEqual([
-      'git status',
-      'ls 2>/dev/null',
-      'head -n 2',
-    ]);
+    expect(parsed.kind === 'plain' && parsed.commands.map((command) => command.text)).toEqual(['git status', 'ls 2>/dev/null', 'head -n 2']);
   });
 });
 
@@ -122,10 +132,29 @@ describe('BashParser.parse: complex scripts', () => {
 
 /** Every command a script can run, wherever it sits: [script, argv of each command, shown without the dynamic mark]. */
 const NESTED: Array<[script: string, argvs: string[][]]> = [
-  ['echo $(rm -rf x)', [['echo', '$(rm -rf x)'], ['rm', '-rf', 'x']]],
+  [
+    'echo $(rm -rf x)',
+    [
+      ['echo', '$(rm -rf x)'],
+      ['rm', '-rf', 'x'],
+    ],
+  ],
   ['echo `id`', [['echo', '`id`'], ['id']]],
-  ['diff <(ls a) >(wc -l)', [['diff', '<(ls a)', '>(wc -l)'], ['ls', 'a'], ['wc', '-l']]],
-  ['(cd a && rm b)', [['cd', 'a'], ['rm', 'b']]],
+  [
+    'diff <(ls a) >(wc -l)',
+    [
+      ['diff', '<(ls a)', '>(wc -l)'],
+      ['ls', 'a'],
+      ['wc', '-l'],
+    ],
+  ],
+  [
+    '(cd a && rm b)',
+    [
+      ['cd', 'a'],
+      ['rm', 'b'],
+    ],
+  ],
   ['{ ls; pwd; }', [['ls'], ['pwd']]],
   ['if a; then b; elif c; then d; else e; fi', [['a'], ['b'], ['c'], ['d'], ['e']]],
   ['for f in $(g); do h "$f"; done', [['g'], ['h', '"$f"']]],

@@ -93,6 +93,10 @@ describe('parseCommand', () => {
     let script = 'ls';
     // Backslash escaping only doubles the length per level, keeping the script small.
     for (let i = 0; i < 10; i++) script = `bash -c ${script.replace(/[\\ ]/g, (ch) => `\\${ch}`)}`;
-    expect(parseCommand(parser, script)).toMatchObject({ kind: 'complex', reasons: ['shell wrappers nested too deeply'], unresolved: ['shell wrappers nested too deeply'] });
+    expect(parseCommand(parser, script)).toMatchObject({
+      kind: 'complex',
+      reasons: ['shell wrappers nested too deeply'],
+      unresolved: ['shell wrappers nested too deeply'],
+    });
   });
 });

@@ -33,7 +33,9 @@ describe('rule files written during the thread', () => {
     await writeText(join(home, 'project', '.statecraft', 'rules', 'agent.toml'), allow('touch') + forbid('rm'));
     const loaded = await load();
     expect(loaded.rules).toEqual(['forbidden rm']);
-    expect(loaded.errors).toEqual([`${join(home, 'project', '.statecraft', 'rules', 'agent.toml')} appeared during this thread, and not through an amendment you accepted`]);
+    expect(loaded.errors).toEqual([
+      `${join(home, 'project', '.statecraft', 'rules', 'agent.toml')} appeared during this thread, and not through an amendment you accepted`,
+    ]);
   });
 
   it('keeps the forbidden rules a file had at the start when it changes or goes away', async () => {

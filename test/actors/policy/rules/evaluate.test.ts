@@ -27,7 +27,12 @@ describe('strictest part wins', () => {
     expect(evaluation.decision).toBe('forbidden');
     expect(evaluation.reason).toContain('use git merge in this repo');
     expect(evaluation.reason).toContain('rule 4 in /home/u/.statecraft/rules/test.toml');
-    expect(evaluation.parts[1]!.rule).toEqual({ file: '/home/u/.statecraft/rules/test.toml', index: 4, pattern: ['git', 'rebase'], justification: 'use git merge in this repo' });
+    expect(evaluation.parts[1]!.rule).toEqual({
+      file: '/home/u/.statecraft/rules/test.toml',
+      index: 4,
+      pattern: ['git', 'rebase'],
+      justification: 'use git merge in this repo',
+    });
   });
 
   it('asks for a prompt rule and explains it; under never nobody can approve it', () => {
@@ -108,7 +113,10 @@ describe('session grants', () => {
   it('turn an ask into a run in the granted mode, but never lift forbidden', () => {
     expect(run(plain('rm -rf build'), { sessionGranted: true }).decision).toBe('run-sandboxed');
     expect(run(plain('rm -rf build'), { sessionGranted: true, escalationRequested: true }).decision).toBe('allow-unsandboxed');
-    expect(run(plain('npm install'), { approvalPolicy: 'untrusted', sessionGranted: true })).toMatchObject({ decision: 'run-sandboxed', proposedAmendment: null });
+    expect(run(plain('npm install'), { approvalPolicy: 'untrusted', sessionGranted: true })).toMatchObject({
+      decision: 'run-sandboxed',
+      proposedAmendment: null,
+    });
     expect(run(plain('rm -rf build'), { sessionGranted: true, approvalPolicy: 'never' }).decision).toBe('forbidden');
     expect(run(plain('git rebase'), { sessionGranted: true }).decision).toBe('forbidden');
   });

@@ -2,7 +2,14 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadBashParser } from '../../../../actors/policy/parse/index.js';
-import { evaluateCommand, splitShellWords, type EvaluateInput, type ParsedScript, type ScriptCommand, type ShellOperator } from '../../../../actors/policy/rules/index.js';
+import {
+  evaluateCommand,
+  splitShellWords,
+  type EvaluateInput,
+  type ParsedScript,
+  type ScriptCommand,
+  type ShellOperator,
+} from '../../../../actors/policy/rules/index.js';
 
 /** The real bash parser, for the code that commands run (`sh -c CODE`). */
 export const parser = await loadBashParser();

@@ -12,7 +12,10 @@ describe('pattern matching', () => {
   });
 
   it('accepts any of the alternatives at a position', () => {
-    const pattern = [['npm', 'pnpm'], ['test', 'run']];
+    const pattern = [
+      ['npm', 'pnpm'],
+      ['test', 'run'],
+    ];
     expect(patternMatches(pattern, ['pnpm', 'run', 'build'])).toBe(true);
     expect(patternMatches(pattern, ['npm', 'test'])).toBe(true);
     expect(patternMatches(pattern, ['npm', 'install'])).toBe(false);

@@ -96,7 +96,8 @@ describe('a broken rule file makes the policy stricter, never looser', () => {
   };
 
   it('keeps the forbidden and prompt rules of the blocks that still parse, after a syntax error elsewhere', () => {
-    const text = '[[rule]]\npattern = ["rm"]\ndecision = "forbidden"\n\n[[rule]]\npattern = ["ls"\ndecision = "allow"\n\n[[rule]]\npattern = ["git", "push"]\ndecision = "prompt"\n';
+    const text =
+      '[[rule]]\npattern = ["rm"]\ndecision = "forbidden"\n\n[[rule]]\npattern = ["ls"\ndecision = "allow"\n\n[[rule]]\npattern = ["git", "push"]\ndecision = "prompt"\n';
     expect(salvage(text)).toEqual({
       rules: [
         [['rm'], 'forbidden', 1],
