@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * The `statecraft` bin. Node reads a module's source map only when maps are on as that module
- * loads, so they are switched on here, before the program is imported: stack traces from the
- * bundle then name our .ts files and lines.
+ * The `statecraft` bin: stack traces from the bundle name our .ts files and lines (their maps
+ * are read when a stack is formatted), then the program loads.
  */
-process.setSourceMapsEnabled(true);
+import { mapStackTracesLazily } from './source.lines.js';
+
+mapStackTracesLazily();
 await import('./program.js');
