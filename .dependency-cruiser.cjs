@@ -30,12 +30,12 @@ module.exports = {
       name: 'adapters-use-the-runtime',
       comment:
         'adapters/ translate: they reach the agent through actors/runtime (its index is their face) and protocol/. ' +
-        'The CLI tool subcommands that are not threads (apply-patch, execpolicy, sandbox, mock-model, the demo, schema generation) and the shared output buffer are the listed exceptions.',
+        'The CLI tool subcommands that are not threads (apply-patch, execpolicy, sandbox, mcp, mock-model, the demo, schema generation) and the shared output buffer are the listed exceptions.',
       severity: 'error',
       from: {
         path: '^adapters/',
         pathNot: [
-          '^adapters/cli/(apply\\.patch|execpolicy|sandbox|demo)\\.command\\.ts$',
+          '^adapters/cli/(apply\\.patch|execpolicy|sandbox|demo|mcp)\\.command\\.ts$',
           '^adapters/cli/main\\.ts$',
           '^adapters/shared/output\\.backlog\\.ts$',
         ],
