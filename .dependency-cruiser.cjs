@@ -30,14 +30,14 @@ module.exports = {
       name: 'adapters-use-the-runtime',
       comment:
         'adapters/ translate: they reach the agent through actors/runtime (its index is their face) and protocol/. ' +
-        'The CLI tool subcommands that are not threads (apply-patch, execpolicy, sandbox, mock-model, the demo, schema generation; ' +
+        'The CLI tool subcommands that are not threads (apply-patch, execpolicy, sandbox, mcp, mock-model, the demo, schema generation; ' +
         'their code loads from program.ts when they run) and the shared output buffer are the listed exceptions. The app-server names ' +
         "statecraft's home in its `initialize` answer from config.paths.ts: the runtime loads only with the first thread request.",
       severity: 'error',
       from: {
         path: '^adapters/',
         pathNot: [
-          '^adapters/cli/(apply\\.patch|execpolicy|sandbox|demo)\\.command\\.ts$',
+          '^adapters/cli/(apply\\.patch|execpolicy|sandbox|demo|mcp)\\.command\\.ts$',
           '^adapters/cli/program\\.ts$',
           '^adapters/shared/output\\.backlog\\.ts$',
         ],

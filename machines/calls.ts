@@ -56,6 +56,27 @@ export interface PatchCall {
   grantKey: string;
 }
 
+/** A tool of a configured MCP server, as the model called it. */
+export interface McpCall {
+  kind: 'mcp';
+  server: string;
+  tool: string;
+  arguments: Record<string, unknown>;
+  /** The server marked the tool `readOnlyHint: true`: it runs without asking. */
+  readOnly: boolean;
+  /** The key under which "accept for session" remembers this server's tool. */
+  grantKey: string;
+}
+
+/** How an MCP tool call went, as the actor that made it reports it. */
+export interface McpOutcome {
+  /** The server's result as the item shows it; null when the call failed. */
+  result: { content: unknown[]; structuredContent?: unknown } | null;
+  error: string | null;
+  /** What the model reads: the output, and images when the tool returned some. */
+  items: ResponseItem[];
+}
+
 /** The call after its arguments were read and resolved. */
 export type PreparedCall =
   | { kind: 'invalid'; message: string }
@@ -63,7 +84,8 @@ export type PreparedCall =
   | { kind: 'viewImage'; path: string }
   | ExecCall
   | StdinCall
-  | PatchCall;
+  | PatchCall
+  | McpCall;
 
 export interface PolicyCheckInput {
   prepared: ExecCall | PatchCall;
@@ -159,6 +181,8 @@ export interface CallResult {
   modelOutput: string;
   cancelTurn: boolean;
   grants: string[];
+  /** What the model reads instead of `modelOutput`, when the call gives more than text (an MCP tool's images). */
+  items?: ResponseItem[];
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { AnyStateMachine } from 'xstate';
 import { approvalMachine } from './approval.machine.js';
 import { execCallMachine } from './exec.machine.js';
+import { mcpCallMachine } from './mcp.machine.js';
 import { patchCallMachine } from './patch.machine.js';
 import { sessionMachine } from './session.machine.js';
 import { toolCallMachine } from './toolCall.machine.js';
@@ -77,4 +78,4 @@ export const machineDefinition = (machine: AnyStateMachine): MachineDefinition =
 
 /** Every machine of the runtime, in the order of the actor tree. */
 export const machineDefinitions = (): MachineDefinition[] =>
-  [sessionMachine, turnDiffMachine, turnMachine, toolCallMachine, execCallMachine, patchCallMachine, approvalMachine].map(machineDefinition);
+  [sessionMachine, turnDiffMachine, turnMachine, toolCallMachine, execCallMachine, patchCallMachine, mcpCallMachine, approvalMachine].map(machineDefinition);

@@ -13,6 +13,7 @@ import {
   type CommandExecutionItem,
   type FileChangeItem,
   type FileUpdateChange,
+  type McpToolCallItem,
   type PlanStep,
   type ProtocolEvent,
   type ProtocolEventOf,
@@ -104,6 +105,45 @@ export const fileChangeItem = (id: string, changes: FileUpdateChange[], startedA
   status: 'inProgress',
   startedAtMs,
   completedAtMs: null,
+});
+
+/** An MCP tool call's item as it starts: which server, which tool, with what arguments. */
+export const mcpToolCallItem = (id: string, server: string, tool: string, args: unknown, startedAtMs: number): McpToolCallItem => ({
+  type: 'mcpToolCall',
+  id,
+  server,
+  tool,
+  arguments: args,
+  status: 'inProgress',
+  result: null,
+  error: null,
+  durationMs: null,
+  startedAtMs,
+  completedAtMs: null,
+});
+
+/** The question about an MCP tool call, asked the way a command is: what runs (server, tool, arguments) and where. */
+export const mcpApprovalRequest = (
+  item: { ref: TurnRef; itemId: string; startedAtMs: number },
+  call: { server: string; tool: string; arguments: unknown },
+  cwd: string,
+): ApprovalRequest => ({
+  method: 'item/commandExecution/requestApproval',
+  params: {
+    kind: 'command',
+    threadId: item.ref.threadId,
+    turnId: item.ref.turnId,
+    itemId: item.itemId,
+    startedAtMs: item.startedAtMs,
+    environmentId: 'local',
+    reason: `MCP server ${call.server} would run its tool ${call.tool}, which is not marked read-only`,
+    command: `${call.server}.${call.tool}(${JSON.stringify(call.arguments)})`,
+    cwd,
+    commandActions: [],
+    proposedExecpolicyAmendment: null,
+    availableDecisions: ['accept', 'acceptForSession', 'decline', 'cancel'],
+    risk: null,
+  },
 });
 
 /** A text field of a provider's item, when it is one. */

@@ -6,6 +6,7 @@ export * from './approval.machine.js';
 export * from './turnDiff.machine.js';
 export * from './exec.machine.js';
 export * from './patch.machine.js';
+export * from './mcp.machine.js';
 export * from './toolCall.machine.js';
 export * from './turn.machine.js';
 export * from './session.machine.js';

@@ -13,6 +13,7 @@ import {
 } from './calls.js';
 import { planUpdated } from './events.js';
 import { execCallMachine } from './exec.machine.js';
+import { mcpCallMachine } from './mcp.machine.js';
 import { patchCallMachine } from './patch.machine.js';
 import { publish, type ProtocolEmitted, type RelayEvent } from './publish.js';
 import { promiseActor } from './unprovided.js';
@@ -22,7 +23,7 @@ export interface ToolCallInput extends CallContextInput {
   assessRisk: boolean;
 }
 
-export type ToolCallEvent = { type: 'interrupt' } | DoneActorEvent<CallResult, 'execCall' | 'patchCall'> | CallFact | RelayEvent;
+export type ToolCallEvent = { type: 'interrupt' } | DoneActorEvent<CallResult, 'execCall' | 'patchCall' | 'mcpCall'> | CallFact | RelayEvent;
 
 interface ToolCallContext extends ToolCallInput {
   prepared: PreparedCall | null;
@@ -32,8 +33,8 @@ interface ToolCallContext extends ToolCallInput {
 }
 
 /**
- * One tool call from the model: its arguments are read, then it is routed: a command or
- * a patch to its own machine, a plan or an image handled here. What the call's machines
+ * One tool call from the model: its arguments are read, then it is routed: a command, a
+ * patch or an MCP tool call to its own machine, a plan or an image handled here. What the call's machines
  * publish and tell passes up to the turn unchanged.
  */
 export const toolCallMachine = setup({
@@ -49,6 +50,7 @@ export const toolCallMachine = setup({
     viewImage: promiseActor<ResponseItem[], { call: ToolCallRequest; path: string }>('viewImage'),
     execCall: execCallMachine,
     patchCall: patchCallMachine,
+    mcpCall: mcpCallMachine,
   },
   guards: {
     isInvalid: ({ context }) => context.prepared?.kind === 'invalid',
@@ -56,12 +58,17 @@ export const toolCallMachine = setup({
     isViewImage: ({ context }) => context.prepared?.kind === 'viewImage',
     isCommand: ({ context }) => context.prepared?.kind === 'exec' || context.prepared?.kind === 'writeStdin',
     isPatch: ({ context }) => context.prepared?.kind === 'patch',
+    isMcp: ({ context }) => context.prepared?.kind === 'mcp',
   },
   actions: {
     setPrepared: assign({ prepared: (_, prepared: PreparedCall) => prepared }),
     setModelOutput: assign({ modelOutput: (_, text: string) => text }),
     setExtraItems: assign({ extraItems: (_, items: ResponseItem[]) => items }),
-    setResult: assign({ result: (_, result: CallResult) => result, modelOutput: (_, result: CallResult) => result.modelOutput }),
+    setResult: assign({
+      result: (_, result: CallResult) => result,
+      modelOutput: (_, result: CallResult) => result.modelOutput,
+      extraItems: ({ context }, result: CallResult) => result.items ?? context.extraItems,
+    }),
     invalidOutput: assign({ modelOutput: ({ context }) => (context.prepared?.kind === 'invalid' ? context.prepared.message : '') }),
     publishPlan: enqueueActions(({ context, enqueue, self }) => {
       if (context.prepared?.kind === 'plan') publish(enqueue, self, planUpdated(context, context.prepared.explanation, context.prepared.plan));
@@ -105,6 +112,7 @@ export const toolCallMachine = setup({
         { guard: 'isViewImage', target: 'viewingImage' },
         { guard: 'isCommand', target: 'command' },
         { guard: 'isPatch', target: 'patch' },
+        { guard: 'isMcp', target: 'mcp' },
         { target: 'done', actions: { type: 'setModelOutput', params: 'unsupported call' } },
       ],
     },
@@ -148,6 +156,22 @@ export const toolCallMachine = setup({
         onError: { target: 'done', actions: { type: 'setModelOutput', params: ({ event }) => `apply_patch failed: ${String(event.error)}` } },
       },
       on: { interrupt: { actions: sendTo('patchCall', { type: 'interrupt' }) } },
+    },
+    /** A tool of a configured MCP server. */
+    mcp: {
+      invoke: {
+        id: 'mcpCall',
+        src: 'mcpCall',
+        input: ({ context }) => {
+          const prepared = context.prepared;
+          if (prepared?.kind !== 'mcp') throw new Error('routed a call that is not an MCP tool call to mcpCall');
+          const { threadId, turnId, call, settings, sessionGrants, clock } = context;
+          return { threadId, turnId, call, settings, sessionGrants, clock, prepared };
+        },
+        onDone: { target: 'done', actions: { type: 'setResult', params: ({ event }) => event.output } },
+        onError: { target: 'done', actions: { type: 'setModelOutput', params: ({ event }) => `MCP tool call failed: ${String(event.error)}` } },
+      },
+      on: { interrupt: { actions: sendTo('mcpCall', { type: 'interrupt' }) } },
     },
     done: { type: 'final' },
   },

@@ -28,6 +28,9 @@ export const ExecJsonItem = z.discriminatedUnion('type', [
     type: z.literal('mcp_tool_call'),
     server: z.string(),
     tool: z.string(),
+    arguments: z.unknown(),
+    result: z.object({ content: z.array(z.unknown()), structured_content: z.unknown() }).optional(),
+    error: z.object({ message: z.string() }).optional(),
     status: z.enum(['in_progress', 'completed', 'failed']),
   }),
   z.object({

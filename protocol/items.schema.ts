@@ -95,6 +95,7 @@ const McpToolCallItem = z.object({
   /** What the MCP server answered, as its CallToolResult. */
   result: z.object({ content: z.array(z.unknown()), structuredContent: z.unknown().optional(), _meta: z.unknown().optional() }).nullable(),
   error: z.object({ message: z.string() }).nullable(),
+  durationMs: z.number().int().nullable(),
   ...timing,
 });
 
@@ -132,5 +133,5 @@ export type AgentMessageItem = z.infer<typeof AgentMessageItem>;
 export type ReasoningItem = z.infer<typeof ReasoningItem>;
 export type CommandExecutionItem = z.infer<typeof CommandExecutionItem>;
 export type FileChangeItem = z.infer<typeof FileChangeItem>;
-type McpToolCallItem = z.infer<typeof McpToolCallItem>;
+export type McpToolCallItem = z.infer<typeof McpToolCallItem>;
 export type WebSearchItem = z.infer<typeof WebSearchItem>;

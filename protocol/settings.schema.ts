@@ -35,6 +35,36 @@ export const ShellEnvironmentPolicy = z.object({
 });
 export type ShellEnvironmentPolicy = z.infer<typeof ShellEnvironmentPolicy>;
 
+const Headers = z.record(z.string(), z.string());
+
+/** How statecraft reaches one MCP server: a process it starts (stdio) or a URL (streamable HTTP). */
+const McpTransport = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('stdio'), command: z.string(), args: z.array(z.string()), env: Headers, cwd: z.string().nullable() }),
+  z.object({
+    type: z.literal('streamableHttp'),
+    url: z.string(),
+    /** The variable holding the bearer token sent as `Authorization`. */
+    bearerTokenEnvVar: z.string().nullable(),
+    httpHeaders: Headers,
+    /** Header name → the variable holding its value. */
+    envHttpHeaders: Headers,
+  }),
+]);
+
+/** One enabled `[mcp_servers.<name>]`, resolved. */
+export const McpServerSettings = z.object({
+  name: z.string(),
+  transport: McpTransport,
+  /** The thread fails to start when this server cannot. */
+  required: z.boolean(),
+  startupTimeoutMs: z.number().int().positive(),
+  toolTimeoutMs: z.number().int().positive(),
+  /** Only these tools are offered (null: all of them). */
+  enabledTools: z.array(z.string()).nullable(),
+  disabledTools: z.array(z.string()),
+});
+export type McpServerSettings = z.infer<typeof McpServerSettings>;
+
 /** Everything a thread runs with, after config layers and client overrides are applied. */
 export const ThreadSettings = z.object({
   model: z.string(),
@@ -67,6 +97,8 @@ export const ThreadSettings = z.object({
   modelContextWindow: z.number().int().nullable(),
   projectTrusted: z.boolean(),
   ephemeral: z.boolean(),
+  /** The enabled MCP servers whose tools the model is offered (absent: none). */
+  mcpServers: z.array(McpServerSettings).optional(),
 });
 export type ThreadSettings = z.infer<typeof ThreadSettings>;
 

@@ -7,7 +7,8 @@ export type ConfigErrorCode =
   | 'profile' // the selected profile is not defined
   | 'provider' // the selected model provider is unknown or incomplete
   | 'cwd' // the working directory does not exist
-  | 'instructions'; // the instructions file cannot be read
+  | 'instructions' // the instructions file cannot be read
+  | 'mcp'; // an MCP server's table names no way (or two ways) to reach it
 
 /**
  * A configuration problem the user must fix. The message always starts with where the

@@ -38,6 +38,25 @@ const ShellEnvironmentPolicyTable = z.strictObject({
   include_only: z.array(z.string()).optional(),
 });
 
+/** One `[mcp_servers.<name>]`, with Codex's keys: `command` (stdio) or `url` (streamable HTTP). */
+export const McpServerTable = z.strictObject({
+  command: z.string().min(1).optional(),
+  args: z.array(z.string()).optional(),
+  env: StringMap.optional(),
+  cwd: z.string().min(1).optional(),
+  url: z.string().min(1).optional(),
+  bearer_token_env_var: z.string().min(1).optional(),
+  http_headers: StringMap.optional(),
+  env_http_headers: StringMap.optional(),
+  enabled: z.boolean().optional(),
+  required: z.boolean().optional(),
+  startup_timeout_sec: z.number().positive().optional(),
+  tool_timeout_sec: z.number().positive().optional(),
+  enabled_tools: z.array(z.string()).optional(),
+  disabled_tools: z.array(z.string()).optional(),
+});
+export type McpServerTable = z.infer<typeof McpServerTable>;
+
 /**
  * Tables where an unknown key is an error rather than a warning: a misspelt sandbox or
  * environment setting would otherwise leave commands less confined than the user meant.
@@ -83,6 +102,7 @@ export const ConfigLayerTable = SettingsTable.extend({
   profile: z.string().min(1).optional(),
   profiles: z.record(z.string(), SettingsTable).optional(),
   projects: z.record(z.string(), z.strictObject({ trust_level: TrustLevel.optional() })).optional(),
+  mcp_servers: z.record(z.string(), McpServerTable).optional(),
 });
 export type ConfigLayerTable = z.infer<typeof ConfigLayerTable>;
 

@@ -8,3 +8,4 @@ export { formatConfigShow, configShowJson } from './config.show.js';
 export { findProjectRoot, findRepositoryRoot } from './project.trust.js';
 export { resolveThreadSettings } from './thread.settings.js';
 export * from './model.catalog.js';
+export { addMcpServer, removeMcpServer } from './mcp.edit.js';

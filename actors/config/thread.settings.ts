@@ -7,6 +7,7 @@ import type { EffectiveConfig } from './config.schema.js';
 import { absolutePath } from './config.paths.js';
 import { formatKeyPath } from './key.path.js';
 import { findModel } from './model.catalog.js';
+import { resolveMcpServers } from './mcp.servers.js';
 
 const THREAD_OVERRIDES = 'thread overrides';
 
@@ -62,6 +63,7 @@ export async function resolveThreadSettings(loaded: LoadedConfig, overrides: Thr
     modelContextWindow: config.model_context_window ?? catalogEntry?.contextWindow ?? null,
     projectTrusted: effective.projectTrusted,
     ephemeral: overrides.ephemeral ?? false,
+    mcpServers: resolveMcpServers(effective, cwd, env),
   };
 }
 

@@ -3,18 +3,21 @@ import { toModelEvent, type ModelActorInput } from '../../machines/index.js';
 import { streamModel } from '../model/index.js';
 import { instructionsFor } from '../prompt/index.js';
 import { toolSpecs } from '../tools/index.js';
-import { errorMessage } from '../../protocol/index.js';
+import { errorMessage, type ToolSpec } from '../../protocol/index.js';
 
 /** The name the final answer's schema goes by, as Codex names it. */
 const OUTPUT_SCHEMA_NAME = 'codex_output_schema';
 
 /** One model request for the turn machine: streams what the provider says, stops when the turn stops it. */
-export function modelActor(env: NodeJS.ProcessEnv) {
+export function modelActor(env: NodeJS.ProcessEnv, extraTools: () => Promise<ToolSpec[]> = () => Promise.resolve([])) {
   return fromCallback<EventObject, ModelActorInput>(({ input, sendBack }) => {
     const controller = new AbortController();
     const { settings } = input;
     void (async () => {
       try {
+        // MCP servers still inside their startup time are waited for (each bounded by it).
+        const mcpTools = await extraTools();
+        if (controller.signal.aborted) return;
         const stream = streamModel(
           {
             provider: settings.provider,
@@ -22,7 +25,7 @@ export function modelActor(env: NodeJS.ProcessEnv) {
             threadId: input.threadId,
             instructions: instructionsFor(settings),
             input: input.input,
-            tools: toolSpecs(settings),
+            tools: [...toolSpecs(settings), ...mcpTools],
             reasoningEffort: settings.reasoningEffort,
             reasoningSummary: settings.reasoningSummary,
             parallelToolCalls: true,

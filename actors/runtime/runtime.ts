@@ -1,5 +1,6 @@
 import { loadConfig, resolveThreadSettings, statecraftHome } from '../config/index.js';
 import { probeSandbox } from '../exec/index.js';
+import { McpConnections } from '../mcp/index.js';
 import type { SessionSource } from '../../protocol/index.js';
 import type { Runtime } from './thread.runtime.js';
 import { removeStaleTurnDiffs } from './turn.diff.js';
@@ -44,6 +45,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     originator: options.originator,
     cliVersion: options.cliVersion,
     warn,
+    mcp: new McpConnections(options.env, options.cliVersion, warn),
     async resolveSettings(requested) {
       const overrides = { ...requested, cwd: requested.cwd ?? options.cwd };
       const loaded = await loadConfig({

@@ -28,6 +28,7 @@ import {
   type UserInput,
 } from '../../protocol/index.js';
 import { ExecSessions } from '../exec/index.js';
+import type { McpConnections, ThreadMcp } from '../mcp/index.js';
 import { RuleBaseline, ruleSources } from '../policy/index.js';
 import { prepareTurn } from '../prompt/index.js';
 import { rolloutPath, type StoredThread } from '../rollout/index.js';
@@ -51,6 +52,8 @@ export interface Runtime {
   resolveSettings(overrides: ThreadOverrides): Promise<ThreadSettings>;
   /** Where problems that do not stop a thread (a rollout file that cannot be written) are reported. */
   warn(message: string): void;
+  /** The process's MCP server connections, shared by its threads. */
+  mcp: McpConnections;
 }
 
 export interface OpenThreadOptions {
@@ -127,8 +130,19 @@ function modelSwitchWarnings(stored: StoredThread, model: string): string[] {
   ];
 }
 
+/** The thread's MCP servers, once it is configured with them. */
+class ThreadMcpSlot {
+  current: ThreadMcp | null = null;
+}
+
 /** The session machine with every actor it invokes bound to real I/O for one thread. */
-function liveSessionMachine(runtime: Runtime, sessions: ExecSessions, stored: StoredThread | null, onConfigureError: (error: unknown) => void) {
+function liveSessionMachine(
+  runtime: Runtime,
+  sessions: ExecSessions,
+  stored: StoredThread | null,
+  mcp: ThreadMcpSlot,
+  onConfigureError: (error: unknown) => void,
+) {
   const rules = new RuleBaseline();
   const toolCall = liveToolCall(sessions, {
     sandboxAvailable: () => runtime.sandboxAvailable(),
@@ -136,11 +150,12 @@ function liveSessionMachine(runtime: Runtime, sessions: ExecSessions, stored: St
     home: runtime.home,
     onRuleError: (error) => runtime.warn(`${error.message} (${error.effect}; ${error.fix})`),
     rules,
+    mcp: () => mcp.current,
   });
   const turn = turnMachine.provide({
     actors: {
       toolCall,
-      model: modelActor(runtime.env),
+      model: modelActor(runtime.env, () => mcp.current?.toolSpecs((message) => runtime.warn(message)) ?? Promise.resolve([])),
       prepareTurn: fromPromise<PreparedTurn, { settings: ThreadSettings; history: ResponseItem[]; userInput: UserInput[] }>(async ({ input }) => {
         // Roots a turn names for the first time are pinned as they are now; the others keep their first identity.
         sessions.roots.pin(sandboxFor(input.settings, runtime.env)?.writableRoots ?? []);
@@ -165,7 +180,16 @@ function liveSessionMachine(runtime: Runtime, sessions: ExecSessions, stored: St
           onConfigureError(error);
           throw error;
         });
-        sessions.roots.pin(sandboxFor(settings, runtime.env)?.writableRoots ?? []);
+        const roots = sandboxFor(settings, runtime.env)?.writableRoots ?? [settings.cwd];
+        sessions.roots.pin(roots);
+        // MCP servers start now, all at once, and are not waited for: the first model request waits for those still starting.
+        mcp.current = runtime.mcp.acquire(input.threadId, settings.mcpServers ?? [], roots);
+        const requiredFailure = await mcp.current.requiredFailure();
+        if (requiredFailure !== null) {
+          const error = new Error(`a required MCP server could not start (required = true): ${requiredFailure}`);
+          onConfigureError(error);
+          throw error;
+        }
         // Rule files are judged against what they were now, before the agent ran anything.
         await rules.capture(await ruleSources(runtime.home, settings.cwd, settings.projectTrusted));
         return {
@@ -188,6 +212,7 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
   const stored = options.stored ?? null;
   const threadId = stored?.thread.id ?? options.threadId ?? randomUUID();
   const sessions = new ExecSessions();
+  const mcp = new ThreadMcpSlot();
   const events = new StartupReplay<ProtocolEvent>();
   const inspection = new Subject<InspectionEvent>();
   const persistence = new ThreadPersistence(stored !== null, (message) => runtime.warn(`thread ${threadId}: ${message}`));
@@ -195,7 +220,7 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
   // The configuration error itself (a ConfigError names file and key), for callers of ready().
   let configureError: unknown = null;
   const actor: ActorRefFrom<typeof sessionMachine> = createActor(
-    liveSessionMachine(runtime, sessions, stored, (error) => (configureError = error)),
+    liveSessionMachine(runtime, sessions, stored, mcp, (error) => (configureError = error)),
     {
       input: { threadId, overrides: options.overrides ?? {}, resumed, clock: systemClock },
       // Inspection events are passed on only while someone watches.
@@ -216,11 +241,13 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
   const closed = new Promise<void>((resolve) => {
     actor.subscribe({
       complete: () => {
+        void mcp.current?.release();
         events.complete();
         inspection.complete();
         resolve();
       },
       error: (error) => {
+        void mcp.current?.release();
         events.error(error);
         inspection.complete();
         resolve();
@@ -272,6 +299,7 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
       await configured.catch(() => {});
       if (actor.getSnapshot().status === 'active') actor.send({ type: 'thread.close' });
       await closed;
+      await mcp.current?.release();
       await persistence.close();
     },
   };

@@ -7,6 +7,9 @@ import {
   toolCallMachine,
   type ExecActorInput,
   type ExecOutcome,
+  mcpCallMachine,
+  type McpOutcome,
+  type McpToolInput,
   type PatchOutcome,
   type PolicyCheckInput,
   type PolicyVerdict,
@@ -40,6 +43,7 @@ import {
 } from '../policy/index.js';
 import { loadImage } from '../prompt/index.js';
 import { parseToolArgs } from '../tools/index.js';
+import { resultForItem, resultForModel, type McpToolRef, type ThreadMcp } from '../mcp/index.js';
 
 /** The command line as clients see it: the shell invocation that actually runs. */
 const displayCommand = (shell: string, login: boolean, script: string) => `${shell} ${login ? '-lc' : '-c'} ${shellQuote(script)}`;
@@ -91,8 +95,37 @@ function patchSummary(plan: PatchPlan, cwd: string, durationMs: number): string 
   return `Exit code: 0\nWall time: ${(durationMs / 1000).toFixed(1)} seconds\nOutput:\nSuccess. Updated the following files:\n${lines.join('\n')}\n`;
 }
 
+/** A call of an MCP tool: its arguments must be a JSON object (or nothing). */
+function prepareMcpCall(call: ToolCallRequest, ref: McpToolRef): PreparedCall {
+  let args: unknown;
+  try {
+    args = call.payload.trim() === '' ? {} : JSON.parse(call.payload);
+  } catch (error) {
+    return { kind: 'invalid', message: `failed to parse the arguments of ${call.name}: ${errorMessage(error)}; send a JSON object` };
+  }
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) {
+    return { kind: 'invalid', message: `the arguments of ${call.name} must be a JSON object` };
+  }
+  return {
+    kind: 'mcp',
+    server: ref.server,
+    tool: ref.tool,
+    arguments: args as Record<string, unknown>,
+    readOnly: ref.readOnly,
+    grantKey: `mcp\u0000${ref.server}\u0000${ref.tool}`,
+  };
+}
+
 /** Reads a model's call into what the tool-call machine routes on. */
-export async function prepareToolCall(call: ToolCallRequest, settings: ThreadSettings, sessions: ExecSessions, env: NodeJS.ProcessEnv): Promise<PreparedCall> {
+export async function prepareToolCall(
+  call: ToolCallRequest,
+  settings: ThreadSettings,
+  sessions: ExecSessions,
+  env: NodeJS.ProcessEnv,
+  mcp: ThreadMcp | null = null,
+): Promise<PreparedCall> {
+  const mcpTool = mcp?.lookup(call.name) ?? null;
+  if (mcpTool !== null) return prepareMcpCall(call, mcpTool);
   const parsed = parseToolArgs(call);
   switch (parsed.tool) {
     case 'invalid':
@@ -160,6 +193,8 @@ export function toolActors(
     onRuleError: (error: RuleFileError) => void;
     /** The thread's rule files as they were when it started. */
     rules: RuleBaseline;
+    /** The thread's MCP servers once it is configured (null before, or without any). */
+    mcp?: () => ThreadMcp | null;
   },
 ) {
   return {
@@ -174,8 +209,18 @@ export function toolActors(
       },
     }),
     prepareCall: fromPromise<PreparedCall, { call: ToolCallRequest; settings: ThreadSettings }>(async ({ input }) =>
-      prepareToolCall(input.call, input.settings, sessions, options.env),
+      prepareToolCall(input.call, input.settings, sessions, options.env, options.mcp?.() ?? null),
     ),
+    callMcpTool: fromPromise<McpOutcome, McpToolInput>(async ({ input, signal }) => {
+      const mcp = options.mcp?.() ?? null;
+      if (mcp === null) throw new Error('this thread has no MCP servers');
+      try {
+        const result = await mcp.call(input.server, input.tool, input.arguments, signal);
+        return { result: resultForItem(result), error: null, items: resultForModel(input.callId, result) };
+      } catch (error) {
+        return { result: null, error: errorMessage(error), items: [] };
+      }
+    }),
     amendPolicy: fromPromise<void, { prefix: string[] }>(async ({ input }) => {
       if (input.prefix.length === 0) return;
       const { file, before, after } = await appendAllowRule(options.home, input.prefix);
@@ -257,13 +302,14 @@ export function toolActors(
 
 /** The tool-call machine with every actor bound to one thread's processes and rule files. */
 export function liveToolCall(sessions: ExecSessions, options: Parameters<typeof toolActors>[1]) {
-  const { approval, prepareCall, amendPolicy, applyPatch, checkPolicy, viewImage, exec } = toolActors(sessions, options);
+  const { approval, prepareCall, amendPolicy, applyPatch, checkPolicy, viewImage, exec, callMcpTool } = toolActors(sessions, options);
   return toolCallMachine.provide({
     actors: {
       prepareCall,
       viewImage,
       execCall: execCallMachine.provide({ actors: { checkPolicy, exec, approval, amendPolicy } }),
       patchCall: patchCallMachine.provide({ actors: { checkPolicy, approval, applyPatch } }),
+      mcpCall: mcpCallMachine.provide({ actors: { approval, callMcpTool } }),
     },
   });
 }

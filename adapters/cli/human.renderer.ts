@@ -117,6 +117,7 @@ class HumanRenderer {
   private itemStarted(item: ThreadItem): void {
     if (item.type === 'commandExecution') this.line(paint(this.out.color, '1;36', `$ ${item.command}`) + paint(this.out.color, '2', `  (in ${item.cwd})`));
     if (item.type === 'reasoning') this.line(paint(this.out.color, '2;3', 'thinking…'));
+    if (item.type === 'mcpToolCall') this.line(paint(this.out.color, '1;36', `⚙ ${item.server}.${item.tool}(${JSON.stringify(item.arguments)})`));
   }
 
   private itemCompleted(item: ThreadItem): void {
@@ -148,6 +149,15 @@ class HumanRenderer {
       case 'webSearch':
         this.line(paint(this.out.color, '1;36', `searched the web: ${item.query}`));
         return;
+      case 'mcpToolCall': {
+        const seconds = item.durationMs !== null ? ` in ${(item.durationMs / 1000).toFixed(1)}s` : '';
+        this.line(
+          item.status === 'completed'
+            ? paint(this.out.color, '32', `✓ ${item.server}.${item.tool}${seconds}`)
+            : paint(this.out.color, '31', `✗ ${item.server}.${item.tool} failed${seconds}: ${item.error?.message ?? ''}`),
+        );
+        return;
+      }
       default:
         return;
     }

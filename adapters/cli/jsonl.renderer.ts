@@ -156,6 +156,9 @@ export class ExecJsonTranslator {
           type: 'mcp_tool_call',
           server: item.server,
           tool: item.tool,
+          arguments: item.arguments,
+          ...(item.result && !starting ? { result: { content: item.result.content, structured_content: item.result.structuredContent ?? null } } : {}),
+          ...(item.error && !starting ? { error: item.error } : {}),
           status: starting ? 'in_progress' : item.status === 'inProgress' ? 'in_progress' : item.status,
         };
       case 'webSearch':

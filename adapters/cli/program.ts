@@ -5,6 +5,7 @@
  */
 import { Command, Option } from '@commander-js/extra-typings';
 import type { CliIo, ExecExit } from './exec.command.js';
+import type * as McpCommands from './mcp.command.js';
 import { collect, mergeExecFlags, withExecOptions } from './exec.options.js';
 import { packageVersion } from './version.js';
 
@@ -212,5 +213,42 @@ program
       process.exitCode = 1;
     }
   });
+
+/** Runs an `mcp` subcommand, turning a thrown error (a bad config, say) into its message and exit code 1. */
+const mcpAction = async (run: (command: typeof McpCommands) => Promise<number>) => {
+  try {
+    process.exitCode = await run(await import('./mcp.command.js'));
+  } catch (error) {
+    process.stderr.write(`statecraft mcp: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  }
+};
+const mcpIo = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+const mcp = program.command('mcp').description('Manage the MCP servers whose tools the agent may use ([mcp_servers.*] in config.toml)');
+mcp
+  .command('list')
+  .description('List the configured MCP servers')
+  .option('--json', 'print JSON', false)
+  .action((flags) => mcpAction(({ runMcpList }) => runMcpList(flags, mcpIo)));
+mcp
+  .command('get')
+  .description('Show one MCP server')
+  .argument('<name>', 'the server name')
+  .option('--json', 'print JSON', false)
+  .action((name, flags) => mcpAction(({ runMcpGet }) => runMcpGet(name, flags, mcpIo)));
+mcp
+  .command('add')
+  .description('Add an MCP server to the user config: `mcp add NAME -- COMMAND ARGS...` (stdio) or `mcp add NAME --url URL` (streamable HTTP)')
+  .argument('<name>', 'the server name (letters, digits, _ and -)')
+  .argument('[command...]', 'the command that starts the server and its arguments (after --)')
+  .option('--url <url>', 'the URL of a streamable HTTP server')
+  .option('--bearer-token-env-var <var>', 'the variable holding the bearer token sent to a streamable HTTP server')
+  .option('--env <key=value>', 'an environment variable for a stdio server; repeatable', collect, [] as string[])
+  .action((name, argv, flags) => mcpAction(({ runMcpAdd }) => runMcpAdd(name, argv, flags, mcpIo)));
+mcp
+  .command('remove')
+  .description('Remove an MCP server from the user config, leaving every other key as it was')
+  .argument('<name>', 'the server name')
+  .action((name) => mcpAction(({ runMcpRemove }) => runMcpRemove(name, mcpIo)));
 
 await program.parseAsync();

@@ -9,6 +9,8 @@ import {
   type ExecCall,
   type ExecCallInput,
   type ExecOutcome,
+  type McpCall,
+  type McpCallInput,
   type PatchCall,
   type PatchCallInput,
   type PolicyVerdict,
@@ -52,6 +54,9 @@ export const patchCall: PatchCall = {
   grantKey: 'patch:/ws',
 };
 
+/** A call of an MCP tool that is not read-only (asked under on-request); `readOnly: true` runs without asking. */
+export const mcpCall: McpCall = { kind: 'mcp', server: 'fx', tool: 'write_note', arguments: { note: 'hi' }, readOnly: false, grantKey: 'mcp:fx:write_note' };
+
 const base = { threadId: 'th', turnId: 'tu', settings: settingsFixture(), sessionGrants: [], clock: fixedClock };
 export const execInput = (prepared: ExecCall | StdinCall = execCall, over: Partial<ExecCallInput> = {}): ExecCallInput => ({
   ...base,
@@ -66,6 +71,21 @@ export const patchInput = (over: Partial<PatchCallInput> = {}): PatchCallInput =
   prepared: patchCall,
   ...over,
 });
+
+export const mcpInput = (over: Partial<McpCallInput> = {}): McpCallInput => ({
+  ...base,
+  settings: settingsFixture({ approvalPolicy: 'on-request' }),
+  call: { callId: 'call_1', name: 'mcp__fx__write_note', kind: 'function', payload: '{"note":"hi"}' },
+  prepared: mcpCall,
+  ...over,
+});
+
+/** What the MCP tool actor reports for a call that worked. */
+export const mcpOutcome = {
+  result: { content: [{ type: 'text', text: 'noted: hi' }] },
+  error: null,
+  items: [{ type: 'function_call_output', call_id: 'call_1', output: 'noted: hi' }],
+};
 
 export const verdicts: PolicyVerdict[] = [
   { decision: 'run', mode: 'sandboxed' },
@@ -95,34 +115,57 @@ const approvalIdOfSnapshot = (context: { turnId: string; call: { callId: string 
 
 const relay = (event: ProtocolEvent): AnyEvent => ({ type: 'relay', event });
 
+const mcpRequestOf = (context: any): AnyEvent =>
+  relay({
+    method: 'item/commandExecution/requestApproval',
+    approvalId: approvalIdOfSnapshot(context),
+    params: {
+      kind: 'command',
+      threadId: 'th',
+      turnId: context.turnId,
+      itemId: context.call.callId,
+      startedAtMs: 1,
+      environmentId: 'local',
+      reason: `MCP server ${context.prepared.server} would run its tool ${context.prepared.tool}, which is not marked read-only`,
+      command: `${context.prepared.server}.${context.prepared.tool}(${JSON.stringify(context.prepared.arguments)})`,
+      cwd: context.settings.cwd,
+      commandActions: [],
+      proposedExecpolicyAmendment: null,
+      availableDecisions: ['accept', 'acceptForSession', 'decline', 'cancel'],
+      risk: null,
+    },
+  });
+
 const requestOf = (snapshot: { context: any }): AnyEvent =>
-  relay(
-    snapshot.context.prepared.kind === 'patch'
-      ? {
-          method: 'item/fileChange/requestApproval',
-          approvalId: approvalIdOfSnapshot(snapshot.context),
-          params: { threadId: 'th', turnId: snapshot.context.turnId, itemId: snapshot.context.call.callId, startedAtMs: 1, reason: null, grantRoot: '/ws' },
-        }
-      : {
-          method: 'item/commandExecution/requestApproval',
-          approvalId: approvalIdOfSnapshot(snapshot.context),
-          params: {
-            kind: 'command',
-            threadId: 'th',
-            turnId: snapshot.context.turnId,
-            itemId: snapshot.context.call.callId,
-            startedAtMs: 1,
-            environmentId: 'local',
-            reason: null,
-            command: view.command,
-            cwd: view.cwd,
-            commandActions: view.commandActions,
-            proposedExecpolicyAmendment: null,
-            availableDecisions: ['accept', 'decline'],
-            risk: null,
-          },
-        },
-  );
+  snapshot.context.prepared.kind === 'mcp'
+    ? mcpRequestOf(snapshot.context)
+    : relay(
+        snapshot.context.prepared.kind === 'patch'
+          ? {
+              method: 'item/fileChange/requestApproval',
+              approvalId: approvalIdOfSnapshot(snapshot.context),
+              params: { threadId: 'th', turnId: snapshot.context.turnId, itemId: snapshot.context.call.callId, startedAtMs: 1, reason: null, grantRoot: '/ws' },
+            }
+          : {
+              method: 'item/commandExecution/requestApproval',
+              approvalId: approvalIdOfSnapshot(snapshot.context),
+              params: {
+                kind: 'command',
+                threadId: 'th',
+                turnId: snapshot.context.turnId,
+                itemId: snapshot.context.call.callId,
+                startedAtMs: 1,
+                environmentId: 'local',
+                reason: null,
+                command: view.command,
+                cwd: view.cwd,
+                commandActions: view.commandActions,
+                proposedExecpolicyAmendment: null,
+                availableDecisions: ['accept', 'decline'],
+                risk: null,
+              },
+            },
+      );
 
 const resolvedOf = (snapshot: { context: any }): AnyEvent =>
   relay({ method: 'serverRequest/resolved', approvalId: approvalIdOfSnapshot(snapshot.context), params: { threadId: 'th' } });
@@ -135,6 +178,11 @@ export function withApprovalChild<M extends AnyStateMachine>(machine: M, input: 
   const out: AnyEvent[] = [];
   const state = (events: AnyEvent[]) => replayPure(machine, input, events as never).snapshot as unknown as { matches(value: string): boolean; context: any };
   let before = state([]);
+  // A call that asks from its first state (an MCP tool call has no policy actor) asks before any event.
+  if (before.matches('awaitingApproval')) {
+    out.push(requestOf(before));
+    before = state(out);
+  }
   for (const event of pathEvents) {
     if (event.type === 'xstate.done.actor.approval') out.push(resolvedOf(before));
     out.push(event);

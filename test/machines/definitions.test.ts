@@ -7,7 +7,7 @@ describe('machine definitions as JSON', () => {
   const definitions = machineDefinitions();
 
   it('covers every machine of the actor tree and survives a JSON round trip', () => {
-    expect(definitions.map((definition) => definition.id)).toEqual(['session', 'turnDiff', 'turn', 'toolCall', 'execCall', 'patchCall', 'approval']);
+    expect(definitions.map((definition) => definition.id)).toEqual(['session', 'turnDiff', 'turn', 'toolCall', 'execCall', 'patchCall', 'mcpCall', 'approval']);
     expect(JSON.parse(JSON.stringify(definitions))).toEqual(definitions);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getSimplePaths } from 'xstate/graph';
 import { toolCallMachine, type PreparedCall, type ToolCallInput } from '../../machines/index.js';
-import { execCall, patchCall, stdinCall, type AnyEvent } from './calls.fixture.js';
+import { execCall, mcpCall, patchCall, stdinCall, type AnyEvent } from './calls.fixture.js';
 import { fixedClock, settingsFixture } from './fixtures.js';
 import { fromLiveChildren, replayPure, walkable } from './harness.js';
 
@@ -19,6 +19,7 @@ const prepared: Record<string, PreparedCall> = {
   exec: execCall,
   writeStdin: stdinCall,
   patch: patchCall,
+  mcp: mcpCall,
   plan: { kind: 'plan', explanation: 'why', plan: [{ step: 'a', status: 'inProgress' }] },
   viewImage: { kind: 'viewImage', path: 'a.png' },
   invalid: { kind: 'invalid', message: 'failed to parse arguments' },
@@ -36,6 +37,8 @@ const events: AnyEvent[] = [
   { type: 'xstate.error.actor.execCall', error: new Error('bug') },
   { type: 'xstate.done.actor.patchCall', output: result({ grants: ['patch:/ws'], modelOutput: 'Success.' }) },
   { type: 'xstate.error.actor.patchCall', error: new Error('bug') },
+  { type: 'xstate.done.actor.mcpCall', output: result({ modelOutput: 'noted: hi' }) },
+  { type: 'xstate.error.actor.mcpCall', error: new Error('bug') },
   { type: 'interrupt' },
 ];
 const paths = getSimplePaths(walkable(toolCallMachine), { input, events: fromLiveChildren(events) as never });
@@ -43,7 +46,7 @@ const paths = getSimplePaths(walkable(toolCallMachine), { input, events: fromLiv
 describe('toolCall machine: reads the call, routes it, answers the model', () => {
   it('reaches every route and always ends with one output for the call', () => {
     const reached = new Set(paths.map((path) => JSON.stringify(path.state.value)));
-    for (const state of ['"preparing"', '"viewingImage"', '"command"', '"patch"', '"done"']) expect(reached).toContain(state);
+    for (const state of ['"preparing"', '"viewingImage"', '"command"', '"patch"', '"mcp"', '"done"']) expect(reached).toContain(state);
     for (const path of paths.filter((p) => p.state.status === 'done')) {
       const items = path.state.output!.items;
       expect(items.length).toBeGreaterThan(0);
@@ -57,6 +60,19 @@ describe('toolCall machine: reads the call, routes it, answers the model', () =>
     expect((command.children.execCall as { getSnapshot(): { context: { prepared: unknown } } } | undefined)?.getSnapshot().context.prepared).toEqual(execCall);
     expect(replayPure(toolCallMachine, input, [preparedEvent('writeStdin')] as never).snapshot.value).toBe('command');
     expect(replayPure(toolCallMachine, input, [preparedEvent('patch')] as never).snapshot.value).toBe('patch');
+    expect(replayPure(toolCallMachine, input, [preparedEvent('mcp')] as never).snapshot.value).toBe('mcp');
+  });
+
+  it("answers the model with an MCP call's own items (its output and images) when it gives some", () => {
+    const items = [
+      { type: 'function_call_output', call_id: 'call_1', output: 'a pixel' },
+      { type: 'message', role: 'user', content: [{ type: 'input_image', image_url: 'data:image/png;base64,AA' }] },
+    ];
+    const { snapshot } = replayPure(toolCallMachine, input, [
+      preparedEvent('mcp'),
+      { type: 'xstate.done.actor.mcpCall', output: result({ modelOutput: '', items }) },
+    ] as never);
+    expect(snapshot.output?.items).toEqual(items);
   });
 
   it("passes what the call's machine tells and publishes to the turn unchanged, and the result back to the model", () => {

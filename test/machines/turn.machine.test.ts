@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type ActorLogic, type AnyStateMachine, type MachineSnapshot, type Snapshot } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
-import { execCallMachine, patchCallMachine, turnMachine, type ToolCallOutcome } from '../../machines/index.js';
+import { execCallMachine, mcpCallMachine, patchCallMachine, turnMachine, type ToolCallOutcome } from '../../machines/index.js';
 import type { ProtocolEvent, ThreadStatus } from '../../protocol/index.js';
 import {
   decided,
@@ -10,6 +10,8 @@ import {
   outcome,
   parentMessages,
   patchInput,
+  mcpInput,
+  mcpOutcome,
   settleAfterInterrupt,
   verdicts,
   withApprovalChild,
@@ -23,7 +25,7 @@ type TurnSnapshot = MachineSnapshot<any, any, any, any, any, any, any, any>;
 
 /**
  * The turn's children (tool calls) are black boxes to pure transitions. In this walk each
- * child IS the real command or patch machine, stepped purely through a script of what its
+ * child IS the real command, patch or MCP call machine, stepped purely through a script of what its
  * actors report: what it tells and publishes is handed to the turn exactly as the tool call
  * would hand it on, so the turn is never tested against a model of its children that could
  * drift from them.
@@ -74,6 +76,11 @@ const CHILDREN: Record<string, ChildScript> = {
       decided('accept'),
       { type: 'xstate.done.actor.applyPatch', output: { status: 'completed', modelOutput: 'Success.' } },
     ],
+  },
+  mcp: {
+    machine: mcpCallMachine,
+    input: (callId) => mcpInput({ call: { callId, name: 'mcp__fx__write_note', kind: 'function', payload: '{"note":"hi"}' }, turnId: 'tu' }),
+    script: [decided('accept'), { type: 'xstate.done.actor.callMcpTool', output: mcpOutcome }],
   },
 };
 
