@@ -4,6 +4,7 @@ import { configShowJson, formatConfigShow, loadConfig, statecraftHome } from '..
 import { loadScript, startScriptedServer } from '../../actors/model/index.js';
 import { generateJsonSchema, generateTypeScript } from '../../actors/schemaExport/index.js';
 import { runAppServer } from '../app-server/app.server.js';
+import { runMcpServer } from '../mcp-server/mcp.server.js';
 import { runApplyPatch } from './apply.patch.command.js';
 import { runDemo } from './demo.command.js';
 import { runExec, type CliIo, type ExecExit } from './exec.command.js';
@@ -37,9 +38,9 @@ const program = new Command()
   .version(io.version)
   .showHelpAfterError()
   .enablePositionalOptions()
-  // The app-server's outbox handles its own output errors, and finishes its threads properly.
+  // The servers handle their own output errors, and finish their threads properly.
   .hook('preAction', (_program, action) => {
-    if (action.name() !== 'app-server') endQuietlyWhenTheReaderLeaves();
+    if (action.name() !== 'app-server' && action.name() !== 'mcp-server') endQuietlyWhenTheReaderLeaves();
   });
 
 /** Sets the exit status, or ends by the signal that stopped the run (its handler is gone by now, so the default action applies). */
@@ -132,6 +133,22 @@ appServer
   .action(async ({ out }) => {
     const files = await generateTypeScript(out);
     process.stdout.write(`wrote ${files.length} files to ${out}\n`);
+  });
+
+program
+  .command('mcp-server')
+  .description(
+    'Serve MCP on stdin/stdout, so MCP clients can run statecraft as a tool: `statecraft` starts a thread and runs a turn, `statecraft-reply` continues one',
+  )
+  .action(async () => {
+    await runMcpServer({
+      input: process.stdin,
+      output: process.stdout,
+      env: process.env,
+      version: io.version,
+      log: (line) => process.stderr.write(`[statecraft mcp-server] ${line}\n`),
+    });
+    process.exit(0);
   });
 
 program
