@@ -11,6 +11,8 @@ export interface RuntimeOptions {
   source: SessionSource;
   originator: string;
   cliVersion: string;
+  /** The user agent model requests carry. */
+  userAgent?: string;
   /** Raw `-c key=value` flags, applied to every thread. */
   configOverrides?: string[];
   profile?: string;
@@ -40,6 +42,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     source: options.source,
     originator: options.originator,
     cliVersion: options.cliVersion,
+    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
     warn,
     async resolveSettings(requested) {
       const overrides = { ...requested, cwd: requested.cwd ?? options.cwd };

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { arch, platform, release } from 'node:os';
+import { platform } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import {
   AmbiguousThreadIdError,
@@ -26,6 +25,7 @@ import {
   type Turn,
   type TurnOverrides,
 } from '../../protocol/index.js';
+import { clientUserAgent } from '../shared/index.js';
 import { ApprovalBridge, forwardEvent } from './approvals.bridge.js';
 import { createConnection } from './connection.js';
 import { RpcError } from './errors.js';
@@ -39,29 +39,6 @@ export interface AppServerOptions {
   log: (line: string) => void;
   maxLineBytes?: number;
 }
-
-/** The operating system as user agents name it, e.g. "Debian 12.0.0". */
-function osDescription(): string {
-  try {
-    const release = Object.fromEntries<string | undefined>(
-      readFileSync('/etc/os-release', 'utf8')
-        .split('\n')
-        .map((line) => /^(\w+)="?([^"]*)"?$/.exec(line))
-        .filter((match): match is RegExpExecArray => match !== null)
-        .map((match) => [match[1]!, match[2]]),
-    );
-    if (release.NAME) {
-      const name = release.NAME.replace(/ GNU\/Linux$/, '');
-      const version = release.VERSION_ID ? release.VERSION_ID.split('.').concat(['0', '0']).slice(0, 3).join('.') : '';
-      return version ? `${name} ${version}` : name;
-    }
-  } catch {
-    // not Linux, or no os-release: fall through to what Node knows
-  }
-  return `${platform()} ${release()}`;
-}
-
-const archName = () => ({ x64: 'x86_64', arm64: 'aarch64' })[arch() as 'x64' | 'arm64'] ?? arch();
 
 const threadOverrides = (params: ClientRequestParams<'thread/start'>): ThreadOverrides => {
   const { cwd, model, modelProvider, approvalPolicy, sandbox, config, baseInstructions, developerInstructions, ephemeral } = present(params);
@@ -150,18 +127,19 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
     ...(options.maxLineBytes ? { maxLineBytes: options.maxLineBytes } : {}),
     handlers: {
       async initialize(params) {
+        const userAgent = clientUserAgent(params.clientInfo, options.version, options.env);
         const runtime = await createRuntime({
           env: options.env,
           cwd: process.cwd(),
           source: 'vscode',
           originator: params.clientInfo.name,
           cliVersion: options.version,
+          userAgent,
           onWarning: (message) => options.log(`warning: ${message}`),
         });
         registry = new ThreadRegistry(runtime);
-        const terminal = options.env.TERM_PROGRAM ?? options.env.TERM ?? 'unknown';
         return {
-          userAgent: `${params.clientInfo.name}/${options.version} (${osDescription()}; ${archName()}) ${terminal} (${params.clientInfo.name}; ${params.clientInfo.version})`,
+          userAgent,
           codexHome: statecraftHome(options.env),
           platformFamily: platform() === 'win32' ? 'windows' : 'unix',
           platformOs: platform() === 'darwin' ? 'macos' : platform(),

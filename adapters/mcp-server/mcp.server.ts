@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { createRuntime, present, ThreadRegistry } from '../../actors/runtime/index.js';
 import { errorMessage, StatecraftReplyToolParams, StatecraftToolOutput, StatecraftToolParams, type ThreadOverrides } from '../../protocol/index.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../app-server/line.reader.js';
+import { clientUserAgent } from '../shared/index.js';
 import { LineTransport } from './stdio.transport.js';
 import { runTurnForCall, toolError, type CallChannel } from './turn.call.js';
 
@@ -76,15 +77,18 @@ export async function runMcpServer(options: McpServerOptions): Promise<void> {
 
   // The runtime is made at the first call, once the client has said who it is.
   const made: { registry: Promise<ThreadRegistry> | null } = { registry: null };
-  const threads = (): Promise<ThreadRegistry> =>
-    (made.registry ??= createRuntime({
+  const threads = (): Promise<ThreadRegistry> => {
+    const client = server.getClientVersion() ?? { name: 'statecraft_mcp_server', version: options.version };
+    return (made.registry ??= createRuntime({
       env: options.env,
       cwd: process.cwd(),
       source: 'appServer',
-      originator: server.getClientVersion()?.name ?? 'statecraft_mcp_server',
+      originator: client.name,
       cliVersion: options.version,
+      userAgent: clientUserAgent(client, options.version, options.env),
       onWarning: (message) => log(`warning: ${message}`),
     }).then((runtime) => new ThreadRegistry(runtime)));
+  };
 
   const canElicit = (): boolean => {
     const elicitation = server.getClientCapabilities()?.elicitation;

@@ -76,8 +76,9 @@ describe('mcp-server: statecraft tool', () => {
     expect(progress.map((p) => p.message)).toContain('Hello ');
     expect(progress.at(-1).message).toBe('turn completed');
 
-    // The user's prompt reached the model; the client's name is the thread's originator.
+    // The user's prompt reached the model, which was told who the client is; the client's name is the thread's originator.
     expect(conversation(f.model.requests[0])).toEqual(['say hello']);
+    expect(f.model.headers[0]!['user-agent']).toMatch(/^mcp-e2e-raw\/\S+ \(.+; .+\) \S+ \(mcp-e2e-raw; 0\.0\.1\)$/);
     await c.close();
     const [rollout] = await rolloutFiles(f.home);
     expect(JSON.parse((await readFile(rollout!, 'utf8')).split('\n')[0]!).thread.originator).toBe('mcp-e2e-raw');
