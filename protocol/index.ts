@@ -13,3 +13,4 @@ export * from './toolArgs.schema.js';
 export * from './appServer/index.js';
 export * from './toolRuns.schema.js';
 export * from './text.js';
+export * from './mcpServer/index.js';

@@ -49,13 +49,20 @@ export function resolveCredentials(provider: ProviderSettings, env: NodeJS.Proce
   };
 }
 
-/** Request headers: JSON in, SSE out, auth, session, and the provider's own headers. */
-export function requestHeaders(provider: ProviderSettings, env: NodeJS.ProcessEnv, apiKey: string | null, threadId: string): Record<string, string> {
+/** Request headers: JSON in, SSE out, auth, session, the client's user agent, and the provider's own headers. */
+export function requestHeaders(
+  provider: ProviderSettings,
+  env: NodeJS.ProcessEnv,
+  apiKey: string | null,
+  threadId: string,
+  userAgent?: string,
+): Record<string, string> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: 'text/event-stream',
     originator: nonEmpty(env[ORIGINATOR_OVERRIDE]) ?? ORIGINATOR,
     session_id: threadId,
+    ...(userAgent ? { 'user-agent': userAgent } : {}),
   };
   if (apiKey) headers.authorization = `Bearer ${apiKey}`;
   for (const [name, value] of Object.entries(provider.httpHeaders)) headers[name.toLowerCase()] = value;

@@ -24,6 +24,8 @@ export interface ModelRequest {
 export interface StreamOptions {
   signal: AbortSignal;
   env: NodeJS.ProcessEnv;
+  /** Sent as `user-agent`: the client that drives the thread, when a server knows it. */
+  userAgent?: string;
 }
 
 /** Which retry budget an attempt's failure draws from. */

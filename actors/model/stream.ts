@@ -45,7 +45,7 @@ export async function* streamModel(req: ModelRequest, opts: StreamOptions): Asyn
     };
     return;
   }
-  const headers = requestHeaders(provider, env, credentials.apiKey, req.threadId);
+  const headers = requestHeaders(provider, env, credentials.apiKey, req.threadId, opts.userAgent);
   const body = JSON.stringify(wire.body);
   const baseMs = retryBaseMs(env);
   const used = { request: 0, stream: 0 };

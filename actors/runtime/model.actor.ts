@@ -8,8 +8,14 @@ import { errorMessage, type ToolSpec } from '../../protocol/index.js';
 /** The name the final answer's schema goes by, as Codex names it. */
 const OUTPUT_SCHEMA_NAME = 'codex_output_schema';
 
+/** Where a model request's extra parts come from: tools of MCP servers (awaited per request) and the client's user agent. */
+interface ModelActorOptions {
+  extraTools?: () => Promise<ToolSpec[]>;
+  userAgent?: string | undefined;
+}
+
 /** One model request for the turn machine: streams what the provider says, stops when the turn stops it. */
-export function modelActor(env: NodeJS.ProcessEnv, extraTools: () => Promise<ToolSpec[]> = () => Promise.resolve([])) {
+export function modelActor(env: NodeJS.ProcessEnv, { extraTools = () => Promise.resolve([]), userAgent }: ModelActorOptions = {}) {
   return fromCallback<EventObject, ModelActorInput>(({ input, sendBack }) => {
     const controller = new AbortController();
     const { settings } = input;
@@ -32,7 +38,7 @@ export function modelActor(env: NodeJS.ProcessEnv, extraTools: () => Promise<Too
             verbosity: settings.verbosity,
             ...(settings.outputSchema ? { outputSchema: { name: OUTPUT_SCHEMA_NAME, schema: settings.outputSchema } } : {}),
           },
-          { signal: controller.signal, env },
+          { signal: controller.signal, env, ...(userAgent ? { userAgent } : {}) },
         );
         for await (const event of stream) {
           if (controller.signal.aborted) return;

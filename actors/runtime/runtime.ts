@@ -12,6 +12,8 @@ export interface RuntimeOptions {
   source: SessionSource;
   originator: string;
   cliVersion: string;
+  /** The user agent model requests carry. */
+  userAgent?: string;
   /** Raw `-c key=value` flags, applied to every thread. */
   configOverrides?: string[];
   profile?: string;
@@ -44,6 +46,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     source: options.source,
     originator: options.originator,
     cliVersion: options.cliVersion,
+    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
     warn,
     mcp: new McpConnections(options.env, options.cliVersion, warn),
     async resolveSettings(requested) {

@@ -49,6 +49,8 @@ export interface Runtime {
   source: SessionSource;
   originator: string;
   cliVersion: string;
+  /** The user agent model requests carry, naming the client that drives the threads (servers know it from their handshake). */
+  userAgent?: string;
   resolveSettings(overrides: ThreadOverrides): Promise<ThreadSettings>;
   /** Where problems that do not stop a thread (a rollout file that cannot be written) are reported. */
   warn(message: string): void;
@@ -155,7 +157,10 @@ function liveSessionMachine(
   const turn = turnMachine.provide({
     actors: {
       toolCall,
-      model: modelActor(runtime.env, () => mcp.current?.toolSpecs((message) => runtime.warn(message)) ?? Promise.resolve([])),
+      model: modelActor(runtime.env, {
+        extraTools: () => mcp.current?.toolSpecs((message) => runtime.warn(message)) ?? Promise.resolve([]),
+        userAgent: runtime.userAgent,
+      }),
       prepareTurn: fromPromise<PreparedTurn, { settings: ThreadSettings; history: ResponseItem[]; userInput: UserInput[] }>(async ({ input }) => {
         // Roots a turn names for the first time are pinned as they are now; the others keep their first identity.
         sessions.roots.pin(sandboxFor(input.settings, runtime.env)?.writableRoots ?? []);

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { arch, platform, release } from 'node:os';
+import { platform } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 // Not the runtime's face: that would read the runtime before `initialize` is answered.
 import { statecraftHome } from '../../actors/config/config.paths.js';
@@ -17,6 +16,7 @@ import {
   type Turn,
   type TurnOverrides,
 } from '../../protocol/index.js';
+import { clientUserAgent } from '../shared/index.js';
 import { ApprovalBridge, forwardEvent } from './approvals.bridge.js';
 import { createConnection } from './connection.js';
 import { RpcError } from './errors.js';
@@ -30,29 +30,6 @@ export interface AppServerOptions {
   log: (line: string) => void;
   maxLineBytes?: number;
 }
-
-/** The operating system as user agents name it, e.g. "Debian 12.0.0". */
-function osDescription(): string {
-  try {
-    const release = Object.fromEntries<string | undefined>(
-      readFileSync('/etc/os-release', 'utf8')
-        .split('\n')
-        .map((line) => /^(\w+)="?([^"]*)"?$/.exec(line))
-        .filter((match): match is RegExpExecArray => match !== null)
-        .map((match) => [match[1]!, match[2]]),
-    );
-    if (release.NAME) {
-      const name = release.NAME.replace(/ GNU\/Linux$/, '');
-      const version = release.VERSION_ID ? release.VERSION_ID.split('.').concat(['0', '0']).slice(0, 3).join('.') : '';
-      return version ? `${name} ${version}` : name;
-    }
-  } catch {
-    // not Linux, or no os-release: fall through to what Node knows
-  }
-  return `${platform()} ${release()}`;
-}
-
-const archName = () => ({ x64: 'x86_64', arm64: 'aarch64' })[arch() as 'x64' | 'arm64'] ?? arch();
 
 /**
  * The runtime (and with it the machines, the model client, the command policy). It loads with
@@ -101,6 +78,7 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
   let served: Served | null = null;
   let loading: Promise<Served> | null = null;
   let originator = 'unknown';
+  let userAgent: string | undefined;
 
   /**
    * Each thread's events go to the client in order, but the events a request causes
@@ -121,6 +99,7 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
         source: 'vscode',
         originator,
         cliVersion: options.version,
+        userAgent,
         onWarning: (message) => options.log(`warning: ${message}`),
       });
       served = { runtime, registry: new runtime.ThreadRegistry(agent) };
@@ -166,9 +145,9 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
     handlers: {
       async initialize(params) {
         originator = params.clientInfo.name;
-        const terminal = options.env.TERM_PROGRAM ?? options.env.TERM ?? 'unknown';
+        userAgent = clientUserAgent(params.clientInfo, options.version, options.env);
         return {
-          userAgent: `${params.clientInfo.name}/${options.version} (${osDescription()}; ${archName()}) ${terminal} (${params.clientInfo.name}; ${params.clientInfo.version})`,
+          userAgent,
           codexHome: statecraftHome(options.env),
           platformFamily: platform() === 'win32' ? 'windows' : 'unix',
           platformOs: platform() === 'darwin' ? 'macos' : platform(),

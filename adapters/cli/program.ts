@@ -34,9 +34,9 @@ const program = new Command()
   .version(io.version)
   .showHelpAfterError()
   .enablePositionalOptions()
-  // The app-server's outbox handles its own output errors, and finishes its threads properly.
+  // The servers handle their own output errors, and finish their threads properly.
   .hook('preAction', (_program, action) => {
-    if (action.name() !== 'app-server') endQuietlyWhenTheReaderLeaves();
+    if (action.name() !== 'app-server' && action.name() !== 'mcp-server') endQuietlyWhenTheReaderLeaves();
   });
 
 /** Sets the exit status, or ends by the signal that stopped the run (its handler is gone by now, so the default action applies). */
@@ -136,6 +136,23 @@ appServer
     const { generateTypeScript } = await import('../../actors/schemaExport/index.js');
     const files = await generateTypeScript(out);
     process.stdout.write(`wrote ${files.length} files to ${out}\n`);
+  });
+
+program
+  .command('mcp-server')
+  .description(
+    'Serve MCP on stdin/stdout, so MCP clients can run statecraft as a tool: `statecraft` starts a thread and runs a turn, `statecraft-reply` continues one',
+  )
+  .action(async () => {
+    const { runMcpServer } = await import('../mcp-server/mcp.server.js');
+    await runMcpServer({
+      input: process.stdin,
+      output: process.stdout,
+      env: process.env,
+      version: io.version,
+      log: (line) => process.stderr.write(`[statecraft mcp-server] ${line}\n`),
+    });
+    process.exit(0);
   });
 
 program

@@ -1,1 +1,2 @@
 export { OutputBacklog, Overflow } from './output.backlog.js';
+export { clientUserAgent } from './user.agent.js';
