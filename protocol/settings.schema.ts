@@ -67,6 +67,8 @@ export const ThreadSettings = z.object({
   modelContextWindow: z.number().int().nullable(),
   projectTrusted: z.boolean(),
   ephemeral: z.boolean(),
+  /** Record the thread's machine transitions in a trace file beside its rollout (`trace = true`, `--trace`). */
+  trace: z.boolean(),
 });
 export type ThreadSettings = z.infer<typeof ThreadSettings>;
 

@@ -62,6 +62,7 @@ export async function resolveThreadSettings(loaded: LoadedConfig, overrides: Thr
     modelContextWindow: config.model_context_window ?? catalogEntry?.contextWindow ?? null,
     projectTrusted: effective.projectTrusted,
     ephemeral: overrides.ephemeral ?? false,
+    trace: config.trace ?? false,
   };
 }
 

@@ -38,6 +38,8 @@ export interface AppServerOptions {
   version: string;
   log: (line: string) => void;
   maxLineBytes?: number;
+  /** Record every thread's trace beside its rollout (`--trace`), whatever the config says. */
+  trace?: boolean;
 }
 
 /** The operating system as user agents name it, e.g. "Debian 12.0.0". */
@@ -156,6 +158,7 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
           source: 'vscode',
           originator: params.clientInfo.name,
           cliVersion: options.version,
+          configOverrides: options.trace ? ['trace=true'] : [],
           onWarning: (message) => options.log(`warning: ${message}`),
         });
         registry = new ThreadRegistry(runtime);

@@ -105,8 +105,10 @@ const appServer = program
   .command('app-server')
   .description('Serve the app-server v2 protocol (JSON lines) on stdin/stdout, for editors and other clients')
   .enablePositionalOptions()
-  .action(async () => {
+  .option('--trace', "record how each thread's state machines ran, beside its rollout, for `statecraft inspect` (-c trace=true)", false)
+  .action(async ({ trace }) => {
     await runAppServer({
+      trace,
       input: process.stdin,
       output: process.stdout,
       env: process.env,
