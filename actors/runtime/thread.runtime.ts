@@ -230,12 +230,13 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
     actor.subscribe({
       complete: () => {
         events.complete();
-        inspection.complete();
+        // XState reports the final snapshot to inspectors after telling observers the actor is done.
+        queueMicrotask(() => inspection.complete());
         resolve();
       },
       error: (error) => {
         events.error(error);
-        inspection.complete();
+        queueMicrotask(() => inspection.complete());
         resolve();
       },
     });

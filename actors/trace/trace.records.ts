@@ -154,8 +154,9 @@ export class TraceBuilder {
     const parent = (actor as { _parent?: AnyActorRef })._parent;
     // An actor invoked without an id is named by its system id; the logic it runs names it better.
     const src = (actor as { src?: unknown }).src;
-    const id = actor.id === actor.sessionId && typeof src === 'string' ? src : actor.id;
-    this.push({ k: 'actor', ts: this.now(), a: actor.sessionId, id, parent: parent?.sessionId ?? null, machine: machineOf(actor) });
+    const machine = machineOf(actor);
+    const id = actor.id !== actor.sessionId ? actor.id : typeof src === 'string' ? src : (machine ?? actor.id);
+    this.push({ k: 'actor', ts: this.now(), a: actor.sessionId, id, parent: parent?.sessionId ?? null, machine });
   }
 
   private event(target: AnyActorRef, source: AnyActorRef | undefined, event: { type: string }): void {

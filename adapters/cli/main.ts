@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-import { Command, Option } from '@commander-js/extra-typings';
+import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { configShowJson, formatConfigShow, loadConfig, statecraftHome } from '../../actors/config/index.js';
 import { loadScript, startScriptedServer } from '../../actors/model/index.js';
 import { generateJsonSchema, generateTypeScript } from '../../actors/schemaExport/index.js';
 import { runAppServer } from '../app-server/app.server.js';
+import { runInspect } from '../inspector/inspect.command.js';
 import { runApplyPatch } from './apply.patch.command.js';
 import { runDemo } from './demo.command.js';
 import { runExec, type CliIo, type ExecExit } from './exec.command.js';
@@ -180,6 +181,24 @@ program
   .option('-C, --cd <dir>', 'the directory paths are relative to')
   .action(async (flags) => {
     process.exitCode = await runApplyPatch(flags, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+  });
+
+program
+  .command('inspect')
+  .description("Show the state machines, and step through a recorded thread's trace, in the browser (served on 127.0.0.1)")
+  .argument('[thread]', 'a thread id (or unique prefix), or a trace or rollout file; the thread must have run with --trace')
+  .option('--last', 'the most recently updated thread', false)
+  .option('--machines', 'the charts alone, no trace', false)
+  .option('--port <n>', 'port to serve on (default: any free port)', (value) => {
+    const port = Number(value);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port number from 0 to 65535');
+    return port;
+  })
+  .option('--open', 'open the page in a browser, when the system has one', false)
+  .option('--export <file>', 'write the page as one self-contained HTML file instead of serving it')
+  .action(async (thread, flags) => {
+    const status = await runInspect(thread, flags, { stdout: process.stdout, stderr: process.stderr, env: process.env });
+    if (status !== 0) process.exitCode = status;
   });
 
 program
