@@ -3,7 +3,7 @@
  * Figures are reported next to a baseline measured in the same run, as ratios, because
  * absolute times on shared machines say little.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -27,7 +27,7 @@ interface Run {
 }
 
 /** Runs `statecraft exec --json` against `url`, timing the first JSONL line and the whole run. */
-async function runExec(url: string, workspace: string, home: string): Promise<Run> {
+async function runExec(url: string, workspace: string, home: string, extra: string[] = []): Promise<Run> {
   const started = performance.now();
   const child = execa(
     'node',
@@ -46,6 +46,7 @@ async function runExec(url: string, workspace: string, home: string): Promise<Ru
       'model_providers.bench.name="bench"',
       '-s',
       'danger-full-access',
+      ...extra,
       'go',
     ],
     { env: { STATECRAFT_HOME: home, OPENAI_API_KEY: '' }, stdin: 'ignore', buffer: false, reject: false },
@@ -79,6 +80,13 @@ async function rawStreamMs(url: string): Promise<number> {
   });
   await response.text();
   return performance.now() - started;
+}
+
+/** The sizes of the trace files under a home's sessions directory. */
+async function traceSizes(home: string): Promise<number[]> {
+  const entries = await readdir(join(home, 'sessions'), { recursive: true, withFileTypes: true });
+  const traces = entries.filter((entry) => entry.isFile() && entry.name.startsWith('trace-'));
+  return Promise.all(traces.map(async (entry) => (await stat(join(entry.parentPath, entry.name))).size));
 }
 
 async function main() {
@@ -118,6 +126,16 @@ async function main() {
     console.log(
       `${DELTAS} deltas end to end: ${fmt(run.totalMs)} ms in all, ${fmt(perSecond, 0)} deltas/s after the first event; ` +
         `plain fetch of the same stream ${fmt(rawPerSecond, 0)} deltas/s; ratio ${fmt(rawPerSecond / perSecond, 2)}x slower than the raw stream`,
+    );
+    // The same turn traced (`--trace`): the inspection stream is subscribed and the trace written beside the rollout.
+    const tracedServer = await startScriptedServer({ script: { turns: [bulk] } });
+    const traced = await runExec(tracedServer.url, workspace, home, ['--trace']);
+    await tracedServer.close();
+    const tracedPerSecond = DELTAS / ((traced.totalMs - traced.firstEventMs) / 1000);
+    const [traceBytes] = await traceSizes(home);
+    console.log(
+      `${DELTAS} deltas traced: ${fmt(tracedPerSecond, 0)} deltas/s, untraced ${fmt(perSecond, 0)} deltas/s; ratio ${fmt(perSecond / tracedPerSecond, 2)}x slower traced; ` +
+        `trace file ${fmt((traceBytes ?? 0) / 1024)} KiB`,
     );
     if (run.peakKb !== null && idleKb !== null) {
       console.log(`peak RSS during that turn: ${fmt(run.peakKb / 1024)} MiB; idle node ${fmt(idleKb / 1024)} MiB; ratio ${fmt(run.peakKb / idleKb, 2)}x`);
