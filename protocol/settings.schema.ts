@@ -99,6 +99,8 @@ export const ThreadSettings = z.object({
   ephemeral: z.boolean(),
   /** The enabled MCP servers whose tools the model is offered (absent: none). */
   mcpServers: z.array(McpServerSettings).optional(),
+  /** Record the thread's machine transitions in a trace file beside its rollout (`trace = true`, `--trace`). */
+  trace: z.boolean(),
 });
 export type ThreadSettings = z.infer<typeof ThreadSettings>;
 

@@ -4,7 +4,8 @@
  * - One file for the bin (dist/adapters/cli/main.js) and one chunk per command's code, loaded
  *   by dynamic import when that command runs; shared code lands in shared chunks.
  * - Every dependency is inside the bundle, so the installed package needs nothing from the
- *   registry; the two WebAssembly files the bash parser reads are copied next to the chunks.
+ *   registry; the two WebAssembly files the bash parser reads are copied next to the chunks, and
+ *   the inspector page's browser script is built there too.
  * - Whitespace and syntax are minified (a third less to read and compile at each start);
  *   identifiers keep their names.
  * - Source maps cover our own code only, without the sources' text: stack traces name the .ts
@@ -25,6 +26,9 @@ const require = createRequire(import.meta.url);
 
 /** Files the bash parser loads at run time; the bundle looks for them beside its chunks (see actors/policy/parse/loader.ts). */
 const WASM_FILES = ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-bash/tree-sitter-bash.wasm'];
+
+/** The inspector page's browser script, built on its own (see adapters/inspector/page.html.ts). */
+const INSPECTOR_PAGE_SCRIPT = 'inspector.page.js';
 
 /**
  * rxjs lists its CommonJS build under the `node` condition, ahead of its ES modules, so a node
@@ -110,6 +114,19 @@ for (const [output] of outputs) {
 const chunks = join(dist, 'chunks');
 await mkdir(chunks, { recursive: true });
 for (const file of WASM_FILES) await copyFile(require.resolve(file), join(chunks, file.split('/').pop()!));
+// The inspector page's script runs in the browser; adapters/inspector/page.html.ts inlines it from beside the chunks.
+await build({
+  absWorkingDir: root,
+  entryPoints: ['adapters/inspector/page/main.ts'],
+  outfile: join(chunks, INSPECTOR_PAGE_SCRIPT),
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2022',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'warning',
+});
 await writeFile(join(dist, 'bundle.meta.json'), JSON.stringify(result.metafile));
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;

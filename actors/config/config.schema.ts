@@ -91,6 +91,8 @@ const SettingsTable = z.strictObject({
   model_instructions_file: z.string().min(1).optional(),
   developer_instructions: z.string().optional(),
   shell: z.string().min(1).optional(),
+  /** Write each thread's state-machine trace beside its rollout, for `statecraft inspect`. */
+  trace: z.boolean().optional(),
 });
 type SettingsTable = z.infer<typeof SettingsTable>;
 

@@ -64,6 +64,7 @@ export async function resolveThreadSettings(loaded: LoadedConfig, overrides: Thr
     projectTrusted: effective.projectTrusted,
     ephemeral: overrides.ephemeral ?? false,
     mcpServers: resolveMcpServers(effective, cwd, env),
+    trace: config.trace ?? false,
   };
 }
 

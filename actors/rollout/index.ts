@@ -3,3 +3,4 @@ export { RolloutRecorder } from './rollout.recorder.js';
 export { readRollout, type StoredThread } from './rollout.reader.js';
 export { listRollouts } from './rollout.list.js';
 export * from './rollout.schema.js';
+export { AppendLog } from './append.log.js';

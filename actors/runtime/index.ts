@@ -7,3 +7,6 @@ export * from './thread.registry.js';
 export { ConfigError, findRepositoryRoot, formatKeyPath, modelCatalog, statecraftHome } from '../config/index.js';
 export { findAgentsFiles } from '../prompt/index.js';
 export { AmbiguousThreadIdError } from '../rollout/index.js';
+export { machineDefinitions, type MachineDefinition, type StateDefinition } from '../../machines/index.js';
+export { readTrace, type TraceRecord } from '../trace/index.js';
+export * from './trace.lookup.js';

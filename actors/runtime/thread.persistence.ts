@@ -1,5 +1,6 @@
 import type { ProtocolEvent, ResponseItem, Thread, ThreadOverrides, ThreadSettings, TokenUsageBreakdown } from '../../protocol/index.js';
 import { RolloutRecorder } from '../rollout/index.js';
+import { TraceWriter, tracePath, type TraceRecord } from '../trace/index.js';
 import { errorMessage } from '../../protocol/index.js';
 
 /** What reproduces a thread's settings when it is resumed; never secrets such as headers or keys. */
@@ -20,6 +21,7 @@ const overridesToStore = (settings: ThreadSettings): ThreadOverrides => ({
  */
 export class ThreadPersistence {
   private recorder: Promise<RolloutRecorder | null> | null = null;
+  private tracer: Promise<TraceWriter | null> | null = null;
 
   constructor(
     private readonly resumed: boolean,
@@ -39,6 +41,22 @@ export class ThreadPersistence {
     });
   }
 
+  /** Opens the trace file beside the rollout when the settings ask for one; says whether the thread is traced. */
+  openTrace(thread: Thread, settings: ThreadSettings): boolean {
+    if (this.tracer) return true;
+    if (!settings.trace || !thread.path || settings.ephemeral) return false;
+    const path = tracePath(thread.path);
+    this.tracer = TraceWriter.open(path, thread.id, this.onError).catch((error: unknown) => {
+      this.onError(`cannot record the trace in ${path}: ${errorMessage(error)}`);
+      return null;
+    });
+    return true;
+  }
+
+  trace(record: TraceRecord): void {
+    void this.tracer?.then((tracer) => tracer?.write(record));
+  }
+
   record(event: ProtocolEvent): void {
     void this.recorder?.then((recorder) => recorder?.record(event));
   }
@@ -50,9 +68,11 @@ export class ThreadPersistence {
 
   async flush(): Promise<void> {
     await (await this.recorder)?.flush();
+    await (await this.tracer)?.flush();
   }
 
   async close(): Promise<void> {
     await (await this.recorder)?.close();
+    await (await this.tracer)?.close();
   }
 }

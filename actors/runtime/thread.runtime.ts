@@ -32,6 +32,7 @@ import type { McpConnections, ThreadMcp } from '../mcp/index.js';
 import { RuleBaseline, ruleSources } from '../policy/index.js';
 import { prepareTurn } from '../prompt/index.js';
 import { rolloutPath, type StoredThread } from '../rollout/index.js';
+import { TraceBuilder } from '../trace/index.js';
 import { readGitInfo } from './git.info.js';
 import { modelActor } from './model.actor.js';
 import { ThreadPersistence } from './thread.persistence.js';
@@ -234,11 +235,23 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
       },
     },
   );
+  // A traced thread's inspection events and protocol events, as trace records; null (nothing computed) when not traced.
+  let tracing: TraceBuilder | null = null;
+  const startTrace = (): TraceBuilder => {
+    const builder = new TraceBuilder((record) => persistence.trace(record));
+    builder.tree(actor);
+    inspection.subscribe((event) => builder.inspection(event));
+    return builder;
+  };
   actor.on('protocol', ({ event }) => {
-    // The first event of a configured thread (thread/started, or a resumed thread's status) opens its rollout.
+    // The first event of a configured thread (thread/started, or a resumed thread's status) opens its rollout, and its trace.
     const { settings, thread } = actor.getSnapshot().context;
-    if (settings && thread) persistence.open(thread, settings);
+    if (settings && thread) {
+      persistence.open(thread, settings);
+      if (!tracing && persistence.openTrace(thread, settings)) tracing = startTrace();
+    }
     persistence.record(event);
+    tracing?.protocol(event);
     events.next(event);
   });
   // The conversation reaches the rollout as the turn commits it, so a crash mid-turn keeps calls and their outputs.
@@ -248,13 +261,14 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
       complete: () => {
         void mcp.current?.release();
         events.complete();
-        inspection.complete();
+        // XState reports the final snapshot to inspectors after telling observers the actor is done.
+        queueMicrotask(() => inspection.complete());
         resolve();
       },
       error: (error) => {
         void mcp.current?.release();
         events.error(error);
-        inspection.complete();
+        queueMicrotask(() => inspection.complete());
         resolve();
       },
     });
@@ -299,11 +313,15 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
     activeTurnId() {
       return actor.getSnapshot().context.currentTurn?.turnId ?? null;
     },
-    flush: () => persistence.flush(),
+    flush() {
+      tracing?.settle();
+      return persistence.flush();
+    },
     async close() {
       await configured.catch(() => {});
       if (actor.getSnapshot().status === 'active') actor.send({ type: 'thread.close' });
       await closed;
+      tracing?.settle();
       await mcp.current?.release();
       await persistence.close();
     },

@@ -29,6 +29,8 @@ export interface AppServerOptions {
   version: string;
   log: (line: string) => void;
   maxLineBytes?: number;
+  /** Record every thread's trace beside its rollout (`--trace`), whatever the config says. */
+  trace?: boolean;
 }
 
 /**
@@ -100,6 +102,7 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
         originator,
         cliVersion: options.version,
         userAgent,
+        configOverrides: options.trace ? ['trace=true'] : [],
         onWarning: (message) => options.log(`warning: ${message}`),
       });
       served = { runtime, registry: new runtime.ThreadRegistry(agent) };

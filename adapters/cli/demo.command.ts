@@ -46,6 +46,7 @@ export async function runDemo(io: CliIo): Promise<ExecExit> {
         yolo: false,
         skipGitRepoCheck: true,
         ephemeral: true,
+        trace: false,
       },
       io,
     );

@@ -34,6 +34,7 @@ export interface ExecFlags extends OptionValues {
   outputLastMessage?: string;
   color?: 'always' | 'never' | 'auto';
   ephemeral: boolean;
+  trace: boolean;
 }
 
 /** `statecraft exec resume`: the thread to continue, by id or the most recent one. */
@@ -80,6 +81,7 @@ const configOverrides = (flags: ExecFlags): string[] => [
   ...flags.config,
   ...flags.enable.map((feature) => `features.${formatKeyPath([feature])}=true`),
   ...flags.disable.map((feature) => `features.${formatKeyPath([feature])}=false`),
+  ...(flags.trace ? ['trace=true'] : []),
 ];
 
 /**

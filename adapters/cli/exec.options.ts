@@ -69,7 +69,8 @@ export function withExecOptions<A extends unknown[], O extends OptionValues>(com
     .addOption(
       new Option('--color <when>', 'colour the transcript (default: auto, when stdout and stderr are terminals)').choices(['always', 'never', 'auto'] as const),
     )
-    .option('--ephemeral', 'do not record this thread', false);
+    .option('--ephemeral', 'do not record this thread', false)
+    .option('--trace', 'also record how the state machines ran, beside the rollout, for `statecraft inspect` (-c trace=true)', false);
   for (const { flags } of CODEX_ONLY_FLAGS) withFlags.addOption(new Option(flags).helpGroup(COMPATIBILITY));
   return withFlags;
 }

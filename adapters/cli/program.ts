@@ -3,7 +3,7 @@
  * code is imported when that command runs, so `--version`, `--help` and a command's start pay
  * for nothing they do not use (a structural test holds start-up to that).
  */
-import { Command, Option } from '@commander-js/extra-typings';
+import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import type { CliIo, ExecExit } from './exec.command.js';
 import type * as McpCommands from './mcp.command.js';
 import { collect, mergeExecFlags, withExecOptions } from './exec.options.js';
@@ -106,9 +106,11 @@ const appServer = program
   .command('app-server')
   .description('Serve the app-server v2 protocol (JSON lines) on stdin/stdout, for editors and other clients')
   .enablePositionalOptions()
-  .action(async () => {
+  .option('--trace', "record how each thread's state machines ran, beside its rollout, for `statecraft inspect` (-c trace=true)", false)
+  .action(async ({ trace }) => {
     const { runAppServer } = await import('../app-server/app.server.js');
     await runAppServer({
+      trace,
       input: process.stdin,
       output: process.stdout,
       env: process.env,
@@ -202,6 +204,25 @@ program
   .action(async (flags) => {
     const { runApplyPatch } = await import('./apply.patch.command.js');
     process.exitCode = await runApplyPatch(flags, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+  });
+
+program
+  .command('inspect')
+  .description("Show the state machines, and step through a recorded thread's trace, in the browser (served on 127.0.0.1)")
+  .argument('[thread]', 'a thread id (or unique prefix), or a trace or rollout file; the thread must have run with --trace')
+  .option('--last', 'the most recently updated thread', false)
+  .option('--machines', 'the charts alone, no trace', false)
+  .option('--port <n>', 'port to serve on (default: any free port)', (value) => {
+    const port = Number(value);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port number from 0 to 65535');
+    return port;
+  })
+  .option('--open', 'open the page in a browser, when the system has one', false)
+  .option('--export <file>', 'write the page as one self-contained HTML file instead of serving it')
+  .action(async (thread, flags) => {
+    const { runInspect } = await import('../inspector/inspect.command.js');
+    const status = await runInspect(thread, flags, { stdout: process.stdout, stderr: process.stderr, env: process.env });
+    if (status !== 0) process.exitCode = status;
   });
 
 program

@@ -8,7 +8,7 @@
  *                                          Codex (PATH: its `codex` bin), in alternating pairs
  *   npm run bench -- --json                the same, as one JSON document on stdout (lines on stderr)
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,7 +33,7 @@ interface Run {
 }
 
 /** Runs `statecraft exec --json` against `url`, timing the first JSONL line and the whole run. */
-async function runExec(url: string, workspace: string, home: string): Promise<Run> {
+async function runExec(url: string, workspace: string, home: string, extra: string[] = []): Promise<Run> {
   const started = performance.now();
   const child = execa(
     'node',
@@ -52,6 +52,7 @@ async function runExec(url: string, workspace: string, home: string): Promise<Ru
       'model_providers.bench.name="bench"',
       '-s',
       'danger-full-access',
+      ...extra,
       'go',
     ],
     { env: { STATECRAFT_HOME: home, OPENAI_API_KEY: '' }, stdin: 'ignore', buffer: false, reject: false },
@@ -85,6 +86,13 @@ async function rawStreamMs(url: string): Promise<number> {
   });
   await response.text();
   return performance.now() - started;
+}
+
+/** The sizes of the trace files under a home's sessions directory. */
+async function traceSizes(home: string): Promise<number[]> {
+  const entries = await readdir(join(home, 'sessions'), { recursive: true, withFileTypes: true });
+  const traces = entries.filter((entry) => entry.isFile() && entry.name.startsWith('trace-'));
+  return Promise.all(traces.map(async (entry) => (await stat(join(entry.parentPath, entry.name))).size));
 }
 
 /** `exec`: time to the first JSONL event, and a 20,000-delta answer streamed to stdout. */
@@ -132,6 +140,22 @@ async function execFigures() {
       unit: 'per s',
       value: perSecond,
       versus: { name: 'raw stream', value: rawPerSecond, ratio: perSecond / rawPerSecond },
+    });
+    // The same turn traced (`--trace`): the inspection stream is subscribed and the trace written beside the rollout.
+    const tracedServer = await startScriptedServer({ script: { turns: [bulk] } });
+    const traced = await runExec(tracedServer.url, workspace, home, ['--trace']);
+    await tracedServer.close();
+    const tracedPerSecond = DELTAS / ((traced.totalMs - traced.firstEventMs) / 1000);
+    const [traceBytes] = await traceSizes(home);
+    say(
+      `${DELTAS} deltas traced: ${fmt(tracedPerSecond, 0)} deltas/s, untraced ${fmt(perSecond, 0)} deltas/s; ratio ${fmt(perSecond / tracedPerSecond, 2)}x slower traced; ` +
+        `trace file ${fmt((traceBytes ?? 0) / 1024)} KiB`,
+    );
+    record({
+      key: 'exec.stream.tracedDeltasPerSecond',
+      unit: 'per s',
+      value: tracedPerSecond,
+      versus: { name: 'untraced', value: perSecond, ratio: tracedPerSecond / perSecond },
     });
     if (run.peakKb !== null && idleKb !== null) {
       say(`peak RSS during that turn: ${fmt(mib(run.peakKb))} MiB; idle node ${fmt(mib(idleKb))} MiB; ratio ${fmt(run.peakKb / idleKb, 2)}x`);

@@ -113,11 +113,14 @@ describe('statecraft commands', () => {
       '--skip-git-repo-check',
       '--output-last-message',
       '--ephemeral',
+      '--trace',
     ]) {
       expect(stdout).toContain(flag);
     }
     const top = await execa('node', [CLI, '--help']);
-    for (const command of ['exec', 'demo', 'mock-model', 'config']) expect(top.stdout).toContain(command);
+    for (const command of ['exec', 'demo', 'mock-model', 'config', 'inspect']) expect(top.stdout).toContain(command);
+    const inspect = await execa('node', [CLI, 'inspect', '--help']);
+    for (const flag of ['--last', '--machines', '--port', '--open', '--export']) expect(inspect.stdout).toContain(flag);
   });
 
   it('refuses to run outside a git repository unless told to', async () => {

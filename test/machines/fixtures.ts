@@ -44,6 +44,7 @@ export const settingsFixture = (over: Partial<ThreadSettings> = {}): ThreadSetti
   modelContextWindow: 258400,
   projectTrusted: true,
   ephemeral: true,
+  trace: false,
   ...over,
 });
 

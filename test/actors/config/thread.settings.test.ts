@@ -31,6 +31,7 @@ describe('resolveThreadSettings', () => {
       modelContextWindow: 272_000,
       projectTrusted: false,
       ephemeral: false,
+      trace: false,
     });
     expect(settings.provider).toEqual({
       id: 'openai',

@@ -40,6 +40,7 @@ export function settingsFor(cwd: string, overrides: Partial<ThreadSettings> = {}
     modelContextWindow: null,
     projectTrusted: true,
     ephemeral: false,
+    trace: false,
     ...overrides,
   };
 }

@@ -1,0 +1,176 @@
+/**
+ * The inspector end to end: `exec --trace` against the scripted model (a declined command
+ * approval, a patch, a streamed answer), then `statecraft inspect` on the trace, and the page
+ * driven in Debian's chromium through playwright-core. Screenshots of each check go to
+ * test-artifacts/inspector/.
+ */
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { execa, type ResultPromise } from 'execa';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { machineDefinitions, type StateDefinition } from '../../../machines/index.js';
+import { CLI, execCli, scene, type Scene } from '../cli.harness.js';
+
+const ARTIFACTS = resolve(import.meta.dirname, '../../../test-artifacts/inspector');
+const BROWSER_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let s: Scene;
+let trace: string;
+let browser: BrowserContext;
+let profile: string;
+const servers: ResultPromise[] = [];
+
+/** Starts `statecraft inspect ARGS` and resolves with the URL it prints. */
+async function inspect(args: string[]): Promise<string> {
+  const child = execa('node', [CLI, 'inspect', ...args], { env: { HOME: s.root, STATECRAFT_HOME: s.home }, reject: false, stdin: 'ignore' });
+  servers.push(child);
+  const lines = createInterface({ input: child.stdout });
+  for await (const line of lines) if (line.startsWith('http://')) return line.trim();
+  throw new Error(`inspect printed no URL: ${String((await child).stderr)}`);
+}
+
+async function open(url: string): Promise<Page> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto(url);
+  await page.waitForSelector('svg.chart');
+  expect(errors).toEqual([]);
+  return page;
+}
+
+const flatten = (state: StateDefinition): StateDefinition[] => [state, ...state.states.flatMap(flatten)];
+const active = (page: Page): Promise<string[]> => page.$$eval('.state.active', (nodes) => nodes.map((node) => (node as HTMLElement).dataset.state!));
+const rows = (page: Page): Promise<string[]> => page.$$eval('#timeline .row', (nodes) => nodes.map((node) => node.textContent ?? ''));
+const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
+
+beforeAll(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  s = await scene({
+    turns: [
+      [{ call: 'exec_command', args: { cmd: 'touch ../outside.txt', sandbox_permissions: 'require_escalated', justification: 'write outside' } }],
+      [{ custom: 'apply_patch', input: '*** Begin Patch\n*** Add File: hello.txt\n+hello\n*** End Patch\n' }],
+      [{ text: 'All done.', chunks: ['All ', 'done.'] }],
+    ],
+  });
+  const run = await execCli(s, ['--json', '--trace', '-a', 'on-request', 'do it']);
+  expect(run.exitCode).toBe(0);
+  const day = async (dir: string): Promise<string> => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    const file = entries.find((entry) => entry.isFile() && entry.name.startsWith('trace-'));
+    if (file) return join(dir, file.name);
+    return day(join(dir, entries.find((entry) => entry.isDirectory())!.name));
+  };
+  trace = await day(join(s.home, 'sessions'));
+  profile = await mkdtemp(join(tmpdir(), 'statecraft-chromium-'));
+  browser = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: BROWSER_ARGS });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  for (const server of servers) server.kill('SIGTERM');
+  await Promise.all(servers.map((server) => server.catch(() => undefined)));
+  await s?.cleanup();
+  if (profile) await rm(profile, { recursive: true, force: true });
+});
+
+describe('statecraft inspect', () => {
+  it('draws every state of every machine and replays the recorded turn step by step', async () => {
+    const page = await open(await inspect([trace]));
+    const drawn = new Set(await page.$$eval('[data-state]', (nodes) => nodes.map((node) => (node as HTMLElement).dataset.state!)));
+    for (const definition of machineDefinitions()) {
+      for (const state of flatten(definition.root)) expect(drawn, `${definition.id}: ${state.id}`).toContain(state.id);
+    }
+    await shot(page, 'charts');
+
+    // Scrubbing to where the command waits on its approval highlights both machines' waiting states.
+    const timeline = await rows(page);
+    const waiting = timeline.findIndex((row) => row.startsWith('execCall ⇒ awaitingApproval'));
+    expect(waiting).toBeGreaterThan(0);
+    await page.locator('#scrubber').fill(String(waiting));
+    expect(await page.locator('#position').textContent()).toBe(`step ${waiting + 1} of ${timeline.length}`);
+    expect(await active(page)).toEqual(expect.arrayContaining(['approval.asking', 'execCall.awaitingApproval', 'toolCall.command', 'turn.dispatching']));
+    await shot(page, 'approval');
+
+    // Stepping on with the keyboard moves the highlight: the approval is declined and the call ends.
+    const before = await active(page);
+    const declined = timeline.findIndex((row, index) => index > waiting && row.startsWith('approval ⇒ resolved'));
+    expect(declined).toBeGreaterThan(waiting);
+    for (let step = waiting; step < declined; step++) await page.keyboard.press('ArrowRight');
+    expect(await page.locator('#position').textContent()).toBe(`step ${declined + 1} of ${timeline.length}`);
+    const after = await active(page);
+    expect(after).not.toEqual(before);
+    expect(after).toContain('approval.resolved');
+    await page.keyboard.press('ArrowLeft');
+    expect(await active(page)).toContain('approval.asking');
+    await shot(page, 'stepped');
+
+    // The timeline shows the command's item/started, its approval request, then item/completed, in order.
+    const started = timeline.findIndex(
+      (row) => row === '⇢ item/started' && timeline.indexOf('⇢ item/commandExecution/requestApproval') > timeline.indexOf(row),
+    );
+    const asked = timeline.indexOf('⇢ item/commandExecution/requestApproval');
+    const completed = timeline.findIndex((row, index) => index > asked && row === '⇢ item/completed');
+    expect(started).toBeGreaterThanOrEqual(0);
+    expect(asked).toBeGreaterThan(started);
+    expect(completed).toBeGreaterThan(asked);
+
+    // Selecting an event shows its payload and the transition it caused.
+    await page.locator(`#step-${timeline.findIndex((row) => row.startsWith('turn.start '))}`).click();
+    expect(await page.locator('#detail').textContent()).toMatch(/transition: ready → inTurn/);
+
+    // The filter keeps the rows that mention an id; the patch's call id is in its events.
+    await page.locator('#filter').fill('patchcall');
+    const shown = await page.$$eval('#timeline .row:not([hidden])', (nodes) => nodes.map((node) => node.textContent ?? ''));
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.length).toBeLessThan(timeline.length);
+    expect(shown.some((row) => row.includes('patchCall'))).toBe(true);
+    await shot(page, 'filtered');
+    await page.close();
+  }, 120_000);
+
+  it('exports one self-contained HTML file that works from disk', async () => {
+    const file = join(s.root, 'trace.html');
+    const result = await execa('node', [CLI, 'inspect', trace, '--export', file], { reject: false, env: { HOME: s.root, STATECRAFT_HOME: s.home } });
+    expect(result.exitCode).toBe(0);
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    await page.goto(`file://${file}`);
+    await page.waitForSelector('svg.chart');
+    expect(requests.every((url) => url.startsWith('file://'))).toBe(true);
+    expect(await page.$$eval('#timeline .row', (nodes) => nodes.length)).toBeGreaterThan(10);
+    await page.keyboard.press('End');
+    expect(await active(page)).toContain('session.closed');
+    await shot(page, 'export');
+    await page.close();
+  }, 120_000);
+
+  it('shows the charts alone with --machines, and names what is missing otherwise', async () => {
+    const page = await open(await inspect(['--machines']));
+    expect(await page.$$eval('svg.chart', (nodes) => nodes.map((node) => node.getAttribute('data-machine')))).toEqual(
+      machineDefinitions().map((definition) => definition.id),
+    );
+    expect(await page.locator('#replay').isHidden()).toBe(true);
+    await shot(page, 'machines');
+    await page.close();
+    const missing = await execa('node', [CLI, 'inspect', 'no-such-thread'], { reject: false, env: { HOME: s.root, STATECRAFT_HOME: s.home } });
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toMatch(/no recorded thread with id no-such-thread/);
+    const none = await execa('node', [CLI, 'inspect'], { reject: false, env: { HOME: s.root, STATECRAFT_HOME: s.home } });
+    expect(none.stderr).toMatch(/name a thread id or a trace file, or pass --last/);
+  }, 120_000);
+});
