@@ -116,6 +116,13 @@ export const WebSearchItem = z.object({
   ...timing,
 });
 
+/** The conversation was compacted: the history before it was replaced by a summary and the recent user messages. */
+export const ContextCompactionItem = z.object({
+  type: z.literal('contextCompaction'),
+  id: z.string(),
+  ...timing,
+});
+
 /** Every kind of item a turn is made of, as clients see it. */
 export const ThreadItem = z.discriminatedUnion('type', [
   UserMessageItem,
@@ -125,6 +132,7 @@ export const ThreadItem = z.discriminatedUnion('type', [
   FileChangeItem,
   McpToolCallItem,
   WebSearchItem,
+  ContextCompactionItem,
 ]);
 export type ThreadItem = z.infer<typeof ThreadItem>;
 export type UserMessageItem = z.infer<typeof UserMessageItem>;
@@ -134,3 +142,4 @@ export type CommandExecutionItem = z.infer<typeof CommandExecutionItem>;
 export type FileChangeItem = z.infer<typeof FileChangeItem>;
 type McpToolCallItem = z.infer<typeof McpToolCallItem>;
 export type WebSearchItem = z.infer<typeof WebSearchItem>;
+export type ContextCompactionItem = z.infer<typeof ContextCompactionItem>;

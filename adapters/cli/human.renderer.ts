@@ -148,6 +148,9 @@ class HumanRenderer {
       case 'webSearch':
         this.line(paint(this.out.color, '1;36', `searched the web: ${item.query}`));
         return;
+      case 'contextCompaction':
+        this.line(paint(this.out.color, '2', 'context compacted (the conversation so far is now a summary)'));
+        return;
       default:
         return;
     }

@@ -17,6 +17,8 @@ const turnOutput = (status: TurnOutput['status']): TurnOutput => ({
   turn: { id: 't1', rootTurnId: 't1', items: [], itemsView: 'summary', status, error: null, startedAt: 1, completedAt: 2, durationMs: 1 },
   added: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] }],
   usageTotal: { ...emptyUsage(), totalTokens: 15 },
+  compactedHistory: null,
+  contextMeasure: null,
   grants: ['cmd:ls'],
 });
 
