@@ -49,7 +49,7 @@ describe('exec: context compaction', () => {
     const records = (await readFile(rollout!, 'utf8'))
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line) as Json);
+      .map((line) => JSON.parse(line));
     const compacted = records.find((record) => record.type === 'compacted');
     expect(compacted.message).toContain('HANDOFF-SUMMARY');
     expect(JSON.stringify(compacted.replacementHistory)).not.toContain('call-output-marker');
