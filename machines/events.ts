@@ -10,6 +10,7 @@ import {
   type ApprovalRequest,
   type CodexErrorInfo,
   type CommandAction,
+  type ContextCompactionItem,
   type CommandExecutionItem,
   type FileChangeItem,
   type FileUpdateChange,
@@ -179,6 +180,16 @@ export function webSearchItem(id: string, done: ResponseItem | null): Omit<WebSe
 }
 
 // ── turns ────────────────────────────────────────────────────────────────────
+
+/** A compaction of the conversation, open until the summary is in. */
+export const contextCompactionItem = (id: string, startedAtMs: number): ContextCompactionItem => ({
+  type: 'contextCompaction',
+  id,
+  startedAtMs,
+  completedAtMs: null,
+});
+
+export const threadCompacted = (ref: TurnRef): ProtocolEvent => ({ method: 'thread/compacted', params: { threadId: ref.threadId, turnId: ref.turnId } });
 
 export const turnError = (message: string, codexErrorInfo: CodexErrorInfo | null = null): TurnError => ({
   message,

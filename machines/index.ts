@@ -11,3 +11,4 @@ export * from './toolCall.machine.js';
 export * from './turn.machine.js';
 export * from './session.machine.js';
 export * from './definitions.js';
+export * from './context.budget.js';

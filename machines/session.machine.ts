@@ -18,7 +18,8 @@ import type { Clock } from './clock.js';
 import { activeStatus, finishedTurn, threadStarted, threadStatus, tokenUsage, turnCompleted, turnError, warning } from './events.js';
 import { publish, type ProtocolEmitted, type RelayEvent } from './publish.js';
 import { turnDiffId, turnDiffMachine } from './turnDiff.machine.js';
-import { turnMachine, type ConversationCommitted, type TurnOutput, type TurnReport } from './turn.machine.js';
+import type { ContextMeasure } from './context.budget.js';
+import { turnMachine, type ConversationCommitted, type ConversationCompacted, type TurnOutput, type TurnReport } from './turn.machine.js';
 import { promiseActor } from './unprovided.js';
 
 /** A stored conversation to continue (thread/resume). */
@@ -46,11 +47,14 @@ export interface ConfiguredThread {
 
 export type SessionEvent =
   | { type: 'turn.start'; turnId: string; userMessageId: string; input: UserInput[]; overrides: TurnOverrides }
+  /** Compact the conversation now, in a turn of its own (thread/compact/start). */
+  | { type: 'compact.start'; turnId: string }
   | { type: 'turn.interrupt' }
   | { type: 'approval.decide'; approvalId: string; decision: ApprovalDecision }
   | { type: 'thread.close' }
   | RelayEvent
   | ConversationCommitted
+  | ConversationCompacted
   | TurnReport;
 
 /** The answer to a `turn.start` the thread cannot take now; adapters turn it into their error. */
@@ -61,14 +65,15 @@ interface TurnRejected {
 }
 
 /** What the session emits: protocol events for clients, the conversation for the rollout, refusals for the caller. */
-export type SessionEmitted = ProtocolEmitted | ConversationCommitted | TurnRejected;
+export type SessionEmitted = ProtocolEmitted | ConversationCommitted | ConversationCompacted | TurnRejected;
 
 export interface SessionOutput {
   /** Set when the thread could not be configured. */
   error: TurnError | null;
 }
 
-type TurnStart = Extract<SessionEvent, { type: 'turn.start' }>;
+/** The turn being run: a user's, or a compaction asked for on its own. */
+type TurnStart = Omit<Extract<SessionEvent, { type: 'turn.start' }>, 'type'> & { compactOnly: boolean };
 
 interface SessionContext extends SessionInput {
   settings: ThreadSettings | null;
@@ -77,6 +82,7 @@ interface SessionContext extends SessionInput {
   warnings: string[];
   history: ResponseItem[];
   usageTotal: TokenUsageBreakdown;
+  contextMeasure: ContextMeasure | null;
   grants: string[];
   currentTurn: TurnStart | null;
   closeRequested: boolean;
@@ -176,10 +182,15 @@ export const sessionMachine = setup({
       publish(enqueue, self, ...warnings);
     }),
     beginTurn: assign(({ context, event }) => {
-      if (event.type !== 'turn.start' || !context.settings || !context.thread) return {};
+      if (!context.settings || !context.thread) return {};
+      if (event.type === 'compact.start') {
+        return { currentTurn: { turnId: event.turnId, userMessageId: `${event.turnId}-compact`, input: [], overrides: {}, compactOnly: true } };
+      }
+      if (event.type !== 'turn.start') return {};
+      const { type: _type, ...start } = event;
       const preview = context.thread.preview || firstText(event.input);
       return {
-        currentTurn: event,
+        currentTurn: { ...start, compactOnly: false },
         settings: applyTurnOverrides(context.settings, event.overrides),
         thread: { ...context.thread, preview, updatedAt: Math.floor(context.clock.nowMs() / 1000) },
       };
@@ -191,11 +202,12 @@ export const sessionMachine = setup({
     }),
     markIdle: enqueueActions(({ context, enqueue, self }) => setStatus(enqueue, self, context, { type: 'idle' })),
     rejectTurn: enqueueActions(({ enqueue, event }, reason: string) => {
-      if (event.type === 'turn.start') enqueue.emit({ type: 'turn.rejected', turnId: event.turnId, reason });
+      if (event.type === 'turn.start' || event.type === 'compact.start') enqueue.emit({ type: 'turn.rejected', turnId: event.turnId, reason });
     }),
     endTurn: assign(({ context }, output: TurnOutput) => ({
-      history: [...context.history, ...output.added],
+      history: [...(output.compactedHistory ?? context.history), ...output.added],
       usageTotal: output.usageTotal,
+      contextMeasure: output.contextMeasure,
       grants: [...context.grants, ...output.grants],
       currentTurn: null,
     })),
@@ -226,7 +238,7 @@ export const sessionMachine = setup({
       if (event.type === 'relay') publish(enqueue, self, event.event);
     }),
     recordConversation: enqueueActions(({ enqueue, event }) => {
-      if (event.type === 'conversation.committed') enqueue.emit(event);
+      if (event.type === 'conversation.committed' || event.type === 'conversation.compacted') enqueue.emit(event);
     }),
     /** A decision goes straight to the approval actor registered under its id; one nobody waits for is dropped. */
     routeDecision: enqueueActions(({ enqueue, event, system }) => {
@@ -259,6 +271,7 @@ export const sessionMachine = setup({
     warnings: [],
     history: input.resumed?.history ?? [],
     usageTotal: input.resumed?.usageTotal ?? emptyUsage(),
+    contextMeasure: null,
     grants: [],
     currentTurn: null,
     closeRequested: false,
@@ -275,12 +288,16 @@ export const sessionMachine = setup({
         onDone: { target: 'ready', actions: [{ type: 'configured', params: ({ event }) => event.output }, 'publishStarted'] },
         onError: { target: 'closed', actions: { type: 'configureFailed', params: ({ event }) => ({ error: event.error }) } },
       },
-      on: { 'turn.start': { actions: { type: 'rejectTurn', params: 'the thread is not configured yet' } } },
+      on: {
+        'turn.start': { actions: { type: 'rejectTurn', params: 'the thread is not configured yet' } },
+        'compact.start': { actions: { type: 'rejectTurn', params: 'the thread is not configured yet' } },
+      },
     },
     /** Idle, waiting for the next turn. */
     ready: {
       on: {
         'turn.start': { target: 'inTurn', actions: 'beginTurn' },
+        'compact.start': { target: 'inTurn', actions: 'beginTurn' },
         'thread.close': 'closing',
       },
     },
@@ -299,6 +316,8 @@ export const sessionMachine = setup({
           userMessageId: context.currentTurn!.userMessageId,
           sessionGrants: context.grants,
           usageTotal: context.usageTotal,
+          contextMeasure: context.contextMeasure,
+          compactOnly: context.currentTurn!.compactOnly,
           clock: context.clock,
         }),
         onDone: [
@@ -317,10 +336,12 @@ export const sessionMachine = setup({
       on: {
         relay: { actions: 'forward' },
         'conversation.committed': { actions: 'recordConversation' },
+        'conversation.compacted': { actions: 'recordConversation' },
         'turn.waitingOnApproval': { actions: 'markWaiting' },
         'turn.finishing': { actions: 'markIdle' },
         'approval.decide': { actions: 'routeDecision' },
         'turn.start': { actions: { type: 'rejectTurn', params: 'a turn is already running on this thread' } },
+        'compact.start': { actions: { type: 'rejectTurn', params: 'a turn is already running on this thread' } },
         // Interrupts and closing reach the turn; decisions reach their approval actor directly.
         'turn.interrupt': { actions: 'interruptTurn' },
         'thread.close': { actions: ['requestClose', 'interruptTurn'] },
@@ -335,7 +356,10 @@ export const sessionMachine = setup({
         onDone: 'closed',
         onError: 'closed',
       },
-      on: { 'turn.start': { actions: { type: 'rejectTurn', params: 'the thread is closing' } } },
+      on: {
+        'turn.start': { actions: { type: 'rejectTurn', params: 'the thread is closing' } },
+        'compact.start': { actions: { type: 'rejectTurn', params: 'the thread is closing' } },
+      },
     },
     closed: { type: 'final' },
   },

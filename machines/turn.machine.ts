@@ -2,7 +2,9 @@ import { assign, enqueueActions, setup, type AnyActorRef, type DoneActorEvent } 
 import {
   addUsage,
   asText,
+  errorMessage,
   type AgentMessageItem,
+  type ContextCompactionItem,
   type ModelStreamEvent,
   type ReasoningItem,
   type ResponseItem,
@@ -17,10 +19,12 @@ import {
 } from '../protocol/index.js';
 import type { CallFact, ToolCallOutcome, ToolCallRequest } from './calls.js';
 import type { Clock } from './clock.js';
+import { contextTokens, measureOf, type ContextMeasure } from './context.budget.js';
 import {
   agentMessageDelta,
   agentMessageItem,
   approvalResolved,
+  contextCompactionItem,
   diffUpdated,
   finishedTurn,
   itemCompleted,
@@ -30,6 +34,7 @@ import {
   runningTurn,
   summaryPartAdded,
   summaryTextDelta,
+  threadCompacted,
   tokenUsage,
   turnCompleted,
   turnError,
@@ -52,6 +57,10 @@ export interface TurnInput {
   userMessageId: string;
   sessionGrants: string[];
   usageTotal: TokenUsageBreakdown;
+  /** The provider's last count of the conversation (null when unknown: estimated instead). */
+  contextMeasure: ContextMeasure | null;
+  /** A turn that only compacts the conversation (asked for by the client), with no user message. */
+  compactOnly: boolean;
   clock: Clock;
 }
 
@@ -72,6 +81,32 @@ export interface ModelActorInput {
   threadId: string;
   settings: ThreadSettings;
   input: ResponseItem[];
+}
+
+/** The separate request for a handoff summary: the conversation so far, with the settings of the thread. */
+export interface CompactInput {
+  threadId: string;
+  settings: ThreadSettings;
+  input: ResponseItem[];
+}
+
+/** What a compaction yields: the conversation that replaces the old one (summary included) and what the request used. */
+export interface CompactionResult {
+  summary: string;
+  history: ResponseItem[];
+  usage: TokenUsageBreakdown | null;
+}
+
+/**
+ * The conversation was compacted: everything before is replaced by `history` (the rollout
+ * records it, so a resumed thread continues from it); later commits append to it.
+ */
+export interface ConversationCompacted {
+  type: 'conversation.compacted';
+  turnId: string;
+  summary: string;
+  history: ResponseItem[];
+  usageTotal: TokenUsageBreakdown;
 }
 
 /**
@@ -96,8 +131,11 @@ export interface TurnOutput {
   status: Exclude<TurnStatus, 'inProgress'>;
   error: TurnError | null;
   turn: Turn;
-  /** Items this turn added to the conversation, in order. */
+  /** Items this turn added to the conversation, in order (after the compacted history, when it compacted). */
   added: ResponseItem[];
+  /** The conversation that replaced the one the turn started with, when the turn compacted it. */
+  compactedHistory: ResponseItem[] | null;
+  contextMeasure: ContextMeasure | null;
   usageTotal: TokenUsageBreakdown;
   /** "Accept for session" grants made during this turn. */
   grants: string[];
@@ -133,7 +171,17 @@ interface TurnContext extends TurnInput {
   status: Exclude<TurnStatus, 'inProgress'>;
   error: TurnError | null;
   processesStopped: boolean;
+  /** The compaction running now, as its item. */
+  compaction: ContextCompactionItem | null;
+  compactions: number;
+  /** A rejection for length is answered by one compaction and one retry, not more. */
+  retriedAfterRejection: boolean;
+  /** Set once the conversation was compacted: `history` is then the compacted one. */
+  compacted: boolean;
 }
+
+/** The conversation the next request carries. */
+const conversationOf = (context: Pick<TurnContext, 'history' | 'added'>): ResponseItem[] => [...context.history, ...context.added];
 
 const textOf = (item: ResponseItem): string | null => {
   if (item.type !== 'message' || !Array.isArray(item.content)) return null;
@@ -203,6 +251,18 @@ const report = (enqueue: { emit: (event: TurnReport) => void; sendParent: (event
   if (self._parent) enqueue.sendParent(event);
 };
 
+/** Completes the open compaction's item. */
+const closeCompaction = (
+  enqueue: { assign: (values: Partial<TurnContext>) => void } & Parameters<typeof publish>[0],
+  self: AnyActorRef,
+  context: TurnContext,
+): void => {
+  if (!context.compaction) return;
+  const now = context.clock.nowMs();
+  publish(enqueue, self, itemCompleted(context, { ...context.compaction, completedAtMs: now }, now));
+  enqueue.assign({ compaction: null });
+};
+
 /** The turn's own view of the turn for its completion. */
 const completed = (context: TurnContext): Turn =>
   finishedTurn(context.turnId, {
@@ -235,10 +295,19 @@ export const turnMachine = setup({
   actors: {
     prepareTurn: promiseActor<PreparedTurn, { settings: ThreadSettings; history: ResponseItem[]; userInput: UserInput[] }>('prepareTurn'),
     model: callbackActor<ModelActorInput>('model'),
+    compact: promiseActor<CompactionResult, CompactInput>('compact'),
     toolCall: toolCallMachine,
     stopProcesses: promiseActor<void, { threadId: string }>('stopProcesses'),
   },
   guards: {
+    compactOnly: ({ context }) => context.compactOnly,
+    /** The next request would reach the limit: the provider's last count plus an estimate of what was added since. */
+    overCompactLimit: ({ context }) =>
+      context.settings.autoCompactTokenLimit !== null &&
+      contextTokens(conversationOf(context), context.contextMeasure) >= context.settings.autoCompactTokenLimit,
+    /** The model refused the request as too long, and the turn has not compacted for that yet. */
+    firstLengthRejection: ({ context, event }) =>
+      event.type === 'model.failed' && event.data.error.codexErrorInfo === 'contextWindowExceeded' && !context.retriedAfterRejection,
     hasPendingCalls: ({ context }) => context.pendingCalls.length > 0,
     allCallsSettled: ({ context }) => context.runningCalls.length === 0,
     interruptSettled: ({ context }) => context.runningCalls.length === 0 && context.processesStopped,
@@ -251,13 +320,9 @@ export const turnMachine = setup({
       const started = context.startedAtMs;
       const userItem = userMessageItem(context.userMessageId, context.userInput, started);
       const done = context.clock.nowMs();
-      publish(
-        enqueue,
-        self,
-        turnStarted(context.threadId, runningTurn(context.turnId, Math.floor(started / 1000))),
-        itemStarted(context, userItem, started),
-        itemCompleted(context, { ...userItem, completedAtMs: done }, done),
-      );
+      const start = turnStarted(context.threadId, runningTurn(context.turnId, Math.floor(started / 1000)));
+      if (context.compactOnly) return publish(enqueue, self, start);
+      publish(enqueue, self, start, itemStarted(context, userItem, started), itemCompleted(context, { ...userItem, completedAtMs: done }, done));
     }),
     commitPrepared: enqueueActions(({ context, enqueue, self }, prepared: PreparedTurn) =>
       commit(enqueue, self, context, [...prepared.contextItems, prepared.userItem]),
@@ -332,8 +397,40 @@ export const turnMachine = setup({
     /** Usage is counted when a response completes, ... */
     recordUsage: enqueueActions(({ context, enqueue, event }) => {
       if (event.type !== 'model.completed' || !event.data.usage) return;
-      enqueue.assign({ usageTotal: addUsage(context.usageTotal, event.data.usage), usageLast: event.data.usage, usagePending: true });
+      enqueue.assign({
+        usageTotal: addUsage(context.usageTotal, event.data.usage),
+        usageLast: event.data.usage,
+        usagePending: true,
+        // The response's own items join the conversation next (commitRound), so the count covers them.
+        contextMeasure: measureOf(event.data.usage, context.history.length + context.added.length + context.round.length),
+      });
     }),
+    /** A compaction opens its item; the summary request runs while it is open. */
+    startCompaction: enqueueActions(({ context, enqueue, self }) => {
+      const item = contextCompactionItem(`${context.turnId}-compaction-${context.compactions + 1}`, context.clock.nowMs());
+      enqueue.assign({ compaction: item, compactions: context.compactions + 1 });
+      publish(enqueue, self, itemStarted(context, item, item.startedAtMs ?? context.clock.nowMs()));
+    }),
+    markLengthRejection: assign({ retriedAfterRejection: true }),
+    /** The compacted conversation replaces the old one, here and (told at once) in the session and the rollout. */
+    applyCompaction: enqueueActions(({ context, enqueue, self }, result: CompactionResult) => {
+      const usageTotal = result.usage ? addUsage(context.usageTotal, result.usage) : context.usageTotal;
+      enqueue.assign({
+        history: result.history,
+        added: [],
+        compacted: true,
+        contextMeasure: null,
+        usageTotal,
+        ...(result.usage ? { usageLast: result.usage, usagePending: true } : {}),
+      });
+      if (self._parent) {
+        enqueue.sendParent({ type: 'conversation.compacted', turnId: context.turnId, summary: result.summary, history: result.history, usageTotal });
+      }
+      closeCompaction(enqueue, self, context);
+      publish(enqueue, self, threadCompacted(context));
+    }),
+    /** A compaction that failed or was interrupted still completes its item. */
+    abandonCompaction: enqueueActions(({ context, enqueue, self }) => closeCompaction(enqueue, self, context)),
     /** ... and reported once the response's tool calls have settled, before the next request or the turn's end; the turn's diff is repeated after it, as the reference does. */
     publishUsage: enqueueActions(({ context, enqueue, self }) => {
       if (!context.usagePending || !context.usageLast) return;
@@ -451,6 +548,10 @@ export const turnMachine = setup({
     status: 'completed',
     error: null,
     processesStopped: false,
+    compaction: null,
+    compactions: 0,
+    retriedAfterRejection: false,
+    compacted: false,
   }),
   entry: 'publishStart',
   on: {
@@ -461,25 +562,54 @@ export const turnMachine = setup({
     'call.approvalSettled': { actions: 'approvalSettled' },
     'call.diffChanged': { actions: 'diffChanged' },
   },
-  initial: 'preparing',
+  initial: 'starting',
   states: {
+    /** A turn that only compacts goes straight to it. */
+    starting: {
+      always: [{ guard: 'compactOnly', target: 'compacting' }, { target: 'preparing' }],
+    },
     /** Turn the user's input and the environment into conversation items. */
     preparing: {
       invoke: {
         id: 'prepareTurn',
         src: 'prepareTurn',
         input: ({ context }) => ({ settings: context.settings, history: context.history, userInput: context.userInput }),
-        onDone: { target: 'sampling', actions: { type: 'commitPrepared', params: ({ event }) => event.output } },
+        onDone: { target: 'checkingContext', actions: { type: 'commitPrepared', params: ({ event }) => event.output } },
         onError: { target: 'finishing', actions: { type: 'fail', params: ({ event }) => turnError(`could not prepare the turn: ${String(event.error)}`) } },
       },
       on: { interrupt: { target: 'interrupting', actions: 'markInterrupted' } },
+    },
+    /** Before each request: compact first when it would reach the limit. */
+    checkingContext: {
+      always: [{ guard: 'overCompactLimit', target: 'compacting' }, { target: 'sampling' }],
+    },
+    /** A separate request asks for a handoff summary; the conversation is then replaced by it and the recent user messages. */
+    compacting: {
+      entry: 'startCompaction',
+      invoke: {
+        id: 'compact',
+        src: 'compact',
+        input: ({ context }) => ({ threadId: context.threadId, settings: context.settings, input: conversationOf(context) }),
+        onDone: [
+          { guard: 'compactOnly', target: 'finishing', actions: { type: 'applyCompaction', params: ({ event }) => event.output } },
+          { target: 'sampling', actions: { type: 'applyCompaction', params: ({ event }) => event.output } },
+        ],
+        onError: {
+          target: 'finishing',
+          actions: [
+            'abandonCompaction',
+            { type: 'fail', params: ({ event }) => turnError(`could not compact the conversation: ${errorMessage(event.error)}`) },
+          ],
+        },
+      },
+      on: { interrupt: { target: 'interrupting', actions: ['abandonCompaction', 'markInterrupted'] } },
     },
     /** One model request streams; its items are published as they arrive. */
     sampling: {
       invoke: {
         id: 'model',
         src: 'model',
-        input: ({ context }) => ({ threadId: context.threadId, settings: context.settings, input: [...context.history, ...context.added] }),
+        input: ({ context }) => ({ threadId: context.threadId, settings: context.settings, input: conversationOf(context) }),
       },
       on: {
         'model.outputItemAdded': { actions: 'itemAdded' },
@@ -493,7 +623,11 @@ export const turnMachine = setup({
           { guard: 'hasPendingCalls', target: 'dispatching', actions: ['closeStreaming', 'recordUsage', 'commitRound'] },
           { target: 'finishing', actions: ['closeStreaming', 'recordUsage', 'commitRound'] },
         ],
-        'model.failed': { target: 'finishing', actions: ['closeStreaming', 'discardRound', { type: 'fail', params: ({ event }) => event.data.error }] },
+        'model.failed': [
+          // Too long for the model: compact once and send the request again.
+          { guard: 'firstLengthRejection', target: 'compacting', actions: ['closeStreaming', 'discardRound', 'markLengthRejection'] },
+          { target: 'finishing', actions: ['closeStreaming', 'discardRound', { type: 'fail', params: ({ event }) => event.data.error }] },
+        ],
         interrupt: { target: 'interrupting', actions: ['closeStreaming', 'discardRound', 'markInterrupted'] },
       },
     },
@@ -506,7 +640,7 @@ export const turnMachine = setup({
       },
       always: [
         { guard: 'turnCancelled', target: 'interrupting', actions: ['interruptCalls', 'markInterrupted'] },
-        { guard: 'allCallsSettled', target: 'sampling', actions: ['publishUsage', 'commitOutcomes'] },
+        { guard: 'allCallsSettled', target: 'checkingContext', actions: ['publishUsage', 'commitOutcomes'] },
       ],
     },
     /** Every call is told to stop and every process of the thread is killed before the turn ends. */
@@ -532,6 +666,8 @@ export const turnMachine = setup({
     error: context.error,
     turn: completed(context),
     added: context.added,
+    compactedHistory: context.compacted ? context.history : null,
+    contextMeasure: context.contextMeasure,
     usageTotal: context.usageTotal,
     grants: context.grants,
   }),

@@ -40,6 +40,8 @@ export const notificationParams = {
   }),
   'turn/diff/updated': z.object({ threadId: z.string(), turnId: z.string(), diff: z.string() }),
   'thread/tokenUsage/updated': z.object({ threadId: z.string(), turnId: z.string(), tokenUsage: ThreadTokenUsage }),
+  /** The conversation was compacted (the reference keeps it beside the contextCompaction item, as deprecated). */
+  'thread/compacted': z.object({ threadId: z.string(), turnId: z.string() }),
   error: z.object({ error: TurnError, willRetry: z.boolean(), threadId: z.string(), turnId: z.string() }),
   /** Something the user should know that stops nothing, such as resuming a thread with another model than it recorded. */
   warning: z.object({ threadId: z.string(), message: z.string() }),
@@ -69,6 +71,7 @@ export const ProtocolEvent = z.discriminatedUnion('method', [
   notification('turn/plan/updated'),
   notification('turn/diff/updated'),
   notification('thread/tokenUsage/updated'),
+  notification('thread/compacted'),
   notification('error'),
   notification('warning'),
   z.object({

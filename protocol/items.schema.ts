@@ -117,6 +117,13 @@ export const WebSearchItem = z.object({
   ...timing,
 });
 
+/** The conversation was compacted: the history before it was replaced by a summary and the recent user messages. */
+export const ContextCompactionItem = z.object({
+  type: z.literal('contextCompaction'),
+  id: z.string(),
+  ...timing,
+});
+
 /** Every kind of item a turn is made of, as clients see it. */
 export const ThreadItem = z.discriminatedUnion('type', [
   UserMessageItem,
@@ -126,6 +133,7 @@ export const ThreadItem = z.discriminatedUnion('type', [
   FileChangeItem,
   McpToolCallItem,
   WebSearchItem,
+  ContextCompactionItem,
 ]);
 export type ThreadItem = z.infer<typeof ThreadItem>;
 export type UserMessageItem = z.infer<typeof UserMessageItem>;
@@ -135,3 +143,4 @@ export type CommandExecutionItem = z.infer<typeof CommandExecutionItem>;
 export type FileChangeItem = z.infer<typeof FileChangeItem>;
 export type McpToolCallItem = z.infer<typeof McpToolCallItem>;
 export type WebSearchItem = z.infer<typeof WebSearchItem>;
+export type ContextCompactionItem = z.infer<typeof ContextCompactionItem>;

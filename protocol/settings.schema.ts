@@ -95,6 +95,10 @@ export const ThreadSettings = z.object({
   baseInstructions: z.string().nullable(),
   developerInstructions: z.string().nullable(),
   modelContextWindow: z.number().int().nullable(),
+  /** The conversation is compacted before a request would pass this many tokens; never when null (no known window). */
+  autoCompactTokenLimit: z.number().int().nullable(),
+  /** Replaces the built-in request for a handoff summary when set. */
+  compactPrompt: z.string().nullable(),
   projectTrusted: z.boolean(),
   ephemeral: z.boolean(),
   /** The enabled MCP servers whose tools the model is offered (absent: none). */

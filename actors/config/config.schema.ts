@@ -79,6 +79,10 @@ const SettingsTable = z.strictObject({
   /** A mode, or the older true (live) / false (disabled). */
   web_search: z.union([WebSearchMode, z.boolean()]).optional(),
   model_context_window: z.number().int().positive().optional(),
+  /** Compact the conversation before a request would pass this many tokens (default: 90% of the context window). */
+  model_auto_compact_token_limit: z.number().int().positive().optional(),
+  /** What the model is asked when it writes the summary a compaction keeps. */
+  compact_prompt: z.string().min(1).optional(),
   approval_policy: ApprovalPolicy.optional(),
   sandbox_mode: SandboxMode.optional(),
   sandbox_workspace_write: SandboxWorkspaceWriteTable.optional(),

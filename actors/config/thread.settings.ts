@@ -11,6 +11,9 @@ import { resolveMcpServers } from './mcp.servers.js';
 
 const THREAD_OVERRIDES = 'thread overrides';
 
+/** Without model_auto_compact_token_limit, the conversation is compacted at this share of the context window. */
+const AUTO_COMPACT_SHARE = 0.9;
+
 /**
  * What a thread runs with: the loaded config, with the client's overrides on top (its
  * `config` object and profile slot in below the managed layers, so those still win).
@@ -23,6 +26,7 @@ export async function resolveThreadSettings(loaded: LoadedConfig, overrides: Thr
 
   const model = overrides.model ?? config.model;
   const catalogEntry = findModel(model);
+  const contextWindow = config.model_context_window ?? catalogEntry?.contextWindow ?? null;
   const sandboxTable = config.sandbox_workspace_write ?? {};
   // A root named through a symlink is its target: the sandbox binds directories, not links.
   const writableRoots = await Promise.all(
@@ -60,7 +64,9 @@ export async function resolveThreadSettings(loaded: LoadedConfig, overrides: Thr
     },
     baseInstructions: overrides.baseInstructions ?? (await readInstructions(effective)),
     developerInstructions: overrides.developerInstructions ?? config.developer_instructions ?? null,
-    modelContextWindow: config.model_context_window ?? catalogEntry?.contextWindow ?? null,
+    modelContextWindow: contextWindow,
+    autoCompactTokenLimit: config.model_auto_compact_token_limit ?? (contextWindow !== null ? Math.floor(contextWindow * AUTO_COMPACT_SHARE) : null),
+    compactPrompt: config.compact_prompt ?? null,
     projectTrusted: effective.projectTrusted,
     ephemeral: overrides.ephemeral ?? false,
     mcpServers: resolveMcpServers(effective, cwd, env),

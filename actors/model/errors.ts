@@ -22,6 +22,15 @@ function parseErrorBody(text: string): ServerError {
 
 const QUOTA_CODES = new Set(['insufficient_quota', 'usage_not_included', 'billing_hard_limit_reached']);
 const CONTEXT_CODES = new Set(['context_length_exceeded']);
+/**
+ * How OpenAI-compatible servers without the code word the same refusal (vLLM: "This model's
+ * maximum context length is 4096 tokens", llama.cpp: "exceeds the available context size").
+ */
+const CONTEXT_MESSAGE = /maximum context length|context length exceeded|exceeds the (?:available )?context (?:size|window|length)|context window exceeded/i;
+
+const isContextRefusal = (code: string | null, message: string | null): boolean =>
+  (code !== null && CONTEXT_CODES.has(code)) || (message !== null && CONTEXT_MESSAGE.test(message));
+
 const RETRYABLE_CODES = new Set(['rate_limit_exceeded', 'server_error', 'server_is_overloaded', 'slow_down', 'internal_error', 'overloaded']);
 
 /** Decides what an HTTP error status means: retry (429, 408, 5xx) or give up with the server's words. */
@@ -32,7 +41,7 @@ export function classifyHttpError(status: number, statusText: string, headers: H
   if (server.code && QUOTA_CODES.has(server.code)) {
     return { kind: 'failed', error: turnError(`quota exceeded (${label}): ${said}`, 'usageLimitExceeded') };
   }
-  if (server.code && CONTEXT_CODES.has(server.code)) {
+  if (isContextRefusal(server.code, status === 400 || status === 413 ? server.message : null)) {
     return { kind: 'failed', error: turnError(`the conversation is too long for the model (${label}): ${said}`, 'contextWindowExceeded') };
   }
   if (status === 429 || status === 408 || status >= 500) {
@@ -58,7 +67,7 @@ export function classifyHttpError(status: number, statusText: string, headers: H
 export function classifyStreamError(code: string | null, message: string | null): AttemptOutcome {
   const said = message ?? 'the provider reported an error without details';
   if (code && QUOTA_CODES.has(code)) return { kind: 'failed', error: turnError(`quota exceeded: ${said}`, 'usageLimitExceeded') };
-  if (code && CONTEXT_CODES.has(code)) {
+  if (isContextRefusal(code, message)) {
     return { kind: 'failed', error: turnError(`the conversation is too long for the model: ${said}`, 'contextWindowExceeded') };
   }
   if (code && RETRYABLE_CODES.has(code)) {

@@ -39,8 +39,13 @@ const ScriptFailedTurn = z.strictObject({
   failed: z.strictObject({ message: z.string(), code: z.string().optional() }),
   items: z.array(ScriptItem).optional(),
 });
+/** Stream `items` and report these token counts in the completion (instead of the fixed small ones). */
+const ScriptUsageTurn = z.strictObject({
+  items: z.array(ScriptItem),
+  usage: z.strictObject({ input: z.number().int().min(0), output: z.number().int().min(0) }),
+});
 /** What the scripted model does for one request. */
-export const ScriptTurn = z.union([z.array(ScriptItem), ScriptErrorTurn, ScriptDropTurn, ScriptFailedTurn]);
+export const ScriptTurn = z.union([z.array(ScriptItem), ScriptErrorTurn, ScriptDropTurn, ScriptFailedTurn, ScriptUsageTurn]);
 export type ScriptTurn = z.infer<typeof ScriptTurn>;
 
 /** A scripted model: one turn per request, in order. */

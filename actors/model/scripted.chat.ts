@@ -1,5 +1,5 @@
 import type { ScriptItem } from './script.schema.js';
-import { halves, ids, SCRIPTED_USAGE, textDeltas, wordPieces, type Emission } from './scripted.items.js';
+import { halves, ids, SCRIPTED_USAGE, textDeltas, type ScriptedUsage, wordPieces, type Emission } from './scripted.items.js';
 
 /** Builds the Chat Completions chunk sequence of one scripted request. */
 export class ChatChunks {
@@ -46,7 +46,7 @@ export class ChatChunks {
     ];
   }
 
-  finish(): Emission[] {
+  finish(counts: ScriptedUsage = SCRIPTED_USAGE): Emission[] {
     return [
       this.chunk({}, 0, this.sawTools ? 'tool_calls' : 'stop'),
       {
@@ -57,9 +57,9 @@ export class ChatChunks {
           model: this.model,
           choices: [],
           usage: {
-            prompt_tokens: SCRIPTED_USAGE.input,
-            completion_tokens: SCRIPTED_USAGE.output,
-            total_tokens: SCRIPTED_USAGE.total,
+            prompt_tokens: counts.input,
+            completion_tokens: counts.output,
+            total_tokens: counts.input + counts.output,
             prompt_tokens_details: { cached_tokens: 0 },
             completion_tokens_details: { reasoning_tokens: 0 },
           },

@@ -34,4 +34,10 @@ export const ids = (request: number, index: number) => ({
   call: `call_${request}_${index}`,
 });
 
-export const SCRIPTED_USAGE = { input: 10, output: 5, total: 15 };
+export const SCRIPTED_USAGE = { input: 10, output: 5 };
+
+/** The token counts a scripted response reports. */
+export interface ScriptedUsage {
+  input: number;
+  output: number;
+}

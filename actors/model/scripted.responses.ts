@@ -1,5 +1,5 @@
 import type { ScriptItem } from './script.schema.js';
-import { halves, ids, SCRIPTED_USAGE, textDeltas, wordPieces, type Emission } from './scripted.items.js';
+import { halves, ids, SCRIPTED_USAGE, textDeltas, type ScriptedUsage, wordPieces, type Emission } from './scripted.items.js';
 
 type Json = Record<string, unknown>;
 
@@ -111,13 +111,13 @@ export class ResponsesEvents {
     };
   }
 
-  completed(output: Json[]): Emission {
+  completed(output: Json[], counts: ScriptedUsage = SCRIPTED_USAGE): Emission {
     const usage = {
-      input_tokens: SCRIPTED_USAGE.input,
+      input_tokens: counts.input,
       input_tokens_details: { cached_tokens: 0 },
-      output_tokens: SCRIPTED_USAGE.output,
+      output_tokens: counts.output,
       output_tokens_details: { reasoning_tokens: 0 },
-      total_tokens: SCRIPTED_USAGE.total,
+      total_tokens: counts.input + counts.output,
     };
     return this.emit('response.completed', { response: this.response('completed', output, { usage }) });
   }

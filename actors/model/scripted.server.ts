@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { sleep } from './retry.js';
 import { Script, type ScriptItem, type ScriptTurn } from './script.schema.js';
 import { ChatChunks } from './scripted.chat.js';
-import type { Emission } from './scripted.items.js';
+import type { Emission, ScriptedUsage } from './scripted.items.js';
 import { ResponsesEvents } from './scripted.responses.js';
 
 export interface ScriptedServer {
@@ -41,8 +41,12 @@ function plan(turn: ScriptTurn, chat: boolean, request: number, model: string): 
   let items: ScriptItem[];
   let drop = false;
   let failure: { message: string; code?: string | undefined } | null = null;
+  let usage: ScriptedUsage | undefined;
   if (Array.isArray(turn)) items = turn;
-  else if ('drop' in turn) {
+  else if ('usage' in turn) {
+    items = turn.items;
+    usage = turn.usage;
+  } else if ('drop' in turn) {
     items = (turn.items ?? []).slice(0, turn.drop.afterItems ?? 0);
     drop = true;
   } else if ('failed' in turn) {
@@ -54,7 +58,7 @@ function plan(turn: ScriptTurn, chat: boolean, request: number, model: string): 
     const chunks = new ChatChunks(request, model);
     const emissions = [...chunks.start(), ...items.flatMap((item, index) => chunks.item(item, index))];
     if (failure) emissions.push(chunks.failed(failure.message, failure.code));
-    else if (!drop) emissions.push(...chunks.finish());
+    else if (!drop) emissions.push(...chunks.finish(usage));
     return { emissions, drop };
   }
   const events = new ResponsesEvents(request, model);
@@ -66,7 +70,7 @@ function plan(turn: ScriptTurn, chat: boolean, request: number, model: string): 
     output.push(built.done);
   });
   if (failure) emissions.push(events.failed(failure.message, failure.code));
-  else if (!drop) emissions.push(events.completed(output));
+  else if (!drop) emissions.push(events.completed(output, usage));
   return { emissions, drop };
 }
 

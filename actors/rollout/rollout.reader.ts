@@ -18,6 +18,12 @@ export interface StoredThread {
   warnings: string[];
 }
 
+/** Conversation items in record order; one that `replaces` starts over from a compacted history. */
+interface HistorySegment {
+  replaces: boolean;
+  items: ResponseItem[];
+}
+
 interface TurnSlot {
   turn: Turn;
   items: ThreadItem[];
@@ -71,8 +77,8 @@ export async function readRollout(path: string, options: ReadOptions = {}): Prom
 function rebuild(path: string, records: readonly RolloutRecord[], warnings: string[], options: ReadOptions = {}): StoredThread {
   let meta: MetaRecord | null = null;
   const slots = new Map<string, TurnSlot>();
-  /** Each turn's part of the conversation, gathered from its history records in order. */
-  const histories = new Map<string, ResponseItem[]>();
+  /** Each turn's part of the conversation, from its history records in order; a compaction starts a segment that replaces all before it. */
+  const histories = new Map<string, HistorySegment[]>();
   const order: string[] = [];
   let lastTs = 0;
   let usageTotal: TokenUsageBreakdown | null = null;
@@ -122,14 +128,17 @@ function rebuild(path: string, records: readonly RolloutRecord[], warnings: stri
         slot.completed = true;
         break;
       }
-      case 'history': {
+      case 'history':
+      case 'compacted': {
         if (historyTurn !== record.turnId) {
           historyTurn = record.turnId;
           usageBefore = usageTotal ?? emptyUsage();
         }
-        const items = histories.get(record.turnId) ?? [];
-        items.push(...record.items);
-        histories.set(record.turnId, items);
+        const segments = histories.get(record.turnId) ?? [];
+        if (record.type === 'compacted') segments.push({ replaces: true, items: [...record.replacementHistory] });
+        else if (segments.length === 0) segments.push({ replaces: false, items: [...record.items] });
+        else segments.at(-1)!.items.push(...record.items);
+        histories.set(record.turnId, segments);
         lastTurn = { turnId: record.turnId, usage: subtractUsage(record.usageTotal, usageBefore) };
         usageTotal = record.usageTotal;
         if (!order.includes(record.turnId)) order.push(record.turnId);
@@ -141,7 +150,10 @@ function rebuild(path: string, records: readonly RolloutRecord[], warnings: stri
   if (!meta) throw new Error(`rollout ${path} has no valid meta line`);
 
   const turns: Turn[] = [];
-  const history: ResponseItem[] = [];
+  let history: ResponseItem[] = [];
+  const follow = (segments: HistorySegment[]) => {
+    for (const segment of segments) history = segment.replaces ? [...segment.items] : [...history, ...segment.items];
+  };
   let preview: string | null = null;
   for (const id of order) {
     const slot = slots.get(id);
@@ -150,9 +162,10 @@ function rebuild(path: string, records: readonly RolloutRecord[], warnings: stri
       const turn = slot.turn.id === options.runningTurnId ? { ...slot.turn, items: slot.items, itemsView: 'full' as const } : finishTurn(slot, lastTs);
       turns.push(turn);
       for (const item of turn.items) preview ??= previewOf(item);
-      history.push(...(stored ?? historyFromItems(turn.items)));
+      if (stored) follow(stored);
+      else history.push(...historyFromItems(turn.items));
     } else if (stored) {
-      history.push(...stored);
+      follow(stored);
     }
   }
 

@@ -74,6 +74,11 @@ export class RolloutRecorder {
     this.enqueue({ type: 'history', turnId, items, usageTotal }, true);
   }
 
+  /** Records a compaction: the summary and the conversation that replaces everything before it. */
+  compacted(turnId: string, message: string, replacementHistory: ResponseItem[], usageTotal: TokenUsageBreakdown): void {
+    this.enqueue({ type: 'compacted', turnId, message, replacementHistory, usageTotal }, true);
+  }
+
   /** Records every event of a stream until it ends or the subscription is dropped. */
   attach(events$: Observable<ProtocolEvent>): Subscription {
     return events$.subscribe({ next: (event) => this.record(event) });

@@ -55,12 +55,39 @@ const HistoryRecord = z.object({
 });
 type HistoryRecord = z.infer<typeof HistoryRecord>;
 
-export const RolloutRecord = z.discriminatedUnion('type', [MetaRecord, TurnStartedRecord, ItemCompletedRecord, TurnCompletedRecord, HistoryRecord]);
+/**
+ * The conversation was compacted (as Codex records it: the summary and the history that
+ * replaces everything before). A resumed thread starts from `replacementHistory` plus the
+ * history records that follow.
+ */
+const CompactedRecord = z.object({
+  ts,
+  type: z.literal('compacted'),
+  turnId: z.string(),
+  message: z.string(),
+  replacementHistory: z.array(ResponseItem),
+  usageTotal: TokenUsageBreakdown,
+});
+type CompactedRecord = z.infer<typeof CompactedRecord>;
+
+export const RolloutRecord = z.discriminatedUnion('type', [
+  MetaRecord,
+  TurnStartedRecord,
+  ItemCompletedRecord,
+  TurnCompletedRecord,
+  HistoryRecord,
+  CompactedRecord,
+]);
 export type RolloutRecord = z.infer<typeof RolloutRecord>;
 
 /** A record as handed to the recorder, before it is stamped with `ts`. */
 export type RolloutRecordBody =
-  Omit<MetaRecord, 'ts'> | Omit<TurnStartedRecord, 'ts'> | Omit<ItemCompletedRecord, 'ts'> | Omit<TurnCompletedRecord, 'ts'> | Omit<HistoryRecord, 'ts'>;
+  | Omit<MetaRecord, 'ts'>
+  | Omit<TurnStartedRecord, 'ts'>
+  | Omit<ItemCompletedRecord, 'ts'>
+  | Omit<TurnCompletedRecord, 'ts'>
+  | Omit<HistoryRecord, 'ts'>
+  | Omit<CompactedRecord, 'ts'>;
 
 export type ParsedLine = { ok: true; record: RolloutRecord } | { ok: false; reason: string };
 

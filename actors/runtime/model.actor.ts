@@ -1,9 +1,9 @@
-import { fromCallback, type EventObject } from 'xstate';
-import { toModelEvent, type ModelActorInput } from '../../machines/index.js';
-import { streamModel } from '../model/index.js';
-import { instructionsFor } from '../prompt/index.js';
+import { fromCallback, fromPromise, type EventObject } from 'xstate';
+import { toModelEvent, type CompactInput, type CompactionResult, type ModelActorInput } from '../../machines/index.js';
+import { streamModel, type ModelRequest } from '../model/index.js';
+import { compactedHistory, compactionRequest, instructionsFor, withoutOldestExchange } from '../prompt/index.js';
 import { toolSpecs } from '../tools/index.js';
-import { errorMessage, type ToolSpec } from '../../protocol/index.js';
+import { errorMessage, type ResponseItem, type ThreadSettings, type TokenUsageBreakdown, type ToolSpec } from '../../protocol/index.js';
 
 /** The name the final answer's schema goes by, as Codex names it. */
 const OUTPUT_SCHEMA_NAME = 'codex_output_schema';
@@ -13,6 +13,20 @@ interface ModelActorOptions {
   extraTools?: () => Promise<ToolSpec[]>;
   userAgent?: string | undefined;
 }
+
+/** A request with the thread's model, instructions and tools. */
+const requestFor = (threadId: string, settings: ThreadSettings, input: ResponseItem[]): ModelRequest => ({
+  provider: settings.provider,
+  model: settings.model,
+  threadId,
+  instructions: instructionsFor(settings),
+  input,
+  tools: toolSpecs(settings),
+  reasoningEffort: settings.reasoningEffort,
+  reasoningSummary: settings.reasoningSummary,
+  parallelToolCalls: true,
+  verbosity: settings.verbosity,
+});
 
 /** One model request for the turn machine: streams what the provider says, stops when the turn stops it. */
 export function modelActor(env: NodeJS.ProcessEnv, { extraTools = () => Promise.resolve([]), userAgent }: ModelActorOptions = {}) {
@@ -26,16 +40,8 @@ export function modelActor(env: NodeJS.ProcessEnv, { extraTools = () => Promise.
         if (controller.signal.aborted) return;
         const stream = streamModel(
           {
-            provider: settings.provider,
-            model: settings.model,
-            threadId: input.threadId,
-            instructions: instructionsFor(settings),
-            input: input.input,
+            ...requestFor(input.threadId, settings, input.input),
             tools: [...toolSpecs(settings), ...mcpTools],
-            reasoningEffort: settings.reasoningEffort,
-            reasoningSummary: settings.reasoningSummary,
-            parallelToolCalls: true,
-            verbosity: settings.verbosity,
             ...(settings.outputSchema ? { outputSchema: { name: OUTPUT_SCHEMA_NAME, schema: settings.outputSchema } } : {}),
           },
           { signal: controller.signal, env, ...(userAgent ? { userAgent } : {}) },
@@ -51,5 +57,62 @@ export function modelActor(env: NodeJS.ProcessEnv, { extraTools = () => Promise.
       }
     })();
     return () => controller.abort();
+  });
+}
+
+const outputText = (item: ResponseItem): string =>
+  item.type === 'message' && Array.isArray(item.content)
+    ? (item.content as Array<{ type?: unknown; text?: unknown }>)
+        .map((part) => (part.type === 'output_text' && typeof part.text === 'string' ? part.text : ''))
+        .join('')
+    : '';
+
+type SummaryAttempt = { summary: string; usage: TokenUsageBreakdown | null } | { tooLong: true; message: string };
+
+/** One summary request: the text the model answered, or that the request was too long. */
+async function requestSummary(
+  input: CompactInput,
+  conversation: ResponseItem[],
+  signal: AbortSignal,
+  env: NodeJS.ProcessEnv,
+  userAgent: string | undefined,
+): Promise<SummaryAttempt> {
+  const request = requestFor(input.threadId, input.settings, compactionRequest(conversation, input.settings.compactPrompt));
+  let text = '';
+  for await (const event of streamModel(request, { signal, env, ...(userAgent ? { userAgent } : {}) })) {
+    if (event.type === 'outputItemDone') text += outputText(event.item);
+    if (event.type === 'failed') {
+      if (event.error.codexErrorInfo === 'contextWindowExceeded') return { tooLong: true, message: event.error.message };
+      throw new Error(event.error.message);
+    }
+    if (event.type === 'completed') {
+      if (text.trim() === '') throw new Error('the model answered the summary request without any text');
+      return { summary: text.trim(), usage: event.usage };
+    }
+  }
+  throw new Error(signal.aborted ? 'the summary request was stopped' : 'the summary stream ended before the response completed');
+}
+
+/**
+ * Compaction for the turn machine: a separate request asks for a handoff summary; when that
+ * request is itself too long, the oldest exchanges are left out of it one at a time.
+ */
+export function compactActor(env: NodeJS.ProcessEnv, userAgent?: string) {
+  return fromPromise<CompactionResult, CompactInput>(async ({ input, signal }) => {
+    let conversation: ResponseItem[] | null = input.input;
+    let lastRefusal = '';
+    while (conversation) {
+      const attempt = await requestSummary(input, conversation, signal, env, userAgent);
+      if (!('tooLong' in attempt)) {
+        return {
+          summary: attempt.summary,
+          usage: attempt.usage,
+          history: compactedHistory(input.input, attempt.summary, input.settings.autoCompactTokenLimit),
+        };
+      }
+      lastRefusal = attempt.message;
+      conversation = withoutOldestExchange(conversation);
+    }
+    throw new Error(`even the shortest summary request was too long for the model (${lastRefusal})`);
   });
 }

@@ -66,6 +66,11 @@ export class ThreadPersistence {
     void this.recorder?.then((recorder) => recorder?.history(turnId, items, usageTotal));
   }
 
+  /** The conversation was compacted: what replaces it from here on. */
+  compacted(turnId: string, summary: string, history: ResponseItem[], usageTotal: TokenUsageBreakdown): void {
+    void this.recorder?.then((recorder) => recorder?.compacted(turnId, summary, history, usageTotal));
+  }
+
   async flush(): Promise<void> {
     await (await this.recorder)?.flush();
     await (await this.tracer)?.flush();

@@ -10,6 +10,7 @@ import {
   type ConfiguredThread,
   type MeasureInput,
   type PreparedTurn,
+  type SessionEvent,
   type SessionInput,
 } from '../../machines/index.js';
 import {
@@ -34,7 +35,7 @@ import { prepareTurn } from '../prompt/index.js';
 import { rolloutPath, type StoredThread } from '../rollout/index.js';
 import { TraceBuilder } from '../trace/index.js';
 import { readGitInfo } from './git.info.js';
-import { modelActor } from './model.actor.js';
+import { compactActor, modelActor } from './model.actor.js';
 import { ThreadPersistence } from './thread.persistence.js';
 import { StartupReplay } from './startup.replay.js';
 import { beginTurnDiff, disposeTurnDiff, measureTurnDiff } from './turn.diff.js';
@@ -76,6 +77,8 @@ export interface ThreadHandle {
   ready(): Promise<ConfiguredThread>;
   /** Starts a turn and returns it as accepted (its id, not yet started); throws with the session's reason when it cannot take one now. */
   startTurn(input: UserInput[], overrides?: TurnOverrides): Turn;
+  /** Compacts the conversation now, in a turn of its own; throws with the session's reason when it cannot take one now. */
+  compact(): Turn;
   interrupt(): void;
   decide(approvalId: string, decision: ApprovalDecision): void;
   /** The thread as clients see it now: settings in effect, status, preview. */
@@ -162,6 +165,7 @@ function liveSessionMachine(
         extraTools: () => mcp.current?.toolSpecs((message) => runtime.warn(message)) ?? Promise.resolve([]),
         userAgent: runtime.userAgent,
       }),
+      compact: compactActor(runtime.env, runtime.userAgent),
       prepareTurn: fromPromise<PreparedTurn, { settings: ThreadSettings; history: ResponseItem[]; userInput: UserInput[] }>(async ({ input }) => {
         // Roots a turn names for the first time are pinned as they are now; the others keep their first identity.
         sessions.roots.pin(sandboxFor(input.settings, runtime.env)?.writableRoots ?? []);
@@ -256,6 +260,7 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
   });
   // The conversation reaches the rollout as the turn commits it, so a crash mid-turn keeps calls and their outputs.
   actor.on('conversation.committed', ({ turnId, items, usageTotal }) => persistence.history(turnId, items, usageTotal));
+  actor.on('conversation.compacted', ({ turnId, summary, history, usageTotal }) => persistence.compacted(turnId, summary, history, usageTotal));
   const closed = new Promise<void>((resolve) => {
     actor.subscribe({
       complete: () => {
@@ -286,24 +291,27 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
   configured.catch(() => {});
   actor.start();
 
+  /** Starts a turn; the session answers at once, refusing one it cannot take now with the reason. */
+  const begin = (start: (turnId: string) => Extract<SessionEvent, { type: 'turn.start' | 'compact.start' }>): Turn => {
+    const turnId = randomUUID();
+    let refusal: string | null = null;
+    const listening = actor.on('turn.rejected', (rejected) => {
+      if (rejected.turnId === turnId) refusal = rejected.reason;
+    });
+    actor.send(start(turnId));
+    listening.unsubscribe();
+    if (refusal !== null) throw new Error(refusal);
+    events.settle();
+    return acceptedTurn(turnId);
+  };
+
   return {
     threadId,
     events$: events.events$,
     inspection$: inspection.asObservable(),
     ready: () => configured,
-    startTurn(input, overrides = {}) {
-      const turnId = randomUUID();
-      // The session answers at once: a turn it cannot take now is refused with the reason.
-      let refusal: string | null = null;
-      const listening = actor.on('turn.rejected', (rejected) => {
-        if (rejected.turnId === turnId) refusal = rejected.reason;
-      });
-      actor.send({ type: 'turn.start', turnId, userMessageId: randomUUID(), input, overrides });
-      listening.unsubscribe();
-      if (refusal !== null) throw new Error(refusal);
-      events.settle();
-      return acceptedTurn(turnId);
-    },
+    startTurn: (input, overrides = {}) => begin((turnId) => ({ type: 'turn.start', turnId, userMessageId: randomUUID(), input, overrides })),
+    compact: () => begin((turnId) => ({ type: 'compact.start', turnId })),
     interrupt: () => actor.send({ type: 'turn.interrupt' }),
     decide: (approvalId, decision) => actor.send({ type: 'approval.decide', approvalId, decision }),
     current() {

@@ -216,6 +216,16 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
         handle.interrupt();
         return {};
       },
+      async 'thread/compact/start'(params, ctx) {
+        const { handle } = loaded(params.threadId);
+        order.holdUntil(handle.threadId, ctx.answered);
+        try {
+          handle.compact();
+          return {};
+        } catch (error) {
+          throw new RpcError(JsonRpcErrorCode.InvalidRequest, errorMessage(error));
+        }
+      },
       async 'model/list'(params) {
         const { modelCatalog } = await loadRuntime();
         const visible = modelCatalog().filter((model) => params.includeHidden || !model.hidden);

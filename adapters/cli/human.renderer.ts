@@ -158,6 +158,9 @@ class HumanRenderer {
         );
         return;
       }
+      case 'contextCompaction':
+        this.line(paint(this.out.color, '2', 'context compacted (the conversation so far is now a summary)'));
+        return;
       default:
         return;
     }

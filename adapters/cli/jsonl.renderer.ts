@@ -123,8 +123,8 @@ export class ExecJsonTranslator {
   }
 
   private toJsonItem(item: ThreadItem, starting: boolean): ExecJsonItem | null {
-    // The user's own message is not an exec event, and takes no number.
-    if (item.type === 'userMessage') return null;
+    // The user's own message is not an exec event, and takes no number; nor is a compaction (Codex's exec has no item for it).
+    if (item.type === 'userMessage' || item.type === 'contextCompaction') return null;
     const id = this.idFor(item.id);
     switch (item.type) {
       case 'agentMessage':

@@ -125,6 +125,15 @@ export type TurnInterruptParams = z.infer<typeof TurnInterruptParams>;
 const TurnInterruptResult = z.object({});
 type TurnInterruptResult = z.infer<typeof TurnInterruptResult>;
 
+// ── thread/compact/start ──────────────────────────────────────────────────────
+
+/** Compacts a loaded, idle thread's conversation now; the compaction runs as a turn of its own. */
+export const ThreadCompactStartParams = z.object({ threadId: nonEmpty });
+export type ThreadCompactStartParams = z.infer<typeof ThreadCompactStartParams>;
+
+const ThreadCompactStartResult = z.object({});
+type ThreadCompactStartResult = z.infer<typeof ThreadCompactStartResult>;
+
 // ── model/list ────────────────────────────────────────────────────────────────
 
 export const ModelListParams = z.object({ ...page, includeHidden: z.boolean().nullish() });
@@ -161,6 +170,7 @@ export const clientRequests = {
   'thread/read': { params: ThreadReadParams, result: ThreadReadResult },
   'turn/start': { params: TurnStartParams, result: TurnStartResult },
   'turn/interrupt': { params: TurnInterruptParams, result: TurnInterruptResult },
+  'thread/compact/start': { params: ThreadCompactStartParams, result: ThreadCompactStartResult },
   'model/list': { params: ModelListParams, result: ModelListResult },
 } as const;
 

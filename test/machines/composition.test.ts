@@ -13,6 +13,8 @@ import {
   type ExecActorInput,
   type MeasureInput,
   type ModelActorInput,
+  type CompactInput,
+  type CompactionResult,
   type PatchOutcome,
   type PolicyCheckInput,
   type PolicyVerdict,
@@ -53,7 +55,16 @@ interface TurnPlan {
   interruptAfter: number | null;
   /** The model rates each escalation's risk before the user is asked. */
   assessRisk?: boolean;
+  /** Input tokens the first response reports (past the compaction limit of 1000, the turn compacts before its next request). */
+  inputTokens?: number;
+  /** The turn's first request is refused as too long (the turn compacts and retries). */
+  refuseFirst?: boolean;
+  /** The turn only compacts (thread/compact/start). */
+  compactOnly?: boolean;
 }
+
+const SUMMARY = 'handoff summary';
+const summarised = (input: ResponseItem[]) => JSON.stringify(input).includes(SUMMARY);
 
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -64,32 +75,42 @@ const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 function buildSession(plans: TurnPlan[]) {
   let request = 0;
   let turnIndex = -1;
+  let refused = -1;
   const model = fromCallback<{ type: string }, ModelActorInput>(({ sendBack, input }) => {
     request += 1;
-    const roundIndex = input.input.some((item) => item.type === 'function_call_output' || item.type === 'custom_tool_call_output') ? 1 : 0;
-    const round = plans[turnIndex]!.rounds[Math.min(roundIndex, plans[turnIndex]!.rounds.length - 1)]!;
+    const plan = plans[turnIndex]!;
+    // After tool outputs or a summary the model gives its last round.
+    const roundIndex =
+      summarised(input.input) || input.input.some((item) => item.type === 'function_call_output' || item.type === 'custom_tool_call_output') ? 1 : 0;
+    const round = plan.rounds[Math.min(roundIndex, plan.rounds.length - 1)]!;
     const events: ModelStreamEvent[] = [];
-    if (round.text !== null) {
-      const id = `msg_${request}`;
-      events.push({ type: 'outputItemAdded', itemType: 'message', itemId: id });
-      for (const word of round.text.split(' ')) events.push({ type: 'outputTextDelta', itemId: id, delta: `${word} ` });
-      events.push({ type: 'outputItemDone', item: { type: 'message', id, role: 'assistant', content: [{ type: 'output_text', text: round.text }] } });
-    }
-    round.calls.forEach((call, index) => {
-      const id = `call_${request}_${index}`;
-      events.push({
-        type: 'outputItemDone',
-        item:
-          call.tool === 'patch'
-            ? { type: 'custom_tool_call', id: `ct_${request}_${index}`, call_id: id, name: 'apply_patch', input: JSON.stringify(call) }
-            : { type: 'function_call', id: `fc_${request}_${index}`, call_id: id, name: 'exec_command', arguments: JSON.stringify(call) },
+    if (plan.refuseFirst && refused !== turnIndex) {
+      refused = turnIndex;
+      events.push({ type: 'failed', error: { message: 'too long', codexErrorInfo: 'contextWindowExceeded', additionalDetails: null } });
+    } else {
+      if (round.text !== null) {
+        const id = `msg_${request}`;
+        events.push({ type: 'outputItemAdded', itemType: 'message', itemId: id });
+        for (const word of round.text.split(' ')) events.push({ type: 'outputTextDelta', itemId: id, delta: `${word} ` });
+        events.push({ type: 'outputItemDone', item: { type: 'message', id, role: 'assistant', content: [{ type: 'output_text', text: round.text }] } });
+      }
+      round.calls.forEach((call, index) => {
+        const id = `call_${request}_${index}`;
+        events.push({
+          type: 'outputItemDone',
+          item:
+            call.tool === 'patch'
+              ? { type: 'custom_tool_call', id: `ct_${request}_${index}`, call_id: id, name: 'apply_patch', input: JSON.stringify(call) }
+              : { type: 'function_call', id: `fc_${request}_${index}`, call_id: id, name: 'exec_command', arguments: JSON.stringify(call) },
+        });
       });
-    });
-    events.push({
-      type: 'completed',
-      responseId: `r${request}`,
-      usage: { totalTokens: 15, inputTokens: 10, cachedInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 5, reasoningOutputTokens: 0 },
-    });
+      const inputTokens = roundIndex === 0 ? (plan.inputTokens ?? 10) : 10;
+      events.push({
+        type: 'completed',
+        responseId: `r${request}`,
+        usage: { totalTokens: inputTokens + 5, inputTokens, cachedInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 5, reasoningOutputTokens: 0 },
+      });
+    }
     let stopped = false;
     void (async () => {
       for (const event of events) {
@@ -211,10 +232,18 @@ function buildSession(plans: TurnPlan[]) {
         userItem: { type: 'message', role: 'user', content: [] } as ResponseItem,
       })),
       stopProcesses: fromPromise(async () => {}),
+      compact: fromPromise<CompactionResult, CompactInput>(async () => {
+        await tick();
+        return {
+          summary: SUMMARY,
+          history: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: SUMMARY }] }],
+          usage: { totalTokens: 20, inputTokens: 15, cachedInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 5, reasoningOutputTokens: 0 },
+        };
+      }),
     },
   });
   const configured: ConfiguredThread = {
-    settings: settingsFixture({ features: { sandbox_command_assessment: plans.some((plan) => plan.assessRisk) } }),
+    settings: settingsFixture({ features: { sandbox_command_assessment: plans.some((plan) => plan.assessRisk) }, autoCompactTokenLimit: 1000 }),
     thread: threadFixture({ reasoningEffort: null }),
   };
   const session = sessionMachine.provide({
@@ -243,6 +272,9 @@ const planArb = fc.record({
   decisions: fc.array(fc.constantFrom<ApprovalDecision>('accept', 'acceptForSession', 'decline', 'cancel'), { maxLength: 4 }),
   interruptAfter: fc.option(fc.integer({ min: 1, max: 40 }), { nil: null }),
   assessRisk: fc.boolean(),
+  inputTokens: fc.constantFrom(10, 10, 5000),
+  refuseFirst: fc.constantFrom(false, false, true),
+  compactOnly: fc.constantFrom(false, false, false, true),
 });
 
 async function runThread(plans: TurnPlan[]) {
@@ -271,13 +303,16 @@ async function runThread(plans: TurnPlan[]) {
         if (event.method === 'turn/completed') resolve();
       };
     });
-    actor.send({
-      type: 'turn.start',
-      turnId: `turn-${index}`,
-      userMessageId: `user-${index}`,
-      input: [{ type: 'text', text: 'go', text_elements: [] }],
-      overrides: {},
-    });
+    if (plan.compactOnly) actor.send({ type: 'compact.start', turnId: `turn-${index}` });
+    else {
+      actor.send({
+        type: 'turn.start',
+        turnId: `turn-${index}`,
+        userMessageId: `user-${index}`,
+        input: [{ type: 'text', text: 'go', text_elements: [] }],
+        overrides: {},
+      });
+    }
     await completed;
     await tick();
   }
@@ -351,6 +386,38 @@ describe('the whole actor tree with asynchronous stub I/O', () => {
     ]);
     expect(remembered.events.filter((event) => event.method === 'item/commandExecution/requestApproval')).toHaveLength(1);
     expect(lastTurnStatus(remembered.events)).toBe('completed');
+  });
+});
+
+describe('the whole actor tree: compaction', () => {
+  const isCompaction = (event: ProtocolEvent) =>
+    (event.method === 'item/started' || event.method === 'item/completed') && event.params.item.type === 'contextCompaction';
+
+  it('a turn past the limit, one refused for length and one asked to compact each compact once, between requests, and complete', async () => {
+    const run = { tool: 'exec' as const, verdict: 'run' as const, chunks: 1, exitCode: 0 };
+    const rounds = [
+      { text: null, calls: [run] },
+      { text: 'done', calls: [] },
+    ];
+    const { events, snapshot } = await runThread([
+      { rounds, decisions: [], interruptAfter: null, inputTokens: 5000 },
+      { rounds, decisions: [], interruptAfter: null, refuseFirst: true },
+      { rounds, decisions: [], interruptAfter: null, compactOnly: true },
+    ]);
+    expect(lifecycleViolations(events, { finished: true })).toEqual([]);
+    expect(snapshot.value).toBe('ready');
+    const completions = events.filter((event) => event.method === 'turn/completed');
+    expect(completions.map((event) => event.method === 'turn/completed' && event.params.turn.status)).toEqual(['completed', 'completed', 'completed']);
+    for (const turnId of ['turn-0', 'turn-1', 'turn-2']) {
+      const ofTurn = events.filter((event) => (event.params as { turnId?: string }).turnId === turnId);
+      expect(ofTurn.filter(isCompaction).map((event) => event.method)).toEqual(['item/started', 'item/completed']);
+      expect(ofTurn.filter((event) => event.method === 'thread/compacted')).toHaveLength(1);
+    }
+    // The first turn compacted after its command ran, before the model saw the output.
+    const first = events.filter((event) => (event.params as { turnId?: string }).turnId === 'turn-0');
+    const command = first.findIndex((event) => event.method === 'item/completed' && event.params.item.type === 'commandExecution');
+    expect(first.findIndex(isCompaction)).toBeGreaterThan(command);
+    expect(snapshot.context.history).toEqual([{ type: 'message', role: 'user', content: [{ type: 'input_text', text: SUMMARY }] }]);
   });
 });
 

@@ -42,6 +42,8 @@ export const settingsFixture = (over: Partial<ThreadSettings> = {}): ThreadSetti
   baseInstructions: null,
   developerInstructions: null,
   modelContextWindow: 258400,
+  autoCompactTokenLimit: null,
+  compactPrompt: null,
   projectTrusted: true,
   ephemeral: true,
   trace: false,
@@ -57,6 +59,8 @@ export const turnInputFixture = (over: Partial<TurnInput> = {}): TurnInput => ({
   userMessageId: 'user-1',
   sessionGrants: [],
   usageTotal: emptyUsage(),
+  contextMeasure: null,
+  compactOnly: false,
   clock: fixedClock,
   ...over,
 });

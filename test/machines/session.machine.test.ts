@@ -17,6 +17,8 @@ const turnOutput = (status: TurnOutput['status']): TurnOutput => ({
   turn: { id: 't1', rootTurnId: 't1', items: [], itemsView: 'summary', status, error: null, startedAt: 1, completedAt: 2, durationMs: 1 },
   added: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] }],
   usageTotal: { ...emptyUsage(), totalTokens: 15 },
+  compactedHistory: null,
+  contextMeasure: null,
   grants: ['cmd:ls'],
 });
 
@@ -108,6 +110,7 @@ const fixedEvents: AnyEvent[] = [
   { type: 'thread.close' },
   { type: 'xstate.error.actor.turn', error: new Error('bug') },
   { type: 'xstate.done.actor.shutdown' },
+  { type: 'compact.start', turnId: 't1' },
 ];
 
 type SessionSnapshot = ReturnType<typeof replayPure<typeof sessionMachine>>['snapshot'];
@@ -122,7 +125,8 @@ const walkLogic: ActorLogic<WalkState, AnyEvent, SessionInput> = {
     const { step, ...inner } = event;
     const session = transition(sessionMachine, state.session as never, inner as never)[0];
     // A new turn starts its script from the beginning.
-    const fed = inner.type === 'turn.start' && !state.session.matches('inTurn') ? 0 : step === undefined ? state.fed : state.fed + 1;
+    const fed =
+      (inner.type === 'turn.start' || inner.type === 'compact.start') && !state.session.matches('inTurn') ? 0 : step === undefined ? state.fed : state.fed + 1;
     return walkState(session, fed);
   },
   getInitialSnapshot: (_scope, walkInput) => walkState(initialTransition(sessionMachine, walkInput)[0], 0),
@@ -254,5 +258,28 @@ describe('session machine, every simple path', () => {
     expect(snapshot.matches('inTurn')).toBe(true);
     const after = replayPure(sessionMachine, input, [fixedEvents[0], start, fixedEvents[5], TURN_SCRIPT.at(-1), fixedEvents[7]] as never);
     expect(after.snapshot.status).toBe('done');
+  });
+});
+
+describe('session machine, compaction', () => {
+  const summary = { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'summary' }] };
+  const ready = [{ type: 'xstate.done.actor.configure', output: configured }];
+
+  it('passes a compaction on to the rollout and continues from the compacted history', () => {
+    const compactedEvent = { type: 'conversation.compacted', turnId: 't1', summary: 'summary', history: [summary], usageTotal: emptyUsage() };
+    const { snapshot, reports } = replayPure(sessionMachine, input, [
+      ...ready,
+      { type: 'compact.start', turnId: 't1' },
+      compactedEvent,
+      { type: 'xstate.done.actor.turn', output: { ...turnOutput('completed'), added: [], compactedHistory: [summary] } },
+    ] as never);
+    expect(reports).toContainEqual(compactedEvent);
+    expect(snapshot.value).toBe('ready');
+    expect(snapshot.context.history).toEqual([summary]);
+  });
+
+  it('refuses to compact while a turn runs', () => {
+    const { reports } = replayPure(sessionMachine, input, [...ready, start, { type: 'compact.start', turnId: 't2' }] as never);
+    expect(reports).toContainEqual({ type: 'turn.rejected', turnId: 't2', reason: 'a turn is already running on this thread' });
   });
 });

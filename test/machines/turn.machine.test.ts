@@ -18,7 +18,7 @@ import {
   type AnyEvent,
 } from './calls.fixture.js';
 import { replayPure } from './harness.js';
-import { turnInputFixture } from './fixtures.js';
+import { settingsFixture, turnInputFixture } from './fixtures.js';
 import { lastTurnStatus, lifecycleViolations } from './invariants.js';
 
 type TurnSnapshot = MachineSnapshot<any, any, any, any, any, any, any, any>;
@@ -106,6 +106,12 @@ type WalkEvent = AnyEvent;
 
 const input = turnInputFixture();
 const usage = { totalTokens: 15, inputTokens: 10, cachedInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 5, reasoningOutputTokens: 0 };
+/** A response whose context is past the compaction limit of `compactingInput`. */
+const bigUsage = { ...usage, totalTokens: 5000, inputTokens: 4900, outputTokens: 100 };
+const compactingInput = turnInputFixture({ settings: settingsFixture({ autoCompactTokenLimit: 1000 }) });
+const compactOnlyInput = turnInputFixture({ settings: settingsFixture({ autoCompactTokenLimit: 1000 }), compactOnly: true, userInput: [] });
+const summaryMessage = { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'summary of the work' }] };
+const compaction = { summary: 'summary of the work', history: [summaryMessage], usage };
 
 /** The events the child's machine has taken, with its approval child's own request and resolution put in. */
 function childEvents(callId: string, child: ChildState): AnyEvent[] {
@@ -179,6 +185,8 @@ const message = (type: string, extra: object) => ({ type: `model.${type}`, data:
 interface Alphabet {
   /** Reasoning items besides the agent message. */
   reasoning: boolean;
+  /** Responses may report a context past the compaction limit or be refused as too long, and compactions succeed or fail. */
+  compaction?: boolean;
   /** How many tool calls the first response may make. */
   maxCalls: number;
   /** Which children a call may be. */
@@ -198,12 +206,18 @@ const eventsAt =
       events.push({ type: 'xstate.done.actor.prepareTurn', output: { contextItems: [], userItem: { type: 'message', role: 'user', content: [] } } });
       events.push({ type: 'xstate.error.actor.prepareTurn', error: new Error('unreadable image') });
     }
+    if (turn.matches('compacting')) {
+      events.push(
+        { type: 'xstate.done.actor.compact', output: compaction },
+        { type: 'xstate.error.actor.compact', error: new Error('summary request failed') },
+      );
+    }
     if (turn.matches('sampling')) {
       const streamingIds = Object.keys(ctx.streaming);
-      // providers give every output item of every response its own id
+      // providers give every output item of every response its own id (a compaction empties `added`, so it counts too)
       const request = ctx.added.length <= 1 ? 1 : 2;
-      const modelItems: Array<[string, string]> = [['message', `msg_${request}`]];
-      if (alphabet.reasoning) modelItems.push(['reasoning', `rs_${request}`]);
+      const modelItems: Array<[string, string]> = [['message', `msg_${request}_${ctx.compactions}`]];
+      if (alphabet.reasoning) modelItems.push(['reasoning', `rs_${request}_${ctx.compactions}`]);
       for (const [itemType, itemId] of modelItems) {
         const open = streamingIds.includes(itemId);
         if (!open && !has(ctx.round, itemId)) events.push(message('outputItemAdded', { itemType, itemId }));
@@ -226,7 +240,14 @@ const eventsAt =
         message('retrying', { attempt: 1, maxAttempts: 2, delayMs: 10, message: 'Reconnecting... 1/2' }),
         message('failed', { error: { message: 'HTTP 400: bad request', codexErrorInfo: null, additionalDetails: null } }),
       );
-      if (request === 1 && ctx.pendingCalls.length < alphabet.maxCalls) events.push(call(ctx.pendingCalls.length === 0 ? 'call_a' : 'call_b'));
+      if (alphabet.compaction) {
+        events.push(
+          message('completed', { responseId: 'r', usage: bigUsage }),
+          message('failed', { error: { message: 'too long for the model', codexErrorInfo: 'contextWindowExceeded', additionalDetails: null } }),
+        );
+      }
+      if (request === 1 && ctx.compactions === 0 && ctx.pendingCalls.length < alphabet.maxCalls)
+        events.push(call(ctx.pendingCalls.length === 0 ? 'call_a' : 'call_b'));
     }
     if (turn.matches('interrupting') && !ctx.processesStopped) events.push({ type: 'xstate.done.actor.stopProcesses' });
     const interrupted = turn.matches('interrupting');
@@ -254,11 +275,15 @@ const serialize = (state: WalkState) => {
     outcomes: ctx.outcomes.length,
     stopped: ctx.processesStopped,
     turnStatus: ctx.status,
+    compaction: ctx.compaction?.id ?? null,
+    compactions: ctx.compactions,
+    retried: ctx.retriedAfterRejection,
+    measure: ctx.contextMeasure,
   });
 };
 
-const walkOptions = (alphabet: Alphabet) => ({
-  input,
+const walkOptions = (alphabet: Alphabet, walkInput: typeof input = input) => ({
+  input: walkInput,
   events: eventsAt(alphabet),
   serializeState: serialize as never,
   serializeEvent: (event: WalkEvent) => JSON.stringify(event),
@@ -268,18 +293,30 @@ const walkOptions = (alphabet: Alphabet) => ({
 const statePaths = getShortestPaths(walkLogic, walkOptions({ reasoning: true, maxCalls: 2, kinds: ['asked', 'cancelled'] }));
 /** Every simple path with a smaller alphabet (one call, no reasoning). */
 const simplePaths = getSimplePaths(walkLogic, walkOptions({ reasoning: false, maxCalls: 1, kinds: Object.keys(CHILDREN) }));
-const paths = [...statePaths, ...simplePaths];
+/** Every reachable state when the conversation outgrows the limit: compaction before a request and after a refusal. */
+const compactingPaths = getShortestPaths(
+  walkLogic,
+  walkOptions({ reasoning: false, maxCalls: 1, kinds: ['auto', 'asked'], compaction: true }, compactingInput),
+);
+/** Every reachable state of a turn that only compacts (thread/compact/start). */
+const compactOnlyPaths = getShortestPaths(walkLogic, walkOptions({ reasoning: false, maxCalls: 0, kinds: [] }, compactOnlyInput));
+/** Each path with the input its walk started from. */
+const paths = [
+  ...[...statePaths, ...simplePaths].map((path) => ({ ...path, input })),
+  ...compactingPaths.map((path) => ({ ...path, input: compactingInput })),
+  ...compactOnlyPaths.map((path) => ({ ...path, input: compactOnlyInput })),
+];
 
 /** Replays walk events through the turn with pure transitions, collecting what it emits. */
-function replay(walkEvents: WalkEvent[]) {
-  let state = walkLogic.getInitialSnapshot(null as never, input);
+function replay(walkEvents: WalkEvent[], walkInput: typeof input = input) {
+  let state = walkLogic.getInitialSnapshot(null as never, walkInput);
   const turnEvents: AnyEvent[] = [];
   for (const event of walkEvents) {
     const { turnEvents: inner, children } = expand(state, event);
     turnEvents.push(...inner);
     state = walkSnapshot(state.turn, children);
   }
-  return replayPure(turnMachine, input, turnEvents as never);
+  return replayPure(turnMachine, walkInput, turnEvents as never);
 }
 
 /**
@@ -315,13 +352,13 @@ describe('turn machine, every simple path with modelled tool calls', () => {
     console.log(`turn graph: ${statePaths.length} states, ${simplePaths.length} simple paths`);
     expect(simplePaths.length).toBeGreaterThan(500);
     const values = new Set(paths.map((path) => JSON.stringify(path.state.turn.value)));
-    for (const value of ['"preparing"', '"sampling"', '"dispatching"', '"interrupting"', '"done"']) expect(values).toContain(value);
+    for (const value of ['"preparing"', '"sampling"', '"dispatching"', '"interrupting"', '"compacting"', '"done"']) expect(values).toContain(value);
   });
 
   it('holds the lifecycle invariants on every path (items, approvals, turn start and end, status flags)', () => {
     for (const path of paths) {
       const walkEvents = path.steps.slice(1).map((step) => step.event);
-      const { snapshot, reports } = replay(walkEvents);
+      const { snapshot, reports } = replay(walkEvents, path.input);
       const emitted = asClientSees(reports);
       const label = walkEvents.map((event) => event.type + (typeof event.callId === 'string' ? `(${event.callId})` : '')).join(' > ');
       const violations = lifecycleViolations(emitted, { finished: snapshot.status === 'done' });
@@ -339,7 +376,7 @@ describe('turn machine, every simple path with modelled tool calls', () => {
     for (const path of paths.filter((p) => p.state.turn.status !== 'done')) {
       const walkEvents = path.steps.slice(1).map((step) => step.event);
       const all = [...walkEvents, { type: 'interrupt' }, ...settle(path.state)];
-      const { snapshot, reports } = replay(all);
+      const { snapshot, reports } = replay(all, path.input);
       const emitted = asClientSees(reports);
       const label = all.map((event) => event.type + (typeof event.callId === 'string' ? `(${event.callId})` : '')).join(' > ');
       expect(snapshot.status, label).toBe('done');
@@ -390,5 +427,88 @@ describe('turn machine, every simple path with modelled tool calls', () => {
     const updates = emitted.filter((event) => event.method === 'thread/tokenUsage/updated');
     expect(updates.map((event) => event.method === 'thread/tokenUsage/updated' && event.params.tokenUsage.total.totalTokens)).toEqual([15, 30]);
     expect(lastTurnStatus(emitted)).toBe('completed');
+  });
+});
+
+describe('turn machine, compaction', () => {
+  const prepared = { type: 'xstate.done.actor.prepareTurn', output: { contextItems: [], userItem: { type: 'message', role: 'user', content: [] } } };
+  const refusal = message('failed', { error: { message: 'too long for the model', codexErrorInfo: 'contextWindowExceeded', additionalDetails: null } });
+  const compacted = { type: 'xstate.done.actor.compact', output: compaction };
+  const compactionItems = (emitted: ProtocolEvent[]) =>
+    emitted.filter((event) => (event.method === 'item/started' || event.method === 'item/completed') && event.params.item.type === 'contextCompaction');
+
+  it('compacts before the next request once the last response put the context past the limit, and goes on from the summary', () => {
+    const { snapshot, emitted } = replay(
+      [
+        prepared,
+        call('call_a'),
+        message('completed', { responseId: 'r1', usage: bigUsage }),
+        { type: 'child.pick', callId: 'call_a', kind: 'refused' },
+        { type: 'child.step', callId: 'call_a' },
+      ],
+      compactingInput,
+    );
+    expect(snapshot.value).toBe('compacting');
+    const before = snapshot.context.history.length + snapshot.context.added.length;
+    expect(before).toBeGreaterThan(1);
+    const { snapshot: after, emitted: all } = replay(
+      [
+        prepared,
+        call('call_a'),
+        message('completed', { responseId: 'r1', usage: bigUsage }),
+        { type: 'child.pick', callId: 'call_a', kind: 'refused' },
+        { type: 'child.step', callId: 'call_a' },
+        compacted,
+      ],
+      compactingInput,
+    );
+    expect(after.value).toBe('sampling');
+    // The next request carries the compacted conversation only.
+    expect([...after.context.history, ...after.context.added]).toEqual([summaryMessage]);
+    expect(compactionItems(all).map((event) => event.method)).toEqual(['item/started', 'item/completed']);
+    expect(all.at(-1)).toEqual({ method: 'thread/compacted', params: { threadId: 'th', turnId: 'tu' } });
+    expect(emitted.filter((event) => event.method === 'thread/compacted')).toHaveLength(0);
+  });
+
+  it('a small context does not compact; an estimated history past the limit compacts before the first request', () => {
+    const small = replay([prepared], compactingInput);
+    expect(small.snapshot.value).toBe('sampling');
+    const long = [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'x'.repeat(8000) }] }];
+    const big = replay([prepared], turnInputFixture({ settings: settingsFixture({ autoCompactTokenLimit: 1000 }), history: long }));
+    expect(big.snapshot.value).toBe('compacting');
+  });
+
+  it('a refusal for length compacts once and retries; a second refusal fails the turn', () => {
+    const retried = replay([prepared, refusal, compacted], compactingInput);
+    expect(retried.snapshot.value).toBe('sampling');
+    expect(retried.emitted.some((event) => event.method === 'error')).toBe(false);
+    const failed = replay([prepared, refusal, compacted, refusal], compactingInput);
+    expect(failed.snapshot.status).toBe('done');
+    expect(lastTurnStatus(failed.emitted)).toBe('failed');
+    expect(compactionItems(failed.emitted)).toHaveLength(2);
+  });
+
+  it('a compaction that fails completes its item and fails the turn', () => {
+    const { snapshot, emitted } = replay(
+      [prepared, refusal, { type: 'xstate.error.actor.compact', error: new Error('summary request failed') }],
+      compactingInput,
+    );
+    expect(snapshot.status).toBe('done');
+    expect(compactionItems(emitted).map((event) => event.method)).toEqual(['item/started', 'item/completed']);
+    expect(snapshot.output?.turn.error?.message).toMatch(/could not compact the conversation: summary request failed/);
+  });
+
+  it('a turn that only compacts has no user message, and hands the session the compacted history', () => {
+    const { snapshot, emitted } = replay([compacted], compactOnlyInput);
+    expect(snapshot.status).toBe('done');
+    expect(emitted.map((event) => event.method)).toEqual([
+      'turn/started',
+      'item/started',
+      'item/completed',
+      'thread/compacted',
+      'thread/tokenUsage/updated',
+      'turn/completed',
+    ]);
+    expect(snapshot.output).toMatchObject({ status: 'completed', compactedHistory: [summaryMessage], added: [] });
   });
 });

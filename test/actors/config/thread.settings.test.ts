@@ -29,6 +29,8 @@ describe('resolveThreadSettings', () => {
       baseInstructions: null,
       developerInstructions: null,
       modelContextWindow: 272_000,
+      autoCompactTokenLimit: 244_800,
+      compactPrompt: null,
       projectTrusted: false,
       ephemeral: false,
       trace: false,
@@ -166,6 +168,15 @@ describe('resolveThreadSettings', () => {
     expect(await resolveThreadSettings(configured, {}, box.env)).toMatchObject({ modelContextWindow: 64_000, reasoningEffort: 'high' });
     const unknown = await resolveThreadSettings(await box.load(), { model: 'my-local-model' }, box.env);
     expect(unknown).toMatchObject({ modelContextWindow: null, reasoningEffort: null });
+  });
+
+  it('compacts at 90% of the context window unless model_auto_compact_token_limit says otherwise', async () => {
+    const windowed = await box.load({ overrides: ['model_context_window=1000'] });
+    expect(await resolveThreadSettings(windowed, {}, box.env)).toMatchObject({ autoCompactTokenLimit: 900, compactPrompt: null });
+    const limited = await box.load({ overrides: ['model_context_window=1000', 'model_auto_compact_token_limit=300', 'compact_prompt="Sum it up."'] });
+    expect(await resolveThreadSettings(limited, {}, box.env)).toMatchObject({ autoCompactTokenLimit: 300, compactPrompt: 'Sum it up.' });
+    const unknown = await resolveThreadSettings(await box.load(), { model: 'my-local-model' }, box.env);
+    expect(unknown).toMatchObject({ autoCompactTokenLimit: null });
   });
 
   it('applies the thread config and profile below the managed layers', async () => {

@@ -38,6 +38,8 @@ export function settingsFor(cwd: string, overrides: Partial<ThreadSettings> = {}
     baseInstructions: null,
     developerInstructions: null,
     modelContextWindow: null,
+    autoCompactTokenLimit: null,
+    compactPrompt: null,
     projectTrusted: true,
     ephemeral: false,
     trace: false,

@@ -45,6 +45,29 @@ describe('readRollout: the conversation of each turn', () => {
     expect(stored.lastTurn?.usage.totalTokens).toBe(40);
   });
 
+  it('starts over from a compacted history: what came before is gone, what came after follows it', async () => {
+    const rec = await recorder('compacted');
+    const s0 = T0 / 1000;
+    turnEvents('compacted', 't1', 'q1', 'a1', s0).forEach((e) => rec.record(e));
+    rec.history('t1', [user('q1'), call('c1'), output('c1', 'old output')], usage(100));
+    rec.history('t2', [user('q2')], usage(100));
+    rec.compacted('t2', 'the summary', [user('q1'), user('q2'), user('summary: looked at files')], usage(130));
+    rec.history('t2', [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'a2' }] }], usage(160));
+    rec.history('t3', [user('q3')], usage(160));
+    await rec.close();
+
+    const stored = await readRollout(rec.path);
+    expect(stored.history).toEqual([
+      user('q1'),
+      user('q2'),
+      user('summary: looked at files'),
+      { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'a2' }] },
+      user('q3'),
+    ]);
+    expect(stored.usageTotal).toEqual(usage(160));
+    expect(stored.warnings).toEqual([]);
+  });
+
   it('answers a call cut off by a crash with "aborted", right after the call', async () => {
     const rec = await recorder('cut');
     const custom: ResponseItem = { type: 'custom_tool_call', call_id: 'p1', name: 'apply_patch', input: '*** Begin Patch' };

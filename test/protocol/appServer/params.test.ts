@@ -8,6 +8,7 @@ import {
   JsonRpcMessage,
   ModelListParams,
   ServerNotification,
+  ThreadCompactStartParams,
   ThreadResumeParams,
   ThreadStartParams,
   TurnInterruptParams,
@@ -33,6 +34,7 @@ describe('params validation', () => {
     expect(issuePaths(ThreadStartParams, { approvalPolicy: 'sometimes' })).toEqual(['approvalPolicy']);
     expect(issuePaths(ThreadResumeParams, {})).toEqual(['threadId']);
     expect(issuePaths(TurnInterruptParams, { threadId: 't' })).toEqual(['turnId']);
+    expect(issuePaths(ThreadCompactStartParams, { threadId: '' })).toEqual(['threadId']);
     expect(issuePaths(InitializeParams, { clientInfo: { name: 'x' } })).toEqual(['clientInfo.version']);
     expect(issuePaths(ModelListParams, { limit: 0 })).toEqual(['limit']);
     expect(issuePaths(TurnStartParams, { threadId: 't', input: [{ type: 'text', text: 'a' }], effort: 'huge' })).toEqual(['effort']);
