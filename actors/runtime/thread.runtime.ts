@@ -19,6 +19,8 @@ import {
   type ProtocolEvent,
   type ResponseItem,
   type SessionSource,
+  type SkillMetadata,
+  type SkillsOutcome,
   type Thread,
   type ThreadOverrides,
   type ThreadSettings,
@@ -49,6 +51,8 @@ export interface Runtime {
   originator: string;
   cliVersion: string;
   resolveSettings(overrides: ThreadOverrides): Promise<ThreadSettings>;
+  /** The skills of a working directory, discovered once and cached; `forceReload` reads them again. */
+  skills(cwd: string, projectTrusted: boolean, forceReload?: boolean): Promise<SkillsOutcome>;
   /** Where problems that do not stop a thread (a rollout file that cannot be written) are reported. */
   warn(message: string): void;
 }
@@ -74,6 +78,8 @@ export interface ThreadHandle {
   decide(approvalId: string, decision: ApprovalDecision): void;
   /** The thread as clients see it now: settings in effect, status, preview. */
   current(): { thread: Thread; settings: ThreadSettings } | null;
+  /** The skills loaded when the thread was configured (empty before). */
+  skills(): SkillMetadata[];
   /** Whether a turn is running; its id when one is. */
   activeTurnId(): string | null;
   /** Resolves when everything recorded so far is on disk. */
@@ -127,8 +133,19 @@ function modelSwitchWarnings(stored: StoredThread, model: string): string[] {
   ];
 }
 
+/** What the actors of one thread load when it is configured and reuse for every turn. */
+interface SessionCache {
+  skills: SkillMetadata[];
+}
+
 /** The session machine with every actor it invokes bound to real I/O for one thread. */
-function liveSessionMachine(runtime: Runtime, sessions: ExecSessions, stored: StoredThread | null, onConfigureError: (error: unknown) => void) {
+function liveSessionMachine(
+  runtime: Runtime,
+  sessions: ExecSessions,
+  stored: StoredThread | null,
+  cache: SessionCache,
+  onConfigureError: (error: unknown) => void,
+) {
   const rules = new RuleBaseline();
   const toolCall = liveToolCall(sessions, {
     sandboxAvailable: runtime.sandboxAvailable,
@@ -144,7 +161,7 @@ function liveSessionMachine(runtime: Runtime, sessions: ExecSessions, stored: St
       prepareTurn: fromPromise<PreparedTurn, { settings: ThreadSettings; history: ResponseItem[]; userInput: UserInput[] }>(async ({ input }) => {
         // Roots a turn names for the first time are pinned as they are now; the others keep their first identity.
         sessions.roots.pin(sandboxFor(input.settings, runtime.env)?.writableRoots ?? []);
-        return prepareTurn({ ...input, home: runtime.home });
+        return prepareTurn({ ...input, home: runtime.home, skills: cache.skills });
       }),
       stopProcesses: fromPromise<void, { threadId: string }>(() => sessions.killAll()),
     },
@@ -168,6 +185,10 @@ function liveSessionMachine(runtime: Runtime, sessions: ExecSessions, stored: St
         sessions.roots.pin(sandboxFor(settings, runtime.env)?.writableRoots ?? []);
         // Rule files are judged against what they were now, before the agent ran anything.
         await rules.capture(await ruleSources(runtime.home, settings.cwd, settings.projectTrusted));
+        // Skills load once per session; every turn of the thread uses this outcome.
+        const skills = await runtime.skills(settings.cwd, settings.projectTrusted);
+        for (const problem of skills.errors) runtime.warn(`skill ${problem.path}: ${problem.message}`);
+        cache.skills = skills.skills;
         return {
           settings,
           thread: threadRecord(runtime, input.threadId, settings, await readGitInfo(settings.cwd), stored),
@@ -189,13 +210,14 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
   const threadId = stored?.thread.id ?? options.threadId ?? randomUUID();
   const sessions = new ExecSessions();
   const events = new StartupReplay<ProtocolEvent>();
+  const cache: SessionCache = { skills: [] };
   const inspection = new Subject<InspectionEvent>();
   const persistence = new ThreadPersistence(stored !== null, (message) => runtime.warn(`thread ${threadId}: ${message}`));
   const resumed = stored ? { history: stored.history, usageTotal: stored.usageTotal, lastTurn: stored.lastTurn } : null;
   // The configuration error itself (a ConfigError names file and key), for callers of ready().
   let configureError: unknown = null;
   const actor: ActorRefFrom<typeof sessionMachine> = createActor(
-    liveSessionMachine(runtime, sessions, stored, (error) => (configureError = error)),
+    liveSessionMachine(runtime, sessions, stored, cache, (error) => (configureError = error)),
     {
       input: { threadId, overrides: options.overrides ?? {}, resumed, clock: systemClock },
       // Inspection events are passed on only while someone watches.
@@ -264,6 +286,7 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
       const { settings, thread } = actor.getSnapshot().context;
       return settings && thread ? { settings, thread } : null;
     },
+    skills: () => cache.skills,
     activeTurnId() {
       return actor.getSnapshot().context.currentTurn?.turnId ?? null;
     },

@@ -11,6 +11,7 @@ import {
   modelCatalog,
   present,
   statecraftHome,
+  type Runtime,
   type ThreadHandle,
 } from '../../actors/runtime/index.js';
 import {
@@ -100,6 +101,7 @@ function asRpcError(error: unknown): unknown {
  */
 export async function runAppServer(options: AppServerOptions): Promise<void> {
   let registry: ThreadRegistry | null = null;
+  let runtime: Runtime | null = null;
 
   /**
    * Each thread's events go to the client in order, but the events a request causes
@@ -110,6 +112,10 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
     order.ordered(handle.threadId, handle.events$).subscribe((event) => forwardEvent(connection, approvals, handle.threadId, event));
   };
 
+  const initialized = () => {
+    if (!runtime) throw new RpcError(JsonRpcErrorCode.InvalidRequest, 'Not initialized');
+    return runtime;
+  };
   const threads = () => {
     if (!registry) throw new RpcError(JsonRpcErrorCode.InvalidRequest, 'Not initialized');
     return registry;
@@ -136,6 +142,7 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
       instructionSources: [],
       approvalsReviewer: 'user',
       serviceTier: null,
+      skills: handle.skills(),
     };
   };
   const withInstructionSources = async (result: ThreadSessionResult, home: string): Promise<ThreadSessionResult> => ({
@@ -150,7 +157,7 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
     ...(options.maxLineBytes ? { maxLineBytes: options.maxLineBytes } : {}),
     handlers: {
       async initialize(params) {
-        const runtime = await createRuntime({
+        runtime = await createRuntime({
           env: options.env,
           cwd: process.cwd(),
           source: 'vscode',
@@ -233,6 +240,21 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
         }
         const end = Math.min(visible.length, start + (params.limit ?? visible.length));
         return { data: visible.slice(start, end).map((model) => ModelInfo.parse(model)), nextCursor: end < visible.length ? String(end) : null };
+      },
+      async 'skills/list'(params) {
+        const rt = initialized();
+        const cwds = params.cwds?.length ? params.cwds : [process.cwd()];
+        const data = await Promise.all(
+          cwds.map(async (cwd) => {
+            try {
+              const settings = await rt.resolveSettings({ cwd });
+              return { cwd: settings.cwd, ...(await rt.skills(settings.cwd, settings.projectTrusted, params.forceReload ?? false)) };
+            } catch (error) {
+              return { cwd, skills: [], errors: [{ path: cwd, message: errorMessage(error) }] };
+            }
+          }),
+        );
+        return { data };
       },
       async onClose() {
         await registry?.closeAll();

@@ -10,6 +10,7 @@ import { runExec, type CliIo, type ExecExit } from './exec.command.js';
 import { collect, mergeExecFlags, withExecOptions } from './exec.options.js';
 import { runExecPolicyCheck } from './execpolicy.command.js';
 import { runSandboxed } from './sandbox.command.js';
+import { runSkillsList } from './skills.command.js';
 import { packageVersion } from './version.js';
 
 const io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, version: packageVersion() };
@@ -132,6 +133,18 @@ appServer
   .action(async ({ out }) => {
     const files = await generateTypeScript(out);
     process.stdout.write(`wrote ${files.length} files to ${out}\n`);
+  });
+
+const skills = program.command('skills').description('Skills: SKILL.md files that teach the agent a kind of task');
+
+skills
+  .command('list')
+  .description("List the skills a thread started here would load (yours, and the trusted project's), and the files that failed to load")
+  .option('--json', 'print {cwd, skills, errors} as JSON', false)
+  .option('-C, --cd <dir>', 'the directory to list for (its project and config apply)')
+  .option('-c, --config <key=value>', 'override a config key; repeatable', collect, [] as string[])
+  .action(async (flags) => {
+    process.exitCode = await runSkillsList(flags, io);
   });
 
 program

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApprovalPolicy, ReasoningEffort, ReasoningSummary, SandboxMode, SandboxPolicy } from '../common.schema.js';
+import { SkillErrorInfo, SkillMetadata } from '../skills.schema.js';
 import { Thread, Turn } from '../thread.schema.js';
 import { UserInput } from '../userInput.schema.js';
 
@@ -74,6 +75,8 @@ export const ThreadSessionResult = z.object({
   /** Who answers approval requests: always the user (the client) here. */
   approvalsReviewer: z.literal('user'),
   serviceTier: z.string().nullable(),
+  /** The skills the thread loaded when it started (their names, descriptions and SKILL.md paths). */
+  skills: z.array(SkillMetadata).optional(),
 });
 export type ThreadSessionResult = z.infer<typeof ThreadSessionResult>;
 
@@ -150,6 +153,20 @@ export type ModelInfo = z.infer<typeof ModelInfo>;
 const ModelListResult = z.object({ data: z.array(ModelInfo), nextCursor: z.string().nullable() });
 type ModelListResult = z.infer<typeof ModelListResult>;
 
+// ── skills/list ───────────────────────────────────────────────────────────────
+
+const SkillsListParams = z.object({
+  /** The working directories to list skills for; the server's own when empty. */
+  cwds: z.array(nonEmpty).nullish(),
+  /** Read the skills from disk again instead of the cached outcome. */
+  forceReload: z.boolean().nullish(),
+});
+type SkillsListParams = z.infer<typeof SkillsListParams>;
+
+const SkillsListEntry = z.object({ cwd: z.string(), skills: z.array(SkillMetadata), errors: z.array(SkillErrorInfo) });
+const SkillsListResult = z.object({ data: z.array(SkillsListEntry) });
+type SkillsListResult = z.infer<typeof SkillsListResult>;
+
 // ── the method table ──────────────────────────────────────────────────────────
 
 /** Every client → server request we serve: its params and the result we answer with. */
@@ -162,6 +179,7 @@ export const clientRequests = {
   'turn/start': { params: TurnStartParams, result: TurnStartResult },
   'turn/interrupt': { params: TurnInterruptParams, result: TurnInterruptResult },
   'model/list': { params: ModelListParams, result: ModelListResult },
+  'skills/list': { params: SkillsListParams, result: SkillsListResult },
 } as const;
 
 export type ClientRequestMethod = keyof typeof clientRequests;

@@ -60,7 +60,7 @@ describe('the reference schema as a validator', () => {
 function documentedDifferences(): Array<{ row: string; keys: string[] }> {
   const doc = readFileSync(resolve(import.meta.dirname, '../../../docs/PROTOCOL.md'), 'utf8');
   const section = doc.slice(doc.indexOf("## Where our schema differs from the reference's"));
-  return [...section.matchAll(/^\| `([^`]+)` \| (.+) \|$/gm)].map((match) => {
+  return [...section.matchAll(/^\| `([^`]+)` +\| (.+?) +\|$/gm)].map((match) => {
     const [where, kind] = match[1]!.split(' ');
     return { row: match[1]!, keys: braces.expand(where!).map((expanded) => `${expanded} ${kind}`) };
   });
