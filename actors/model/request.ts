@@ -24,6 +24,8 @@ export interface ModelRequest {
 export interface StreamOptions {
   signal: AbortSignal;
   env: NodeJS.ProcessEnv;
+  /** The statecraft home, where `statecraft login` stored a key; without it no stored key is looked up. */
+  home?: string;
 }
 
 /** Which retry budget an attempt's failure draws from. */

@@ -7,3 +7,4 @@ export * from './thread.registry.js';
 export { ConfigError, findRepositoryRoot, formatKeyPath, modelCatalog, statecraftHome } from '../config/index.js';
 export { findAgentsFiles } from '../prompt/index.js';
 export { AmbiguousThreadIdError } from '../rollout/index.js';
+export { CredentialsError, KeyringUnavailableError, currentApiKey, deleteApiKey, maskApiKey, saveApiKey } from '../auth/index.js';

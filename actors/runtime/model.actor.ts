@@ -9,7 +9,7 @@ import { errorMessage } from '../../protocol/index.js';
 const OUTPUT_SCHEMA_NAME = 'codex_output_schema';
 
 /** One model request for the turn machine: streams what the provider says, stops when the turn stops it. */
-export function modelActor(env: NodeJS.ProcessEnv) {
+export function modelActor(env: NodeJS.ProcessEnv, home: string) {
   return fromCallback<EventObject, ModelActorInput>(({ input, sendBack }) => {
     const controller = new AbortController();
     const { settings } = input;
@@ -29,7 +29,7 @@ export function modelActor(env: NodeJS.ProcessEnv) {
             verbosity: settings.verbosity,
             ...(settings.outputSchema ? { outputSchema: { name: OUTPUT_SCHEMA_NAME, schema: settings.outputSchema } } : {}),
           },
-          { signal: controller.signal, env },
+          { signal: controller.signal, env, home },
         );
         for await (const event of stream) {
           if (controller.signal.aborted) return;

@@ -157,7 +157,7 @@ function liveSessionMachine(
   const turn = turnMachine.provide({
     actors: {
       toolCall,
-      model: modelActor(runtime.env),
+      model: modelActor(runtime.env, runtime.home),
       prepareTurn: fromPromise<PreparedTurn, { settings: ThreadSettings; history: ResponseItem[]; userInput: UserInput[] }>(async ({ input }) => {
         // Roots a turn names for the first time are pinned as they are now; the others keep their first identity.
         sessions.roots.pin(sandboxFor(input.settings, runtime.env)?.writableRoots ?? []);

@@ -7,6 +7,11 @@ import {
   ThreadRegistry,
   UnknownThreadError,
   createRuntime,
+  CredentialsError,
+  currentApiKey,
+  deleteApiKey,
+  KeyringUnavailableError,
+  saveApiKey,
   findAgentsFiles,
   modelCatalog,
   present,
@@ -91,6 +96,7 @@ function asRpcError(error: unknown): unknown {
   if (error instanceof RpcError) return error;
   if (error instanceof UnknownThreadError || error instanceof AmbiguousThreadIdError) return new RpcError(JsonRpcErrorCode.InvalidRequest, error.message);
   if (error instanceof ConfigError) return new RpcError(JsonRpcErrorCode.InvalidParams, error.message);
+  if (error instanceof KeyringUnavailableError || error instanceof CredentialsError) return new RpcError(JsonRpcErrorCode.InvalidRequest, error.message);
   if (error instanceof Error && error.message.startsWith('invalid cursor')) return new RpcError(JsonRpcErrorCode.InvalidParams, error.message);
   return error;
 }
@@ -255,6 +261,42 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
           }),
         );
         return { data };
+      },
+      async 'account/read'() {
+        const rt = initialized();
+        try {
+          const { provider } = await rt.resolveSettings({});
+          const key = await currentApiKey(provider, rt.env, rt.home);
+          return { account: key ? { type: 'apiKey' as const } : null, requiresOpenaiAuth: provider.requiresOpenaiAuth };
+        } catch (error) {
+          throw asRpcError(error);
+        }
+      },
+      async 'account/login/start'(params, ctx) {
+        const rt = initialized();
+        try {
+          const { provider } = await rt.resolveSettings({});
+          const saved = await saveApiKey(rt.home, provider.credentialsStore, params.apiKey);
+          if (saved.fallback) options.log(`warning: ${saved.fallback}`);
+        } catch (error) {
+          throw asRpcError(error);
+        }
+        void ctx.answered.then(() => connection.notify('account/updated', { authMode: 'apikey', planType: null }));
+        return { type: 'apiKey' as const };
+      },
+      async 'account/logout'(_params, ctx) {
+        const rt = initialized();
+        let stillSignedIn: boolean;
+        try {
+          const { provider } = await rt.resolveSettings({});
+          await deleteApiKey(rt.home, provider.credentialsStore);
+          // A key from the environment still applies after the stored one is gone.
+          stillSignedIn = (await currentApiKey(provider, rt.env, rt.home)) !== null;
+        } catch (error) {
+          throw asRpcError(error);
+        }
+        void ctx.answered.then(() => connection.notify('account/updated', { authMode: stillSignedIn ? 'apikey' : null, planType: null }));
+        return {};
       },
       async onClose() {
         await registry?.closeAll();

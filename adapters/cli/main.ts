@@ -9,6 +9,7 @@ import { runDemo } from './demo.command.js';
 import { runExec, type CliIo, type ExecExit } from './exec.command.js';
 import { collect, mergeExecFlags, withExecOptions } from './exec.options.js';
 import { runExecPolicyCheck } from './execpolicy.command.js';
+import { runLogin, runLoginStatus, runLogout } from './login.command.js';
 import { runSandboxed } from './sandbox.command.js';
 import { runSkillsList } from './skills.command.js';
 import { packageVersion } from './version.js';
@@ -133,6 +134,31 @@ appServer
   .action(async ({ out }) => {
     const files = await generateTypeScript(out);
     process.stdout.write(`wrote ${files.length} files to ${out}\n`);
+  });
+
+const login = program
+  .command('login')
+  .description('Store an API key for the model provider (in the OS keyring or ~/.statecraft/auth.json, per cli_auth_credentials_store)')
+  .option('--with-api-key', 'read the API key from standard input, e.g. `printenv OPENAI_API_KEY | statecraft login --with-api-key`', false)
+  .option('-c, --config <key=value>', 'override a config key; repeatable', collect, [] as string[])
+  .action(async (flags) => {
+    process.exitCode = await runLogin(flags, io);
+  });
+
+login
+  .command('status')
+  .description('Say whether an API key applies, where it comes from (environment, keyring or file), and its last characters')
+  .option('-c, --config <key=value>', 'override a config key; repeatable', collect, [] as string[])
+  .action(async (flags) => {
+    process.exitCode = await runLoginStatus(flags, io);
+  });
+
+program
+  .command('logout')
+  .description('Remove the stored API key (an API key in the environment still applies)')
+  .option('-c, --config <key=value>', 'override a config key; repeatable', collect, [] as string[])
+  .action(async (flags) => {
+    process.exitCode = await runLogout(flags, io);
   });
 
 const skills = program.command('skills').description('Skills: SKILL.md files that teach the agent a kind of task');

@@ -167,6 +167,34 @@ const SkillsListEntry = z.object({ cwd: z.string(), skills: z.array(SkillMetadat
 const SkillsListResult = z.object({ data: z.array(SkillsListEntry) });
 type SkillsListResult = z.infer<typeof SkillsListResult>;
 
+// ── account/read, account/login/start, account/logout ───────────────────────────
+
+const AccountReadParams = z.object({ refreshToken: z.boolean().nullish() });
+type AccountReadParams = z.infer<typeof AccountReadParams>;
+
+/** An account is an API key here: the environment's or the one `statecraft login` stored. */
+const Account = z.object({ type: z.literal('apiKey') });
+
+const AccountReadResult = z.object({
+  account: Account.nullable(),
+  /** Whether the configured provider takes an OpenAI API key (so a client should offer a login). */
+  requiresOpenaiAuth: z.boolean(),
+});
+type AccountReadResult = z.infer<typeof AccountReadResult>;
+
+/** Only API-key logins: the key is stored where `cli_auth_credentials_store` says. */
+const AccountLoginStartParams = z.object({ type: z.literal('apiKey'), apiKey: nonEmpty });
+type AccountLoginStartParams = z.infer<typeof AccountLoginStartParams>;
+
+const AccountLoginStartResult = z.object({ type: z.literal('apiKey') });
+type AccountLoginStartResult = z.infer<typeof AccountLoginStartResult>;
+
+const AccountLogoutParams = z.object({});
+type AccountLogoutParams = z.infer<typeof AccountLogoutParams>;
+
+const AccountLogoutResult = z.object({});
+type AccountLogoutResult = z.infer<typeof AccountLogoutResult>;
+
 // ── the method table ──────────────────────────────────────────────────────────
 
 /** Every client → server request we serve: its params and the result we answer with. */
@@ -180,6 +208,9 @@ export const clientRequests = {
   'turn/interrupt': { params: TurnInterruptParams, result: TurnInterruptResult },
   'model/list': { params: ModelListParams, result: ModelListResult },
   'skills/list': { params: SkillsListParams, result: SkillsListResult },
+  'account/read': { params: AccountReadParams, result: AccountReadResult },
+  'account/login/start': { params: AccountLoginStartParams, result: AccountLoginStartResult },
+  'account/logout': { params: AccountLogoutParams, result: AccountLogoutResult },
 } as const;
 
 export type ClientRequestMethod = keyof typeof clientRequests;
