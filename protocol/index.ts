@@ -9,6 +9,7 @@ export * from './modelStream.schema.js';
 export * from './ops.schema.js';
 export * from './execJson.schema.js';
 export * from './settings.schema.js';
+export * from './skills.schema.js';
 export * from './toolArgs.schema.js';
 export * from './appServer/index.js';
 export * from './toolRuns.schema.js';

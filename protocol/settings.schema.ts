@@ -4,6 +4,10 @@ import { ApprovalPolicy, ReasoningEffort, ReasoningSummary, SandboxMode, Verbosi
 /** The built-in OpenAI provider's id: `openai_base_url` and CODEX_API_KEY concern it alone. */
 export const OPENAI_PROVIDER_ID = 'openai';
 
+/** Where `statecraft login` keeps an API key: `<home>/auth.json`, the OS keyring, or the keyring when it works and the file otherwise. */
+export const CredentialsStoreMode = z.enum(['file', 'keyring', 'auto']);
+export type CredentialsStoreMode = z.infer<typeof CredentialsStoreMode>;
+
 /** A model provider after config resolution: where requests go and how they are retried. */
 export const ProviderSettings = z.object({
   id: z.string(),
@@ -17,6 +21,10 @@ export const ProviderSettings = z.object({
   requestMaxRetries: z.number().int().min(0),
   streamMaxRetries: z.number().int().min(0),
   streamIdleTimeoutMs: z.number().int().positive(),
+  /** Whether the key stored by `statecraft login` is sent when `envKey` is not set (the OpenAI provider's way). */
+  requiresOpenaiAuth: z.boolean(),
+  /** Where stored keys are looked up (`cli_auth_credentials_store`). */
+  credentialsStore: CredentialsStoreMode,
 });
 export type ProviderSettings = z.infer<typeof ProviderSettings>;
 

@@ -3,7 +3,7 @@ import { defaultModel } from './model.catalog.js';
 
 /** Providers known without any config; a `[model_providers.<id>]` table amends or replaces keys. */
 const BUILT_IN_PROVIDERS: Readonly<Record<string, ProviderTable>> = {
-  openai: { name: 'OpenAI', base_url: 'https://api.openai.com/v1', wire_api: 'responses', env_key: 'OPENAI_API_KEY' },
+  openai: { name: 'OpenAI', base_url: 'https://api.openai.com/v1', wire_api: 'responses', env_key: 'OPENAI_API_KEY', requires_openai_auth: true },
   ollama: { name: 'Ollama', base_url: 'http://localhost:11434/v1', wire_api: 'chat' },
   lmstudio: { name: 'LM Studio', base_url: 'http://localhost:1234/v1', wire_api: 'chat' },
 };

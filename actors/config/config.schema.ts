@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApprovalPolicy, ReasoningEffort, ReasoningSummary, SandboxMode, Verbosity, WebSearchMode } from '../../protocol/index.js';
+import { ApprovalPolicy, CredentialsStoreMode, ReasoningEffort, ReasoningSummary, SandboxMode, Verbosity, WebSearchMode } from '../../protocol/index.js';
 
 // Strict objects everywhere: an unknown key surfaces as an issue, which the validator turns
 // into a warning (a typo should be noticed, not fatal) and strips, or, in STRICT_TABLES, an error.
@@ -18,6 +18,8 @@ export const ProviderTable = z.strictObject({
   request_max_retries: z.number().int().min(0).optional(),
   stream_max_retries: z.number().int().min(0).optional(),
   stream_idle_timeout_ms: z.number().int().positive().optional(),
+  /** Use the key `statecraft login` stored when `env_key` is not set (true for the built-in OpenAI provider). */
+  requires_openai_auth: z.boolean().optional(),
 });
 export type ProviderTable = z.infer<typeof ProviderTable>;
 
@@ -107,6 +109,8 @@ type TrustLevel = z.infer<typeof TrustLevel>;
 export const ConfigLayerTable = SettingsTable.extend({
   profile: z.string().min(1).optional(),
   profiles: z.record(z.string(), SettingsTable).optional(),
+  /** Where `statecraft login` stores the API key (default auto: the OS keyring when it works, else auth.json). */
+  cli_auth_credentials_store: CredentialsStoreMode.optional(),
   projects: z.record(z.string(), z.strictObject({ trust_level: TrustLevel.optional() })).optional(),
   mcp_servers: z.record(z.string(), McpServerTable).optional(),
 });

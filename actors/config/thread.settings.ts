@@ -132,6 +132,8 @@ function resolveProvider(loaded: LoadedConfig, requested: string | undefined): P
     requestMaxRetries: table.request_max_retries ?? PROVIDER_LIMIT_DEFAULTS.request_max_retries,
     streamMaxRetries: table.stream_max_retries ?? PROVIDER_LIMIT_DEFAULTS.stream_max_retries,
     streamIdleTimeoutMs: table.stream_idle_timeout_ms ?? PROVIDER_LIMIT_DEFAULTS.stream_idle_timeout_ms,
+    requiresOpenaiAuth: table.requires_openai_auth ?? false,
+    credentialsStore: config.cli_auth_credentials_store ?? 'auto',
   };
 }
 

@@ -1,13 +1,12 @@
 import { OPENAI_PROVIDER_ID, type ProviderSettings } from '../../protocol/settings.schema.js';
 import type { TurnError } from '../../protocol/thread.schema.js';
+import { CODEX_API_KEY, envApiKey } from '../auth/index.js';
 import { turnError } from './request.js';
 
 /** Sent as the `originator` header so providers can tell which client called. */
 const ORIGINATOR = 'statecraft';
 /** Set by the Codex SDK (to `codex_sdk_ts`) to name itself as the client instead. */
 const ORIGINATOR_OVERRIDE = 'CODEX_INTERNAL_ORIGINATOR_OVERRIDE';
-/** Codex's own API-key variable: the built-in OpenAI provider falls back to it (the SDK's `apiKey` sets it). */
-const CODEX_API_KEY = 'CODEX_API_KEY';
 
 /** The endpoint URL: base URL + wire path, with the provider's query parameters. */
 export function endpointUrl(provider: ProviderSettings, path: string): URL {
@@ -24,14 +23,14 @@ export type Credentials = { apiKey: string | null } | { error: TurnError };
 const nonEmpty = (value: string | undefined): string | null => (value !== undefined && value.trim() !== '' ? value.trim() : null);
 
 /**
- * The API key from the provider's env var (for the built-in OpenAI provider, else from
- * CODEX_API_KEY). A missing key is an error, except for servers on this machine (local
- * models and the scripted server need none).
+ * The API key for a request: the environment's (which wins), else the one `statecraft login`
+ * stored, for providers that take it. A missing key is an error, except for servers on this
+ * machine (local models and the scripted server need none).
  */
-export function resolveCredentials(provider: ProviderSettings, env: NodeJS.ProcessEnv): Credentials {
-  if (!provider.envKey) return { apiKey: null };
-  const key = nonEmpty(env[provider.envKey]) ?? (provider.id === OPENAI_PROVIDER_ID ? nonEmpty(env[CODEX_API_KEY]) : null);
+export function resolveCredentials(provider: ProviderSettings, env: NodeJS.ProcessEnv, storedKey: string | null = null): Credentials {
+  const key = envApiKey(provider, env)?.apiKey ?? (provider.requiresOpenaiAuth ? storedKey : null);
   if (key !== null) return { apiKey: key };
+  if (!provider.envKey) return { apiKey: null };
   let host = '';
   try {
     host = new URL(provider.baseUrl).hostname;
@@ -42,8 +41,9 @@ export function resolveCredentials(provider: ProviderSettings, env: NodeJS.Proce
   return {
     error: turnError(
       `The model provider "${provider.name}" needs an API key in the environment variable ${provider.envKey}` +
-        `${provider.id === OPENAI_PROVIDER_ID ? ` (or ${CODEX_API_KEY})` : ''}, which is not set. ` +
-        `Set it (export ${provider.envKey}=...) or change model_providers.${provider.id}.env_key in config.toml.`,
+        `${provider.id === OPENAI_PROVIDER_ID ? ` (or ${CODEX_API_KEY})` : ''}, which is not set` +
+        `${provider.requiresOpenaiAuth ? ', and no key is stored' : ''}. ` +
+        `Set it (export ${provider.envKey}=...)${provider.requiresOpenaiAuth ? ', store one with `statecraft login --with-api-key`,' : ''} or change model_providers.${provider.id}.env_key in config.toml.`,
       'unauthorized',
     ),
   };

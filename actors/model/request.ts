@@ -26,6 +26,8 @@ export interface StreamOptions {
   env: NodeJS.ProcessEnv;
   /** Sent as `user-agent`: the client that drives the thread, when a server knows it. */
   userAgent?: string;
+  /** The statecraft home, where `statecraft login` stored a key; without it no stored key is looked up. */
+  home?: string;
 }
 
 /** Which retry budget an attempt's failure draws from. */

@@ -25,7 +25,7 @@ async function fileIn(dir: string): Promise<string | null> {
 }
 
 /** Directories from the repository root (nearest ancestor holding .git) down to cwd; just cwd outside a repo. */
-async function projectDirs(cwd: string): Promise<string[]> {
+export async function projectDirs(cwd: string): Promise<string[]> {
   const start = resolve(cwd);
   const root = await findProjectRoot(start);
   const chain: string[] = [];
@@ -47,16 +47,11 @@ export async function findAgentsFiles(home: string, cwd: string): Promise<string
   return found;
 }
 
-/** A file's text, cut at the cap (on a character boundary) with a note saying how much was left out. */
-async function readCapped(path: string): Promise<string | null> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch {
-    return null;
-  }
-  if (bytes.length <= AGENTS_FILE_CAP_BYTES) return bytes.toString('utf8');
-  let end = AGENTS_FILE_CAP_BYTES;
+/** A file's text, cut at the cap (on a character boundary) with a note saying how much was left out; throws when it cannot be read. */
+export async function readCapped(path: string, cap: number = AGENTS_FILE_CAP_BYTES): Promise<string> {
+  const bytes = await readFile(path);
+  if (bytes.length <= cap) return bytes.toString('utf8');
+  let end = cap;
   while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
   const kept = bytes.subarray(0, end).toString('utf8');
   return `${kept}\n[truncated: ${bytes.length - end} bytes omitted from ${path}]`;
@@ -66,7 +61,7 @@ async function readCapped(path: string): Promise<string | null> {
 export async function agentsInstructions(home: string, cwd: string): Promise<string | null> {
   const sections: string[] = [];
   for (const path of await findAgentsFiles(home, cwd)) {
-    const text = await readCapped(path);
+    const text = await readCapped(path).catch(() => null);
     if (text === null || text.trim() === '') continue;
     sections.push(`## ${path}\n\n${text.trimEnd()}`);
   }

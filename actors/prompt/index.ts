@@ -4,3 +4,4 @@ export { agentsInstructions, findAgentsFiles, AGENTS_FILE_CAP_BYTES } from './ag
 export { loadImage, MAX_IMAGE_BYTES } from './image.loader.js';
 export { prepareTurn } from './prepare.turn.js';
 export { compactedHistory, compactionRequest, withoutOldestExchange } from './compaction.js';
+export { discoverSkills } from './skills.js';

@@ -1,7 +1,8 @@
 import type { PreparedTurn } from '../../machines/index.js';
-import type { ResponseItem, ThreadSettings, UserInput } from '../../protocol/index.js';
+import type { ResponseItem, SkillMetadata, ThreadSettings, UserInput } from '../../protocol/index.js';
 import { agentsInstructions } from './agents.md.js';
 import { ENVIRONMENT_CONTEXT_OPEN, environmentContext } from './environment.context.js';
+import { mentionedSkills, skillsInstructions } from './skills.js';
 import { userMessageItem } from './user.input.js';
 
 const message = (role: 'user' | 'developer', text: string): ResponseItem => ({
@@ -25,17 +26,23 @@ function lastEnvironmentContext(history: ResponseItem[]): string | null {
   return null;
 }
 
-/** Context items for this turn (full on the first turn, only a changed environment later) and the user's message. */
+/**
+ * Context items for this turn (full on the first turn, only a changed environment later) and
+ * the user's message, with the SKILL.md of every skill the text names as `$name` after it.
+ */
 export async function prepareTurn({
   settings,
   history,
   userInput,
   home,
+  skills,
 }: {
   settings: ThreadSettings;
   history: ResponseItem[];
   userInput: UserInput[];
   home: string;
+  /** The skills loaded for the session. */
+  skills: SkillMetadata[];
 }): Promise<PreparedTurn> {
   const contextItems: ResponseItem[] = [];
   const environment = environmentContext(settings);
@@ -44,10 +51,13 @@ export async function prepareTurn({
     if (settings.developerInstructions) contextItems.push(message('developer', settings.developerInstructions));
     const agents = await agentsInstructions(home, settings.cwd);
     if (agents) contextItems.push(message('user', agents));
+    const listing = skillsInstructions(skills);
+    if (listing) contextItems.push(message('user', listing));
     contextItems.push(message('user', environment));
   } else if (previous !== environment) {
     contextItems.push(message('user', environment));
   }
-  const userItem = await userMessageItem(userInput, settings.cwd);
+  const selected = mentionedSkills(userInput, skills).map((skill): UserInput => ({ type: 'skill', name: skill.name, path: skill.path }));
+  const userItem = await userMessageItem([...userInput, ...selected], settings.cwd);
   return { contextItems, userItem };
 }

@@ -1,7 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { ContentPart, ResponseItem, UserInput } from '../../protocol/index.js';
+import { readCapped } from './agents.md.js';
 import { loadImage, reason } from './image.loader.js';
+import { SKILL_BODY_CAP_BYTES } from './skills.js';
 import { errorMessage } from '../../protocol/index.js';
 
 const text = (value: string): ContentPart => ({ type: 'input_text', text: value });
@@ -21,7 +23,7 @@ async function skillFile(path: string): Promise<string> {
 async function skillPart(name: string, path: string): Promise<ContentPart> {
   const file = await skillFile(path);
   try {
-    const body = await readFile(file, 'utf8');
+    const body = await readCapped(file, SKILL_BODY_CAP_BYTES);
     return text(`<skill name="${attr(name)}" path="${attr(file)}">\n${body.trimEnd()}\n</skill>`);
   } catch (error) {
     return text(`[skill ${name} could not be loaded from ${file}: ${reason(error)}]`);

@@ -10,3 +10,4 @@ export { AmbiguousThreadIdError } from '../rollout/index.js';
 export { machineDefinitions, type MachineDefinition, type StateDefinition } from '../../machines/index.js';
 export { readTrace, type TraceRecord } from '../trace/index.js';
 export * from './trace.lookup.js';
+export { CredentialsError, KeyringUnavailableError, currentApiKey, deleteApiKey, maskApiKey, saveApiKey } from '../auth/index.js';

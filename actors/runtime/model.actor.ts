@@ -8,10 +8,23 @@ import { errorMessage, type ResponseItem, type ThreadSettings, type TokenUsageBr
 /** The name the final answer's schema goes by, as Codex names it. */
 const OUTPUT_SCHEMA_NAME = 'codex_output_schema';
 
-/** Where a model request's extra parts come from: tools of MCP servers (awaited per request) and the client's user agent. */
-interface ModelActorOptions {
-  extraTools?: () => Promise<ToolSpec[]>;
+/** What a thread's model requests carry besides the turn's input: the home a stored key is read from and the client's user agent. */
+interface RequestContext {
+  home: string;
   userAgent?: string | undefined;
+}
+
+/** The transport options of a request: its signal, the environment, the stored key's home and the user agent. */
+const transport = (signal: AbortSignal, env: NodeJS.ProcessEnv, { home, userAgent }: RequestContext) => ({
+  signal,
+  env,
+  home,
+  ...(userAgent ? { userAgent } : {}),
+});
+
+/** A model request's context, and the tools of MCP servers (awaited per request). */
+interface ModelActorOptions extends RequestContext {
+  extraTools?: () => Promise<ToolSpec[]>;
 }
 
 /** A request with the thread's model, instructions and tools. */
@@ -29,7 +42,7 @@ const requestFor = (threadId: string, settings: ThreadSettings, input: ResponseI
 });
 
 /** One model request for the turn machine: streams what the provider says, stops when the turn stops it. */
-export function modelActor(env: NodeJS.ProcessEnv, { extraTools = () => Promise.resolve([]), userAgent }: ModelActorOptions = {}) {
+export function modelActor(env: NodeJS.ProcessEnv, { extraTools = () => Promise.resolve([]), ...context }: ModelActorOptions) {
   return fromCallback<EventObject, ModelActorInput>(({ input, sendBack }) => {
     const controller = new AbortController();
     const { settings } = input;
@@ -44,7 +57,7 @@ export function modelActor(env: NodeJS.ProcessEnv, { extraTools = () => Promise.
             tools: [...toolSpecs(settings), ...mcpTools],
             ...(settings.outputSchema ? { outputSchema: { name: OUTPUT_SCHEMA_NAME, schema: settings.outputSchema } } : {}),
           },
-          { signal: controller.signal, env, ...(userAgent ? { userAgent } : {}) },
+          transport(controller.signal, env, context),
         );
         for await (const event of stream) {
           if (controller.signal.aborted) return;
@@ -75,11 +88,11 @@ async function requestSummary(
   conversation: ResponseItem[],
   signal: AbortSignal,
   env: NodeJS.ProcessEnv,
-  userAgent: string | undefined,
+  context: RequestContext,
 ): Promise<SummaryAttempt> {
   const request = requestFor(input.threadId, input.settings, compactionRequest(conversation, input.settings.compactPrompt));
   let text = '';
-  for await (const event of streamModel(request, { signal, env, ...(userAgent ? { userAgent } : {}) })) {
+  for await (const event of streamModel(request, transport(signal, env, context))) {
     if (event.type === 'outputItemDone') text += outputText(event.item);
     if (event.type === 'failed') {
       if (event.error.codexErrorInfo === 'contextWindowExceeded') return { tooLong: true, message: event.error.message };
@@ -97,12 +110,12 @@ async function requestSummary(
  * Compaction for the turn machine: a separate request asks for a handoff summary; when that
  * request is itself too long, the oldest exchanges are left out of it one at a time.
  */
-export function compactActor(env: NodeJS.ProcessEnv, userAgent?: string) {
+export function compactActor(env: NodeJS.ProcessEnv, context: RequestContext) {
   return fromPromise<CompactionResult, CompactInput>(async ({ input, signal }) => {
     let conversation: ResponseItem[] | null = input.input;
     let lastRefusal = '';
     while (conversation) {
-      const attempt = await requestSummary(input, conversation, signal, env, userAgent);
+      const attempt = await requestSummary(input, conversation, signal, env, context);
       if (!('tooLong' in attempt)) {
         return {
           summary: attempt.summary,

@@ -1,7 +1,8 @@
 import { loadConfig, resolveThreadSettings, statecraftHome } from '../config/index.js';
 import { probeSandbox } from '../exec/index.js';
 import { McpConnections } from '../mcp/index.js';
-import type { SessionSource } from '../../protocol/index.js';
+import { discoverSkills } from '../prompt/index.js';
+import type { SessionSource, SkillsOutcome } from '../../protocol/index.js';
 import type { Runtime } from './thread.runtime.js';
 import { removeStaleTurnDiffs } from './turn.diff.js';
 
@@ -32,6 +33,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     warned.add(message);
     options.onWarning?.(message);
   };
+  // Skills are read once per working directory and reused until a client asks for a reload.
+  const skillsByCwd = new Map<string, Promise<SkillsOutcome>>();
   return {
     home,
     env: options.env,
@@ -49,6 +52,15 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(options.userAgent ? { userAgent: options.userAgent } : {}),
     warn,
     mcp: new McpConnections(options.env, options.cliVersion, warn),
+    skills(cwd, projectTrusted, forceReload = false) {
+      const key = `${projectTrusted ? 'trusted' : 'untrusted'}:${cwd}`;
+      let outcome = forceReload ? undefined : skillsByCwd.get(key);
+      if (!outcome) {
+        outcome = discoverSkills(home, cwd, projectTrusted);
+        skillsByCwd.set(key, outcome);
+      }
+      return outcome;
+    },
     async resolveSettings(requested) {
       const overrides = { ...requested, cwd: requested.cwd ?? options.cwd };
       const loaded = await loadConfig({

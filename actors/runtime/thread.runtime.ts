@@ -20,6 +20,8 @@ import {
   type ProtocolEvent,
   type ResponseItem,
   type SessionSource,
+  type SkillMetadata,
+  type SkillsOutcome,
   type Thread,
   type ThreadOverrides,
   type ThreadSettings,
@@ -54,6 +56,8 @@ export interface Runtime {
   /** The user agent model requests carry, naming the client that drives the threads (servers know it from their handshake). */
   userAgent?: string;
   resolveSettings(overrides: ThreadOverrides): Promise<ThreadSettings>;
+  /** The skills of a working directory, discovered once and cached; `forceReload` reads them again. */
+  skills(cwd: string, projectTrusted: boolean, forceReload?: boolean): Promise<SkillsOutcome>;
   /** Where problems that do not stop a thread (a rollout file that cannot be written) are reported. */
   warn(message: string): void;
   /** The process's MCP server connections, shared by its threads. */
@@ -83,6 +87,8 @@ export interface ThreadHandle {
   decide(approvalId: string, decision: ApprovalDecision): void;
   /** The thread as clients see it now: settings in effect, status, preview. */
   current(): { thread: Thread; settings: ThreadSettings } | null;
+  /** The skills loaded when the thread was configured (empty before). */
+  skills(): SkillMetadata[];
   /** Whether a turn is running; its id when one is. */
   activeTurnId(): string | null;
   /** Resolves when everything recorded so far is on disk. */
@@ -136,9 +142,10 @@ function modelSwitchWarnings(stored: StoredThread, model: string): string[] {
   ];
 }
 
-/** The thread's MCP servers, once it is configured with them. */
-class ThreadMcpSlot {
-  current: ThreadMcp | null = null;
+/** What the actors of one thread load when it is configured and reuse for every turn: its skills and its MCP servers. */
+interface SessionCache {
+  skills: SkillMetadata[];
+  mcp: ThreadMcp | null;
 }
 
 /** The session machine with every actor it invokes bound to real I/O for one thread. */
@@ -146,7 +153,7 @@ function liveSessionMachine(
   runtime: Runtime,
   sessions: ExecSessions,
   stored: StoredThread | null,
-  mcp: ThreadMcpSlot,
+  cache: SessionCache,
   onConfigureError: (error: unknown) => void,
 ) {
   const rules = new RuleBaseline();
@@ -156,20 +163,21 @@ function liveSessionMachine(
     home: runtime.home,
     onRuleError: (error) => runtime.warn(`${error.message} (${error.effect}; ${error.fix})`),
     rules,
-    mcp: () => mcp.current,
+    mcp: () => cache.mcp,
   });
   const turn = turnMachine.provide({
     actors: {
       toolCall,
       model: modelActor(runtime.env, {
-        extraTools: () => mcp.current?.toolSpecs((message) => runtime.warn(message)) ?? Promise.resolve([]),
+        home: runtime.home,
+        extraTools: () => cache.mcp?.toolSpecs((message) => runtime.warn(message)) ?? Promise.resolve([]),
         userAgent: runtime.userAgent,
       }),
-      compact: compactActor(runtime.env, runtime.userAgent),
+      compact: compactActor(runtime.env, { home: runtime.home, userAgent: runtime.userAgent }),
       prepareTurn: fromPromise<PreparedTurn, { settings: ThreadSettings; history: ResponseItem[]; userInput: UserInput[] }>(async ({ input }) => {
         // Roots a turn names for the first time are pinned as they are now; the others keep their first identity.
         sessions.roots.pin(sandboxFor(input.settings, runtime.env)?.writableRoots ?? []);
-        return prepareTurn({ ...input, home: runtime.home });
+        return prepareTurn({ ...input, home: runtime.home, skills: cache.skills });
       }),
       stopProcesses: fromPromise<void, { threadId: string }>(() => sessions.killAll()),
     },
@@ -193,8 +201,8 @@ function liveSessionMachine(
         const roots = sandboxFor(settings, runtime.env)?.writableRoots ?? [settings.cwd];
         sessions.roots.pin(roots);
         // MCP servers start now, all at once, and are not waited for: the first model request waits for those still starting.
-        mcp.current = runtime.mcp.acquire(input.threadId, settings.mcpServers ?? [], roots);
-        const requiredFailure = await mcp.current.requiredFailure();
+        cache.mcp = runtime.mcp.acquire(input.threadId, settings.mcpServers ?? [], roots);
+        const requiredFailure = await cache.mcp.requiredFailure();
         if (requiredFailure !== null) {
           const error = new Error(`a required MCP server could not start (required = true): ${requiredFailure}`);
           onConfigureError(error);
@@ -202,6 +210,10 @@ function liveSessionMachine(
         }
         // Rule files are judged against what they were now, before the agent ran anything.
         await rules.capture(await ruleSources(runtime.home, settings.cwd, settings.projectTrusted));
+        // Skills load once per session; every turn of the thread uses this outcome.
+        const skills = await runtime.skills(settings.cwd, settings.projectTrusted);
+        for (const problem of skills.errors) runtime.warn(`skill ${problem.path}: ${problem.message}`);
+        cache.skills = skills.skills;
         return {
           settings,
           thread: threadRecord(runtime, input.threadId, settings, await readGitInfo(settings.cwd), stored),
@@ -222,15 +234,15 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
   const stored = options.stored ?? null;
   const threadId = stored?.thread.id ?? options.threadId ?? randomUUID();
   const sessions = new ExecSessions();
-  const mcp = new ThreadMcpSlot();
   const events = new StartupReplay<ProtocolEvent>();
+  const cache: SessionCache = { skills: [], mcp: null };
   const inspection = new Subject<InspectionEvent>();
   const persistence = new ThreadPersistence(stored !== null, (message) => runtime.warn(`thread ${threadId}: ${message}`));
   const resumed = stored ? { history: stored.history, usageTotal: stored.usageTotal, lastTurn: stored.lastTurn } : null;
   // The configuration error itself (a ConfigError names file and key), for callers of ready().
   let configureError: unknown = null;
   const actor: ActorRefFrom<typeof sessionMachine> = createActor(
-    liveSessionMachine(runtime, sessions, stored, mcp, (error) => (configureError = error)),
+    liveSessionMachine(runtime, sessions, stored, cache, (error) => (configureError = error)),
     {
       input: { threadId, overrides: options.overrides ?? {}, resumed, clock: systemClock },
       // Inspection events are passed on only while someone watches.
@@ -264,14 +276,14 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
   const closed = new Promise<void>((resolve) => {
     actor.subscribe({
       complete: () => {
-        void mcp.current?.release();
+        void cache.mcp?.release();
         events.complete();
         // XState reports the final snapshot to inspectors after telling observers the actor is done.
         queueMicrotask(() => inspection.complete());
         resolve();
       },
       error: (error) => {
-        void mcp.current?.release();
+        void cache.mcp?.release();
         events.error(error);
         queueMicrotask(() => inspection.complete());
         resolve();
@@ -318,6 +330,7 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
       const { settings, thread } = actor.getSnapshot().context;
       return settings && thread ? { settings, thread } : null;
     },
+    skills: () => cache.skills,
     activeTurnId() {
       return actor.getSnapshot().context.currentTurn?.turnId ?? null;
     },
@@ -330,7 +343,7 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
       if (actor.getSnapshot().status === 'active') actor.send({ type: 'thread.close' });
       await closed;
       tracing?.settle();
-      await mcp.current?.release();
+      await cache.mcp?.release();
       await persistence.close();
     },
   };

@@ -2,7 +2,7 @@ import { platform } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 // Not the runtime's face: that would read the runtime before `initialize` is answered.
 import { statecraftHome } from '../../actors/config/config.paths.js';
-import type { ThreadHandle, ThreadRegistry } from '../../actors/runtime/index.js';
+import type { Runtime as Agent, ThreadHandle, ThreadRegistry } from '../../actors/runtime/index.js';
 import {
   errorMessage,
   JsonRpcErrorCode,
@@ -63,10 +63,11 @@ const sandboxPolicy = (settings: ThreadSettings): SandboxPolicy => {
 };
 
 /** Errors a client caused get a client error code; the rest stay internal. */
-function asRpcError({ UnknownThreadError, AmbiguousThreadIdError, ConfigError }: Runtime, error: unknown): unknown {
+function asRpcError({ UnknownThreadError, AmbiguousThreadIdError, ConfigError, KeyringUnavailableError, CredentialsError }: Runtime, error: unknown): unknown {
   if (error instanceof RpcError) return error;
   if (error instanceof UnknownThreadError || error instanceof AmbiguousThreadIdError) return new RpcError(JsonRpcErrorCode.InvalidRequest, error.message);
   if (error instanceof ConfigError) return new RpcError(JsonRpcErrorCode.InvalidParams, error.message);
+  if (error instanceof KeyringUnavailableError || error instanceof CredentialsError) return new RpcError(JsonRpcErrorCode.InvalidRequest, error.message);
   if (error instanceof Error && error.message.startsWith('invalid cursor')) return new RpcError(JsonRpcErrorCode.InvalidParams, error.message);
   return error;
 }
@@ -76,7 +77,7 @@ function asRpcError({ UnknownThreadError, AmbiguousThreadIdError, ConfigError }:
  * thread registry and forwards each thread's events; everything else lives in the runtime.
  */
 export async function runAppServer(options: AppServerOptions): Promise<void> {
-  type Served = { runtime: Runtime; registry: ThreadRegistry };
+  type Served = { runtime: Runtime; agent: Agent; registry: ThreadRegistry };
   let served: Served | null = null;
   let loading: Promise<Served> | null = null;
   let originator = 'unknown';
@@ -105,7 +106,7 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
         configOverrides: options.trace ? ['trace=true'] : [],
         onWarning: (message) => options.log(`warning: ${message}`),
       });
-      served = { runtime, registry: new runtime.ThreadRegistry(agent) };
+      served = { runtime, agent, registry: new runtime.ThreadRegistry(agent) };
       return served;
     })().catch((error: unknown) => {
       loading = null;
@@ -133,6 +134,7 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
       instructionSources: [],
       approvalsReviewer: 'user',
       serviceTier: null,
+      skills: handle.skills(),
     };
   };
   const withInstructionSources = async ({ findAgentsFiles }: Runtime, result: ThreadSessionResult): Promise<ThreadSessionResult> => ({
@@ -235,6 +237,57 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
         }
         const end = Math.min(visible.length, start + (params.limit ?? visible.length));
         return { data: visible.slice(start, end).map((model) => ModelInfo.parse(model)), nextCursor: end < visible.length ? String(end) : null };
+      },
+      async 'skills/list'(params) {
+        const { agent } = await threads();
+        const cwds = params.cwds?.length ? params.cwds : [process.cwd()];
+        const data = await Promise.all(
+          cwds.map(async (cwd) => {
+            try {
+              const settings = await agent.resolveSettings({ cwd });
+              return { cwd: settings.cwd, ...(await agent.skills(settings.cwd, settings.projectTrusted, params.forceReload ?? false)) };
+            } catch (error) {
+              return { cwd, skills: [], errors: [{ path: cwd, message: errorMessage(error) }] };
+            }
+          }),
+        );
+        return { data };
+      },
+      async 'account/read'() {
+        const { runtime, agent } = await threads();
+        try {
+          const { provider } = await agent.resolveSettings({});
+          const key = await runtime.currentApiKey(provider, agent.env, agent.home);
+          return { account: key ? { type: 'apiKey' as const } : null, requiresOpenaiAuth: provider.requiresOpenaiAuth };
+        } catch (error) {
+          throw asRpcError(runtime, error);
+        }
+      },
+      async 'account/login/start'(params, ctx) {
+        const { runtime, agent } = await threads();
+        try {
+          const { provider } = await agent.resolveSettings({});
+          const saved = await runtime.saveApiKey(agent.home, provider.credentialsStore, params.apiKey);
+          if (saved.fallback) options.log(`warning: ${saved.fallback}`);
+        } catch (error) {
+          throw asRpcError(runtime, error);
+        }
+        void ctx.answered.then(() => connection.notify('account/updated', { authMode: 'apikey', planType: null }));
+        return { type: 'apiKey' as const };
+      },
+      async 'account/logout'(_params, ctx) {
+        const { runtime, agent } = await threads();
+        let stillSignedIn: boolean;
+        try {
+          const { provider } = await agent.resolveSettings({});
+          await runtime.deleteApiKey(agent.home, provider.credentialsStore);
+          // A key from the environment still applies after the stored one is gone.
+          stillSignedIn = (await runtime.currentApiKey(provider, agent.env, agent.home)) !== null;
+        } catch (error) {
+          throw asRpcError(runtime, error);
+        }
+        void ctx.answered.then(() => connection.notify('account/updated', { authMode: stillSignedIn ? 'apikey' : null, planType: null }));
+        return {};
       },
       async onClose() {
         // A registry still loading is waited for: a thread it starts must be closed too.

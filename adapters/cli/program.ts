@@ -157,6 +157,47 @@ program
     process.exit(0);
   });
 
+const login = program
+  .command('login')
+  .description('Store an API key for the model provider (in the OS keyring or ~/.statecraft/auth.json, per cli_auth_credentials_store)')
+  .option('--with-api-key', 'read the API key from standard input, e.g. `printenv OPENAI_API_KEY | statecraft login --with-api-key`', false)
+  .option('-c, --config <key=value>', 'override a config key; repeatable', collect, [] as string[])
+  .action(async (flags) => {
+    const { runLogin } = await import('./login.command.js');
+    process.exitCode = await runLogin(flags, io);
+  });
+
+login
+  .command('status')
+  .description('Say whether an API key applies, where it comes from (environment, keyring or file), and its last characters')
+  .option('-c, --config <key=value>', 'override a config key; repeatable', collect, [] as string[])
+  .action(async (flags) => {
+    const { runLoginStatus } = await import('./login.command.js');
+    process.exitCode = await runLoginStatus(flags, io);
+  });
+
+program
+  .command('logout')
+  .description('Remove the stored API key (an API key in the environment still applies)')
+  .option('-c, --config <key=value>', 'override a config key; repeatable', collect, [] as string[])
+  .action(async (flags) => {
+    const { runLogout } = await import('./login.command.js');
+    process.exitCode = await runLogout(flags, io);
+  });
+
+const skills = program.command('skills').description('Skills: SKILL.md files that teach the agent a kind of task');
+
+skills
+  .command('list')
+  .description("List the skills a thread started here would load (yours, and the trusted project's), and the files that failed to load")
+  .option('--json', 'print {cwd, skills, errors} as JSON', false)
+  .option('-C, --cd <dir>', 'the directory to list for (its project and config apply)')
+  .option('-c, --config <key=value>', 'override a config key; repeatable', collect, [] as string[])
+  .action(async (flags) => {
+    const { runSkillsList } = await import('./skills.command.js');
+    process.exitCode = await runSkillsList(flags, io);
+  });
+
 program
   .command('sandbox')
   .description('Run a command under the sandbox the agent would get here, to see what it may do')

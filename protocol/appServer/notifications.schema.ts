@@ -6,10 +6,15 @@ import { RequestId } from './jsonrpc.schema.js';
 const ServerRequestResolvedParams = z.object({ threadId: z.string(), requestId: RequestId });
 type ServerRequestResolvedParams = z.infer<typeof ServerRequestResolvedParams>;
 
+/** The stored credentials changed (a login or a logout): how the client is now signed in, null when it is not. */
+const AccountUpdatedParams = z.object({ authMode: z.literal('apikey').nullable(), planType: z.null() });
+type AccountUpdatedParams = z.infer<typeof AccountUpdatedParams>;
+
 /** The params of every notification the server sends, keyed by method. */
 export const serverNotificationParams = {
   ...notificationParams,
   'serverRequest/resolved': ServerRequestResolvedParams,
+  'account/updated': AccountUpdatedParams,
 } as const;
 
 export type ServerNotificationMethod = keyof typeof serverNotificationParams;

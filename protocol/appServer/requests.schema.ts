@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApprovalPolicy, ReasoningEffort, ReasoningSummary, SandboxMode, SandboxPolicy } from '../common.schema.js';
+import { SkillErrorInfo, SkillMetadata } from '../skills.schema.js';
 import { Thread, Turn } from '../thread.schema.js';
 import { UserInput } from '../userInput.schema.js';
 
@@ -74,6 +75,8 @@ export const ThreadSessionResult = z.object({
   /** Who answers approval requests: always the user (the client) here. */
   approvalsReviewer: z.literal('user'),
   serviceTier: z.string().nullable(),
+  /** The skills the thread loaded when it started (their names, descriptions and SKILL.md paths). */
+  skills: z.array(SkillMetadata).optional(),
 });
 export type ThreadSessionResult = z.infer<typeof ThreadSessionResult>;
 
@@ -159,6 +162,48 @@ export type ModelInfo = z.infer<typeof ModelInfo>;
 const ModelListResult = z.object({ data: z.array(ModelInfo), nextCursor: z.string().nullable() });
 type ModelListResult = z.infer<typeof ModelListResult>;
 
+// ── skills/list ───────────────────────────────────────────────────────────────
+
+const SkillsListParams = z.object({
+  /** The working directories to list skills for; the server's own when empty. */
+  cwds: z.array(nonEmpty).nullish(),
+  /** Read the skills from disk again instead of the cached outcome. */
+  forceReload: z.boolean().nullish(),
+});
+type SkillsListParams = z.infer<typeof SkillsListParams>;
+
+const SkillsListEntry = z.object({ cwd: z.string(), skills: z.array(SkillMetadata), errors: z.array(SkillErrorInfo) });
+const SkillsListResult = z.object({ data: z.array(SkillsListEntry) });
+type SkillsListResult = z.infer<typeof SkillsListResult>;
+
+// ── account/read, account/login/start, account/logout ───────────────────────────
+
+const AccountReadParams = z.object({ refreshToken: z.boolean().nullish() });
+type AccountReadParams = z.infer<typeof AccountReadParams>;
+
+/** An account is an API key here: the environment's or the one `statecraft login` stored. */
+const Account = z.object({ type: z.literal('apiKey') });
+
+const AccountReadResult = z.object({
+  account: Account.nullable(),
+  /** Whether the configured provider takes an OpenAI API key (so a client should offer a login). */
+  requiresOpenaiAuth: z.boolean(),
+});
+type AccountReadResult = z.infer<typeof AccountReadResult>;
+
+/** Only API-key logins: the key is stored where `cli_auth_credentials_store` says. */
+const AccountLoginStartParams = z.object({ type: z.literal('apiKey'), apiKey: nonEmpty });
+type AccountLoginStartParams = z.infer<typeof AccountLoginStartParams>;
+
+const AccountLoginStartResult = z.object({ type: z.literal('apiKey') });
+type AccountLoginStartResult = z.infer<typeof AccountLoginStartResult>;
+
+const AccountLogoutParams = z.object({});
+type AccountLogoutParams = z.infer<typeof AccountLogoutParams>;
+
+const AccountLogoutResult = z.object({});
+type AccountLogoutResult = z.infer<typeof AccountLogoutResult>;
+
 // ── the method table ──────────────────────────────────────────────────────────
 
 /** Every client → server request we serve: its params and the result we answer with. */
@@ -172,6 +217,10 @@ export const clientRequests = {
   'turn/interrupt': { params: TurnInterruptParams, result: TurnInterruptResult },
   'thread/compact/start': { params: ThreadCompactStartParams, result: ThreadCompactStartResult },
   'model/list': { params: ModelListParams, result: ModelListResult },
+  'skills/list': { params: SkillsListParams, result: SkillsListResult },
+  'account/read': { params: AccountReadParams, result: AccountReadResult },
+  'account/login/start': { params: AccountLoginStartParams, result: AccountLoginStartResult },
+  'account/logout': { params: AccountLogoutParams, result: AccountLogoutResult },
 } as const;
 
 export type ClientRequestMethod = keyof typeof clientRequests;

@@ -22,6 +22,8 @@ export const settingsFixture = (over: Partial<ThreadSettings> = {}): ThreadSetti
     requestMaxRetries: 1,
     streamMaxRetries: 1,
     streamIdleTimeoutMs: 1000,
+    requiresOpenaiAuth: false,
+    credentialsStore: 'auto',
   },
   reasoningEffort: 'medium',
   reasoningSummary: 'auto',

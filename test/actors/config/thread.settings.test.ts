@@ -47,6 +47,8 @@ describe('resolveThreadSettings', () => {
       requestMaxRetries: 4,
       streamMaxRetries: 5,
       streamIdleTimeoutMs: 300_000,
+      requiresOpenaiAuth: true,
+      credentialsStore: 'auto',
     });
   });
 
@@ -88,6 +90,8 @@ describe('resolveThreadSettings', () => {
       requestMaxRetries: 1,
       streamMaxRetries: 0,
       streamIdleTimeoutMs: 1000,
+      requiresOpenaiAuth: false,
+      credentialsStore: 'auto',
     });
     const ollama = await resolveThreadSettings(loaded, { modelProvider: 'ollama' }, box.env);
     expect(ollama.provider).toMatchObject({ baseUrl: 'http://gpu-box:11434/v1', wireApi: 'chat', name: 'Ollama' });

@@ -18,6 +18,8 @@ export const provider = (baseUrl: string, overrides: Partial<ProviderSettings> =
   requestMaxRetries: 3,
   streamMaxRetries: 3,
   streamIdleTimeoutMs: 5_000,
+  requiresOpenaiAuth: false,
+  credentialsStore: 'auto',
   ...overrides,
 });
 

@@ -18,6 +18,8 @@ export function settingsFor(cwd: string, overrides: Partial<ThreadSettings> = {}
       requestMaxRetries: 0,
       streamMaxRetries: 0,
       streamIdleTimeoutMs: 1000,
+      requiresOpenaiAuth: false,
+      credentialsStore: 'auto',
     },
     reasoningEffort: null,
     reasoningSummary: 'auto',

@@ -30,7 +30,7 @@ describe('prepareTurn context items', () => {
     const { home, ws } = await workspace();
     await writeFile(join(ws, 'AGENTS.md'), 'use pnpm');
     const settings = settingsFor(ws, { developerInstructions: 'be terse' });
-    const turn = await prepareTurn({ settings, history: [], home, userInput: [{ type: 'text', text: 'hi', text_elements: [] }] });
+    const turn = await prepareTurn({ settings, history: [], home, skills: [], userInput: [{ type: 'text', text: 'hi', text_elements: [] }] });
     expect(turn.contextItems.map((item) => (item as { role?: string }).role)).toEqual(['developer', 'user', 'user']);
     expect(textsOf(turn.contextItems[0])).toEqual(['be terse']);
     expect(textsOf(turn.contextItems[1])[0]).toContain('use pnpm');
@@ -40,21 +40,21 @@ describe('prepareTurn context items', () => {
 
   it('omits developer and AGENTS.md messages when there are none', async () => {
     const { home, ws } = await workspace();
-    const turn = await prepareTurn({ settings: settingsFor(ws), history: [], home, userInput: [] });
+    const turn = await prepareTurn({ settings: settingsFor(ws), history: [], home, skills: [], userInput: [] });
     expect(turn.contextItems).toHaveLength(1);
   });
 
   it('resends the environment context only when it changed', async () => {
     const { home, ws } = await workspace();
     const settings = settingsFor(ws);
-    const first = await prepareTurn({ settings, history: [], home, userInput: [{ type: 'text', text: 'a', text_elements: [] }] });
+    const first = await prepareTurn({ settings, history: [], home, skills: [], userInput: [{ type: 'text', text: 'a', text_elements: [] }] });
     const history = [...first.contextItems, first.userItem];
-    const same = await prepareTurn({ settings, history, home, userInput: [{ type: 'text', text: 'b', text_elements: [] }] });
+    const same = await prepareTurn({ settings, history, home, skills: [], userInput: [{ type: 'text', text: 'b', text_elements: [] }] });
     expect(same.contextItems).toEqual([]);
 
     const other = join(ws, 'sub');
     await mkdir(other);
-    const moved = await prepareTurn({ settings: { ...settings, cwd: other }, history, home, userInput: [] });
+    const moved = await prepareTurn({ settings: { ...settings, cwd: other }, history, home, skills: [], userInput: [] });
     expect(moved.contextItems).toHaveLength(1);
     expect(textsOf(moved.contextItems[0])[0]).toContain(`<cwd>${other}</cwd>`);
   });
@@ -71,6 +71,7 @@ describe('prepareTurn user item', () => {
       settings: settingsFor(ws),
       history: [],
       home,
+      skills: [],
       userInput: [
         { type: 'image', url: 'https://example.com/a.png' },
         { type: 'localImage', path: 'shot.png' },
@@ -93,7 +94,7 @@ describe('prepareTurn user item', () => {
   it('notes a missing local image instead of throwing', async () => {
     const { home, ws } = await workspace();
     const missing = join(ws, 'missing.png');
-    const turn = await prepareTurn({ settings: settingsFor(ws), history: [], home, userInput: [{ type: 'localImage', path: missing }] });
+    const turn = await prepareTurn({ settings: settingsFor(ws), history: [], home, skills: [], userInput: [{ type: 'localImage', path: missing }] });
     const content = (turn.userItem as { content: Array<{ type: string; text?: string }> }).content;
     expect(content[0]?.type).toBe('input_text');
     expect(content[0]?.text).toContain(missing);

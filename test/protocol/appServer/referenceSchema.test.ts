@@ -60,7 +60,7 @@ describe('the reference schema as a validator', () => {
 function documentedDifferences(): Array<{ row: string; keys: string[] }> {
   const doc = readFileSync(resolve(import.meta.dirname, '../../../docs/PROTOCOL.md'), 'utf8');
   const section = doc.slice(doc.indexOf("## Where our schema differs from the reference's"));
-  return [...section.matchAll(/^\| `([^`]+)` \| (.+) \|$/gm)].map((match) => {
+  return [...section.matchAll(/^\| `([^`]+)` +\| (.+?) +\|$/gm)].map((match) => {
     const [where, kind] = match[1]!.split(' ');
     return { row: match[1]!, keys: braces.expand(where!).map((expanded) => `${expanded} ${kind}`) };
   });
@@ -77,7 +77,7 @@ describe('our generated schema against the reference', () => {
     const found = new Set(differences.map((d) => d.key));
     const stale = rows.flatMap((row) => row.keys.filter((key) => !found.has(key)).map((key) => `${key} (row ${row.row})`));
     expect(stale, 'rows of docs/PROTOCOL.md that match no difference any more').toEqual([]);
-    // `initialized` carries no params in either schema.
-    expect(unmatched).toEqual(['InitializedNotification']);
+    // `initialized` carries no params in either schema; `account/logout` takes none in the reference, an empty object in ours.
+    expect(unmatched).toEqual(['AccountLogoutParams', 'InitializedNotification']);
   });
 });

@@ -41,6 +41,11 @@ const ANSWERS_TO_OFF_SCHEMA_REQUESTS: ReadonlyArray<{ why: string; applies: (msg
   },
 ];
 
+/** The reference's response schemas for methods that take no params (so no Params name to derive them from). */
+const RESPONSES_OF_METHODS_WITHOUT_PARAMS: Readonly<Record<string, string>> = {
+  'account/logout': '#/definitions/v2/LogoutAccountResponse',
+};
+
 export interface Recorded {
   dir: 'c2s' | 's2c';
   msg: Json;
@@ -78,10 +83,11 @@ function load() {
     new Map<string, string | undefined>(
       (bundle.definitions[union].oneOf as Json[]).map((variant) => [variant.properties.method.enum[0], variant.properties.params?.$ref]),
     );
-  // A method's response is named after its params: ThreadStartParams → ThreadStartResponse.
+  // A method's response is named after its params: ThreadStartParams → ThreadStartResponse;
+  // a method without params names it in the listed table.
   const responses = new Map<string, string>();
   for (const [method, params] of byMethod('ClientRequest')) {
-    const response = params?.replace(/Params$/, 'Response');
+    const response = params?.replace(/Params$/, 'Response') ?? RESPONSES_OF_METHODS_WITHOUT_PARAMS[method];
     if (response && resolvePointer(bundle, response)) responses.set(method, `${REFERENCE}${response}`);
   }
   // Validating against the one variant a message's method names gives errors about that variant alone.
