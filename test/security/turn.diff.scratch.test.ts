@@ -48,8 +48,10 @@ describe('turn-diff scratch folders', () => {
     const live = `turn-diff-${process.pid}-live`;
     mkdirSync(join(f.home, 'tmp', live));
 
+    // The runtime, which clears them, starts with the first request about threads (initialize alone reads none of it).
     const second = scene.connect(f);
     await second.init();
+    await second.call('thread/list', {});
     expect(scratchFolders(f.home)).toEqual([live]);
   });
 
