@@ -23,7 +23,7 @@ export default tseslint.config(
   },
   {
     // Tests drive wire messages as loose JSON on purpose.
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'test/**/*.tsx'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -93,6 +93,8 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
   plugins: [rxjsAsModules, zodEnglishOnly],
+  // Ink reads React's devtools only when DEV=true is set, a package it does not depend on: left out.
+  external: ['react-devtools-core'],
   // CommonJS dependencies (commander, cross-spawn) call require() for Node's own modules; an ES
   // module has no require, so each output file gets one.
   banner: { js: "import { createRequire as __statecraftRequire } from 'node:module';\nconst require = __statecraftRequire(import.meta.url);" },

@@ -37,6 +37,12 @@ export interface ExecFlags extends OptionValues {
   trace: boolean;
 }
 
+/** The flags that choose a thread's settings, which the interactive UI shares with `exec`. */
+export type ThreadFlags = Pick<
+  ExecFlags,
+  'model' | 'sandbox' | 'askForApproval' | 'fullAuto' | 'dangerouslyBypassApprovalsAndSandbox' | 'yolo' | 'profile' | 'addDir' | 'ephemeral'
+>;
+
 /** `statecraft exec resume`: the thread to continue, by id or the most recent one. */
 export interface ResumeTarget {
   threadId?: string;
@@ -60,7 +66,12 @@ const EXIT_TERMINATED = 128 + 15;
  * What the flags ask for, as thread overrides; without a terminal nobody can be asked, so the
  * default policy is `never`. Bypassing approvals and sandbox beats every other choice of both.
  */
-function threadOverrides(flags: ExecFlags, cwd: string | undefined, interactive: boolean, outputSchema: Record<string, unknown> | null): ThreadOverrides {
+export function threadOverrides(
+  flags: ThreadFlags,
+  cwd: string | undefined,
+  interactive: boolean,
+  outputSchema: Record<string, unknown> | null,
+): ThreadOverrides {
   const bypass = flags.dangerouslyBypassApprovalsAndSandbox || flags.yolo;
   const approvalPolicy = bypass ? 'never' : (flags.askForApproval ?? (flags.fullAuto ? 'on-request' : interactive ? undefined : 'never'));
   const sandbox = bypass ? 'danger-full-access' : (flags.sandbox ?? (flags.fullAuto ? 'workspace-write' : undefined));
@@ -76,8 +87,8 @@ function threadOverrides(flags: ExecFlags, cwd: string | undefined, interactive:
   };
 }
 
-/** `-c` flags with `--enable`/`--disable` as the feature keys they stand for, after the explicit ones. */
-const configOverrides = (flags: ExecFlags): string[] => [
+/** `-c` flags with `--enable`/`--disable` as the feature keys they stand for and `--trace` as `trace`, after the explicit ones. */
+export const configOverrides = (flags: Pick<ExecFlags, 'config' | 'enable' | 'disable' | 'trace'>): string[] => [
   ...flags.config,
   ...flags.enable.map((feature) => `features.${formatKeyPath([feature])}=true`),
   ...flags.disable.map((feature) => `features.${formatKeyPath([feature])}=false`),

@@ -38,11 +38,9 @@ export function codexOnlyNotes(flags: OptionValues): string[] {
   );
 }
 
-/** The flags `exec` and `exec resume` share; Codex's clients put them before or after `resume ID`. */
-export function withExecOptions<A extends unknown[], O extends OptionValues>(command: Command<A, O>) {
-  const withFlags = command
-    .option('--json', 'print JSONL events (thread.started first) instead of a transcript', false)
-    .addOption(new Option('--experimental-json', 'the older name of --json').default(false).hideHelp())
+/** The flags that choose a thread's settings, shared by `exec` and the interactive UI. */
+export function withThreadOptions<A extends unknown[], O extends OptionValues>(command: Command<A, O>) {
+  return command
     .option('-m, --model <model>', 'the model to use')
     .option('-C, --cd <dir>', 'the directory the agent works in')
     .option('-c, --config <key=value>', 'override a config key (value parsed as TOML, else a string); repeatable', collect, [] as string[])
@@ -60,17 +58,24 @@ export function withExecOptions<A extends unknown[], O extends OptionValues>(com
     )
     .option('--add-dir <dir>', 'an extra writable directory for this run; repeatable', collect, [] as string[])
     .option('-i, --image <file...>', 'attach image files to the prompt (comma-separated or repeated)', collectPaths, [] as string[])
-    .option('--output-schema <file>', "a JSON Schema file the agent's final answer must follow")
     .option('--full-auto', 'work without asking: sandbox workspace-write, approval on-request', false)
     .option('--dangerously-bypass-approvals-and-sandbox', 'run every command unconfined and never ask (only inside an outer sandbox)', false)
     .addOption(new Option('--yolo', 'the short name of --dangerously-bypass-approvals-and-sandbox').default(false).hideHelp())
+    .option('--ephemeral', 'do not record this thread', false)
+    .option('--trace', 'also record how the state machines ran, beside the rollout, for `statecraft inspect` (-c trace=true)', false);
+}
+
+/** The flags `exec` and `exec resume` share; Codex's clients put them before or after `resume ID`. */
+export function withExecOptions<A extends unknown[], O extends OptionValues>(command: Command<A, O>) {
+  const withFlags = withThreadOptions(command)
+    .option('--json', 'print JSONL events (thread.started first) instead of a transcript', false)
+    .addOption(new Option('--experimental-json', 'the older name of --json').default(false).hideHelp())
+    .option('--output-schema <file>', "a JSON Schema file the agent's final answer must follow")
     .option('--skip-git-repo-check', 'allow running outside a git repository', false)
     .option('-o, --output-last-message <file>', "write the agent's last message to this file")
     .addOption(
       new Option('--color <when>', 'colour the transcript (default: auto, when stdout and stderr are terminals)').choices(['always', 'never', 'auto'] as const),
-    )
-    .option('--ephemeral', 'do not record this thread', false)
-    .option('--trace', 'also record how the state machines ran, beside the rollout, for `statecraft inspect` (-c trace=true)', false);
+    );
   for (const { flags } of CODEX_ONLY_FLAGS) withFlags.addOption(new Option(flags).helpGroup(COMPATIBILITY));
   return withFlags;
 }

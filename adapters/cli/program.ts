@@ -6,7 +6,7 @@
 import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import type { CliIo, ExecExit } from './exec.command.js';
 import type * as McpCommands from './mcp.command.js';
-import { collect, mergeExecFlags, withExecOptions } from './exec.options.js';
+import { collect, mergeExecFlags, withExecOptions, withThreadOptions } from './exec.options.js';
 import { packageVersion } from './version.js';
 
 const io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, version: packageVersion() };
@@ -38,6 +38,26 @@ const program = new Command()
   .hook('preAction', (_program, action) => {
     if (action.name() !== 'app-server' && action.name() !== 'mcp-server') endQuietlyWhenTheReaderLeaves();
   });
+
+// `statecraft [PROMPT]`: the interactive UI, with the thread flags `exec` takes.
+const interactive = withThreadOptions(program.argument('[prompt]', 'what to do first (optional)')).action(async (prompt, flags) => {
+  const { runTui } = await import('../tui/tui.command.js');
+  process.exitCode = await runTui(prompt, flags, io, { kind: 'new' });
+});
+
+withThreadOptions(
+  program
+    .command('resume')
+    .description('Open a recorded thread in the interactive UI: by id, the latest (--last), or chosen from a list')
+    .argument('[threadId]', 'the thread to open (a unique prefix of its id is enough)')
+    .option('--last', 'open the most recently updated thread', false),
+).action(async (threadId, ownFlags) => {
+  // Flags given before `resume` count too, as `exec resume` takes them.
+  const flags = mergeExecFlags(interactive.opts(), ownFlags);
+  const start = flags.last ? ({ kind: 'last' } as const) : threadId ? ({ kind: 'resume', threadId } as const) : ({ kind: 'pick' } as const);
+  const { runTui } = await import('../tui/tui.command.js');
+  process.exitCode = await runTui(undefined, flags, io, start);
+});
 
 /** Sets the exit status, or ends by the signal that stopped the run (its handler is gone by now, so the default action applies). */
 function endExec(exit: ExecExit): void {

@@ -1,0 +1,235 @@
+import { render } from 'ink-testing-library';
+import { useState } from 'react';
+import { describe, expect, it } from 'vitest';
+import type { ApprovalDecision } from '../../../protocol/index.js';
+import { ApprovalModal } from '../../../adapters/tui/ApprovalModal.js';
+import { Composer, emptyDraft, type Draft } from '../../../adapters/tui/Composer.js';
+import { Transcript } from '../../../adapters/tui/Transcript.js';
+import { applyEvent, emptyTranscript, type ApprovalEvent } from '../../../adapters/tui/transcript.state.js';
+
+/** Lets Ink's input handling and React's updates run. */
+const tick = () => new Promise((resolve) => setTimeout(resolve, 150));
+
+const approval = (decisions: ApprovalDecision[], command = "/bin/bash -lc 'touch a.txt'"): ApprovalEvent => ({
+  method: 'item/commandExecution/requestApproval',
+  approvalId: 'ap-1',
+  params: {
+    kind: 'command',
+    threadId: 't',
+    turnId: 'u',
+    itemId: 'i',
+    startedAtMs: 0,
+    environmentId: 'local',
+    reason: 'not known to be read-only',
+    command,
+    cwd: '/work/project',
+    commandActions: [],
+    proposedExecpolicyAmendment: null,
+    availableDecisions: decisions,
+    risk: null,
+  },
+});
+
+describe('ApprovalModal', () => {
+  const amendment: ApprovalDecision = { acceptWithExecpolicyAmendment: { execpolicy_amendment: ['touch'] } };
+
+  it('shows the command without its shell wrapper, with cwd and reason, and sends the prefix decision on p', async () => {
+    const decided: ApprovalDecision[] = [];
+    const ui = render(
+      <ApprovalModal
+        event={approval(['accept', 'acceptForSession', amendment, 'decline', 'cancel'])}
+        changes={null}
+        onDecide={(d) => decided.push(d)}
+        onDeclineWith={() => {}}
+      />,
+    );
+    const frame = ui.lastFrame()!;
+    expect(frame).toContain('$ touch a.txt');
+    expect(frame).toContain('in /work/project');
+    expect(frame).toContain('reason: not known to be read-only');
+    expect(frame).toContain('[p] yes, and always allow commands that start with `touch`');
+    ui.stdin.write('p');
+    await tick();
+    expect(decided).toEqual([amendment]);
+    ui.unmount();
+  });
+
+  it('offers no prefix choice when the policy proposed none, and Esc cancels', async () => {
+    const decided: ApprovalDecision[] = [];
+    const ui = render(
+      <ApprovalModal
+        event={approval(['accept', 'acceptForSession', 'decline', 'cancel'])}
+        changes={null}
+        onDecide={(d) => decided.push(d)}
+        onDeclineWith={() => {}}
+      />,
+    );
+    expect(ui.lastFrame()).not.toContain('always allow');
+    ui.stdin.write('p');
+    await tick();
+    expect(decided).toEqual([]);
+    ui.stdin.write('\u001b');
+    await tick();
+    expect(decided).toEqual(['cancel']);
+    ui.unmount();
+  });
+
+  it('"no" asks what to do instead and hands over the text', async () => {
+    const said: string[] = [];
+    const ui = render(
+      <ApprovalModal event={approval(['accept', 'decline', 'cancel'])} changes={null} onDecide={() => {}} onDeclineWith={(text) => said.push(text)} />,
+    );
+    ui.stdin.write('n');
+    await tick();
+    expect(ui.lastFrame()).toContain('What should the model do instead?');
+    ui.stdin.write('use printf');
+    await tick();
+    ui.stdin.write('\r');
+    await tick();
+    expect(said).toEqual(['use printf']);
+    ui.unmount();
+  });
+});
+
+function ComposerHarness({
+  onSubmit,
+  onCommand,
+  history = [],
+  files = [],
+}: {
+  onSubmit: (text: string) => void;
+  onCommand: (name: string) => void;
+  history?: string[];
+  files?: string[];
+}) {
+  const [draft, setDraft] = useState<Draft>(emptyDraft);
+  return (
+    <Composer
+      draft={draft}
+      onChange={setDraft}
+      onSubmit={onSubmit}
+      onCommand={onCommand}
+      onEscape={() => {}}
+      history={history}
+      files={files}
+      active
+      placeholder="type here"
+    />
+  );
+}
+
+describe('Composer', () => {
+  it('sends on Enter, starts a new line on Ctrl+J, and walks history with Up', async () => {
+    const sent: string[] = [];
+    const ui = render(<ComposerHarness onSubmit={(text) => sent.push(text)} onCommand={() => {}} history={['an earlier prompt']} />);
+    ui.stdin.write('first line');
+    await tick();
+    ui.stdin.write('\n');
+    await tick();
+    ui.stdin.write('second line');
+    await tick();
+    expect(ui.lastFrame()).toContain('first line');
+    ui.stdin.write('\r');
+    await tick();
+    expect(sent).toEqual(['first line\nsecond line']);
+    ui.stdin.write('\u001b[A');
+    await tick();
+    expect(ui.lastFrame()).toContain('an earlier prompt');
+    ui.unmount();
+  });
+
+  it('opens the slash popup and runs the chosen command', async () => {
+    const commands: string[] = [];
+    const ui = render(<ComposerHarness onSubmit={() => {}} onCommand={(name) => commands.push(name)} />);
+    ui.stdin.write('/');
+    await tick();
+    const frame = ui.lastFrame()!;
+    for (const name of ['/model', '/approvals', '/status', '/diff', '/new', '/quit']) expect(frame).toContain(name);
+    ui.stdin.write('sta');
+    await tick();
+    ui.stdin.write('\r');
+    await tick();
+    expect(commands).toEqual(['status']);
+    ui.unmount();
+  });
+
+  it('completes an @ mention from the fuzzy file list', async () => {
+    const sent: string[] = [];
+    const ui = render(<ComposerHarness onSubmit={(text) => sent.push(text)} onCommand={() => {}} files={['src/main.ts', 'README.md', 'src/tui/app.tsx']} />);
+    ui.stdin.write('look at @tuiap');
+    await tick();
+    expect(ui.lastFrame()).toContain('src/tui/app.tsx');
+    expect(ui.lastFrame()).not.toContain('README.md');
+    ui.stdin.write('\t');
+    await tick();
+    ui.stdin.write('\r');
+    await tick();
+    expect(sent).toEqual(['look at src/tui/app.tsx ']);
+    ui.unmount();
+  });
+});
+
+describe('Transcript', () => {
+  it('shows streamed text as it arrives and a command with its folded output and status', () => {
+    const state = emptyTranscript();
+    const base = { threadId: 't', turnId: 'u' };
+    applyEvent(state, {
+      method: 'item/started',
+      params: {
+        ...base,
+        startedAtMs: 0,
+        item: {
+          type: 'agentMessage',
+          id: 'm',
+          text: '',
+          phase: null,
+          moderation: null,
+          memoryCitation: null,
+          delivery: null,
+          questions: null,
+          startedAtMs: null,
+          completedAtMs: null,
+        },
+      },
+    } as any);
+    applyEvent(state, { method: 'item/agentMessage/delta', params: { ...base, itemId: 'm', delta: '## Heading\n\n- a point' } } as any);
+    let ui = render(<Transcript thread="t" done={state.done} live={state.live} width={80} rows={24} />);
+    expect(ui.lastFrame()).toContain('Heading');
+    expect(ui.lastFrame()).toContain('a point');
+    ui.unmount();
+    const output = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`).join('\n');
+    applyEvent(state, {
+      method: 'item/completed',
+      params: {
+        ...base,
+        contentTokenCount: null,
+        completedAtMs: 0,
+        item: {
+          type: 'commandExecution',
+          id: 'c',
+          pluginId: null,
+          scriptPath: null,
+          command: "/bin/bash -lc 'seq 30'",
+          cwd: '/w',
+          processId: null,
+          source: 'agent',
+          status: 'completed',
+          commandActions: [],
+          aggregatedOutput: output,
+          exitCode: 0,
+          durationMs: 1500,
+          startedAtMs: 0,
+          completedAtMs: 0,
+        },
+      },
+    } as any);
+    ui = render(<Transcript thread="t" done={state.done} live={state.live} width={80} rows={24} />);
+    const frame = ui.lastFrame()!;
+    expect(frame).toContain('$ seq 30');
+    expect(frame).toContain('18 earlier lines folded');
+    expect(frame).toContain('line 30');
+    expect(frame).not.toContain('line 3\n');
+    expect(frame).toContain('✓ exit 0 · 1.5s');
+    ui.unmount();
+  });
+});

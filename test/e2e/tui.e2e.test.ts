@@ -1,0 +1,235 @@
+import { execSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { alive, livePidsMatching, uniqueSleep } from '../support/processes.js';
+import { execa } from 'execa';
+import { CLI, execCli, scene, toolOutputsSeen, type Scene } from './cli.harness.js';
+import { TmuxTui } from './tui.harness.js';
+
+let current: Scene | null = null;
+let tui: TmuxTui | null = null;
+afterEach(async () => {
+  await tui?.kill();
+  tui = null;
+  await current?.cleanup();
+  current = null;
+});
+
+const hasTmux = (() => {
+  try {
+    execSync('command -v tmux', { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+const call = (cmd: string) => [{ call: 'exec_command', args: { cmd } }];
+/** The user messages the model received, across all requests. */
+const userTexts = (requests: unknown[]): string[] =>
+  requests.flatMap((body) =>
+    ((body as { input?: Array<Record<string, any>> }).input ?? [])
+      .filter((item) => item.type === 'message' && item.role === 'user')
+      .flatMap((item) => (Array.isArray(item.content) ? item.content.map((part: { text?: string }) => part.text ?? '') : [String(item.content)])),
+  );
+
+/** Quits with Ctrl+C twice and checks the terminal is back in cooked mode with the cursor shown. */
+async function quitAndCheckTerminal(ui: TmuxTui): Promise<void> {
+  await ui.keys('C-c');
+  await ui.waitFor('Ctrl+C again to quit');
+  await ui.keys('C-c');
+  await ui.waitFor('EXITED=0');
+  const settings = execSync(`stty -a -F ${await ui.tty()}`).toString();
+  expect(settings).toMatch(/(^|\s)icanon(\s|$)/);
+  expect(settings).toMatch(/(^|\s)echo(\s|$)/);
+}
+
+describe.skipIf(!hasTmux)('statecraft (interactive UI) in tmux', () => {
+  it('streams the answer as Markdown, shows a command with its output and exit status, and quits cleanly', { timeout: 180_000 }, async () => {
+    current = await scene({
+      turns: [
+        [{ text: '# Plan of attack\n\nFirst **list** the files:\n\n- one item\n- another item\n' }, ...call('echo tui-output-marker')],
+        [{ text: 'All done here.' }],
+      ],
+    });
+    tui = await TmuxTui.start(current, ['-a', 'never', 'look around']);
+    const screen = await tui.waitFor('All done here.');
+    expect(screen).toContain('› look around');
+    expect(screen).toContain('Plan of attack');
+    // Markdown is rendered: no literal emphasis markers, list items as bullets.
+    expect(screen).not.toContain('**list**');
+    expect(screen).toMatch(/\* one item/);
+    expect(screen).toContain('$ echo tui-output-marker');
+    expect(screen).toMatch(/^\s+tui-output-marker$/m);
+    expect(screen).toContain('✓ exit 0');
+    expect(screen).toMatch(/gpt-[\w.-]+ .*sandbox workspace-write · approval never/);
+    await quitAndCheckTerminal(tui);
+  });
+
+  it(
+    '"always allow the prefix" writes the rule: the next touch runs without asking, a compound command with more than touch still asks',
+    { timeout: 180_000 },
+    async () => {
+      current = await scene({
+        turns: [
+          call('touch one.txt'),
+          [{ text: 'made one' }],
+          call('touch two.txt'),
+          [{ text: 'made two' }],
+          call('touch three.txt && mkdir four'),
+          [{ text: 'made three and four' }],
+        ],
+      });
+      tui = await TmuxTui.start(current, ['-a', 'untrusted', 'make one']);
+      let screen = await tui.waitFor('always allow commands that start with `touch`');
+      expect(screen).toContain('$ touch one.txt');
+      await tui.keys('p');
+      await tui.waitFor('made one');
+      expect(existsSync(join(current.workspace, 'one.txt'))).toBe(true);
+      expect(readFileSync(join(current.home, 'rules', 'default.toml'), 'utf8')).toContain('touch');
+
+      await tui.type('make two');
+      await tui.keys('Enter');
+      screen = await tui.waitFor('made two');
+      expect(screen).not.toContain('The agent wants to run');
+      expect(existsSync(join(current.workspace, 'two.txt'))).toBe(true);
+
+      // The rule covers the touch, not the mkdir after it: the compound command is asked about.
+      await tui.type('make three and four');
+      await tui.keys('Enter');
+      screen = await tui.waitFor('The agent wants to run');
+      expect(screen).toContain('touch three.txt && mkdir four');
+      // No prefix rule is offered for a compound command.
+      expect(screen).not.toContain('always allow');
+      await tui.keys('y');
+      await tui.waitFor('made three and four');
+      expect(existsSync(join(current.workspace, 'four'))).toBe(true);
+      await quitAndCheckTerminal(tui);
+    },
+  );
+
+  it('answers approvals each way: for the session, no with a message for the model, and cancel', { timeout: 180_000 }, async () => {
+    current = await scene({
+      turns: [
+        call('touch b1.txt'),
+        [{ text: 'first ok' }],
+        call('touch b1.txt'),
+        [{ text: 'second ok' }],
+        call('touch b2.txt'),
+        [{ text: 'taking the advice' }],
+        call('touch b3.txt'),
+        [{ text: 'never said' }],
+      ],
+    });
+    tui = await TmuxTui.start(current, ['-a', 'untrusted', 'first']);
+    await tui.waitFor('[a] yes, and do not ask again');
+    await tui.keys('a');
+    await tui.waitFor('first ok');
+
+    // The same command again in this session runs without a question.
+    await tui.type('second');
+    await tui.keys('Enter');
+    let screen = await tui.waitFor('second ok');
+    expect(screen).not.toContain('The agent wants to run');
+
+    await tui.type('third');
+    await tui.keys('Enter');
+    await tui.waitFor('$ touch b2.txt');
+    await tui.keys('n');
+    await tui.waitFor('What should the model do instead?');
+    await tui.type('use printf instead');
+    await tui.keys('Enter');
+    await tui.waitFor('taking the advice');
+    expect(existsSync(join(current.workspace, 'b2.txt'))).toBe(false);
+    expect(userTexts(current.server.requests)).toContain('use printf instead');
+
+    await tui.type('fourth');
+    await tui.keys('Enter');
+    await tui.waitFor('$ touch b3.txt');
+    await tui.keys('c');
+    screen = await tui.waitFor('turn interrupted');
+    expect(screen).not.toContain('never said');
+    expect(existsSync(join(current.workspace, 'b3.txt'))).toBe(false);
+    expect(toolOutputsSeen(current.server.requests).length).toBeGreaterThan(0);
+    await quitAndCheckTerminal(tui);
+  });
+
+  it('Esc interrupts a running command: the turn ends interrupted and no process is left', { timeout: 180_000 }, async () => {
+    const sleep = uniqueSleep();
+    current = await scene({ turns: [call(`sleep ${sleep}`), [{ text: 'never said' }]] });
+    tui = await TmuxTui.start(current, ['-a', 'never', 'wait a while']);
+    await tui.waitFor('running…');
+    await tui.waitFor(() => livePidsMatching(`sleep ${sleep}`).length > 0);
+    await tui.keys('Escape');
+    const screen = await tui.waitFor('turn interrupted');
+    expect(screen).not.toContain('never said');
+    await tui.waitFor(() => livePidsMatching(`sleep ${sleep}`).length === 0);
+    const pid = await tui.pid();
+    await quitAndCheckTerminal(tui);
+    if (pid !== null) await tui.waitFor(() => !alive(pid));
+  });
+
+  it('restores the terminal when it gets SIGTERM', { timeout: 180_000 }, async () => {
+    current = await scene({ turns: [[{ text: 'hello there' }]] });
+    tui = await TmuxTui.start(current, ['-a', 'never', 'hi']);
+    await tui.waitFor('hello there');
+    const pid = await tui.pid();
+    expect(pid).not.toBeNull();
+    process.kill(pid!, 'SIGTERM');
+    await tui.waitFor('EXITED=143');
+    const settings = execSync(`stty -a -F ${await tui.tty()}`).toString();
+    expect(settings).toMatch(/(^|\s)icanon(\s|$)/);
+  });
+
+  it('/model switches the model that the next request names', { timeout: 180_000 }, async () => {
+    current = await scene({ turns: [[{ text: 'first answer' }], [{ text: 'second answer' }]] });
+    tui = await TmuxTui.start(current, ['-a', 'never', 'hello']);
+    await tui.waitFor('first answer');
+    await tui.type('/model');
+    await tui.waitFor('choose the model');
+    await tui.keys('Enter');
+    await tui.waitFor('Model and reasoning effort');
+    await tui.keys('Down', 'Down', 'Down');
+    await tui.waitFor('› gpt-5.1-codex-max low');
+    await tui.keys('Enter');
+    await tui.waitFor('model for the next turns: gpt-5.1-codex-max (low)');
+    await tui.type('again');
+    await tui.keys('Enter');
+    await tui.waitFor('second answer');
+    const bodies = current.server.requests as Array<{ model: string; reasoning?: { effort?: string } }>;
+    expect(bodies[0]!.model).toBe('gpt-5.1-codex');
+    expect(bodies.at(-1)!.model).toBe('gpt-5.1-codex-max');
+    expect(bodies.at(-1)!.reasoning?.effort).toBe('low');
+  });
+
+  it('resume --last shows the recorded thread and continues it; resume alone lists recent threads', { timeout: 180_000 }, async () => {
+    current = await scene({ turns: [[{ text: 'recorded answer' }], [{ text: 'continued answer' }]] });
+    const first = await execCli(current, ['--json', 'remember the first prompt']);
+    expect(first.exitCode).toBe(0);
+    tui = await TmuxTui.start(current, ['resume', '--last']);
+    let screen = await tui.waitFor('recorded answer');
+    expect(screen).toContain('› remember the first prompt');
+    await tui.type('and now more');
+    await tui.keys('Enter');
+    await tui.waitFor('continued answer');
+    await quitAndCheckTerminal(tui);
+    await tui.kill();
+
+    tui = await TmuxTui.start(current, ['resume']);
+    screen = await tui.waitFor('Resume a thread');
+    expect(screen).toContain('remember the first prompt');
+    expect(screen).toContain(current.workspace);
+    await tui.keys('Enter');
+    await tui.waitFor('resumed thread ');
+  });
+});
+
+describe('statecraft (interactive UI) without a terminal', () => {
+  it('says to use exec instead, and exits 1', async () => {
+    const run = await execa('node', [CLI, 'do something'], { reject: false, stdin: 'pipe', env: { STATECRAFT_HOME: '/nonexistent' } });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('the interactive UI needs a terminal');
+    expect(run.stderr).toContain('statecraft exec');
+  });
+});
