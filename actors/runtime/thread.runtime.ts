@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Subject, type Observable } from 'rxjs';
+import { Observable, Subject } from 'rxjs';
 import { createActor, fromPromise, type ActorRefFrom, type InspectionEvent } from 'xstate';
 import {
   acceptedTurn,
@@ -245,18 +245,27 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
     liveSessionMachine(runtime, sessions, stored, cache, (error) => (configureError = error)),
     {
       input: { threadId, overrides: options.overrides ?? {}, resumed, clock: systemClock },
-      // Inspection events are passed on only while someone watches.
-      inspect: (event) => {
-        if (inspection.observed) inspection.next(event);
-      },
     },
   );
+  // The actor system makes inspection events only while an inspector is registered: one is, from
+  // the first subscriber of inspection$ to the last one's leaving, so an unwatched thread pays nothing.
+  let inspecting: { unsubscribe(): void } | null = null;
+  const inspection$ = new Observable<InspectionEvent>((subscriber) => {
+    const watching = inspection.subscribe(subscriber);
+    inspecting ??= actor.system.inspect((event) => inspection.next(event));
+    return () => {
+      watching.unsubscribe();
+      if (inspection.observed) return;
+      inspecting?.unsubscribe();
+      inspecting = null;
+    };
+  });
   // A traced thread's inspection events and protocol events, as trace records; null (nothing computed) when not traced.
   let tracing: TraceBuilder | null = null;
   const startTrace = (): TraceBuilder => {
     const builder = new TraceBuilder((record) => persistence.trace(record));
     builder.tree(actor);
-    inspection.subscribe((event) => builder.inspection(event));
+    inspection$.subscribe((event) => builder.inspection(event));
     return builder;
   };
   actor.on('protocol', ({ event }) => {
@@ -320,7 +329,7 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
   return {
     threadId,
     events$: events.events$,
-    inspection$: inspection.asObservable(),
+    inspection$,
     ready: () => configured,
     startTurn: (input, overrides = {}) => begin((turnId) => ({ type: 'turn.start', turnId, userMessageId: randomUUID(), input, overrides })),
     compact: () => begin((turnId) => ({ type: 'compact.start', turnId })),

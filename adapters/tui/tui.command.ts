@@ -62,7 +62,8 @@ export async function runTui(prompt: string | undefined, flags: TuiFlags, io: Cl
   } catch (error) {
     return fail((error as Error).message);
   }
-  const [{ render }, { createElement }, { App }, { TuiSession }, { PromptHistory }] = await Promise.all([
+  // React is CommonJS: the bundle's dynamic import of it gives its exports as `default` only.
+  const [{ render }, { default: React }, { App }, { TuiSession }, { PromptHistory }] = await Promise.all([
     import('ink'),
     import('react'),
     import('./App.js'),
@@ -103,7 +104,7 @@ export async function runTui(prompt: string | undefined, flags: TuiFlags, io: Cl
   const images = flags.image.map((path) => resolve(path));
   const initialPrompt = prompt ?? null;
   const instance = render(
-    createElement(App, {
+    React.createElement(App, {
       session,
       history,
       cwd,
