@@ -16,6 +16,8 @@ const known = {
     /gitInfo\.(sha|branch|originUrl)$/,
     // docs/PROTOCOL.md lists `risk` on command approvals (null unless assessed); the reference leaves it out.
     /^params\.risk$/,
+    // docs/PROTOCOL.md lists `skills` on thread/start and thread/resume results: the skills the thread loaded.
+    /^result\.skills(\.|\[\]|$)/,
   ],
   referenceOnly: [
     // thread/start and thread/resume results: reference features outside docs/PROTOCOL.md.
