@@ -54,9 +54,11 @@ web_search = true
 inherit = "core"
 exclude = ["AWS_*"]
 
+# Read (and checked) but not started: a test reaches no network.
 [mcp_servers.docs]
 command = "npx"
 args = ["-y", "docs-mcp"]
+enabled = false
 
 [history]
 persistence = "save-all"
@@ -82,9 +84,7 @@ describe('a Codex home as the statecraft home', () => {
     expect(config).toMatchObject({ model_provider: 'local', model_reasoning_effort: 'high', model_verbosity: 'medium', web_search: 'cached' });
     const file = join(codexHome, 'config.toml');
     expect(warnings).toEqual(
-      ['file_opener', 'hide_agent_reasoning', 'history', 'mcp_servers', 'notify', 'show_raw_agent_reasoning', 'tui'].map(
-        (key) => `${file}: unknown key ${key} (ignored)`,
-      ),
+      ['file_opener', 'hide_agent_reasoning', 'history', 'notify', 'show_raw_agent_reasoning', 'tui'].map((key) => `${file}: unknown key ${key} (ignored)`),
     );
 
     const turn = await s.codex({ env }).startThread({ workingDirectory: s.ws, skipGitRepoCheck: true }).run('hello');
