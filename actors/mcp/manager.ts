@@ -96,7 +96,8 @@ export class McpConnections {
 
 /** The MCP servers one thread uses: the tools it offers, the calls it makes. */
 export class ThreadMcp {
-  private released = false;
+  /** The release under way or done: every caller waits for the same one. */
+  private released: Promise<void> | null = null;
   private offered = new Map<string, McpToolRef>();
 
   constructor(
@@ -154,9 +155,8 @@ export class ThreadMcp {
     return this.connections.map(({ settings, state, error, tools }) => ({ name: settings.name, state, error, tools }));
   }
 
-  async release(): Promise<void> {
-    if (this.released) return;
-    this.released = true;
-    await this.onRelease();
+  release(): Promise<void> {
+    this.released ??= this.onRelease();
+    return this.released;
   }
 }
