@@ -128,24 +128,17 @@ export const mcpApprovalRequest = (
   item: { ref: TurnRef; itemId: string; startedAtMs: number },
   call: { server: string; tool: string; arguments: unknown },
   cwd: string,
-): ApprovalRequest => ({
-  method: 'item/commandExecution/requestApproval',
-  params: {
-    kind: 'command',
-    threadId: item.ref.threadId,
-    turnId: item.ref.turnId,
-    itemId: item.itemId,
-    startedAtMs: item.startedAtMs,
-    environmentId: 'local',
-    reason: `MCP server ${call.server} would run its tool ${call.tool}, which is not marked read-only`,
-    command: `${call.server}.${call.tool}(${JSON.stringify(call.arguments)})`,
-    cwd,
-    commandActions: [],
-    proposedExecpolicyAmendment: null,
-    availableDecisions: ['accept', 'acceptForSession', 'decline', 'cancel'],
-    risk: null,
-  },
-});
+): ApprovalRequest =>
+  commandApprovalRequest(
+    item,
+    { command: `${call.server}.${call.tool}(${JSON.stringify(call.arguments)})`, cwd, commandActions: [] },
+    {
+      reason: `MCP server ${call.server} would run its tool ${call.tool}, which is not marked read-only`,
+      proposedAmendment: null,
+      availableDecisions: ['accept', 'acceptForSession', 'decline', 'cancel'],
+    },
+    null,
+  );
 
 /** A text field of a provider's item, when it is one. */
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
