@@ -1,5 +1,4 @@
 import { platform } from 'node:os';
-import type { Readable, Writable } from 'node:stream';
 // Not the runtime's face: that would read the runtime before `initialize` is answered.
 import { statecraftHome } from '../../actors/config/config.paths.js';
 import type { Runtime as Agent, ThreadHandle, ThreadRegistry } from '../../actors/runtime/index.js';
@@ -16,19 +15,13 @@ import {
   type Turn,
   type TurnOverrides,
 } from '../../protocol/index.js';
-import { clientUserAgent } from '../shared/index.js';
+import { clientUserAgent, type StdioServerOptions } from '../shared/index.js';
 import { ApprovalBridge, forwardEvent } from './approvals.bridge.js';
 import { createConnection } from './connection.js';
 import { RpcError } from './errors.js';
 import { ResponseGates } from './response.order.js';
 
-export interface AppServerOptions {
-  input: Readable;
-  output: Writable;
-  env: NodeJS.ProcessEnv;
-  version: string;
-  log: (line: string) => void;
-  maxLineBytes?: number;
+export interface AppServerOptions extends StdioServerOptions {
   /** Record every thread's trace beside its rollout (`--trace`), whatever the config says. */
   trace?: boolean;
 }

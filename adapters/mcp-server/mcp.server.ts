@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
@@ -17,18 +16,9 @@ import { z } from 'zod';
 import { createRuntime, present, ThreadRegistry } from '../../actors/runtime/index.js';
 import { errorMessage, StatecraftReplyToolParams, StatecraftToolOutput, StatecraftToolParams, type ThreadOverrides } from '../../protocol/index.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../app-server/line.reader.js';
-import { clientUserAgent } from '../shared/index.js';
+import { clientUserAgent, type StdioServerOptions } from '../shared/index.js';
 import { LineTransport } from './stdio.transport.js';
 import { runTurnForCall, toolError, type CallChannel } from './turn.call.js';
-
-export interface McpServerOptions {
-  input: Readable;
-  output: Writable;
-  env: NodeJS.ProcessEnv;
-  version: string;
-  log: (line: string) => void;
-  maxLineBytes?: number;
-}
 
 /** Longer than any human takes to answer an approval (the SDK's default gives up after a minute); the most a timer can wait. */
 const APPROVAL_WAIT_MS = 2 ** 31 - 1;
@@ -70,7 +60,7 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
  * turn) and `statecraft-reply` (one more turn). Each call runs its turn on the thread runtime
  * and streams its events to the client; everything else lives in the runtime.
  */
-export async function runMcpServer(options: McpServerOptions): Promise<void> {
+export async function runMcpServer(options: StdioServerOptions): Promise<void> {
   const { log } = options;
   const server = new Server({ name: 'statecraft', title: 'statecraft', version: options.version }, { capabilities: { tools: {} } });
   server.onerror = (error) => log(`error: ${error.message}`);
