@@ -38,6 +38,17 @@ export function livePidsMatching(marker: string): number[] {
     .map(Number);
 }
 
+/** Kills what is still running with `marker` in its command line; one that ends meanwhile is fine. */
+export function killPidsMatching(marker: string): void {
+  for (const pid of livePidsMatching(marker)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  }
+}
+
 /** A sleep duration no other process uses, so a test can find its own sleepers. */
 export const uniqueSleep = () => `${(30 + Math.random()).toFixed(6)}`;
 

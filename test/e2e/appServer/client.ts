@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import type { ResultPromise } from 'execa';
 import { afterEach, expect } from 'vitest';
 import { CLI, spawnAppServer, writeMockProviderConfig } from '../../support/appServer.js';
-import { livePidsMatching } from '../../support/processes.js';
+import { killPidsMatching } from '../../support/processes.js';
 import { startScriptedServer, type Script, type ScriptedServer } from '../../../actors/model/index.js';
 import { describeViolations, wireViolations, type Recorded } from '../../protocol/reference/referenceSchema.js';
 
@@ -245,7 +245,7 @@ export function scenes() {
     for (const c of live.clients) c.proc.kill('SIGKILL');
     live.clients = [];
     // A SIGKILLed server had no chance to clean up: remove what it may have left running.
-    for (const marker of live.markers) for (const pid of livePidsMatching(marker)) process.kill(pid, 'SIGKILL');
+    for (const marker of live.markers) killPidsMatching(marker);
     live.markers = [];
     await live.fixture?.cleanup();
     live.fixture = undefined;

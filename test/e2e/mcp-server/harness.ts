@@ -14,7 +14,7 @@ import { afterEach } from 'vitest';
 import { z } from 'zod';
 import { fixture, type Fixture } from '../appServer/client.js';
 import { CLI } from '../../support/appServer.js';
-import { livePidsMatching } from '../../support/processes.js';
+import { killPidsMatching } from '../../support/processes.js';
 import type { Script } from '../../../actors/model/index.js';
 
 type Json = any;
@@ -70,7 +70,7 @@ export function mcpScenes() {
   const live = { fixture: undefined as Fixture | undefined, closers: [] as (() => Promise<void> | void)[], markers: [] as string[] };
   afterEach(async () => {
     for (const close of live.closers.splice(0)) await close();
-    for (const marker of live.markers.splice(0)) for (const pid of livePidsMatching(marker)) process.kill(pid, 'SIGKILL');
+    for (const marker of live.markers.splice(0)) killPidsMatching(marker);
     await live.fixture?.cleanup();
     live.fixture = undefined;
   });

@@ -5,7 +5,7 @@
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { waitUntil } from '../../actors/exec/helpers.js';
-import { livePidsMatching, uniqueSleep } from '../../support/processes.js';
+import { killPidsMatching, livePidsMatching, uniqueSleep } from '../../support/processes.js';
 import { CLI, jsonEvents, toolOutputsSeen } from '../cli.harness.js';
 import { sdkScene } from './sdk.harness.js';
 
@@ -14,7 +14,7 @@ describe.concurrent('the Codex SDK drives statecraft exec: abort', () => {
     it(`an abort during \`sleep 30\` (${sandboxMode}) leaves no process, and the resumed thread shows the call as aborted`, async ({ onTestFinished }) => {
       const sleep = uniqueSleep();
       onTestFinished(() => {
-        for (const pid of livePidsMatching(sleep)) process.kill(pid, 'SIGKILL');
+        killPidsMatching(sleep);
       });
       const s = await sdkScene({ turns: [[{ call: 'exec_command', args: { cmd: `sleep ${sleep}` } }], [{ text: 'It was stopped.' }]] }, onTestFinished);
       const codex = s.codex();
@@ -49,7 +49,7 @@ describe.concurrent('the Codex SDK drives statecraft exec: abort', () => {
   it('SIGTERM ends exec by that signal, as Codex ends, once the turn is interrupted and its commands are killed', async ({ onTestFinished }) => {
     const sleep = uniqueSleep();
     onTestFinished(() => {
-      for (const pid of livePidsMatching(sleep)) process.kill(pid, 'SIGKILL');
+      killPidsMatching(sleep);
     });
     const s = await sdkScene({ turns: [[{ call: 'exec_command', args: { cmd: `sleep ${sleep}` } }]] }, onTestFinished);
     const child = execa('node', [CLI, 'exec', '--experimental-json', '--skip-git-repo-check', '-C', s.ws, '-s', 'danger-full-access', 'sleep'], {
