@@ -1,3 +1,3 @@
 export { McpConnections, ThreadMcp, type McpToolRef } from './manager.js';
 export { qualifiedToolName, MAX_TOOL_NAME } from './names.js';
-export { resultForItem, resultForModel } from './tools.js';
+export { resultForModel } from './tools.js';

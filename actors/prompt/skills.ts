@@ -1,6 +1,5 @@
 import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseDocument } from 'yaml';
 import type { SkillErrorInfo, SkillMetadata, SkillScope, SkillsOutcome, UserInput } from '../../protocol/index.js';
 import { projectDirs } from './agents.md.js';
 import { reason } from './image.loader.js';
@@ -59,14 +58,17 @@ const field = (value: unknown, key: string, max: number): string => {
   return trimmed;
 };
 
-/** Reads one SKILL.md's front matter into a skill; throws a SkillFileError saying what is wrong. */
-export function parseSkill(text: string, path: string, scope: SkillScope): SkillMetadata {
+/**
+ * Reads one SKILL.md's front matter into a skill; throws a SkillFileError saying what is wrong.
+ * The YAML parser loads with the first skill found, so a session without skills never pays for it.
+ */
+export async function parseSkill(text: string, path: string, scope: SkillScope): Promise<SkillMetadata> {
   const yaml = frontMatter(text);
   if (yaml === null) throw new SkillFileError('no front matter: the file must start with a `---` line, then YAML with `name` and `description`, then `---`');
-  const doc = parseDocument(yaml, { prettyErrors: false });
-  const problem = doc.errors[0];
-  if (problem) throw new SkillFileError(`invalid YAML in the front matter: ${problem.message.split('\n')[0]}`);
-  const data: unknown = doc.toJS();
+  const { readYaml } = await import('./yaml.reader.js');
+  const read = readYaml(yaml);
+  if ('problem' in read) throw new SkillFileError(`invalid YAML in the front matter: ${read.problem}`);
+  const { data } = read;
   if (data === null || typeof data !== 'object' || Array.isArray(data))
     throw new SkillFileError('the front matter must be a YAML mapping with `name` and `description`');
   const record = data as Record<string, unknown>;
@@ -107,7 +109,7 @@ export async function discoverSkills(home: string, cwd: string, projectTrusted: 
     for (const path of await skillFiles(root)) {
       let skill: SkillMetadata;
       try {
-        skill = parseSkill(await readFile(path, 'utf8'), path, scope);
+        skill = await parseSkill(await readFile(path, 'utf8'), path, scope);
       } catch (error) {
         errors.push({ path, message: error instanceof SkillFileError ? error.message : `cannot read the file: ${reason(error)}` });
         continue;

@@ -1,6 +1,6 @@
 import { loadConfig, resolveThreadSettings, statecraftHome } from '../config/index.js';
 import { probeSandbox } from '../exec/index.js';
-import { McpConnections } from '../mcp/index.js';
+import type { McpConnections } from '../mcp/index.js';
 import { discoverSkills } from '../prompt/index.js';
 import type { SessionSource, SkillsOutcome } from '../../protocol/index.js';
 import type { Runtime } from './thread.runtime.js';
@@ -35,6 +35,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
   // Skills are read once per working directory and reused until a client asks for a reload.
   const skillsByCwd = new Map<string, Promise<SkillsOutcome>>();
+  let mcp: Promise<McpConnections> | undefined;
   return {
     home,
     env: options.env,
@@ -51,7 +52,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     cliVersion: options.cliVersion,
     ...(options.userAgent ? { userAgent: options.userAgent } : {}),
     warn,
-    mcp: new McpConnections(options.env, options.cliVersion, warn),
+    mcp() {
+      mcp ??= import('../mcp/index.js').then(({ McpConnections }) => new McpConnections(options.env, options.cliVersion, warn));
+      return mcp;
+    },
     skills(cwd, projectTrusted, forceReload = false) {
       const key = `${projectTrusted ? 'trusted' : 'untrusted'}:${cwd}`;
       let outcome = forceReload ? undefined : skillsByCwd.get(key);

@@ -60,8 +60,8 @@ export interface Runtime {
   skills(cwd: string, projectTrusted: boolean, forceReload?: boolean): Promise<SkillsOutcome>;
   /** Where problems that do not stop a thread (a rollout file that cannot be written) are reported. */
   warn(message: string): void;
-  /** The process's MCP server connections, shared by its threads. */
-  mcp: McpConnections;
+  /** The process's MCP server connections, shared by its threads; the MCP client loads with the first thread that has servers. */
+  mcp(): Promise<McpConnections>;
 }
 
 export interface OpenThreadOptions {
@@ -201,8 +201,9 @@ function liveSessionMachine(
         const roots = sandboxFor(settings, runtime.env)?.writableRoots ?? [settings.cwd];
         sessions.roots.pin(roots);
         // MCP servers start now, all at once, and are not waited for: the first model request waits for those still starting.
-        cache.mcp = runtime.mcp.acquire(input.threadId, settings.mcpServers ?? [], roots);
-        const requiredFailure = await cache.mcp.requiredFailure();
+        const servers = settings.mcpServers ?? [];
+        cache.mcp = servers.length > 0 ? (await runtime.mcp()).acquire(input.threadId, servers, roots) : null;
+        const requiredFailure = (await cache.mcp?.requiredFailure()) ?? null;
         if (requiredFailure !== null) {
           const error = new Error(`a required MCP server could not start (required = true): ${requiredFailure}`);
           onConfigureError(error);

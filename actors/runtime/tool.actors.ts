@@ -43,7 +43,8 @@ import {
 } from '../policy/index.js';
 import { loadImage } from '../prompt/index.js';
 import { parseToolArgs } from '../tools/index.js';
-import { resultForItem, resultForModel, type McpToolRef, type ThreadMcp } from '../mcp/index.js';
+import type { McpToolRef, ThreadMcp } from '../mcp/index.js';
+import { resultForItem, resultForModel } from '../mcp/tools.js';
 
 /** The command line as clients see it: the shell invocation that actually runs. */
 const displayCommand = (shell: string, login: boolean, script: string) => `${shell} ${login ? '-lc' : '-c'} ${shellQuote(script)}`;

@@ -31,6 +31,8 @@ const PARSER = filesHolding('node_modules/web-tree-sitter/');
 const MODEL_CLIENT = filesHolding('actors/model/');
 const AGENT = filesHolding('actors/runtime/', 'machines/', 'node_modules/xstate/', 'actors/policy/');
 const SCHEMAS = filesHolding('protocol/', 'node_modules/zod/');
+const MCP_CLIENT = filesHolding('node_modules/@modelcontextprotocol/sdk/dist/esm/client/');
+const YAML = filesHolding('node_modules/yaml/');
 
 let root: string;
 beforeAll(async () => {
@@ -67,7 +69,7 @@ const overlap = (loaded: string[], files: string[]) => loaded.filter((file) => f
 describe('what start-up reads', () => {
   it('finds the parts it checks in the bundle', () => {
     // Without these the assertions below would pass vacuously.
-    for (const files of [PARSER, MODEL_CLIENT, AGENT, SCHEMAS]) expect(files.length).toBeGreaterThan(0);
+    for (const files of [PARSER, MODEL_CLIENT, AGENT, SCHEMAS, MCP_CLIENT, YAML]) expect(files.length).toBeGreaterThan(0);
   });
 
   it('--version and --help read the command line alone: no schemas, no agent, no model client, no parser', async () => {
@@ -113,10 +115,10 @@ describe('what start-up reads', () => {
       return trace.read();
     };
 
-    it('a turn the model answers in text never reads the bash parser', async () => {
+    it('a turn the model answers in text never reads the bash parser, nor the MCP client or YAML parser when no server or skill is configured', async () => {
       const loaded = await run({ turns: [[{ text: 'Hello.' }]] }, 'say hello');
       expect(overlap(loaded, MODEL_CLIENT).length).toBeGreaterThan(0);
-      expect(overlap(loaded, PARSER)).toEqual([]);
+      expect(overlap(loaded, [...PARSER, ...MCP_CLIENT, ...YAML])).toEqual([]);
     });
 
     it('a turn that runs a command reads it, to judge the command', async () => {

@@ -35,9 +35,9 @@ async function layout() {
 }
 
 describe('SKILL.md front matter', () => {
-  it('reads name, description and metadata.short-description with a YAML parser', () => {
+  it('reads name, description and metadata.short-description with a YAML parser', async () => {
     const text = '---\nname: "deploy"\ndescription: >\n  Ship the service\n  to production\nmetadata:\n  short-description: Ship it\n---\nbody';
-    expect(parseSkill(text, '/s/SKILL.md', 'user')).toEqual({
+    await expect(parseSkill(text, '/s/SKILL.md', 'user')).resolves.toEqual({
       name: 'deploy',
       description: 'Ship the service to production',
       shortDescription: 'Ship it',
@@ -55,8 +55,8 @@ describe('SKILL.md front matter', () => {
     ['---\nname: n\ndescription: ""\n---\n', /`description` is required/],
     [`---\nname: ${'x'.repeat(65)}\ndescription: d\n---\n`, /`name` is 65 characters long; the limit is 64/],
     ['---\nname: n\ndescription: d\nmetadata: 3\n---\n', /`metadata` must be a mapping/],
-  ])('refuses %j with a reason', (text, reason) => {
-    expect(() => parseSkill(text, '/s/SKILL.md', 'user')).toThrow(reason);
+  ])('refuses %j with a reason', async (text, reason) => {
+    await expect(parseSkill(text, '/s/SKILL.md', 'user')).rejects.toThrow(reason);
   });
 });
 
