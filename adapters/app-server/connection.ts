@@ -11,7 +11,7 @@ import {
 } from '../../protocol/appServer/index.js';
 import { RequestAbandonedError, RpcError, toErrorObject } from './errors.js';
 import { classify, idJson, type WireId } from './incoming.js';
-import { DEFAULT_MAX_LINE_BYTES, readLines } from './line.reader.js';
+import { DEFAULT_MAX_LINE_BYTES, readLines } from '../shared/index.js';
 import { Outbox, type OutboxStats } from './outbox.js';
 import { errorMessage } from '../../protocol/index.js';
 

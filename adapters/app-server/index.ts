@@ -1,4 +1,3 @@
-export * from './line.reader.js';
 export * from './outbox.js';
 export * from './errors.js';
 export * from './incoming.js';

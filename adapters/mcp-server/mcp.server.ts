@@ -15,8 +15,7 @@ import {
 import { z } from 'zod';
 import { createRuntime, present, ThreadRegistry } from '../../actors/runtime/index.js';
 import { errorMessage, StatecraftReplyToolParams, StatecraftToolOutput, StatecraftToolParams, type ThreadOverrides } from '../../protocol/index.js';
-import { DEFAULT_MAX_LINE_BYTES } from '../app-server/line.reader.js';
-import { clientUserAgent, type StdioServerOptions } from '../shared/index.js';
+import { clientUserAgent, DEFAULT_MAX_LINE_BYTES, type StdioServerOptions } from '../shared/index.js';
 import { LineTransport } from './stdio.transport.js';
 import { runTurnForCall, toolError, type CallChannel } from './turn.call.js';
 

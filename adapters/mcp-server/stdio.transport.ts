@@ -2,7 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { errorMessage } from '../../protocol/index.js';
-import { readLines } from '../app-server/line.reader.js';
+import { readLines } from '../shared/index.js';
 
 export interface LineTransportOptions {
   input: Readable;

@@ -1,3 +1,4 @@
 export { OutputBacklog, Overflow } from './output.backlog.js';
 export { clientUserAgent } from './user.agent.js';
 export type { StdioServerOptions } from './stdio.server.js';
+export { DEFAULT_MAX_LINE_BYTES, readLines, type LineEvent } from './line.reader.js';

@@ -2,8 +2,8 @@ import { PassThrough, Readable } from 'node:stream';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { readLines, type LineEvent } from '../../../adapters/app-server/index.js';
-import { createHarness } from './harness.js';
+import { readLines, type LineEvent } from '../../../adapters/shared/index.js';
+import { createHarness } from '../app-server/harness.js';
 
 const collect = async (chunks: Array<string | Buffer>, maxLineBytes?: number): Promise<LineEvent[]> => {
   const out: LineEvent[] = [];
