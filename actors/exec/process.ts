@@ -26,48 +26,92 @@ export interface ProcessExit {
 const EXEC_TAG_VARIABLE = 'STATECRAFT_EXEC_ID';
 let tags = 0;
 
-/** Commands that may still have processes alive (group leader pid by tag); killed if this process exits. */
-const liveCommands = new Map<string, number>();
+/** Commands that may still have processes alive, by tag; killed if this process exits. */
+const liveCommands = new Map<string, ExecProcess>();
+/**
+ * Commands a pass over /proc found no tagged process of, after they were spawned. That stays
+ * true: a tagged process is only ever started by another one (children inherit the variable).
+ * Remembering it spares a /proc pass per question when many commands end together.
+ */
+const untagged = new WeakSet<ExecProcess>();
 let exitHookInstalled = false;
 
 function installExitHook() {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const [tag, pid] of liveCommands) {
-      signalGroup(pid, 'SIGKILL');
-      signalTagged(tag, 'SIGKILL');
+    const { byTag } = scanTagged();
+    for (const [tag, command] of liveCommands) {
+      if (command.pid !== undefined) signalGroup(command.pid, 'SIGKILL');
+      signalPids(byTag.get(tag) ?? [], 'SIGKILL');
     }
   });
 }
 
-/** Pids of the live processes (other than zombies) whose environment carries `tag`. */
-function taggedPids(tag: string): number[] {
-  if (process.platform !== 'linux') return [];
-  const wanted = Buffer.from(`${EXEC_TAG_VARIABLE}=${tag}\0`);
+/** Clock ticks after boot at which a process started (field 22 of its stat). */
+const startTicks = (pid: string) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ', 20)[19]);
+};
+let ownStart: number | undefined;
+
+/**
+ * One pass over /proc: the live processes (zombies aside) whose environment carries one of
+ * this process's tags, by tag. `conclusive` is false when a process started after this one
+ * could not be read (a setuid program, say): it may be a command's, so its absence proves nothing.
+ */
+function scanTagged(): { byTag: Map<string, number[]>; conclusive: boolean } {
+  const byTag = new Map<string, number[]>();
+  let conclusive = true;
+  if (process.platform !== 'linux') return { byTag, conclusive: false };
+  const marker = Buffer.from(`${EXEC_TAG_VARIABLE}=${process.pid}.`);
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
-    return [];
+    return { byTag, conclusive: false };
   }
-  const found: number[] = [];
   for (const entry of entries) {
     if (entry.charCodeAt(0) > 57 || Number(entry) === process.pid) continue;
+    let environ: Buffer;
     try {
-      const environ = readFileSync(`/proc/${entry}/environ`);
-      const at = environ.indexOf(wanted);
-      if (at === -1 || (at > 0 && environ[at - 1] !== 0)) continue;
-      if (!isZombie(entry)) found.push(Number(entry));
-    } catch {
-      // exited meanwhile, or not ours to read
+      environ = readFileSync(`/proc/${entry}/environ`);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ESRCH' && conclusive) {
+        try {
+          ownStart ??= startTicks('self');
+          if (startTicks(entry) >= ownStart) conclusive = false;
+        } catch {
+          // exited meanwhile
+        }
+      }
+      continue;
     }
+    const at = environ.indexOf(marker);
+    if (at === -1 || (at > 0 && environ[at - 1] !== 0)) continue;
+    try {
+      if (isZombie(entry)) continue;
+    } catch {
+      continue;
+    }
+    const end = environ.indexOf(0, at);
+    const tag = environ.toString('latin1', at + EXEC_TAG_VARIABLE.length + 1, end === -1 ? environ.length : end);
+    byTag.set(tag, [...(byTag.get(tag) ?? []), Number(entry)]);
   }
-  return found;
+  return { byTag, conclusive };
 }
 
-function signalTagged(tag: string, signal: NodeJS.Signals): void {
-  for (const pid of taggedPids(tag)) {
+/** Pids of the live processes carrying the tag of `command`; a conclusive pass also settles every live command it found nothing of. */
+function taggedPids(command: ExecProcess): number[] {
+  if (untagged.has(command)) return [];
+  const { byTag, conclusive } = scanTagged();
+  if (conclusive) for (const [tag, live] of [[command.tag, command] as const, ...liveCommands]) if (!byTag.has(tag)) untagged.add(live);
+  return byTag.get(command.tag) ?? [];
+}
+
+function signalPids(pids: number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
     try {
       process.kill(pid, signal);
     } catch {
@@ -174,7 +218,7 @@ export class ExecProcess {
     this.pid = this.child.pid;
     if (this.pid !== undefined) {
       installExitHook();
-      liveCommands.set(this.tag, this.pid);
+      liveCommands.set(this.tag, this);
     }
     this.exited = new Promise<ProcessExit>((resolve) => {
       const finish = (exit: ProcessExit) => {
@@ -260,7 +304,7 @@ export class ExecProcess {
 
   private signalAll(signal: NodeJS.Signals) {
     if (this.pid !== undefined) signalGroup(this.pid, signal);
-    signalTagged(this.tag, signal);
+    signalPids(taggedPids(this), signal);
   }
 
   /** Kill everything this command started and wait until it is gone (KILL after the grace period); true if it went. */
@@ -288,7 +332,7 @@ export class ExecProcess {
 
   /** Whether anything this command started may still run: its process group, or a tagged process that left it. */
   get groupMayLive(): boolean {
-    return this.pid !== undefined && (groupAlive(this.pid) || taggedPids(this.tag).length > 0);
+    return this.pid !== undefined && (groupAlive(this.pid) || taggedPids(this).length > 0);
   }
 
   /** Resolves once the command has exited and nothing it started runs any more (checked at a slowing pace). */

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ExecSessions, findOnPath } from '../../../actors/exec/index.js';
 import { collector, groupRunning, spec, tempDir, waitUntil } from './helpers.js';
@@ -133,6 +135,21 @@ describe('killing', () => {
     expect(outcome.interrupted).toBe(true);
     expect(outcome.exitCode).toBe(137);
     expect(await waitUntil(() => !groupRunning(pgid), 3_000)).toBe(true);
+  });
+
+  it('finds a daemon a command starts after another command ended (that end settled nothing of the live one)', async () => {
+    const pidFile = join(dir.path, 'late-daemon.pid');
+    const late = sessions.start(
+      spec(`sleep 0.5; setsid sh -c 'echo $$ > ${pidFile}; exec sleep 30' >/dev/null 2>&1 </dev/null & sleep 0.1`, dir.path),
+      collector(),
+    );
+    // This one ends while the first still runs: the pass over /proc its end makes finds the first one's shell.
+    await sessions.start(spec('true', dir.path), collector()).done;
+    await late.done;
+    const daemon = Number(readFileSync(pidFile, 'utf8'));
+    expect(groupRunning(daemon)).toBe(true);
+    await sessions.reapFinished();
+    expect(await waitUntil(() => !groupRunning(daemon), 3_000)).toBe(true);
   });
 
   it('killAll() stops every session and waits for them', async () => {
