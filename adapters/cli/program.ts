@@ -106,7 +106,7 @@ program
 program
   .command('mock-model')
   .description('Serve a scripted model on 127.0.0.1 speaking the Responses API (for tests and demos)')
-  .requiredOption('--script <file>', 'JSON script of model turns')
+  .requiredOption('--script <file>', 'JSON script: {"turns": [...], "models": [ids GET /v1/models lists]} or a bare array of turns')
   .option('--port <n>', 'port to listen on (default: any free port)', (value) => Number.parseInt(value, 10))
   .action(async ({ script, port }) => {
     try {
