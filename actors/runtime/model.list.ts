@@ -4,6 +4,8 @@ import type { ServedModel } from '../model/index.js';
 
 /** What `model/list` shows: every model (hidden ones included, callers filter), and why the provider's own list is missing if it is. */
 export interface ModelListing {
+  /** The id of the provider listed. */
+  provider: string;
   models: ModelInfo[];
   /** Set when the provider was asked and could not answer, so the list is the built-in one. */
   warning: string | null;
@@ -35,16 +37,17 @@ export class ModelLists {
 
   async list(provider: ProviderSettings, configuredModel: string): Promise<ModelListing> {
     const catalog = modelCatalog();
-    if (provider.id === OPENAI_PROVIDER_ID) return { models: catalog.map(publicInfo), warning: null };
+    if (provider.id === OPENAI_PROVIDER_ID) return { provider: provider.id, models: catalog.map(publicInfo), warning: null };
     const served = await this.served(provider);
     if ('error' in served || served.models.length === 0) {
       const problem = 'error' in served ? served.error : 'it lists no models';
       return {
+        provider: provider.id,
         models: catalog.map(publicInfo),
         warning: `could not list the models of provider "${provider.name}" (${provider.id}): ${problem}. Showing the built-in models instead.`,
       };
     }
-    return { models: merge(catalog, served.models, provider, configuredModel), warning: null };
+    return { provider: provider.id, models: merge(catalog, served.models, provider, configuredModel), warning: null };
   }
 
   /** The provider's answer, shared by the calls that come while it is asked and reused until it expires. */

@@ -218,6 +218,21 @@ skills
     process.exitCode = await runSkillsList(flags, io);
   });
 
+const models = program.command('models').description('Models: what the configured provider serves, merged with the built-in ones');
+
+models
+  .command('list')
+  .description('List the models a thread started here could use: what the configured provider serves, merged with the built-in ones')
+  .option('--json', 'print {provider, data} as JSON, data in the form of model/list', false)
+  .option('--include-hidden', 'also list models kept only for older configs', false)
+  .option('--provider <id>', 'list the models of this configured provider instead')
+  .option('-C, --cd <dir>', 'the directory to list for (its project and config apply)')
+  .option('-c, --config <key=value>', 'override a config key; repeatable', collect, [] as string[])
+  .action(async (flags) => {
+    const { runModelsList } = await import('./models.command.js');
+    process.exitCode = await runModelsList(flags, io);
+  });
+
 program
   .command('sandbox')
   .description('Run a command under the sandbox the agent would get here, to see what it may do')

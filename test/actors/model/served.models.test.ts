@@ -41,6 +41,11 @@ describe('the models a provider serves (GET {base_url}/models)', () => {
     expect(server.requests).toEqual([]);
   });
 
+  it('lists "scripted-model" from a script that names no models (as the demo and mock-model serve)', async () => {
+    const server = await serve({ turns: [] });
+    expect(await fetchServedModels(provider(server.url), { env: {} })).toEqual([{ id: 'scripted-model', ownedBy: 'statecraft' }]);
+  });
+
   it('sends the key `statecraft login` stored, for a provider that takes one', async () => {
     const home = await mkdtemp(join(tmpdir(), 'statecraft-served-'));
     try {
