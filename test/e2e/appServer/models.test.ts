@@ -95,8 +95,8 @@ describe('app-server: models', () => {
     expect(await c.close()).toBe(0);
   });
 
-  it('tells a thread started on a model with a newer version once, and not one without', async () => {
-    const f = await scene.open({ turns: [[{ text: 'one' }], [{ text: 'two' }]] });
+  it('tells a thread started or resumed on a model with a newer version once, and not one without', async () => {
+    const f = await scene.open({ turns: [[{ text: 'one' }], [{ text: 'two' }], [{ text: 'three' }], [{ text: 'four' }]] });
     const c = scene.connect(f);
     await c.init();
     const started = await c.call('thread/start', { cwd: f.ws, model: 'gpt-5-codex' });
@@ -119,6 +119,16 @@ describe('app-server: models', () => {
     await c.waitFor('turn/completed', (m) => m.params.threadId === current.thread.id);
     expect(c.messages.filter((m) => m.method === 'warning')).toHaveLength(1);
     expect(await c.close()).toBe(0);
+
+    // Resumed in another server, the thread is told again, once.
+    const again = scene.connect(f);
+    await again.init();
+    await again.call('thread/resume', { threadId });
+    expect((await again.waitFor('warning')).params).toEqual(notice.params);
+    const { turn } = await again.call('turn/start', { threadId, input: text('four') });
+    await again.waitFor('turn/completed', (m) => m.params.turn.id === turn.id);
+    expect(again.messages.filter((m) => m.method === 'warning')).toHaveLength(1);
+    expect(await again.close()).toBe(0);
   });
 
   it('refuses a reasoning effort the model does not support, on thread/start and on turn/start, saying which it supports', async () => {
