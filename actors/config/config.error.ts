@@ -8,7 +8,8 @@ export type ConfigErrorCode =
   | 'provider' // the selected model provider is unknown or incomplete
   | 'cwd' // the working directory does not exist
   | 'instructions' // the instructions file cannot be read
-  | 'mcp'; // an MCP server's table names no way (or two ways) to reach it
+  | 'mcp' // an MCP server's table names no way (or two ways) to reach it
+  | 'effort'; // the reasoning effort is not one the model supports
 
 /**
  * A configuration problem the user must fix. The message always starts with where the

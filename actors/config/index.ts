@@ -6,6 +6,6 @@ export { formatKeyPath } from './key.path.js';
 export { statecraftHome } from './config.paths.js';
 export { formatConfigShow, configShowJson } from './config.show.js';
 export { findProjectRoot, findRepositoryRoot } from './project.trust.js';
-export { resolveThreadSettings } from './thread.settings.js';
+export { resolveThreadSettings, resolveTurnOverrides } from './thread.settings.js';
 export * from './model.catalog.js';
 export { addMcpServer, removeMcpServer } from './mcp.edit.js';

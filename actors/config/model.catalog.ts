@@ -104,3 +104,28 @@ export function defaultModel(): CatalogModel {
   if (!entry) throw new Error('the model catalog has no default model');
   return entry;
 }
+
+/**
+ * What the user is told when a thread runs on a catalog model that has a newer version, once
+ * per thread start or resume; null for models without one (and models the catalog does not know).
+ */
+export function upgradeNotice(model: string): string | null {
+  const upgrade = findModel(model)?.upgrade;
+  if (!upgrade) return null;
+  return (
+    `Model ${model} has a newer version: ${upgrade}. To switch, choose ${upgrade} as the model ` +
+    `(\`-m ${upgrade}\`, \`model = "${upgrade}"\` in config.toml, or \`model\` in thread/start).`
+  );
+}
+
+/**
+ * Why `effort` does not suit `model`, or null when it does. Only catalog models are checked:
+ * what another server's model accepts is not known here, so anything goes there.
+ */
+export function unsupportedEffort(model: string, effort: ReasoningEffort): string | null {
+  const entry = findModel(model);
+  if (!entry) return null;
+  const supported = entry.supportedReasoningEfforts.map((option) => option.reasoningEffort);
+  if (supported.includes(effort)) return null;
+  return `model ${entry.model} does not support reasoning effort "${effort}"; it supports ${supported.join(', ')} (default ${entry.defaultReasoningEffort})`;
+}

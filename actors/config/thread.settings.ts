@@ -1,15 +1,23 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { OPENAI_PROVIDER_ID, type ProviderSettings, type ThreadOverrides, type ThreadSettings } from '../../protocol/index.js';
+import {
+  OPENAI_PROVIDER_ID,
+  type ProviderSettings,
+  type ReasoningEffort,
+  type ThreadOverrides,
+  type ThreadSettings,
+  type TurnOverrides,
+} from '../../protocol/index.js';
 import { PROVIDER_LIMIT_DEFAULTS } from './config.defaults.js';
 import { ConfigError } from './config.error.js';
 import { restack, threadLayer, type LoadedConfig } from './config.loader.js';
 import type { EffectiveConfig } from './config.schema.js';
 import { absolutePath } from './config.paths.js';
 import { formatKeyPath } from './key.path.js';
-import { findModel } from './model.catalog.js';
+import { findModel, unsupportedEffort } from './model.catalog.js';
 import { resolveMcpServers } from './mcp.servers.js';
 
 const THREAD_OVERRIDES = 'thread overrides';
+const TURN_OVERRIDES = 'turn overrides';
 
 /** Without model_auto_compact_token_limit, the conversation is compacted at this share of the context window. */
 const AUTO_COMPACT_SHARE = 0.9;
@@ -26,6 +34,11 @@ export async function resolveThreadSettings(loaded: LoadedConfig, overrides: Thr
 
   const model = overrides.model ?? config.model;
   const catalogEntry = findModel(model);
+  if (config.model_reasoning_effort !== undefined) {
+    const modelOrigin = overrides.model !== undefined ? `${THREAD_OVERRIDES} (model)` : (effective.origins['model'] ?? 'default');
+    const modelFrom = modelOrigin === 'default' ? 'the model is the built-in default' : `the model comes from ${modelOrigin}`;
+    checkEffort(model, config.model_reasoning_effort, effective.origins['model_reasoning_effort'] ?? 'config', 'model_reasoning_effort', modelFrom);
+  }
   const contextWindow = config.model_context_window ?? catalogEntry?.contextWindow ?? null;
   const sandboxTable = config.sandbox_workspace_write ?? {};
   // A root named through a symlink is its target: the sandbox binds directories, not links.
@@ -72,6 +85,37 @@ export async function resolveThreadSettings(loaded: LoadedConfig, overrides: Thr
     mcpServers: resolveMcpServers(effective, cwd, env),
     trace: config.trace ?? false,
   };
+}
+
+/**
+ * Turn overrides as the session applies them: an effort the turn's model does not support is
+ * refused, and a turn that switches to a catalog model without naming an effort gets that
+ * model's default when the thread's effort does not suit it.
+ */
+export function resolveTurnOverrides(settings: ThreadSettings, overrides: TurnOverrides): TurnOverrides {
+  const model = overrides.model ?? settings.model;
+  if (overrides.effort) {
+    const modelFrom = overrides.model !== undefined ? `the model comes from ${TURN_OVERRIDES} (model)` : "the model is the thread's";
+    checkEffort(model, overrides.effort, TURN_OVERRIDES, 'effort', modelFrom);
+    return overrides;
+  }
+  const entry = overrides.model === undefined || overrides.effort === null ? undefined : findModel(model);
+  if (entry && settings.reasoningEffort !== null && unsupportedEffort(model, settings.reasoningEffort) !== null) {
+    return { ...overrides, effort: entry.defaultReasoningEffort };
+  }
+  return overrides;
+}
+
+/** Refuses an effort the (catalog) model does not support, naming where each came from and what to choose instead. */
+function checkEffort(model: string, effort: ReasoningEffort, source: string, key: string, modelFrom: string): void {
+  const problem = unsupportedEffort(model, effort);
+  if (problem === null) return;
+  throw new ConfigError(
+    'effort',
+    source,
+    key,
+    `${problem}; ${modelFrom}. Set ${key} to one of the supported efforts, or leave it unset to use the model's default.`,
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
 import { text } from 'node:stream/consumers';
 import type { ModelStreamEvent } from '../../protocol/modelStream.schema.js';
 import { classifyHttpError, describeError } from './errors.js';
-import { post, type HttpAnswer } from './post.js';
+import { send, type HttpAnswer } from './post.js';
 import type { AttemptOutcome, WireApi } from './request.js';
 import { IdleTimeoutError, readSse, withIdleTimeout } from './sse.js';
 
@@ -26,7 +26,7 @@ export async function* runAttempt(input: AttemptInput): AsyncGenerator<ModelStre
   try {
     let response: HttpAnswer;
     try {
-      response = await withIdleTimeout(post(input.url, input.headers, input.body, controller.signal), idleMs);
+      response = await withIdleTimeout(send(input.url, input.headers, input.body, controller.signal), idleMs);
     } catch (error) {
       if (signal.aborted) return { kind: 'aborted' };
       const idle = error instanceof IdleTimeoutError;

@@ -9,7 +9,7 @@ interface ServerError {
 }
 
 /** Reads `{error: {message, type, code}}` (or a bare `{message}`) out of an error body. */
-function parseErrorBody(text: string): ServerError {
+export function parseErrorBody(text: string): ServerError {
   try {
     const body = JSON.parse(text) as Record<string, unknown>;
     const inner = (typeof body.error === 'object' && body.error !== null ? body.error : body) as Record<string, unknown>;

@@ -1,6 +1,7 @@
 import { OPENAI_PROVIDER_ID, type ProviderSettings } from '../../protocol/settings.schema.js';
 import type { TurnError } from '../../protocol/thread.schema.js';
-import { CODEX_API_KEY, envApiKey } from '../auth/index.js';
+import { errorMessage } from '../../protocol/text.js';
+import { CODEX_API_KEY, envApiKey, loadApiKey } from '../auth/index.js';
 import { turnError } from './request.js';
 
 /** Sent as the `originator` header so providers can tell which client called. */
@@ -27,7 +28,7 @@ const nonEmpty = (value: string | undefined): string | null => (value !== undefi
  * stored, for providers that take it. A missing key is an error, except for servers on this
  * machine (local models and the scripted server need none).
  */
-export function resolveCredentials(provider: ProviderSettings, env: NodeJS.ProcessEnv, storedKey: string | null = null): Credentials {
+function resolveCredentials(provider: ProviderSettings, env: NodeJS.ProcessEnv, storedKey: string | null = null): Credentials {
   const key = envApiKey(provider, env)?.apiKey ?? (provider.requiresOpenaiAuth ? storedKey : null);
   if (key !== null) return { apiKey: key };
   if (!provider.envKey) return { apiKey: null };
@@ -49,6 +50,22 @@ export function resolveCredentials(provider: ProviderSettings, env: NodeJS.Proce
   };
 }
 
+/**
+ * The credentials a request to `provider` carries, reading the stored key (from `home`) when the
+ * environment has none and the provider takes one; a key that cannot be read is an error.
+ */
+export async function loadCredentials(provider: ProviderSettings, env: NodeJS.ProcessEnv, home: string | undefined): Promise<Credentials> {
+  let storedKey: string | null = null;
+  if (home !== undefined && provider.requiresOpenaiAuth && envApiKey(provider, env) === null) {
+    try {
+      storedKey = (await loadApiKey(home, provider.credentialsStore))?.apiKey ?? null;
+    } catch (error) {
+      return { error: turnError(`cannot read the stored API key: ${errorMessage(error)}`, 'unauthorized') };
+    }
+  }
+  return resolveCredentials(provider, env, storedKey);
+}
+
 /** Request headers: JSON in, SSE out, auth, session, the client's user agent, and the provider's own headers. */
 export function requestHeaders(
   provider: ProviderSettings,
@@ -57,11 +74,20 @@ export function requestHeaders(
   threadId: string,
   userAgent?: string,
 ): Record<string, string> {
+  return withProviderHeaders(provider, env, apiKey, { 'content-type': 'application/json', accept: 'text/event-stream', session_id: threadId }, userAgent);
+}
+
+/** The headers every request to a provider carries, on top of `own`: who calls, the API key, and the provider's own headers (which win). */
+export function withProviderHeaders(
+  provider: ProviderSettings,
+  env: NodeJS.ProcessEnv,
+  apiKey: string | null,
+  own: Record<string, string>,
+  userAgent?: string,
+): Record<string, string> {
   const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    accept: 'text/event-stream',
+    ...own,
     originator: nonEmpty(env[ORIGINATOR_OVERRIDE]) ?? ORIGINATOR,
-    session_id: threadId,
     ...(userAgent ? { 'user-agent': userAgent } : {}),
   };
   if (apiKey) headers.authorization = `Bearer ${apiKey}`;

@@ -4,3 +4,4 @@ export type { ModelRequest } from './request.js';
 export { startScriptedServer, type ScriptedServer } from './scripted.server.js';
 export { Script, loadScript } from './script.schema.js';
 export { demoScript } from './demo.script.js';
+export { fetchServedModels, type ServedModel } from './served.models.js';

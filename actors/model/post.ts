@@ -15,15 +15,16 @@ export interface HttpAnswer {
 }
 
 /**
- * POSTs `body` to `url` with Node's own HTTP client. Global fetch would do the same, but the
+ * Sends one request to `url` with Node's own HTTP client: a POST with `body`, or a GET when
+ * `body` is null. Global fetch would do the same, but the
  * first fetch of a process loads undici and compiles its WebAssembly HTTP parser, tens of
  * milliseconds that every `statecraft exec` would pay before its first token.
  * Aborting the signal rejects a request still waiting for its answer and cuts a body still
  * arriving; a body that has ended is left alone (its connection goes back to the pool).
  */
-export function post(url: URL, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<HttpAnswer> {
-  const send = url.protocol === 'https:' ? httpsRequest : url.protocol === 'http:' ? httpRequest : null;
-  if (!send) return Promise.reject(new Error(`unsupported protocol ${url.protocol} in ${url.href} (use http or https)`));
+export function send(url: URL, headers: Record<string, string>, body: string | null, signal: AbortSignal): Promise<HttpAnswer> {
+  const transport = url.protocol === 'https:' ? httpsRequest : url.protocol === 'http:' ? httpRequest : null;
+  if (!transport) return Promise.reject(new Error(`unsupported protocol ${url.protocol} in ${url.href} (use http or https)`));
   // Callers tell an abort by their signal; the error only has to say what happened.
   const aborted = () => new Error(`the request to ${url.href} was aborted`, { cause: signal.reason });
   if (signal.aborted) return Promise.reject(aborted());
@@ -37,7 +38,8 @@ export function post(url: URL, headers: Record<string, string>, body: string, si
         reject(aborted());
       }
     };
-    const request = send(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (response) => {
+    const options = body === null ? { method: 'GET', headers } : { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } };
+    const request = transport(url, options, (response) => {
       answer = response;
       response.once('close', () => signal.removeEventListener('abort', abort));
       resolve({
@@ -57,6 +59,6 @@ export function post(url: URL, headers: Record<string, string>, body: string, si
       signal.removeEventListener('abort', abort);
       reject(error);
     });
-    request.end(body);
+    request.end(body ?? undefined);
   });
 }

@@ -48,8 +48,15 @@ const ScriptUsageTurn = z.strictObject({
 export const ScriptTurn = z.union([z.array(ScriptItem), ScriptErrorTurn, ScriptDropTurn, ScriptFailedTurn, ScriptUsageTurn]);
 export type ScriptTurn = z.infer<typeof ScriptTurn>;
 
-/** A scripted model: one turn per request, in order. */
-export const Script = z.strictObject({ turns: z.array(ScriptTurn) });
+/**
+ * What `GET /v1/models` answers: the ids of the models served (as an OpenAI-compatible list),
+ * an HTTP error, or a raw body (to play a server that answers something else).
+ */
+const ScriptModels = z.union([z.array(z.string().min(1)), ScriptErrorTurn, z.strictObject({ body: z.string() })]);
+export type ScriptModels = z.infer<typeof ScriptModels>;
+
+/** A scripted model: one turn per request, in order; `models` is its model list (one model, "scripted-model", by default). */
+export const Script = z.strictObject({ turns: z.array(ScriptTurn), models: ScriptModels.optional() });
 export type Script = z.infer<typeof Script>;
 
 /**

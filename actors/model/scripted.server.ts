@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sleep } from './retry.js';
-import { Script, type ScriptItem, type ScriptTurn } from './script.schema.js';
+import { Script, type ScriptItem, type ScriptModels, type ScriptTurn } from './script.schema.js';
 import { ChatChunks } from './scripted.chat.js';
 import type { Emission, ScriptedUsage } from './scripted.items.js';
 import { ResponsesEvents } from './scripted.responses.js';
@@ -16,6 +16,8 @@ export interface ScriptedServer {
   headers: IncomingHttpHeaders[];
   /** The path and query of each model request, same order as `requests`. */
   paths: string[];
+  /** The headers of each `GET /v1/models`, in arrival order. */
+  modelListHeaders: IncomingHttpHeaders[];
   close(): Promise<void>;
 }
 
@@ -35,6 +37,18 @@ const readBody = (req: IncomingMessage): Promise<string> =>
   });
 
 const errorType = (status: number) => (status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : 'invalid_request_error');
+
+function answerModelList(res: ServerResponse, models: ScriptModels): void {
+  if (Array.isArray(models)) {
+    sendJson(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'statecraft' })) });
+  } else if ('error' in models) {
+    const { status, message, code } = models.error;
+    sendJson(res, status, { error: { message, type: errorType(status), code: code ?? null } });
+  } else {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(models.body);
+  }
+}
 
 /** The SSE messages of a streamed turn and whether it ends by cutting the connection. */
 function plan(turn: ScriptTurn, chat: boolean, request: number, model: string): { emissions: Emission[]; drop: boolean } {
@@ -107,7 +121,8 @@ async function play(res: ServerResponse, turn: ScriptTurn, chat: boolean, reques
 
 /**
  * A model server on 127.0.0.1 that plays a script: each POST to /v1/responses (or
- * /v1/chat/completions, in chat format) gets the next turn, streamed as SSE event by event.
+ * /v1/chat/completions, in chat format) gets the next turn, streamed as SSE event by event;
+ * GET /v1/models answers the script's model list.
  */
 export async function startScriptedServer(options: { script: Script; port?: number }): Promise<ScriptedServer> {
   const script = Script.parse(options.script);
@@ -115,11 +130,13 @@ export async function startScriptedServer(options: { script: Script; port?: numb
   const requests: unknown[] = [];
   const headers: IncomingHttpHeaders[] = [];
   const paths: string[] = [];
+  const modelListHeaders: IncomingHttpHeaders[] = [];
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname.replace(/\/+$/, '');
     if (req.method === 'GET' && path === '/v1/models') {
-      sendJson(res, 200, { object: 'list', data: [{ id: 'scripted-model', object: 'model', created: 0, owned_by: 'statecraft' }] });
+      modelListHeaders.push(req.headers);
+      answerModelList(res, script.models ?? ['scripted-model']);
       return;
     }
     const chat = path === '/v1/chat/completions';
@@ -163,6 +180,7 @@ export async function startScriptedServer(options: { script: Script; port?: numb
     requests,
     headers,
     paths,
+    modelListHeaders,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

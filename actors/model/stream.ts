@@ -1,9 +1,7 @@
 import type { ModelStreamEvent } from '../../protocol/modelStream.schema.js';
 import { runAttempt } from './attempt.js';
 import { chatWire } from './chat.wire.js';
-import { errorMessage } from '../../protocol/index.js';
-import { envApiKey, loadApiKey } from '../auth/index.js';
-import { endpointUrl, requestHeaders, resolveCredentials } from './http.js';
+import { endpointUrl, loadCredentials, requestHeaders } from './http.js';
 import { turnError, type AttemptOutcome, type ModelRequest, type StreamOptions } from './request.js';
 import { responsesWire } from './responses.wire.js';
 import { backoffMs, formatDelay, retryBaseMs, sleep } from './retry.js';
@@ -31,16 +29,7 @@ function exhausted(outcome: RetryOutcome, retries: number): ModelStreamEvent {
 export async function* streamModel(req: ModelRequest, opts: StreamOptions): AsyncGenerator<ModelStreamEvent, void> {
   const { signal, env } = opts;
   const { provider } = req;
-  let storedKey: string | null = null;
-  if (opts.home !== undefined && provider.requiresOpenaiAuth && envApiKey(provider, env) === null) {
-    try {
-      storedKey = (await loadApiKey(opts.home, provider.credentialsStore))?.apiKey ?? null;
-    } catch (error) {
-      yield { type: 'failed', error: turnError(`cannot read the stored API key: ${errorMessage(error)}`, 'unauthorized') };
-      return;
-    }
-  }
-  const credentials = resolveCredentials(provider, env, storedKey);
+  const credentials = await loadCredentials(provider, env, opts.home);
   if ('error' in credentials) {
     yield { type: 'failed', error: credentials.error };
     return;

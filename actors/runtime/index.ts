@@ -2,6 +2,7 @@ export * from './thread.runtime.js';
 export { sandboxFor, prepareToolCall, toolActors } from './tool.actors.js';
 export * from './runtime.js';
 export * from './thread.registry.js';
+export type { ModelListing } from './model.list.js';
 
 // What the thread-driving adapters need from the other actors, so they depend on this face alone.
 export { ConfigError, findRepositoryRoot, formatKeyPath, modelCatalog, statecraftHome } from '../config/index.js';

@@ -1,8 +1,10 @@
 import { loadConfig, resolveThreadSettings, statecraftHome } from '../config/index.js';
 import { probeSandbox } from '../exec/index.js';
 import type { McpConnections } from '../mcp/index.js';
+import { fetchServedModels } from '../model/index.js';
 import { discoverSkills } from '../prompt/index.js';
 import type { SessionSource, SkillsOutcome } from '../../protocol/index.js';
+import { ModelLists } from './model.list.js';
 import type { Runtime } from './thread.runtime.js';
 import { removeStaleTurnDiffs } from './turn.diff.js';
 
@@ -33,10 +35,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     warned.add(message);
     options.onWarning?.(message);
   };
+  // A provider's model list is asked for once and reused for a few minutes.
+  const modelLists = new ModelLists((provider) =>
+    fetchServedModels(provider, { env: options.env, home, ...(options.userAgent ? { userAgent: options.userAgent } : {}) }),
+  );
   // Skills are read once per working directory and reused until a client asks for a reload.
   const skillsByCwd = new Map<string, Promise<SkillsOutcome>>();
   let mcp: Promise<McpConnections> | undefined;
-  return {
+  const runtime: Runtime = {
     home,
     env: options.env,
     // Probed when the first command is judged: a turn that runs none spawns nothing.
@@ -65,6 +71,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       }
       return outcome;
     },
+    async models(requested) {
+      const settings = await runtime.resolveSettings(requested);
+      return modelLists.list(settings.provider, settings.model);
+    },
     async resolveSettings(requested) {
       const overrides = { ...requested, cwd: requested.cwd ?? options.cwd };
       const loaded = await loadConfig({
@@ -79,4 +89,5 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       return resolveThreadSettings(loaded, overrides, options.env);
     },
   };
+  return runtime;
 }

@@ -30,6 +30,7 @@ import {
   type TurnOverrides,
   type UserInput,
 } from '../../protocol/index.js';
+import { resolveTurnOverrides, upgradeNotice } from '../config/index.js';
 import { ExecSessions } from '../exec/index.js';
 import type { McpConnections, ThreadMcp } from '../mcp/index.js';
 import { RuleBaseline, ruleSources } from '../policy/index.js';
@@ -37,6 +38,7 @@ import { prepareTurn } from '../prompt/index.js';
 import { rolloutPath, type StoredThread } from '../rollout/index.js';
 import { TraceBuilder } from '../trace/index.js';
 import { readGitInfo } from './git.info.js';
+import type { ModelListing } from './model.list.js';
 import { compactActor, modelActor } from './model.actor.js';
 import { ThreadPersistence } from './thread.persistence.js';
 import { StartupReplay } from './startup.replay.js';
@@ -62,6 +64,8 @@ export interface Runtime {
   warn(message: string): void;
   /** The process's MCP server connections, shared by its threads; the MCP client loads with the first thread that has servers. */
   mcp(): Promise<McpConnections>;
+  /** The models of the provider these overrides (and the config) select, merged with the built-in catalog; cached for a few minutes. */
+  models(overrides: ThreadOverrides): Promise<ModelListing>;
 }
 
 export interface OpenThreadOptions {
@@ -142,6 +146,8 @@ function modelSwitchWarnings(stored: StoredThread, model: string): string[] {
   ];
 }
 
+const noticeOf = (notice: string | null): string[] => (notice === null ? [] : [notice]);
+
 /** What the actors of one thread load when it is configured and reuse for every turn: its skills and its MCP servers. */
 interface SessionCache {
   skills: SkillMetadata[];
@@ -218,7 +224,7 @@ function liveSessionMachine(
         return {
           settings,
           thread: threadRecord(runtime, input.threadId, settings, await readGitInfo(settings.cwd), stored),
-          warnings: stored ? modelSwitchWarnings(stored, settings.model) : [],
+          warnings: [...(stored ? modelSwitchWarnings(stored, settings.model) : []), ...noticeOf(upgradeNotice(settings.model))],
         };
       }),
       // A turn that ended leaves no process behind but the sessions the model may come back to.
@@ -332,7 +338,12 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
     events$: events.events$,
     inspection$,
     ready: () => configured,
-    startTurn: (input, overrides = {}) => begin((turnId) => ({ type: 'turn.start', turnId, userMessageId: randomUUID(), input, overrides })),
+    startTurn(input, requested = {}) {
+      // An effort the turn's model does not support is refused here, before the session takes the turn.
+      const { settings } = actor.getSnapshot().context;
+      const overrides = settings ? resolveTurnOverrides(settings, requested) : requested;
+      return begin((turnId) => ({ type: 'turn.start', turnId, userMessageId: randomUUID(), input, overrides }));
+    },
     compact: () => begin((turnId) => ({ type: 'compact.start', turnId })),
     interrupt: () => actor.send({ type: 'turn.interrupt' }),
     decide: (approvalId, decision) => actor.send({ type: 'approval.decide', approvalId, decision }),

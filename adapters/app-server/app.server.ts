@@ -1,11 +1,10 @@
 import { platform } from 'node:os';
 // Not the runtime's face: that would read the runtime before `initialize` is answered.
 import { statecraftHome } from '../../actors/config/config.paths.js';
-import type { Runtime as Agent, ThreadHandle, ThreadRegistry } from '../../actors/runtime/index.js';
+import type { Runtime as Agent, ModelListing, ThreadHandle, ThreadRegistry } from '../../actors/runtime/index.js';
 import {
   errorMessage,
   JsonRpcErrorCode,
-  ModelInfo,
   type ClientRequestParams,
   type ProtocolEvent,
   type SandboxPolicy,
@@ -201,7 +200,9 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
         try {
           return { turn: handle.startTurn(params.input, overrides) };
         } catch (error) {
-          throw new RpcError(JsonRpcErrorCode.InvalidRequest, errorMessage(error));
+          // A setting the turn cannot run with (an effort its model does not support) is a bad param; a busy thread is not.
+          const mapped = asRpcError(runtime, error);
+          throw mapped instanceof RpcError ? mapped : new RpcError(JsonRpcErrorCode.InvalidRequest, errorMessage(error));
         }
       },
       async 'turn/interrupt'(params, ctx) {
@@ -221,15 +222,26 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
           throw new RpcError(JsonRpcErrorCode.InvalidRequest, errorMessage(error));
         }
       },
-      async 'model/list'(params) {
-        const { modelCatalog } = await loadRuntime();
-        const visible = modelCatalog().filter((model) => params.includeHidden || !model.hidden);
+      async 'model/list'(params, ctx) {
+        const { runtime, agent } = await threads();
+        let listing: ModelListing;
+        try {
+          listing = await agent.models(runtime.present({ modelProvider: params.modelProvider }));
+        } catch (error) {
+          throw asRpcError(runtime, error);
+        }
+        const visible = listing.models.filter((model) => params.includeHidden || !model.hidden);
         const start = params.cursor ? Number.parseInt(params.cursor, 10) : 0;
         if (!Number.isInteger(start) || start < 0 || start > visible.length) {
           throw new RpcError(JsonRpcErrorCode.InvalidParams, `cursor: invalid cursor ${JSON.stringify(params.cursor)}; pass back a nextCursor from model/list`);
         }
+        const { warning } = listing;
+        if (warning !== null) {
+          options.log(`warning: ${warning}`);
+          void ctx.answered.then(() => connection.notify('warning', { threadId: null, message: warning }));
+        }
         const end = Math.min(visible.length, start + (params.limit ?? visible.length));
-        return { data: visible.slice(start, end).map((model) => ModelInfo.parse(model)), nextCursor: end < visible.length ? String(end) : null };
+        return { data: visible.slice(start, end), nextCursor: end < visible.length ? String(end) : null };
       },
       async 'skills/list'(params) {
         const { agent } = await threads();

@@ -106,7 +106,7 @@ program
 program
   .command('mock-model')
   .description('Serve a scripted model on 127.0.0.1 speaking the Responses API (for tests and demos)')
-  .requiredOption('--script <file>', 'JSON script of model turns')
+  .requiredOption('--script <file>', 'JSON script: {"turns": [...], "models": [ids GET /v1/models lists]} or a bare array of turns')
   .option('--port <n>', 'port to listen on (default: any free port)', (value) => Number.parseInt(value, 10))
   .action(async ({ script, port }) => {
     try {
@@ -216,6 +216,21 @@ skills
   .action(async (flags) => {
     const { runSkillsList } = await import('./skills.command.js');
     process.exitCode = await runSkillsList(flags, io);
+  });
+
+const models = program.command('models').description('Models: what the configured provider serves, merged with the built-in ones');
+
+models
+  .command('list')
+  .description('List the models a thread started here could use: what the configured provider serves, merged with the built-in ones')
+  .option('--json', 'print {provider, data} as JSON, data in the form of model/list', false)
+  .option('--include-hidden', 'also list models kept only for older configs', false)
+  .option('--provider <id>', 'list the models of this configured provider instead')
+  .option('-C, --cd <dir>', 'the directory to list for (its project and config apply)')
+  .option('-c, --config <key=value>', 'override a config key; repeatable', collect, [] as string[])
+  .action(async (flags) => {
+    const { runModelsList } = await import('./models.command.js');
+    process.exitCode = await runModelsList(flags, io);
   });
 
 program

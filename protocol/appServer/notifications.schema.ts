@@ -10,9 +10,14 @@ type ServerRequestResolvedParams = z.infer<typeof ServerRequestResolvedParams>;
 const AccountUpdatedParams = z.object({ authMode: z.literal('apikey').nullable(), planType: z.null() });
 type AccountUpdatedParams = z.infer<typeof AccountUpdatedParams>;
 
+/** A thread's warnings name it; one about the server as a whole (a provider whose model list could not be read) has a null threadId. */
+const WarningParams = z.object({ threadId: z.string().nullable(), message: z.string() });
+type WarningParams = z.infer<typeof WarningParams>;
+
 /** The params of every notification the server sends, keyed by method. */
 export const serverNotificationParams = {
   ...notificationParams,
+  warning: WarningParams,
   'serverRequest/resolved': ServerRequestResolvedParams,
   'account/updated': AccountUpdatedParams,
 } as const;

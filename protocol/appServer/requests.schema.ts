@@ -139,7 +139,12 @@ type ThreadCompactStartResult = z.infer<typeof ThreadCompactStartResult>;
 
 // ── model/list ────────────────────────────────────────────────────────────────
 
-export const ModelListParams = z.object({ ...page, includeHidden: z.boolean().nullish() });
+export const ModelListParams = z.object({
+  ...page,
+  includeHidden: z.boolean().nullish(),
+  /** List this configured provider's models instead of the one the config selects. */
+  modelProvider: z.string().nullish(),
+});
 export type ModelListParams = z.infer<typeof ModelListParams>;
 
 const ReasoningEffortOption = z.object({ reasoningEffort: ReasoningEffort, description: z.string() });

@@ -8,6 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startScriptedServer, type Script } from '../../actors/model/index.js';
+import { modelCatalog } from '../../actors/config/index.js';
 import { spawnAppServer, writeMockProviderConfig } from '../support/appServer.js';
 
 export const FIXTURES = resolve(import.meta.dirname, 'fixtures');
@@ -84,7 +85,9 @@ export async function prepareWorkspace(root: string): Promise<void> {
 
 /** Runs one scenario's client steps against a fresh `statecraft app-server` using `home`. */
 export async function runScenario(scenario: Scenario, root: string, home: string): Promise<Recorded[]> {
-  const script = placeholders({ turns: scenario.model_turns }, root) as Script;
+  // The reference listed its built-in models for this provider; ours lists what the provider serves, so it serves the catalog's.
+  const models = modelCatalog().map((model) => model.id);
+  const script = { ...(placeholders({ turns: scenario.model_turns }, root) as Script), models };
   const model = await startScriptedServer({ script });
   await mkdir(home, { recursive: true });
   await writeMockProviderConfig(home, model.url);

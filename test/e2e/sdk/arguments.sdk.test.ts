@@ -24,7 +24,7 @@ describe.concurrent('statecraft exec arguments, as Codex clients send them', () 
     const threadId = jsonEvents(first.stdout)[0]!.thread_id as string;
 
     const args = ['--experimental-json', '-m', 'gpt-5.1-codex-mini', '-c', 'model_verbosity="low"', '--skip-git-repo-check', '-C', s.ws, 'resume', threadId];
-    const second = await exec(s, [...args, '-c', 'model_reasoning_effort="low"', '--image', 'a.png,b.png', '-i', 'a.png'], 'look at these');
+    const second = await exec(s, [...args, '-c', 'model_reasoning_effort="high"', '--image', 'a.png,b.png', '-i', 'a.png'], 'look at these');
     expect(second.exitCode, String(second.stderr)).toBe(0);
     // JSON output from a flag before `resume`; the model switch from the default, from -m before it, is warned about.
     expect(jsonEvents(second.stdout).map((event) => event.item?.type ?? event.type)).toEqual([
@@ -35,7 +35,7 @@ describe.concurrent('statecraft exec arguments, as Codex clients send them', () 
       'turn.completed',
     ]);
     const request = s.requests()[1];
-    expect(request).toMatchObject({ model: 'gpt-5.1-codex-mini', text: { verbosity: 'low' }, reasoning: { effort: 'low' } });
+    expect(request).toMatchObject({ model: 'gpt-5.1-codex-mini', text: { verbosity: 'low' }, reasoning: { effort: 'high' } });
     // Relative image paths are the caller's, as in a shell: the CLI ran in the scene's root. Codex names the
     // path as given (a.png); statecraft names the file it read.
     expect(texts(request).filter((text) => text.startsWith('<image'))).toEqual([
