@@ -108,7 +108,7 @@ export const mcpCallMachine = setup({
       publish(enqueue, self, itemCompleted(context, item, at));
     }),
     forward: enqueueActions(({ enqueue, self, event }) => {
-      if (event.type === 'relay') publish(enqueue, self, event.event);
+      if (event.type === 'relay') publish(enqueue, self, ...event.events);
     }),
   },
 }).createMachine({

@@ -120,7 +120,7 @@ export const patchCallMachine = setup({
       }
     }),
     forward: enqueueActions(({ enqueue, self, event }) => {
-      if (event.type === 'relay') publish(enqueue, self, event.event);
+      if (event.type === 'relay') publish(enqueue, self, ...event.events);
     }),
   },
 }).createMachine({

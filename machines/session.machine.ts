@@ -235,7 +235,7 @@ export const sessionMachine = setup({
     }),
     /** What the turn publishes passes on unread. */
     forward: enqueueActions(({ enqueue, self, event }) => {
-      if (event.type === 'relay') publish(enqueue, self, event.event);
+      if (event.type === 'relay') publish(enqueue, self, ...event.events);
     }),
     recordConversation: enqueueActions(({ enqueue, event }) => {
       if (event.type === 'conversation.committed' || event.type === 'conversation.compacted') enqueue.emit(event);

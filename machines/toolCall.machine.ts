@@ -74,7 +74,7 @@ export const toolCallMachine = setup({
       if (context.prepared?.kind === 'plan') publish(enqueue, self, planUpdated(context, context.prepared.explanation, context.prepared.plan));
     }),
     forward: enqueueActions(({ enqueue, self, event }) => {
-      if (event.type === 'relay') publish(enqueue, self, event.event);
+      if (event.type === 'relay') publish(enqueue, self, ...event.events);
     }),
     /** A fact from the call's machine goes on to the turn as it is. */
     tellTurn: enqueueActions(({ enqueue, self, event }) => {

@@ -64,12 +64,23 @@ export interface TurnInput {
   clock: Clock;
 }
 
-/** What a model stream reports, one XState event per kind. */
-export type ModelEvent = {
-  [K in ModelStreamEvent['type']]: { type: `model.${K}`; data: Extract<ModelStreamEvent, { type: K }> };
-}[ModelStreamEvent['type']];
+/** Text deltas of one agent message that arrived together: one transition, each delta still published on its own. */
+export interface TextDeltasEvent {
+  type: 'model.outputTextDeltas';
+  data: { itemId: string; deltas: string[] };
+}
 
-export const toModelEvent = (data: ModelStreamEvent): ModelEvent => ({ type: `model.${data.type}`, data }) as ModelEvent;
+/** What a model stream reports, one XState event per kind (text deltas in runs). */
+export type ModelEvent =
+  | {
+      [K in Exclude<ModelStreamEvent['type'], 'outputTextDelta'>]: { type: `model.${K}`; data: Extract<ModelStreamEvent, { type: K }> };
+    }[Exclude<ModelStreamEvent['type'], 'outputTextDelta'>]
+  | TextDeltasEvent;
+
+export const toModelEvent = (data: ModelStreamEvent): ModelEvent =>
+  data.type === 'outputTextDelta'
+    ? { type: 'model.outputTextDeltas', data: { itemId: data.itemId, deltas: [data.delta] } }
+    : ({ type: `model.${data.type}`, data } as ModelEvent);
 
 /** What the turn's preparation adds before the user's message (context the model needs). */
 export interface PreparedTurn {
@@ -334,12 +345,12 @@ export const turnMachine = setup({
       enqueue.assign({ streaming: { ...context.streaming, [item.id]: item } });
       publish(enqueue, self, itemStarted(context, item, item.startedAtMs ?? context.clock.nowMs()));
     }),
-    textDelta: enqueueActions(({ context, enqueue, self, event }) => {
-      if (event.type !== 'model.outputTextDelta') return;
+    textDeltas: enqueueActions(({ context, enqueue, self, event }) => {
+      if (event.type !== 'model.outputTextDeltas') return;
       const open = context.streaming[event.data.itemId];
       if (open?.type !== 'agentMessage') return;
-      enqueue.assign({ streaming: { ...context.streaming, [open.id]: { ...open, text: open.text + event.data.delta } } });
-      publish(enqueue, self, agentMessageDelta(context, open.id, event.data.delta));
+      enqueue.assign({ streaming: { ...context.streaming, [open.id]: { ...open, text: open.text + event.data.deltas.join('') } } });
+      publish(enqueue, self, ...event.data.deltas.map((delta) => agentMessageDelta(context, open.id, delta)));
     }),
     summaryPartAdded: enqueueActions(({ context, enqueue, self, event }) => {
       if (event.type !== 'model.reasoningSummaryPartAdded') return;
@@ -483,7 +494,7 @@ export const turnMachine = setup({
     }),
     /** What a call's machines publish passes on unread. */
     forward: enqueueActions(({ enqueue, self, event }) => {
-      if (event.type === 'relay') publish(enqueue, self, event.event);
+      if (event.type === 'relay') publish(enqueue, self, ...event.events);
     }),
     itemOpened: assign({
       openToolItems: ({ context, event }) =>
@@ -613,7 +624,7 @@ export const turnMachine = setup({
       },
       on: {
         'model.outputItemAdded': { actions: 'itemAdded' },
-        'model.outputTextDelta': { actions: 'textDelta' },
+        'model.outputTextDeltas': { actions: 'textDeltas' },
         'model.reasoningSummaryPartAdded': { actions: 'summaryPartAdded' },
         'model.reasoningSummaryTextDelta': { actions: 'summaryDelta' },
         'model.reasoningTextDelta': { actions: 'reasoningDelta' },

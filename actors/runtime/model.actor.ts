@@ -1,5 +1,5 @@
 import { fromCallback, fromPromise, type EventObject } from 'xstate';
-import { toModelEvent, type CompactInput, type CompactionResult, type ModelActorInput } from '../../machines/index.js';
+import { toModelEvent, type CompactInput, type CompactionResult, type ModelActorInput, type TextDeltasEvent } from '../../machines/index.js';
 import { streamModel, type ModelRequest } from '../model/index.js';
 import { compactedHistory, compactionRequest, instructionsFor, withoutOldestExchange } from '../prompt/index.js';
 import { toolSpecs } from '../tools/index.js';
@@ -59,10 +59,28 @@ export function modelActor(env: NodeJS.ProcessEnv, { extraTools = () => Promise.
           },
           transport(controller.signal, env, context),
         );
+        // Text deltas read together (one chunk of the stream) go to the turn as one event, sent
+        // before anything else the stream says and at the latest once the chunk is handled.
+        let run = null as TextDeltasEvent | null;
+        const flush = () => {
+          const pending = run;
+          run = null;
+          if (pending && !controller.signal.aborted) sendBack(pending);
+        };
         for await (const event of stream) {
           if (controller.signal.aborted) return;
-          sendBack(toModelEvent(event));
+          if (event.type !== 'outputTextDelta') {
+            flush();
+            sendBack(toModelEvent(event));
+          } else if (run?.data.itemId === event.itemId) {
+            run.data.deltas.push(event.delta);
+          } else {
+            flush();
+            run = { type: 'model.outputTextDeltas', data: { itemId: event.itemId, deltas: [event.delta] } };
+            setImmediate(flush);
+          }
         }
+        flush();
       } catch (error) {
         if (controller.signal.aborted) return;
         const message = `the model client failed: ${errorMessage(error)}`;

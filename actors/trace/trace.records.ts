@@ -56,11 +56,12 @@ export function summarise(value: unknown): unknown {
   return shallow(value, 0);
 }
 
-/** Protocol methods and machine events that stream: the model's deltas, a command's output chunks. */
-const isDeltaType = (type: string): boolean => /delta$/i.test(type) || type === 'exec.output';
-/** Whether an event is one of a stream's, itself or as a relayed protocol delta. */
-const streams = (event: { type: string }): boolean =>
-  isDeltaType(event.type) || (event.type === 'relay' && isDeltaType((event as unknown as { event: ProtocolEvent }).event.method));
+/** Protocol methods and machine events that stream: the model's deltas (alone or in runs), a command's output chunks. */
+const isDeltaType = (type: string): boolean => /deltas?$/i.test(type) || type === 'exec.output';
+/** The protocol events a child relays to its parent, when the event is a relay. */
+const relayed = (event: { type: string }): ProtocolEvent[] | null => (event.type === 'relay' ? (event as unknown as { events: ProtocolEvent[] }).events : null);
+/** Whether an event is one of a stream's, itself or as relayed protocol deltas. */
+const streams = (event: { type: string }): boolean => isDeltaType(event.type) || (relayed(event)?.every((relay) => isDeltaType(relay.method)) ?? false);
 const deltaChars = (value: unknown): number => {
   const delta = (value as { delta?: unknown } | null)?.delta;
   return typeof delta === 'string' ? delta.length : 0;
@@ -161,7 +162,7 @@ export class TraceBuilder {
 
   private event(target: AnyActorRef, source: AnyActorRef | undefined, event: { type: string }): void {
     if (streams(event)) return this.fold(event.type, 0, false);
-    const relayed = event.type === 'relay' ? (event as unknown as { event: ProtocolEvent }).event.method : null;
+    const methods = relayed(event)?.map((relay) => relay.method) ?? null;
     const { type: _type, ...data } = event as Record<string, unknown>;
     this.push({
       k: 'event',
@@ -169,8 +170,8 @@ export class TraceBuilder {
       a: target.sessionId,
       from: source?.sessionId ?? null,
       type: event.type,
-      // A relayed protocol event is recorded once, where the thread publishes it.
-      data: relayed !== null ? { method: relayed } : summarise(data),
+      // Relayed protocol events are recorded once, where the thread publishes them.
+      data: methods !== null ? { methods } : summarise(data),
     });
   }
 

@@ -113,7 +113,7 @@ export const decided = (decision: unknown, abandoned = false): AnyEvent => ({ ty
 const approvalIdOfSnapshot = (context: { turnId: string; call: { callId: string }; deniedRun?: unknown }) =>
   approvalIdFor(context.turnId, context.call.callId, Boolean(context.deniedRun));
 
-const relay = (event: ProtocolEvent): AnyEvent => ({ type: 'relay', event });
+const relay = (event: ProtocolEvent): AnyEvent => ({ type: 'relay', events: [event] });
 
 const mcpRequestOf = (context: any): AnyEvent =>
   relay({
@@ -206,5 +206,5 @@ export function settleAfterInterrupt(state: { matches: (value: never) => boolean
 /** What a call tells its parent along a path: its typed facts and the protocol events it publishes, in order. */
 export function parentMessages<M extends AnyStateMachine>(machine: M, input: InputFrom<M>, events: ReadonlyArray<EventFromLogic<M>>): AnyEvent[] {
   const { reports } = replayPure(machine, input, events);
-  return reports.map((emitted) => (emitted.type === 'protocol' ? { type: 'relay', event: emitted.event } : emitted));
+  return reports.map((emitted) => (emitted.type === 'protocol' ? { type: 'relay', events: [emitted.event] } : emitted));
 }

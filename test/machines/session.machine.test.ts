@@ -22,7 +22,7 @@ const turnOutput = (status: TurnOutput['status']): TurnOutput => ({
   grants: ['cmd:ls'],
 });
 
-const relay = (event: ProtocolEvent): AnyEvent => ({ type: 'relay', event });
+const relay = (event: ProtocolEvent): AnyEvent => ({ type: 'relay', events: [event] });
 const turn = (status: 'inProgress' | 'completed') => ({
   id: 't1',
   rootTurnId: 't1',

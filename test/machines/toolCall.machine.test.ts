@@ -81,7 +81,7 @@ describe('toolCall machine: reads the call, routes it, answers the model', () =>
     const { snapshot, reports } = replayPure(toolCallMachine, input, [
       preparedEvent('exec'),
       fact,
-      { type: 'relay', event: relayed },
+      { type: 'relay', events: [relayed] },
       { type: 'xstate.done.actor.execCall', output: result({ cancelTurn: true, grants: ['cmd:ls'], modelOutput: 'cancelled' }) },
     ] as never);
     expect(reports).toEqual([fact, { type: 'protocol', event: relayed }]);

@@ -223,7 +223,7 @@ const eventsAt =
         if (!open && !has(ctx.round, itemId)) events.push(message('outputItemAdded', { itemType, itemId }));
         if (open && itemType === 'message') {
           events.push(
-            message('outputTextDelta', { itemId, delta: 'Hi' }),
+            message('outputTextDeltas', { itemId, deltas: ['Hi'] }),
             message('outputItemDone', { item: { type: 'message', id: itemId, role: 'assistant', content: [{ type: 'output_text', text: 'Hi' }] } }),
           );
         }
@@ -392,7 +392,7 @@ describe('turn machine, every simple path with modelled tool calls', () => {
     const { emitted } = replay([
       { type: 'xstate.done.actor.prepareTurn', output: { contextItems: [], userItem: { type: 'message', role: 'user', content: [] } } },
       message('outputItemAdded', { itemType: 'message', itemId: 'msg_1' }),
-      message('outputTextDelta', { itemId: 'msg_1', delta: 'Hel' }),
+      message('outputTextDeltas', { itemId: 'msg_1', deltas: ['Hel'] }),
       message('retrying', { attempt: 1, maxAttempts: 5, delayMs: 10, message: 'Reconnecting... 1/5' }),
     ]);
     expect(emitted.slice(3).map((event) => event.method)).toEqual(['item/started', 'item/agentMessage/delta', 'item/completed', 'error']);

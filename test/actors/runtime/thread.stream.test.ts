@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { firstValueFrom, filter, type Observable } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InspectionEvent } from 'xstate';
-import { startScriptedServer, type ScriptedServer } from '../../../actors/model/index.js';
+import { startScriptedServer, type Script, type ScriptedServer } from '../../../actors/model/index.js';
 import { createRuntime, openThread } from '../../../actors/runtime/index.js';
 import type { ProtocolEvent } from '../../../protocol/index.js';
 import { writeMockProviderConfig } from '../../support/appServer.js';
@@ -20,9 +20,10 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function scene(turns: number) {
+async function scene(turns: number | Script['turns']) {
   const root = await mkdtemp(join(tmpdir(), 'statecraft-stream-'));
-  const model: ScriptedServer = await startScriptedServer({ script: { turns: Array.from({ length: turns }, (_, i) => [{ text: `answer ${i}` }]) } });
+  const script = { turns: typeof turns === 'number' ? Array.from({ length: turns }, (_, i) => [{ text: `answer ${i}` }]) : turns };
+  const model: ScriptedServer = await startScriptedServer({ script });
   cleanup.push(
     () => rm(root, { recursive: true, force: true }),
     () => model.close(),
@@ -95,5 +96,27 @@ describe('a thread as adapters subscribe to it', () => {
     thread.startTurn([{ type: 'text', text: 'again', text_elements: [] }]);
     await next;
     expect(inspected.length).toBe(after);
+  });
+
+  it('hands text deltas read together to the turn as one event, and still publishes every delta on its own, in order', async () => {
+    const pieces = Array.from({ length: 500 }, (_, i) => `${i} `);
+    const thread = await scene([[{ text: pieces.join(''), chunks: pieces }]]);
+    await thread.ready();
+    const inspected: InspectionEvent[] = [];
+    const watching = thread.inspection$.subscribe((event) => inspected.push(event));
+    const deltas: string[] = [];
+    thread.events$.subscribe((event) => {
+      if (event.method === 'item/agentMessage/delta') deltas.push(event.params.delta);
+    });
+    const done = completedTurn(thread.events$);
+    thread.startTurn([{ type: 'text', text: 'count', text_elements: [] }]);
+    await done;
+    watching.unsubscribe();
+    expect(deltas).toEqual(pieces);
+    const runs = inspected.filter((event) => event.type === '@xstate.event' && event.event.type === 'model.outputTextDeltas');
+    expect(runs.length).toBeGreaterThan(0);
+    // The scripted model writes the whole answer at once: it is read in far fewer pieces than it has deltas.
+    expect(runs.length).toBeLessThan(pieces.length / 10);
+    expect(runs.flatMap((event) => (event as { event: { data: { deltas: string[] } } }).event.data.deltas)).toEqual(pieces);
   });
 });
