@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { InspectionEvent } from 'xstate';
 import { startScriptedServer, type Script, type ScriptedServer } from '../../../actors/model/index.js';
 import { createRuntime, openThread } from '../../../actors/runtime/index.js';
+import type { TextDeltasEvent } from '../../../machines/index.js';
 import type { ProtocolEvent } from '../../../protocol/index.js';
 import { writeMockProviderConfig } from '../../support/appServer.js';
 
@@ -113,10 +114,12 @@ describe('a thread as adapters subscribe to it', () => {
     await done;
     watching.unsubscribe();
     expect(deltas).toEqual(pieces);
-    const runs = inspected.filter((event) => event.type === '@xstate.event' && event.event.type === 'model.outputTextDeltas');
+    const runs = inspected.flatMap((event) =>
+      event.type === '@xstate.event' && event.event.type === 'model.outputTextDeltas' ? [(event.event as TextDeltasEvent).data.deltas] : [],
+    );
     expect(runs.length).toBeGreaterThan(0);
     // The scripted model writes the whole answer at once: it is read in far fewer pieces than it has deltas.
     expect(runs.length).toBeLessThan(pieces.length / 10);
-    expect(runs.flatMap((event) => (event as { event: { data: { deltas: string[] } } }).event.data.deltas)).toEqual(pieces);
+    expect(runs.flat()).toEqual(pieces);
   });
 });
