@@ -1,5 +1,5 @@
 import elk, { type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk.bundled.js';
-import type { MachineDefinition, StateDefinition } from '../../actors/runtime/index.js';
+import { machineDefinitions, type MachineDefinition, type StateDefinition } from '../../actors/runtime/index.js';
 
 /** How a transition's trigger reads on a chart: XState's internal event names shortened. */
 function eventLabel(event: string): string {
@@ -109,7 +109,7 @@ function drawEdges(node: ElkNode, out: string[], x: number, y: number, labels: M
 const flatten = (state: StateDefinition): StateDefinition[] => [state, ...state.states.flatMap(flatten)];
 
 /** Lays a machine out with ELK (layered, nested states inside their parents) and draws it as SVG. */
-export async function drawMachine(definition: MachineDefinition): Promise<Chart> {
+async function drawMachine(definition: MachineDefinition): Promise<Chart> {
   const edges: Edge[] = [];
   const root = graph(definition.root, edges);
   const known = new Set(flatten(definition.root).map((state) => state.id));
@@ -142,3 +142,6 @@ export async function drawMachine(definition: MachineDefinition): Promise<Chart>
     `${out.join('')}</svg>`;
   return { machine: definition.id, svg, states: [...states.keys()] };
 }
+
+/** Every machine's chart, in the order `machineDefinitions` lists them. */
+export const drawMachines = (): Promise<Chart[]> => Promise.all(machineDefinitions().map(drawMachine));

@@ -1,8 +1,8 @@
 /**
  * The inspector end to end: `exec --trace` against the scripted model (a declined command
- * approval, a patch, a streamed answer), then `statecraft inspect` on the trace, and the page
- * driven in Debian's chromium through playwright-core. Screenshots of each check go to
- * test-artifacts/inspector/.
+ * approval, a declined patch approval, a patch, a streamed answer), then `statecraft inspect` on
+ * the trace, and the page driven in Debian's chromium through playwright-core. Screenshots of
+ * each check go to test-artifacts/inspector/ (not committed).
  */
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -62,11 +62,15 @@ beforeAll(async () => {
   s = await scene({
     turns: [
       [{ call: 'exec_command', args: { cmd: 'touch ../outside.txt', sandbox_permissions: 'require_escalated', justification: 'write outside' } }],
+      // Outside the workspace: the patch asks first (and is declined: there is no terminal to answer on).
+      [{ custom: 'apply_patch', input: '*** Begin Patch\n*** Add File: ../outside-patch.txt\n+outside\n*** End Patch\n' }],
       [{ custom: 'apply_patch', input: '*** Begin Patch\n*** Add File: hello.txt\n+hello\n*** End Patch\n' }],
       [{ text: 'All done.', chunks: ['All ', 'done.'] }],
     ],
   });
-  const run = await execCli(s, ['--json', '--trace', '-a', 'on-request', 'do it']);
+  // /tmp is no writable root here, so the patch outside the workspace (in the scene's temp root) must ask.
+  const noTmp = ['-c', 'sandbox_workspace_write.exclude_slash_tmp=true', '-c', 'sandbox_workspace_write.exclude_tmpdir_env_var=true'];
+  const run = await execCli(s, ['--json', '--trace', '-a', 'on-request', '-s', 'workspace-write', ...noTmp, 'do it']);
   expect(run.exitCode).toBe(0);
   const day = async (dir: string): Promise<string> => {
     const entries = await readdir(dir, { withFileTypes: true });
@@ -139,6 +143,48 @@ describe('statecraft inspect', () => {
     expect(shown.length).toBeLessThan(timeline.length);
     expect(shown.some((row) => row.includes('patchCall'))).toBe(true);
     await shot(page, 'filtered');
+    await page.close();
+  }, 120_000);
+
+  it("shows the patch's approval in the timeline and the actor tree, and a chosen actor on its chart", async () => {
+    const page = await open(await inspect([trace]));
+    const timeline = await rows(page);
+    // The patch's approval in order: its item starts, the question goes out, it is resolved, the item completes.
+    const asked = timeline.indexOf('⇢ item/fileChange/requestApproval');
+    expect(asked).toBeGreaterThan(timeline.indexOf('⇢ item/commandExecution/requestApproval'));
+    const started = timeline.lastIndexOf('⇢ item/started', asked);
+    const resolvedAt = timeline.indexOf('⇢ serverRequest/resolved', asked);
+    const completed = timeline.indexOf('⇢ item/completed', asked);
+    expect(started).toBeGreaterThan(0);
+    expect(resolvedAt).toBeGreaterThan(asked);
+    expect(completed).toBeGreaterThan(resolvedAt);
+    // Protocol events sit in the emitted column, what the machines received in the other.
+    expect(await page.locator(`#step-${asked} > span`).getAttribute('class')).toBe('col-emitted');
+    expect(await page.locator(`#step-${timeline.findIndex((row) => row.startsWith('turn.start '))} > span`).getAttribute('class')).toBe('col-received');
+
+    // Scrubbed to the patch waiting on its approval: the approval asks, the patch waits, the toolCall routes a patch.
+    const waiting = timeline.findIndex((row) => row.startsWith('patchCall ⇒ awaitingApproval'));
+    expect(waiting).toBeGreaterThan(0);
+    await page.locator('#scrubber').fill(String(waiting));
+    expect(await active(page)).toEqual(expect.arrayContaining(['approval.asking', 'patchCall.awaitingApproval', 'toolCall.patch']));
+    // In the actor tree the approval is a child of the patch call, asking.
+    const patchActor = page.locator('#actors li.actor', { has: page.locator(':scope > button', { hasText: /· patchCall: awaitingApproval/ }) });
+    await expect.poll(() => patchActor.count()).toBe(1);
+    expect(await patchActor.locator(':scope > ul > li.actor > button').allTextContents()).toEqual([expect.stringMatching(/· approval: asking$/)]);
+    await shot(page, 'patch-approval');
+
+    // Stepping on past the approval, the chosen (older) command call stays on the execCall chart, with its state.
+    await page.keyboard.press('End');
+    const command = page.locator('#actors button', { hasText: /· execCall: / });
+    await command.first().click();
+    expect(await command.first().getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator('#chart-execCall .chart-actor').textContent()).toMatch(/\(chosen\)$/);
+    expect(await active(page)).toContain('execCall.done');
+    // The keyboard reaches the tree's buttons too: Enter on the focused button lets the choice go.
+    await command.first().focus();
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#chart-execCall .chart-actor').textContent()).not.toMatch(/\(chosen\)$/);
+    await shot(page, 'chosen-actor');
     await page.close();
   }, 120_000);
 
