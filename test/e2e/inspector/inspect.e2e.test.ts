@@ -4,32 +4,19 @@
  * the trace, and the page driven in Debian's chromium through playwright-core. Screenshots of
  * each check go to test-artifacts/inspector/ (not committed).
  */
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { execa, type ResultPromise } from 'execa';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { machineDefinitions, type StateDefinition } from '../../../machines/index.js';
 import { CLI, execCli, scene, type Scene } from '../cli.harness.js';
-
-const ARTIFACTS = resolve(import.meta.dirname, '../../../test-artifacts/inspector');
-const BROWSER_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { activeStates as active, launchChromium, shot, timelineRows as rows, type Browser } from './browser.js';
 
 let s: Scene;
 let trace: string;
-let browser: BrowserContext;
-let profile: string;
+let browser: Browser;
 const servers: ResultPromise[] = [];
 
 /** Starts `statecraft inspect ARGS` and resolves with the URL it prints. */
@@ -42,7 +29,7 @@ async function inspect(args: string[]): Promise<string> {
 }
 
 async function open(url: string): Promise<Page> {
-  const page = await browser.newPage();
+  const page = await browser.context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.setViewportSize({ width: 1400, height: 900 });
@@ -53,12 +40,8 @@ async function open(url: string): Promise<Page> {
 }
 
 const flatten = (state: StateDefinition): StateDefinition[] => [state, ...state.states.flatMap(flatten)];
-const active = (page: Page): Promise<string[]> => page.$$eval('.state.active', (nodes) => nodes.map((node) => (node as HTMLElement).dataset.state!));
-const rows = (page: Page): Promise<string[]> => page.$$eval('#timeline .row', (nodes) => nodes.map((node) => node.textContent ?? ''));
-const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
 
 beforeAll(async () => {
-  await mkdir(ARTIFACTS, { recursive: true });
   s = await scene({
     turns: [
       [{ call: 'exec_command', args: { cmd: 'touch ../outside.txt', sandbox_permissions: 'require_escalated', justification: 'write outside' } }],
@@ -79,8 +62,7 @@ beforeAll(async () => {
     return day(join(dir, entries.find((entry) => entry.isDirectory())!.name));
   };
   trace = await day(join(s.home, 'sessions'));
-  profile = await mkdtemp(join(tmpdir(), 'statecraft-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: BROWSER_ARGS });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -88,7 +70,6 @@ afterAll(async () => {
   for (const server of servers) server.kill('SIGTERM');
   await Promise.all(servers.map((server) => server.catch(() => undefined)));
   await s?.cleanup();
-  if (profile) await rm(profile, { recursive: true, force: true });
 });
 
 describe('statecraft inspect', () => {
@@ -192,7 +173,7 @@ describe('statecraft inspect', () => {
     const file = join(s.root, 'trace.html');
     const result = await execa('node', [CLI, 'inspect', trace, '--export', file], { reject: false, env: { HOME: s.root, STATECRAFT_HOME: s.home } });
     expect(result.exitCode).toBe(0);
-    const page = await browser.newPage();
+    const page = await browser.context.newPage();
     const requests: string[] = [];
     page.on('request', (request) => requests.push(request.url()));
     await page.goto(`file://${file}`);
