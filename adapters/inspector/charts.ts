@@ -145,3 +145,13 @@ async function drawMachine(definition: MachineDefinition): Promise<Chart> {
 
 /** Every machine's chart, in the order `machineDefinitions` lists them. */
 export const drawMachines = (): Promise<Chart[]> => Promise.all(machineDefinitions().map(drawMachine));
+
+/** The page's look of a chart, for an SVG file that stands alone (light colours, system font). */
+const STANDALONE_STYLE =
+  '.state>rect{fill:#f3f5fa;stroke:#8a93a6}.state.compound>rect,.state.parallel>rect,.state>.final-ring{fill:none}.state.parallel>rect{stroke-dasharray:6 3}' +
+  '.state text{font:12px system-ui,sans-serif;fill:#1d2330}.state text.invoke{fill:#667;font-size:11px}' +
+  '.edge{fill:none;stroke:#8a93a6}marker path{fill:#8a93a6}.edge-label{font:10px system-ui,sans-serif;fill:#667}';
+
+/** A chart as an SVG file of its own (the docs embed these): the same drawing, with its style inside and a white background. */
+export const standaloneSvg = (chart: Chart): string =>
+  `${chart.svg.replace(/^(<svg[^>]*>)/, `$1<style>${STANDALONE_STYLE}</style><rect width="100%" height="100%" fill="#fff"/>`)}\n`;
