@@ -230,15 +230,15 @@ function applyFilter(text: string): void {
   for (const row of document.querySelectorAll<HTMLElement>('#timeline .row')) row.hidden = query !== '' && !row.dataset.search!.includes(query);
 }
 
-/** Shows one thread's records from the start (a recorded trace's, or a live thread's so far). */
-function show(list: PageRecord[]): void {
+/** Shows one thread's records (a recorded trace's, or a live thread's so far), at step `at`. */
+function show(list: PageRecord[], at: number): void {
   records = list;
   names.clear();
   pinned = null;
   $('timeline').replaceChildren();
   appendRows(0);
   step = -1;
-  go(records.length - 1);
+  go(at);
   showPosition();
 }
 
@@ -259,7 +259,8 @@ function connectLive(): void {
   };
   const choose = (thread: string) => {
     select.value = thread;
-    show(threads.get(thread)!);
+    const list = threads.get(thread)!;
+    show(list, list.length - 1);
     shownLength = records.length;
   };
   select.addEventListener('change', () => choose(select.value));
@@ -269,7 +270,7 @@ function connectLive(): void {
   source.addEventListener('reset', () => {
     threads.clear();
     select.replaceChildren();
-    show([]);
+    show([], 0);
     shownLength = 0;
   });
   source.addEventListener('thread', (event) => {
@@ -335,8 +336,7 @@ function start(): void {
     connectLive();
     return;
   }
-  show(records);
-  go(0);
+  show(records, 0);
 }
 
 start();
