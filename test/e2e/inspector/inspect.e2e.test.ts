@@ -152,7 +152,12 @@ describe('statecraft inspect', () => {
     const patchActor = page.locator('#actors li.actor', { has: page.locator(':scope > button', { hasText: /· patchCall: awaitingApproval/ }) });
     await expect.poll(() => patchActor.count()).toBe(1);
     expect(await patchActor.locator(':scope > ul > li.actor > button').allTextContents()).toEqual([expect.stringMatching(/· approval: asking$/)]);
+    // Chosen in the tree, the patch call is the one its chart shows (scrolled into view).
+    await patchActor.locator(':scope > button').click();
+    expect(await page.locator('#chart-patchCall .chart-actor').textContent()).toBe('patchCall: awaitingApproval (chosen)');
+    expect(await active(page)).toContain('patchCall.awaitingApproval');
     await shot(page, 'patch-approval');
+    await patchActor.locator(':scope > button').click();
 
     // Stepping on past the approval, the chosen (older) command call stays on the execCall chart, with its state.
     await page.keyboard.press('End');

@@ -68,6 +68,7 @@ describe('app-server --inspect', () => {
     const tree = await page.locator('#actors').textContent();
     expect(tree).toMatch(/execCall · execCall: awaitingApproval/);
     expect(tree).toMatch(/approval · approval: asking/);
+    await page.locator('#chart-execCall').scrollIntoViewIfNeeded();
     await shot(page, 'live-approval');
 
     // Answered, the turn goes on and ends; the page follows to the end.
