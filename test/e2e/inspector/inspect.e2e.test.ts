@@ -4,7 +4,7 @@
  * the trace, and the page driven in Debian's chromium through playwright-core. Screenshots of
  * each check go to test-artifacts/inspector/ (not committed).
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { execa, type ResultPromise } from 'execa';
@@ -173,6 +173,30 @@ describe('statecraft inspect', () => {
     await shot(page, 'chosen-actor');
     await page.close();
   }, 120_000);
+
+  it('marks where frames were lost (a live page that fell behind) in the timeline and the header', async () => {
+    const file = join(s.root, 'trace-lost.jsonl');
+    const lines = [
+      { k: 'meta', v: 1, ts: 1, threadId: 'lost' },
+      { k: 'actor', ts: 1, a: 'x:0', id: 'session', parent: null, machine: 'session' },
+      { k: 'state', ts: 1, a: 'x:0', value: 'ready', status: 'active', changed: {} },
+      { k: 'dropped', ts: 2, count: 37 },
+      { k: 'protocol', ts: 3, method: 'turn/started', params: {} },
+    ];
+    await writeFile(file, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
+    const page = await open(await inspect([file]));
+    expect(await rows(page)).toEqual([
+      '+ session (session)',
+      'session ⇒ ready',
+      '⚠ 37 trace frames not shown (this page fell behind, or they were folded)',
+      '⇢ turn/started',
+    ]);
+    expect(await page.locator('#dropped').textContent()).toBe('37 trace frames not shown');
+    await page.keyboard.press('End');
+    expect(await active(page)).toEqual(['session.ready']);
+    await shot(page, 'dropped');
+    await page.close();
+  }, 60_000);
 
   it('exports one self-contained HTML file that works from disk', async () => {
     const file = join(s.root, 'trace.html');
