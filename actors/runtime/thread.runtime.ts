@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Observable, Subject } from 'rxjs';
+import { Observable, Subject, type Subscription } from 'rxjs';
 import { createActor, fromPromise, type ActorRefFrom, type InspectionEvent } from 'xstate';
 import {
   acceptedTurn,
@@ -36,7 +36,7 @@ import type { McpConnections, ThreadMcp } from '../mcp/index.js';
 import { RuleBaseline, ruleSources } from '../policy/index.js';
 import { prepareTurn } from '../prompt/index.js';
 import { rolloutPath, type StoredThread } from '../rollout/index.js';
-import { TraceBuilder } from '../trace/index.js';
+import { TraceBuilder, type TraceRecord } from '../trace/index.js';
 import { readGitInfo } from './git.info.js';
 import type { ModelListing } from './model.list.js';
 import { compactActor, modelActor } from './model.actor.js';
@@ -81,6 +81,11 @@ export interface ThreadHandle {
   readonly events$: Observable<ProtocolEvent>;
   /** XState's inspection events of the thread's actors (created, events, snapshots); nothing is produced while nobody subscribes. */
   readonly inspection$: Observable<InspectionEvent>;
+  /**
+   * The thread's trace records for a watcher that comes in now: the actor tree as it stands, then
+   * what happens. Each subscriber gets its own records; nothing is computed while nobody subscribes.
+   */
+  readonly trace$: Observable<TraceRecord>;
   /** Resolves once the thread is configured; rejects with the configuration error. */
   ready(): Promise<ConfiguredThread>;
   /** Starts a turn and returns it as accepted (its id, not yet started); throws with the session's reason when it cannot take one now. */
@@ -267,23 +272,40 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
       inspecting = null;
     };
   });
-  // A traced thread's inspection events and protocol events, as trace records; null (nothing computed) when not traced.
-  let tracing: TraceBuilder | null = null;
-  const startTrace = (): TraceBuilder => {
-    const builder = new TraceBuilder((record) => persistence.trace(record));
+  // The protocol events as the session publishes them, for trace builders.
+  const published = new Subject<ProtocolEvent>();
+  /** A trace builder fed from now on: the tree as it stands, then inspection and protocol events; `done` when the thread's inspection ends. */
+  const watchTrace = (emit: (record: TraceRecord) => void, done?: () => void): { builder: TraceBuilder; subscription: Subscription } => {
+    const builder = new TraceBuilder(emit);
     builder.tree(actor);
-    inspection$.subscribe((event) => builder.inspection(event));
-    return builder;
+    const subscription = inspection$.subscribe({
+      next: (event) => builder.inspection(event),
+      complete: () => {
+        builder.settle();
+        done?.();
+      },
+    });
+    subscription.add(published.subscribe((event) => builder.protocol(event)));
+    return { builder, subscription };
   };
+  const trace$ = new Observable<TraceRecord>(
+    (subscriber) =>
+      watchTrace(
+        (record) => subscriber.next(record),
+        () => subscriber.complete(),
+      ).subscription,
+  );
+  // A traced thread's records go to its trace file; null (nothing computed) when not traced.
+  let tracing: TraceBuilder | null = null;
   actor.on('protocol', ({ event }) => {
     // The first event of a configured thread (thread/started, or a resumed thread's status) opens its rollout, and its trace.
     const { settings, thread } = actor.getSnapshot().context;
     if (settings && thread) {
       persistence.open(thread, settings);
-      if (!tracing && persistence.openTrace(thread, settings)) tracing = startTrace();
+      if (!tracing && persistence.openTrace(thread, settings)) tracing = watchTrace((record) => persistence.trace(record)).builder;
     }
     persistence.record(event);
-    tracing?.protocol(event);
+    published.next(event);
     events.next(event);
   });
   // The conversation reaches the rollout as the turn commits it, so a crash mid-turn keeps calls and their outputs.
@@ -337,6 +359,7 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
     threadId,
     events$: events.events$,
     inspection$,
+    trace$,
     ready: () => configured,
     startTurn(input, requested = {}) {
       // An effort the turn's model does not support is refused here, before the session takes the turn.

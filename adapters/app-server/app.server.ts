@@ -23,6 +23,8 @@ import { ResponseGates } from './response.order.js';
 export interface AppServerOptions extends StdioServerOptions {
   /** Record every thread's trace beside its rollout (`--trace`), whatever the config says. */
   trace?: boolean;
+  /** Serve the live inspector on this port of 127.0.0.1 (`--inspect[=PORT]`; 0: any free port). Its URL is logged; stdout stays the protocol's. */
+  inspect?: number;
 }
 
 /**
@@ -54,6 +56,16 @@ const sandboxPolicy = (settings: ThreadSettings): SandboxPolicy => {
   }
 };
 
+/** The live inspector, loaded only when asked for; a port it cannot listen on ends the server with the reason. */
+async function startInspector(port: number) {
+  const { startLiveInspector } = await import('../inspector/live.js');
+  try {
+    return await startLiveInspector(port, 'statecraft app-server (live)');
+  } catch (error) {
+    throw new Error(`--inspect: cannot serve the inspector on 127.0.0.1:${port}: ${errorMessage(error)}`);
+  }
+}
+
 /** Errors a client caused get a client error code; the rest stay internal. */
 function asRpcError({ UnknownThreadError, AmbiguousThreadIdError, ConfigError, KeyringUnavailableError, CredentialsError }: Runtime, error: unknown): unknown {
   if (error instanceof RpcError) return error;
@@ -70,6 +82,8 @@ function asRpcError({ UnknownThreadError, AmbiguousThreadIdError, ConfigError, K
  */
 export async function runAppServer(options: AppServerOptions): Promise<void> {
   type Served = { runtime: Runtime; agent: Agent; registry: ThreadRegistry };
+  const inspector = options.inspect === undefined ? null : await startInspector(options.inspect);
+  if (inspector) options.log(`inspector: ${inspector.url} (a live view of this process's state machines)`);
   let served: Served | null = null;
   let loading: Promise<Served> | null = null;
   let originator = 'unknown';
@@ -81,6 +95,7 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
    */
   const order = new ResponseGates<ProtocolEvent>();
   const attach = (handle: ThreadHandle) => {
+    inspector?.watch(handle);
     order.ordered(handle.threadId, handle.events$).subscribe((event) => forwardEvent(connection, approvals, handle.threadId, event));
   };
 
@@ -298,6 +313,7 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
         // A registry still loading is waited for: a thread it starts must be closed too.
         const current = served ?? (await loading?.catch(() => null));
         await current?.registry.closeAll();
+        await inspector?.close();
       },
     },
   });

@@ -5,6 +5,7 @@ import type { OptionValues } from '@commander-js/extra-typings';
 import { Subscription, filter, firstValueFrom } from 'rxjs';
 import { createRuntime, findRepositoryRoot, formatKeyPath, type ThreadHandle, ThreadRegistry } from '../../actors/runtime/index.js';
 import type { ApprovalPolicy, ProtocolEvent, SandboxMode, ThreadOverrides, Turn, UserInput } from '../../protocol/index.js';
+import type { LiveInspector } from '../inspector/live.js';
 import { TerminalApprover, describeApproval, type ApprovalEvent } from './approval.prompt.js';
 import { codexOnlyNotes } from './exec.options.js';
 import { renderHuman } from './human.renderer.js';
@@ -35,6 +36,7 @@ export interface ExecFlags extends OptionValues {
   color?: 'always' | 'never' | 'auto';
   ephemeral: boolean;
   trace: boolean;
+  inspect?: number;
 }
 
 /** The flags that choose a thread's settings, which the interactive UI shares with `exec`. */
@@ -168,6 +170,16 @@ export async function runExec(promptArgument: string | undefined, flags: ExecFla
   } catch (error) {
     return fail((error as Error).message);
   }
+  let inspector: LiveInspector | null = null;
+  if (flags.inspect !== undefined) {
+    const { startLiveInspector } = await import('../inspector/live.js');
+    try {
+      inspector = await startLiveInspector(flags.inspect, 'statecraft exec (live)');
+    } catch (error) {
+      return fail(`--inspect: cannot serve the inspector on 127.0.0.1:${flags.inspect}: ${(error as Error).message}`);
+    }
+    io.stderr.write(`statecraft: inspector at ${inspector.url} (a live view of this run's state machines)\n`);
+  }
   const registry = new ThreadRegistry(runtime);
   const subscriptions = new Subscription();
   // What goes to stdout; it stops at SIGTERM, after which Codex prints nothing more either.
@@ -178,6 +190,7 @@ export async function runExec(promptArgument: string | undefined, flags: ExecFla
   const terminals = Boolean(io.stderr.isTTY && (io.stdout as NodeJS.WriteStream).isTTY);
   // Renderers subscribe before the thread starts, so thread.started is the first thing printed.
   const attach = (handle: ThreadHandle) => {
+    inspector?.watch(handle);
     output.add(
       json
         ? renderJsonl(handle.events$, (line) => stdout.write(line))
@@ -194,7 +207,10 @@ export async function runExec(promptArgument: string | undefined, flags: ExecFla
   try {
     if (resume) {
       const threadId = resume.threadId ?? (await registry.latest());
-      if (!threadId) return fail(`there is no recorded thread to resume under ${join(runtime.home, 'sessions')}`);
+      if (!threadId) {
+        await inspector?.close();
+        return fail(`there is no recorded thread to resume under ${join(runtime.home, 'sessions')}`);
+      }
       // A resumed thread keeps its recorded directory unless -C names another.
       thread = (await registry.resume(threadId, threadOverrides(flags, flags.cd ? cwd : undefined, interactive, outputSchema), attach)).handle;
     } else {
@@ -202,6 +218,7 @@ export async function runExec(promptArgument: string | undefined, flags: ExecFla
     }
   } catch (error) {
     subscriptions.unsubscribe();
+    await inspector?.close();
     return fail((error as Error).message);
   }
 
@@ -245,6 +262,7 @@ export async function runExec(promptArgument: string | undefined, flags: ExecFla
   } finally {
     await thread.close();
     subscriptions.unsubscribe();
+    await inspector?.close();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
   }

@@ -1,4 +1,4 @@
-import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
+import { InvalidArgumentError, Option, type Command, type OptionValues } from '@commander-js/extra-typings';
 
 /** Appends each occurrence of a repeatable option. */
 export const collect = (value: string, previous: string[]) => [...previous, value];
@@ -38,6 +38,29 @@ export function codexOnlyNotes(flags: OptionValues): string[] {
   );
 }
 
+/** A port to serve on: 0 (any free one) to 65535. */
+export function portNumber(value: string): number {
+  const port = Number(value);
+  if (value.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port number from 0 to 65535');
+  return port;
+}
+
+/**
+ * `--inspect[=PORT]`: serve the live inspector of this process on 127.0.0.1 (any free port when
+ * none is given). Written with a space, the word after it is read as the port, so a prompt after
+ * a bare `--inspect` is refused with a hint.
+ */
+export const inspectOption = () =>
+  new Option('--inspect [port]', "serve a live view of this process's state machines on 127.0.0.1 (--inspect=PORT; default any free port)")
+    .preset('0')
+    .argParser((value: string) => {
+      try {
+        return portNumber(value);
+      } catch {
+        throw new InvalidArgumentError(`not a port number: write --inspect=PORT (0 to 65535), or give the prompt before a bare --inspect`);
+      }
+    });
+
 /** The flags that choose a thread's settings, shared by `exec` and the interactive UI. */
 export function withThreadOptions<A extends unknown[], O extends OptionValues>(command: Command<A, O>) {
   return command
@@ -73,6 +96,7 @@ export function withExecOptions<A extends unknown[], O extends OptionValues>(com
     .option('--output-schema <file>', "a JSON Schema file the agent's final answer must follow")
     .option('--skip-git-repo-check', 'allow running outside a git repository', false)
     .option('-o, --output-last-message <file>', "write the agent's last message to this file")
+    .addOption(inspectOption())
     .addOption(
       new Option('--color <when>', 'colour the transcript (default: auto, when stdout and stderr are terminals)').choices(['always', 'never', 'auto'] as const),
     );

@@ -3,10 +3,10 @@
  * code is imported when that command runs, so `--version`, `--help` and a command's start pay
  * for nothing they do not use (a structural test holds start-up to that).
  */
-import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
+import { Command, Option } from '@commander-js/extra-typings';
 import type { CliIo, ExecExit } from './exec.command.js';
 import type * as McpCommands from './mcp.command.js';
-import { collect, mergeExecFlags, withExecOptions, withThreadOptions } from './exec.options.js';
+import { collect, inspectOption, mergeExecFlags, portNumber, withExecOptions, withThreadOptions } from './exec.options.js';
 import { packageVersion } from './version.js';
 
 const io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, version: packageVersion() };
@@ -127,16 +127,23 @@ const appServer = program
   .description('Serve the app-server v2 protocol (JSON lines) on stdin/stdout, for editors and other clients')
   .enablePositionalOptions()
   .option('--trace', "record how each thread's state machines ran, beside its rollout, for `statecraft inspect` (-c trace=true)", false)
-  .action(async ({ trace }) => {
+  .addOption(inspectOption())
+  .action(async ({ trace, inspect }) => {
     const { runAppServer } = await import('../app-server/app.server.js');
-    await runAppServer({
-      trace,
-      input: process.stdin,
-      output: process.stdout,
-      env: process.env,
-      version: io.version,
-      log: (line) => process.stderr.write(`[statecraft app-server] ${line}\n`),
-    });
+    try {
+      await runAppServer({
+        trace,
+        ...(inspect !== undefined ? { inspect } : {}),
+        input: process.stdin,
+        output: process.stdout,
+        env: process.env,
+        version: io.version,
+        log: (line) => process.stderr.write(`[statecraft app-server] ${line}\n`),
+      });
+    } catch (error) {
+      process.stderr.write(`statecraft app-server: ${(error as Error).message}\n`);
+      process.exit(1);
+    }
     process.exit(0);
   });
 
@@ -288,11 +295,7 @@ program
   .argument('[thread]', 'a thread id (or unique prefix), or a trace or rollout file; the thread must have run with --trace')
   .option('--last', 'the most recently updated thread', false)
   .option('--machines', 'the charts alone, no trace', false)
-  .option('--port <n>', 'port to serve on (default: any free port)', (value) => {
-    const port = Number(value);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port number from 0 to 65535');
-    return port;
-  })
+  .option('--port <n>', 'port to serve on (default: any free port)', portNumber)
   .option('--open', 'open the page in a browser, when the system has one', false)
   .option('--export <file>', 'write the page as one self-contained HTML file instead of serving it')
   .action(async (thread, flags) => {

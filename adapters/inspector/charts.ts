@@ -1,5 +1,5 @@
 import elk, { type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk.bundled.js';
-import type { MachineDefinition, StateDefinition } from '../../actors/runtime/index.js';
+import { machineDefinitions, type MachineDefinition, type StateDefinition } from '../../actors/runtime/index.js';
 
 /** How a transition's trigger reads on a chart: XState's internal event names shortened. */
 function eventLabel(event: string): string {
@@ -109,7 +109,7 @@ function drawEdges(node: ElkNode, out: string[], x: number, y: number, labels: M
 const flatten = (state: StateDefinition): StateDefinition[] => [state, ...state.states.flatMap(flatten)];
 
 /** Lays a machine out with ELK (layered, nested states inside their parents) and draws it as SVG. */
-export async function drawMachine(definition: MachineDefinition): Promise<Chart> {
+async function drawMachine(definition: MachineDefinition): Promise<Chart> {
   const edges: Edge[] = [];
   const root = graph(definition.root, edges);
   const known = new Set(flatten(definition.root).map((state) => state.id));
@@ -142,3 +142,16 @@ export async function drawMachine(definition: MachineDefinition): Promise<Chart>
     `${out.join('')}</svg>`;
   return { machine: definition.id, svg, states: [...states.keys()] };
 }
+
+/** Every machine's chart, in the order `machineDefinitions` lists them. */
+export const drawMachines = (): Promise<Chart[]> => Promise.all(machineDefinitions().map(drawMachine));
+
+/** The page's look of a chart, for an SVG file that stands alone (light colours, system font). */
+const STANDALONE_STYLE =
+  '.state>rect{fill:#f3f5fa;stroke:#8a93a6}.state.compound>rect,.state.parallel>rect,.state>.final-ring{fill:none}.state.parallel>rect{stroke-dasharray:6 3}' +
+  '.state text{font:12px system-ui,sans-serif;fill:#1d2330}.state text.invoke{fill:#667;font-size:11px}' +
+  '.edge{fill:none;stroke:#8a93a6}marker path{fill:#8a93a6}.edge-label{font:10px system-ui,sans-serif;fill:#667}';
+
+/** A chart as an SVG file of its own (the docs embed these): the same drawing, with its style inside and a white background. */
+export const standaloneSvg = (chart: Chart): string =>
+  `${chart.svg.replace(/^(<svg[^>]*>)/, `$1<style>${STANDALONE_STYLE}</style><rect width="100%" height="100%" fill="#fff"/>`)}\n`;

@@ -1,11 +1,9 @@
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { locateTrace, machineDefinitions, readTrace, statecraftHome, type TraceTarget } from '../../actors/runtime/index.js';
-import { drawMachine } from './charts.js';
+import { locateTrace, readTrace, statecraftHome, type TraceTarget } from '../../actors/runtime/index.js';
 import type { PageData } from './page.data.js';
-import { inspectorPage } from './page.html.js';
+import { inspectorPage, machineCharts } from './page.html.js';
+import { servePage } from './serve.js';
 
 export interface InspectFlags {
   last: boolean;
@@ -30,12 +28,12 @@ function targetOf(target: string | undefined, flags: InspectFlags): TraceTarget 
 }
 
 async function pageData(target: TraceTarget | null, home: string): Promise<PageData> {
-  const charts = await Promise.all(machineDefinitions().map(drawMachine));
-  if (!target) return { title: 'statecraft machines', charts, records: [], warnings: [] };
+  const charts = await machineCharts();
+  if (!target) return { title: 'statecraft machines', charts, records: [], warnings: [], live: false };
   const path = await locateTrace(home, target);
   const { records, warnings } = await readTrace(path);
   const meta = records[0];
-  return { title: `statecraft trace of thread ${meta?.k === 'meta' ? meta.threadId : path}`, charts, records, warnings };
+  return { title: `statecraft trace of thread ${meta?.k === 'meta' ? meta.threadId : path}`, charts, records, warnings, live: false };
 }
 
 /** Opens the URL in a browser when the system has an opener; says so when it has none. */
@@ -43,23 +41,6 @@ function openBrowser(url: string, io: InspectIo): void {
   const child = spawn('xdg-open', [url], { stdio: 'ignore', detached: true });
   child.on('error', () => io.stderr.write(`statecraft inspect: no browser opener (xdg-open) here; open ${url} yourself\n`));
   child.unref();
-}
-
-/** Serves the page on 127.0.0.1 until the process is stopped; resolves with the URL once listening. */
-async function serve(html: string, port: number): Promise<string> {
-  const server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    if (request.method !== 'GET' || (path !== '/' && path !== '/index.html')) {
-      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found: the inspector serves only /\n');
-      return;
-    }
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 }
 
 /** `statecraft inspect`: the machines and a recorded thread's trace, in the browser or as one HTML file. */
@@ -73,7 +54,7 @@ export async function runInspect(target: string | undefined, flags: InspectFlags
       io.stdout.write(`wrote ${flags.export}\n`);
       return 0;
     }
-    const url = await serve(html, flags.port ?? 0);
+    const { url } = await servePage(flags.port ?? 0, { html });
     io.stdout.write(`${url}\n`);
     if (flags.open) openBrowser(url, io);
     return 0;

@@ -7,4 +7,6 @@ export interface PageData {
   charts: Chart[];
   records: TraceRecord[];
   warnings: string[];
+  /** A running process's page: the records come from its event stream (`/events`), per thread. */
+  live: boolean;
 }

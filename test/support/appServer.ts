@@ -20,9 +20,9 @@ export async function writeMockProviderConfig(home: string, url: string): Promis
   await writeFile(join(home, 'config.toml'), lines.join('\n'));
 }
 
-/** `statecraft app-server` with its own home, HOME pointing at `root`, no API key, stdout streamed line by line by the caller. */
-export function spawnAppServer(home: string, root: string) {
-  return execa('node', [CLI, 'app-server'], {
+/** `statecraft app-server ARGS` with its own home, HOME pointing at `root`, no API key, stdout streamed line by line by the caller. */
+export function spawnAppServer(home: string, root: string, args: string[] = []) {
+  return execa('node', [CLI, 'app-server', ...args], {
     env: { STATECRAFT_HOME: home, HOME: root, OPENAI_API_KEY: '' },
     stdin: 'pipe',
     stdout: 'pipe',

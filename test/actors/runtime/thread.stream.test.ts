@@ -1,7 +1,8 @@
 /**
  * A thread's streams as adapters see them, with the real runtime and the scripted model on
  * 127.0.0.1: protocol events replayed to whoever subscribes before the first turn, XState's
- * inspection events for every actor of the tree, and the session's answer to a second turn.
+ * inspection events for every actor of the tree, its trace records for a watcher that comes
+ * late, and the session's answer to a second turn.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { firstValueFrom, filter, type Observable } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InspectionEvent } from 'xstate';
 import { startScriptedServer, type Script, type ScriptedServer } from '../../../actors/model/index.js';
-import { createRuntime, openThread } from '../../../actors/runtime/index.js';
+import { createRuntime, openThread, type TraceRecord } from '../../../actors/runtime/index.js';
 import type { TextDeltasEvent } from '../../../machines/index.js';
 import type { ProtocolEvent } from '../../../protocol/index.js';
 import { writeMockProviderConfig } from '../../support/appServer.js';
@@ -121,5 +122,33 @@ describe('a thread as adapters subscribe to it', () => {
     // The scripted model writes the whole answer at once: it is read in far fewer pieces than it has deltas.
     expect(runs.length).toBeLessThan(pieces.length / 10);
     expect(runs.flat()).toEqual(pieces);
+  });
+
+  it('gives a trace watcher that comes late the tree as it stands, then what happens, until it leaves', async () => {
+    const thread = await scene(2);
+    await thread.ready();
+    const first = completedTurn(thread.events$);
+    thread.startTurn([{ type: 'text', text: 'one', text_elements: [] }]);
+    await first;
+    const records: TraceRecord[] = [];
+    const watching = thread.trace$.subscribe((record) => records.push(record));
+    // The session as it stands now, first: its actor, then its state.
+    expect(records.slice(0, 2)).toEqual([
+      expect.objectContaining({ k: 'actor', id: 'session', parent: null, machine: 'session' }),
+      expect.objectContaining({ k: 'state', value: 'ready' }),
+    ]);
+    const next = completedTurn(thread.events$);
+    thread.startTurn([{ type: 'text', text: 'two', text_elements: [] }]);
+    await next;
+    const methods = records.flatMap((record) => (record.k === 'protocol' ? [record.method] : []));
+    expect(methods[0]).toBe('thread/status/changed');
+    expect(methods).toContain('turn/started');
+    expect(methods.at(-1)).toBe('turn/completed');
+    expect(records.some((record) => record.k === 'actor' && record.machine === 'turn')).toBe(true);
+    // Gone, the watcher is sent nothing more.
+    watching.unsubscribe();
+    const seen = records.length;
+    await thread.close();
+    expect(records.length).toBe(seen);
   });
 });

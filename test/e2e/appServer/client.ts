@@ -97,8 +97,8 @@ const parseOrRaw = (line: string): Json => {
   }
 };
 
-export function startClient(f: Pick<Fixture, 'root' | 'home'>, onServerRequest: ServerRequestHandler | null = null): Client {
-  const proc = spawnAppServer(f.home, f.root);
+export function startClient(f: Pick<Fixture, 'root' | 'home'>, onServerRequest: ServerRequestHandler | null = null, args: string[] = []): Client {
+  const proc = spawnAppServer(f.home, f.root, args);
   const messages: Json[] = [];
   const wire: Recorded[] = [];
   let stderr = '';
@@ -255,8 +255,9 @@ export function scenes() {
       live.fixture = await fixture(script);
       return live.fixture;
     },
-    connect(f: Pick<Fixture, 'root' | 'home'>, onServerRequest: ServerRequestHandler | null = null): Client {
-      const c = startClient(f, onServerRequest);
+    /** Starts `statecraft app-server ARGS` on the fixture and speaks to it. */
+    connect(f: Pick<Fixture, 'root' | 'home'>, onServerRequest: ServerRequestHandler | null = null, args: string[] = []): Client {
+      const c = startClient(f, onServerRequest, args);
       live.clients.push(c);
       return c;
     },
