@@ -120,6 +120,12 @@ function EntryView({ entry, width, expanded = false, tailLines }: { entry: Entry
       );
     case 'diff':
       return <DiffLines diff={entry.diff} />;
+    case 'compaction':
+      return (
+        <Text color={entry.done ? 'green' : 'yellow'}>
+          {entry.done ? '✓ context compacted: the conversation so far is now a summary' : 'compacting the conversation…'}
+        </Text>
+      );
     case 'notice':
       return <Text color={entry.tone === 'error' ? 'red' : entry.tone === 'warning' ? 'yellow' : 'gray'}>{entry.text}</Text>;
   }
@@ -129,11 +135,11 @@ function EntryView({ entry, width, expanded = false, tailLines }: { entry: Entry
  * Finished entries are printed once into the scrollback (Ink's Static), so a long session does
  * not redraw; only the entries still changing are part of each frame.
  */
-export function Transcript({ thread, done, live, width, rows }: { thread: string; done: Entry[]; live: Entry[]; width: number; rows: number }) {
+export function Transcript({ generation, done, live, width, rows }: { generation: string; done: Entry[]; live: Entry[]; width: number; rows: number }) {
   return (
     <>
-      {/* A new or resumed thread starts a new Static, which prints its whole history once. */}
-      <Static key={thread} items={done}>
+      {/* A new or resumed thread, or a redraw after a resize, starts a new Static, which prints the whole history once. */}
+      <Static key={generation} items={done}>
         {(entry) => (
           <Box key={entry.id} marginBottom={1} width={width}>
             <EntryView entry={entry} width={width} />
