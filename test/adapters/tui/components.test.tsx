@@ -14,6 +14,14 @@ import { applyEvent, emptyTranscript, type ApprovalEvent } from '../../../adapte
 /** Lets Ink's input handling and React's updates run. */
 const tick = () => new Promise((resolve) => setTimeout(resolve, 150));
 
+/** Waits until `check` holds (a busy machine may take a while to render), failing after 10 s. */
+async function until(check: () => boolean): Promise<void> {
+  for (let waited = 0; !check(); waited += 20) {
+    if (waited > 10_000) throw new Error('timed out waiting for the frame');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 const approval = (decisions: ApprovalDecision[], command = "/bin/bash -lc 'touch a.txt'"): ApprovalEvent => ({
   method: 'item/commandExecution/requestApproval',
   approvalId: 'ap-1',
@@ -169,10 +177,9 @@ describe('Composer', () => {
     for (const name of ['/model', '/approvals', '/status', '/diff', '/new', '/compact']) expect(frame).toContain(name);
     // The list scrolls to keep the chosen command in view: Up from the first goes to the last.
     ui.stdin.write('\u001b[A');
-    await tick();
-    expect(ui.lastFrame()).toContain('› /quit');
+    await until(() => ui.lastFrame()!.includes('› /quit'));
     ui.stdin.write('\u001b[B');
-    await tick();
+    await until(() => ui.lastFrame()!.includes('› /model'));
     ui.stdin.write('sta');
     await tick();
     ui.stdin.write('\r');
@@ -201,28 +208,26 @@ describe('Composer', () => {
     const skills = [skill('deploy', 'ship it to production'), skill('review', 'read a change closely')];
     const ui = render(<ComposerHarness onSubmit={(text, attachments) => sent.push([text, attachments])} onCommand={() => {}} skills={skills} />);
     ui.stdin.write('please $');
-    await tick();
+    await until(() => ui.lastFrame()!.includes('read a change closely'));
     expect(ui.lastFrame()).toContain('$deploy');
-    expect(ui.lastFrame()).toContain('read a change closely');
     ui.stdin.write('rev');
-    await tick();
-    expect(ui.lastFrame()).not.toContain('$deploy');
+    await until(() => !ui.lastFrame()!.includes('$deploy'));
     ui.stdin.write('\t');
-    await tick();
+    await until(() => ui.lastFrame()!.includes('please $review '));
     ui.stdin.write('now');
-    await tick();
+    await until(() => ui.lastFrame()!.includes('$review now'));
     ui.stdin.write('\r');
-    await tick();
+    await until(() => sent.length === 1);
     expect(sent).toEqual([['please $review now', { images: [], skills: [{ name: 'review', path: '/home/u/skills/review/SKILL.md' }] }]]);
     // Chosen, then deleted from the text: not sent.
     ui.stdin.write('$dep');
-    await tick();
+    await until(() => ui.lastFrame()!.includes('ship it to production'));
     ui.stdin.write('\t');
-    await tick();
+    await until(() => ui.lastFrame()!.includes('› $deploy '));
     for (let i = 0; i < 'deploy '.length + 1; i++) ui.stdin.write('\u007f');
-    await tick();
+    await until(() => !ui.lastFrame()!.includes('$'));
     ui.stdin.write('plain words\r');
-    await tick();
+    await until(() => sent.length === 2);
     expect(sent[1]).toEqual(['plain words', { images: [], skills: [] }]);
     ui.unmount();
   });
@@ -235,14 +240,13 @@ describe('Composer', () => {
       const sent: Array<[string, Attachments]> = [];
       const ui = render(<ComposerHarness onSubmit={(text, attachments) => sent.push([text, attachments])} onCommand={() => {}} cwd={dir} />);
       ui.stdin.write(`'${join(dir, 'shot one.png')}'`);
-      await tick();
-      expect(ui.lastFrame()).toContain(`[image 1] ${join(dir, 'shot one.png')}`);
+      await until(() => ui.lastFrame()!.includes(`[image 1] ${join(dir, 'shot one.png')}`));
       ui.stdin.write('missing.png notes.txt');
-      await tick();
+      await until(() => ui.lastFrame()!.includes('notes.txt'));
       ui.stdin.write(' what is this?\r');
-      await tick();
+      await until(() => sent.length === 1);
       expect(sent).toEqual([['missing.png notes.txt what is this?', { images: [join(dir, 'shot one.png')], skills: [] }]]);
-      expect(ui.lastFrame()).not.toContain('[image 1]');
+      await until(() => !ui.lastFrame()!.includes('[image 1]'));
       ui.unmount();
       expect(pastedImagePath('shot\\ one.png', dir)).toBe(join(dir, 'shot one.png'));
       expect(pastedImagePath(`file://${join(dir, 'shot%20one.png')}`, dir)).toBe(join(dir, 'shot one.png'));
@@ -256,10 +260,9 @@ describe('Composer', () => {
     const ui = render(<ComposerHarness onSubmit={() => {}} onCommand={() => {}} plain />);
     expect(ui.lastFrame()).toContain('› _type here');
     ui.stdin.write('ab');
-    await tick();
+    await until(() => ui.lastFrame()!.includes('› ab_'));
     ui.stdin.write('\u001b[D');
-    await tick();
-    expect(ui.lastFrame()).toContain('› a|b');
+    await until(() => ui.lastFrame()!.includes('› a|b'));
     ui.unmount();
   });
 });
