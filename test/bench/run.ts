@@ -17,11 +17,12 @@ import { startScriptedServer, type Script } from '../../actors/model/index.js';
 import { CLI } from '../support/appServer.js';
 import { peakRssKb } from '../support/processes.js';
 import { runAppServerBench } from './appServer.bench.js';
-import { median } from './measure.js';
+import { median, rawStreamMs } from './measure.js';
 import { runPatchBench } from './patch.bench.js';
 import { runPolicyBench } from './policy.bench.js';
 import { finish, fmt, mib, record, reportAsJson, say } from './report.js';
 import { runStartupBench } from './startup.bench.js';
+import { runTuiBench } from './tui.bench.js';
 
 const RUNS = 5;
 const DELTAS = 20_000;
@@ -73,18 +74,6 @@ async function runExec(url: string, workspace: string, home: string, extra: stri
 async function nodeStartMs(): Promise<number> {
   const started = performance.now();
   await execa('node', ['-e', 'process.stdout.write("x")']);
-  return performance.now() - started;
-}
-
-/** Reading the same SSE stream with a plain fetch: the floor for streaming throughput. */
-async function rawStreamMs(url: string): Promise<number> {
-  const started = performance.now();
-  const response = await fetch(`${url}/responses`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'bench', input: [], stream: true }),
-  });
-  await response.text();
   return performance.now() - started;
 }
 
@@ -179,4 +168,5 @@ await execFigures();
 await runAppServerBench(codex);
 await runPolicyBench();
 await runPatchBench();
+await runTuiBench();
 finish({ versusCodex: codex });

@@ -8,7 +8,7 @@ import type { ApprovalDecision, SkillMetadata } from '../../../protocol/index.js
 import { ApprovalModal } from '../../../adapters/tui/ApprovalModal.js';
 import { Composer, emptyDraft, type Attachments, type Draft } from '../../../adapters/tui/Composer.js';
 import { pastedImagePath } from '../../../adapters/tui/files.js';
-import { Transcript } from '../../../adapters/tui/Transcript.js';
+import { streamingTail, Transcript } from '../../../adapters/tui/Transcript.js';
 import { applyEvent, emptyTranscript, type ApprovalEvent } from '../../../adapters/tui/transcript.state.js';
 
 /** Lets Ink's input handling and React's updates run. */
@@ -345,5 +345,19 @@ describe('Transcript', () => {
     expect(ui.lastFrame()).toContain('✓ context compacted');
     expect(ui.lastFrame()).toContain('gpt-old has a successor: gpt-new');
     ui.unmount();
+  });
+
+  it('a long answer streams as its tail: whole lines, a code block cut in the middle still a code block', () => {
+    const code = Array.from({ length: 200 }, (_, i) => `const line${i} = ${i};`).join('\n');
+    const text = `# Title\n\nintro\n\n\`\`\`ts\n${code}`;
+    const tail = streamingTail(text, 60, 10);
+    expect(tail.length).toBeLessThan(600);
+    expect(tail.startsWith('```\n')).toBe(true);
+    expect(tail.endsWith('const line199 = 199;')).toBe(true);
+    // The lines after the reopened fence are whole lines of the answer.
+    expect(tail.split('\n')[1]).toMatch(/^const line\d+ = \d+;$/);
+    // After the fence is closed, no fence is added.
+    expect(streamingTail(`${text}\n\`\`\`\n${'plain words '.repeat(200)}`, 60, 10).startsWith('```')).toBe(false);
+    expect(streamingTail('short', 60, 10)).toBe('short');
   });
 });
