@@ -134,7 +134,10 @@ export class TuiSession {
 
   /** Compacts the conversation now (`/compact`), as a turn of its own. */
   compact(): void {
-    if (!this.thread) return;
+    if (!this.thread) {
+      this.note('warning', 'no thread is open yet: there is nothing to compact');
+      return;
+    }
     try {
       this.thread.compact();
     } catch (error) {
