@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { Box, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { ApprovalModal } from './ApprovalModal.js';
-import { Composer, emptyDraft, type Draft } from './Composer.js';
-import { listFiles } from './files.js';
+import { Composer, emptyDraft, type Attachments, type Draft } from './Composer.js';
+import { listFiles, pastedImagePath } from './files.js';
 import type { PromptHistory } from './history.js';
 import { Picker, type PickerItem } from './Picker.js';
 import { APPROVAL_PRESETS, type TuiSession } from './session.js';
@@ -37,6 +37,7 @@ interface PickerState {
   title: string;
   items: PickerItem[];
   onPick: (index: number) => void;
+  onCancel?: () => void;
 }
 
 export interface AppProps {
@@ -46,21 +47,44 @@ export interface AppProps {
   initialPrompt: string | null;
   /** Images (absolute paths) attached to the initial prompt. */
   initialImages: string[];
-  /** Show the recent threads to pick one from, before anything else. */
+  /** Show the recent threads to pick one from, before anything else (no thread is open until one is picked; Esc opens a new one). */
   pickResume: boolean;
+  /** NO_COLOR: nothing is told apart by colour or inverse video alone. */
+  plain: boolean;
   onQuit: () => void;
 }
 
+/** Clears the screen and its scrollback, cursor home. */
+const CLEAR_TERMINAL = '\u001b[2J\u001b[3J\u001b[H';
+/** Resize events come in bursts while a window is dragged; the redraw waits for the last. */
+const RESIZE_SETTLE_MS = 80;
+
+/**
+ * The terminal's size, and a count of redraws. When the size changes the terminal has already
+ * rewrapped what it shows (tmux and most emulators do), so the screen is cleared and everything
+ * is printed again for the new width: the count is the key that makes the history print again.
+ */
 function useTerminalSize() {
-  const { stdout } = useStdout();
-  const read = () => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
-  const [size, setSize] = useState(read);
+  const { stdout, write } = useStdout();
+  const [size, setSize] = useState(() => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 }));
+  const [redraws, setRedraws] = useState(0);
   useEffect(() => {
-    const onResize = () => setSize(read());
+    let timer: NodeJS.Timeout | null = null;
+    const onResize = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        write(CLEAR_TERMINAL);
+        setSize({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+        setRedraws((count) => count + 1);
+      }, RESIZE_SETTLE_MS);
+    };
     stdout.on('resize', onResize);
-    return () => void stdout.off('resize', onResize);
-  });
-  return size;
+    return () => {
+      if (timer) clearTimeout(timer);
+      stdout.off('resize', onResize);
+    };
+  }, [stdout, write]);
+  return { ...size, redraws };
 }
 
 const ago = (seconds: number) => {
@@ -72,9 +96,9 @@ const ago = (seconds: number) => {
 };
 
 /** The whole screen: transcript, then an approval, a picker or the composer, then the status line. */
-export function App({ session, history, cwd, initialPrompt, initialImages, pickResume, onQuit }: AppProps) {
+export function App({ session, history, cwd, initialPrompt, initialImages, pickResume, plain, onQuit }: AppProps) {
   const snapshot = useSyncExternalStore(session.subscribe, session.getSnapshot);
-  const { columns, rows } = useTerminalSize();
+  const { columns, rows, redraws } = useTerminalSize();
   const [draft, setDraft] = useState<Draft>(emptyDraft);
   const [picker, setPicker] = useState<PickerState | null>(null);
   const [files, setFiles] = useState<string[]>([]);
@@ -88,14 +112,15 @@ export function App({ session, history, cwd, initialPrompt, initialImages, pickR
   }, [cwd]);
 
   const send = useCallback(
-    (text: string, images: string[] = []) => {
-      if (session.submit(text, images) && session.threadId) void history.add(session.threadId, text);
+    (text: string, { images, skills }: Attachments = { images: [], skills: [] }) => {
+      if (session.submit(text, images, skills) && session.threadId) void history.add(session.threadId, text);
     },
     [session, history],
   );
 
   const showResumePicker = useCallback(async () => {
     const { data } = await session.recent(50);
+    const openNew = () => session.startNew().catch((error: Error) => session.note('error', error.message));
     setPicker({
       title: 'Resume a thread',
       items: data.map((thread) => ({
@@ -107,6 +132,11 @@ export function App({ session, history, cwd, initialPrompt, initialImages, pickR
         setPicker(null);
         if (thread) session.resume(thread.id).catch((error: Error) => session.note('error', error.message));
       },
+      // Leaving the picker with no thread open starts a new one, as `statecraft` alone would.
+      onCancel: () => {
+        setPicker(null);
+        if (!session.threadId) void openNew();
+      },
     });
   }, [session]);
 
@@ -115,7 +145,7 @@ export function App({ session, history, cwd, initialPrompt, initialImages, pickR
     if (started.current) return;
     started.current = true;
     if (pickResume) void showResumePicker();
-    else if (initialPrompt) send(initialPrompt, initialImages);
+    else if (initialPrompt) send(initialPrompt, { images: initialImages, skills: [] });
   }, [pickResume, initialPrompt, initialImages, send, showResumePicker]);
 
   const runCommand = (name: string) => {
@@ -174,6 +204,9 @@ export function App({ session, history, cwd, initialPrompt, initialImages, pickR
       case 'resume':
         void showResumePicker();
         return;
+      case 'compact':
+        session.compact();
+        return;
       case 'init': {
         const path = join(cwd, 'AGENTS.md');
         if (existsSync(path)) session.note('warning', `${path} already exists; left as it is`);
@@ -195,7 +228,7 @@ export function App({ session, history, cwd, initialPrompt, initialImages, pickR
 
   useInput((input, key) => {
     if (key.ctrl && input === 'c') {
-      if (draft.text !== '') {
+      if (draft.text !== '' || draft.images.length > 0) {
         setDraft(emptyDraft);
         return;
       }
@@ -218,7 +251,13 @@ export function App({ session, history, cwd, initialPrompt, initialImages, pickR
   const changes = approval?.method === 'item/fileChange/requestApproval' ? transcript.live.find((entry) => entry.id === approval.params.itemId) : undefined;
   return (
     <Box flexDirection="column" width={Math.max(20, columns - 1)}>
-      <Transcript thread={view?.threadId ?? ''} done={transcript.done} live={transcript.live} width={Math.max(20, columns - 1)} rows={rows} />
+      <Transcript
+        generation={`${view?.threadId ?? ''}#${redraws}`}
+        done={transcript.done}
+        live={transcript.live}
+        width={Math.max(20, columns - 1)}
+        rows={rows}
+      />
       {approval ? (
         <ApprovalModal
           key={approval.approvalId}
@@ -228,18 +267,21 @@ export function App({ session, history, cwd, initialPrompt, initialImages, pickR
           onDeclineWith={(text) => (text ? session.declineWithMessage(approval.approvalId, text) : session.decide(approval.approvalId, 'decline'))}
         />
       ) : picker ? (
-        <Picker title={picker.title} items={picker.items} onPick={picker.onPick} onCancel={() => setPicker(null)} />
+        <Picker title={picker.title} items={picker.items} onPick={picker.onPick} onCancel={picker.onCancel ?? (() => setPicker(null))} />
       ) : null}
       <Composer
         draft={draft}
         onChange={setDraft}
-        onSubmit={(text) => send(text)}
+        onSubmit={send}
         onCommand={runCommand}
         onEscape={() => session.interrupt()}
         history={history.all()}
         files={files}
+        skills={snapshot.skills}
+        imageOf={(chunk) => pastedImagePath(chunk, cwd)}
+        plain={plain}
         active={!approval && !picker}
-        placeholder={transcript.turn ? 'the agent is working; type your next message' : 'ask for a change, @ for files, / for commands'}
+        placeholder={transcript.turn ? 'the agent is working; type your next message' : 'ask for a change, @ for files, $ for skills, / for commands'}
       />
       <StatusBar view={view} turn={transcript.turn} contextLeft={contextLeftPercent(transcript.usage)} hint={hint} />
     </Box>

@@ -1,5 +1,6 @@
 import { Box, Text, useInput } from 'ink';
 import { useMemo, useRef, useState } from 'react';
+import type { SkillMetadata } from '../../protocol/index.js';
 import { fuzzyFilter } from './files.js';
 
 interface SlashCommand {
@@ -14,17 +15,30 @@ const SLASH_COMMANDS: readonly SlashCommand[] = [
   { name: 'diff', description: "show the turn's changes to the workspace" },
   { name: 'new', description: 'start a new thread' },
   { name: 'resume', description: 'continue a recorded thread' },
+  { name: 'compact', description: 'summarize the conversation so far to free the context window' },
   { name: 'init', description: 'write an AGENTS.md skeleton for this repository' },
   { name: 'quit', description: 'leave statecraft' },
 ];
 
-/** The text being written and where the cursor is in it. */
+/** A skill chosen in the `$` picker: sent with the message while its `$name` is in the text. */
+type ChosenSkill = Pick<SkillMetadata, 'name' | 'path'>;
+
+/** The text being written, where the cursor is in it, and what goes with it. */
 export interface Draft {
   text: string;
   cursor: number;
+  /** Images attached by pasting their path (absolute paths). */
+  images: readonly string[];
+  skills: readonly ChosenSkill[];
 }
 
-export const emptyDraft: Draft = { text: '', cursor: 0 };
+export const emptyDraft: Draft = { text: '', cursor: 0, images: [], skills: [] };
+
+/** What a message is sent with besides its text. */
+export interface Attachments {
+  images: string[];
+  skills: ChosenSkill[];
+}
 
 interface Suggestion {
   label: string;
@@ -35,57 +49,99 @@ interface Suggestion {
   command?: string;
 }
 
-/** The `@word` the cursor is in, with where it starts, or null. */
-function fileToken(draft: Draft): { start: number; query: string } | null {
+/** The `@word` or `$word` the cursor is in, with where it starts, or null. */
+function token(draft: Draft, sigil: '@' | '$'): { start: number; query: string } | null {
   const before = draft.text.slice(0, draft.cursor);
-  const match = /(^|\s)@(\S*)$/.exec(before);
+  const match = new RegExp(`(^|\\s)\\${sigil}(\\S*)$`).exec(before);
   if (!match) return null;
   return { start: draft.cursor - match[2]!.length - 1, query: match[2]! };
 }
 
+/** The draft with the token at `start` (up to the cursor) replaced by `word` and a space. */
+const replaceToken = (draft: Draft, start: number, word: string): Draft => ({
+  ...draft,
+  text: `${draft.text.slice(0, start)}${word} ${draft.text.slice(draft.cursor)}`,
+  cursor: start + word.length + 1,
+});
+
 const MAX_SUGGESTIONS = 8;
 
-function suggestionsFor(draft: Draft, files: readonly string[]): Suggestion[] {
+function suggestionsFor(draft: Draft, files: readonly string[], skills: readonly SkillMetadata[]): Suggestion[] {
   const slash = /^\/(\S*)$/.exec(draft.text);
   if (slash) {
     return SLASH_COMMANDS.filter((command) => command.name.startsWith(slash[1]!)).map((command) => ({
       label: `/${command.name}`,
       detail: command.description,
       command: command.name,
-      apply: () => ({ text: `/${command.name}`, cursor: command.name.length + 1 }),
+      apply: (current) => ({ ...current, text: `/${command.name}`, cursor: command.name.length + 1 }),
     }));
   }
-  const token = fileToken(draft);
-  if (!token) return [];
-  return fuzzyFilter(files, token.query, MAX_SUGGESTIONS).map((path) => ({
+  const skill = token(draft, '$');
+  if (skill) {
+    const byName = new Map(skills.filter((candidate) => candidate.enabled).map((candidate) => [candidate.name, candidate]));
+    return fuzzyFilter([...byName.keys()], skill.query, MAX_SUGGESTIONS).map((name) => {
+      const chosen = byName.get(name)!;
+      return {
+        label: `$${name}`,
+        detail: chosen.shortDescription ?? chosen.description,
+        apply: (current) => ({
+          ...replaceToken(current, skill.start, `$${name}`),
+          skills: [...current.skills.filter((other) => other.name !== name), { name, path: chosen.path }],
+        }),
+      };
+    });
+  }
+  const file = token(draft, '@');
+  if (!file) return [];
+  return fuzzyFilter(files, file.query, MAX_SUGGESTIONS).map((path) => ({
     label: path,
-    apply: (current) => {
-      const text = `${current.text.slice(0, token.start)}${path} ${current.text.slice(current.cursor)}`;
-      return { text, cursor: token.start + path.length + 1 };
-    },
+    apply: (current) => replaceToken(current, file.start, path),
   }));
 }
+
+/** The chosen skills the text still names. */
+const namedSkills = (text: string, skills: readonly ChosenSkill[]): ChosenSkill[] =>
+  skills.filter((skill) => new RegExp(`(^|[^\\w$])\\$${skill.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`).test(text));
 
 const lineStart = (text: string, at: number) => text.lastIndexOf('\n', at - 1) + 1;
 
 export interface ComposerProps {
   draft: Draft;
   onChange: (draft: Draft) => void;
-  onSubmit: (text: string) => void;
+  onSubmit: (text: string, attachments: Attachments) => void;
   onCommand: (name: string) => void;
   /** Esc with nothing to close: interrupts the running turn. */
   onEscape: () => void;
   history: readonly string[];
   files: readonly string[];
+  skills: readonly SkillMetadata[];
+  /** The image a pasted chunk names (absolute path), or null: such a paste attaches the image. */
+  imageOf: (chunk: string) => string | null;
   active: boolean;
   placeholder: string;
+  /** No colours or inverse video (NO_COLOR): the cursor is drawn as a character. */
+  plain: boolean;
 }
 
 /**
  * The input box: Enter sends, Ctrl+J (or Shift/Alt+Enter) starts a new line, Up/Down walk
- * through earlier prompts, `/` opens the command popup and `@` the file picker.
+ * through earlier prompts, `/` opens the command popup, `@` the file picker and `$` the skills
+ * picker; a pasted path to an image attaches that image.
  */
-export function Composer({ draft: shown, onChange, onSubmit, onCommand, onEscape, history, files, active, placeholder }: ComposerProps) {
+export function Composer({
+  draft: shown,
+  onChange,
+  onSubmit,
+  onCommand,
+  onEscape,
+  history,
+  files,
+  skills,
+  imageOf,
+  active,
+  placeholder,
+  plain,
+}: ComposerProps) {
   // Keys can come faster than renders: every key works on the draft as the last key left it.
   const latest = useRef(shown);
   latest.current = shown;
@@ -94,14 +150,18 @@ export function Composer({ draft: shown, onChange, onSubmit, onCommand, onEscape
   const [dismissed, setDismissed] = useState<string | null>(null);
   // Where Up/Down is in the history; the draft being written is kept to come back to.
   const browsing = useRef<{ index: number; saved: string } | null>(null);
-  const suggestions = useMemo(() => (dismissed === draft.text ? [] : suggestionsFor(draft, files)), [draft, files, dismissed]);
-  const choice = suggestions[Math.min(selected, suggestions.length - 1)];
+  const suggestions = useMemo(() => (dismissed === draft.text ? [] : suggestionsFor(draft, files, skills)), [draft, files, skills, dismissed]);
+  const chosenIndex = Math.min(selected, suggestions.length - 1);
+  const choice = suggestions[chosenIndex];
+  // The popup shows a window of the suggestions that keeps the chosen one in view.
+  const first = Math.max(0, Math.min(chosenIndex - MAX_SUGGESTIONS + 1, suggestions.length - MAX_SUGGESTIONS));
 
-  const set = (text: string, cursor: number) => {
+  const update = (next: Draft) => {
     setSelected(0);
-    latest.current = { text, cursor };
-    onChange({ text, cursor });
+    latest.current = next;
+    onChange(next);
   };
+  const set = (text: string, cursor: number) => update({ ...latest.current, text, cursor });
   const insert = (chunk: string) => {
     const now = latest.current;
     set(now.text.slice(0, now.cursor) + chunk + now.text.slice(now.cursor), now.cursor + chunk.length);
@@ -127,12 +187,11 @@ export function Composer({ draft: shown, onChange, onSubmit, onCommand, onEscape
         }
         if (key.tab || (key.return && !key.meta && !key.shift)) {
           if (key.return && choice.command) {
-            set('', 0);
+            update(emptyDraft);
             onCommand(choice.command);
             return;
           }
-          const next = choice.apply(draft);
-          set(next.text, next.cursor);
+          update(choice.apply(latest.current));
           return;
         }
         if (key.escape) {
@@ -154,10 +213,10 @@ export function Composer({ draft: shown, onChange, onSubmit, onCommand, onEscape
         const text = full.trim();
         if (!text) return;
         browsing.current = null;
-        set('', 0);
+        update(emptyDraft);
         const command = /^\/(\S+)$/.exec(text);
         if (command) onCommand(command[1]!);
-        else onSubmit(full);
+        else onSubmit(full, { images: [...now.images], skills: namedSkills(full, now.skills) });
         return;
       }
       if (input === '\n' || (key.ctrl && input === 'j')) return insert('\n');
@@ -188,15 +247,18 @@ export function Composer({ draft: shown, onChange, onSubmit, onCommand, onEscape
       }
       if (key.backspace || key.delete) {
         // Terminals send DEL (which Ink calls delete) for the Backspace key.
-        if (draft.cursor === 0) return;
-        return set(draft.text.slice(0, draft.cursor - 1) + draft.text.slice(draft.cursor), draft.cursor - 1);
+        const now = latest.current;
+        if (now.cursor === 0) return;
+        return set(now.text.slice(0, now.cursor - 1) + now.text.slice(now.cursor), now.cursor - 1);
       }
       if (key.ctrl && input === 'u') return set(draft.text.slice(draft.cursor), 0);
       if (key.ctrl || key.tab) return;
       // A paste arrives as one chunk; its line breaks are newlines in the draft, not sends.
       // eslint-disable-next-line no-control-regex -- control characters are keys, never text
       const text = input.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
-      if (text) insert(text);
+      const image = text.length > 1 ? imageOf(text) : null;
+      if (image) update({ ...latest.current, images: [...latest.current.images.filter((path) => path !== image), image] });
+      else if (text) insert(text);
     },
     { isActive: active },
   );
@@ -204,20 +266,27 @@ export function Composer({ draft: shown, onChange, onSubmit, onCommand, onEscape
   const before = draft.text.slice(0, draft.cursor);
   const at = draft.text[draft.cursor];
   const after = draft.text.slice(draft.cursor + 1);
+  // Inverse video shows the cursor; without it (NO_COLOR), a bar before the character does.
+  const cursor = (under: string) => (plain ? <Text>{under === ' ' ? '_' : `|${under}`}</Text> : <Text inverse>{under}</Text>);
   return (
     <Box flexDirection="column">
-      <Box borderStyle="round" borderColor={active ? 'cyan' : 'gray'} paddingX={1}>
+      <Box borderStyle="round" borderColor={active ? 'cyan' : 'gray'} paddingX={1} flexDirection="column">
+        {draft.images.map((path, index) => (
+          <Text key={path} color="magenta" wrap="truncate-middle">
+            [image {index + 1}] {path}
+          </Text>
+        ))}
         <Text>
           <Text color="cyan">› </Text>
           {draft.text === '' ? (
             <>
-              <Text inverse> </Text>
+              {cursor(' ')}
               <Text dimColor>{placeholder}</Text>
             </>
           ) : (
             <>
               {before}
-              <Text inverse>{at === undefined || at === '\n' ? ' ' : at}</Text>
+              {cursor(at === undefined || at === '\n' ? ' ' : at)}
               {at === '\n' ? '\n' : ''}
               {after}
             </>
@@ -226,12 +295,12 @@ export function Composer({ draft: shown, onChange, onSubmit, onCommand, onEscape
       </Box>
       {suggestions.length > 0 && (
         <Box flexDirection="column" paddingX={2}>
-          {suggestions.slice(0, MAX_SUGGESTIONS).map((suggestion, index) => (
-            <Text key={suggestion.label} {...(suggestion === choice ? { color: 'cyan', bold: true } : {})}>
+          {suggestions.slice(first, first + MAX_SUGGESTIONS).map((suggestion, offset) => (
+            <Text key={suggestion.label} {...(suggestion === choice ? { color: 'cyan', bold: true } : {})} wrap="truncate-end">
               {suggestion === choice ? '› ' : '  '}
               {suggestion.label}
               {suggestion.detail ? <Text dimColor> {suggestion.detail}</Text> : null}
-              {index === 0 && suggestions.length > MAX_SUGGESTIONS ? <Text dimColor> (+{suggestions.length - MAX_SUGGESTIONS})</Text> : null}
+              {offset === 0 && suggestions.length > MAX_SUGGESTIONS ? <Text dimColor> ({suggestions.length - MAX_SUGGESTIONS} more: ↑/↓)</Text> : null}
             </Text>
           ))}
         </Box>

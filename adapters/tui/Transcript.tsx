@@ -2,6 +2,45 @@ import { Box, Static, Text } from 'ink';
 import { renderMarkdown } from './markdown.js';
 import { displayCommand, type Entry } from './transcript.state.js';
 
+/** The columns a line is counted as filling before it wraps: word wrap leaves lines short. */
+const usableColumns = (columns: number) => Math.max(10, columns - 8);
+
+/**
+ * The end of an answer still streaming, enough to fill `lines` rows of `width` columns: whole
+ * lines where it can, and a code fence opened again when the cut falls inside one. Each frame
+ * renders this much, not the whole answer, so a long answer costs no more per frame than a short one.
+ */
+export function streamingTail(text: string, width: number, lines: number): string {
+  const budget = usableColumns(width) * lines;
+  if (text.length <= budget) return text;
+  let start = text.length - budget;
+  const nextLine = text.indexOf('\n', start);
+  if (nextLine >= 0 && nextLine < text.length - 1) start = nextLine + 1;
+  const fences = text.slice(0, start).match(/^ {0,3}(```|~~~)/gm)?.length ?? 0;
+  return `${fences % 2 === 1 ? '```\n' : ''}${text.slice(start)}`;
+}
+
+// eslint-disable-next-line no-control-regex -- SGR sequences start with ESC
+const SGR = /\u001b\[[0-9;]*m/g;
+
+/**
+ * The last lines of rendered text that take at most `rows` rows once wrapped at `columns`,
+ * counted generously so the frame never grows past the screen (Ink does the wrapping).
+ */
+function lastRows(rendered: string, columns: number, rows: number): string {
+  const lines = rendered.split('\n');
+  const usable = usableColumns(columns);
+  let taken = 0;
+  let first = lines.length;
+  while (first > 0) {
+    const needed = Math.max(1, Math.ceil(lines[first - 1]!.replace(SGR, '').length / usable));
+    if (taken + needed > rows) break;
+    taken += needed;
+    first--;
+  }
+  return lines.slice(Math.min(first, lines.length - 1)).join('\n');
+}
+
 /** Lines of command output shown before the rest is folded away. */
 const OUTPUT_LINES = 12;
 
@@ -75,9 +114,10 @@ function EntryView({ entry, width, expanded = false, tailLines }: { entry: Entry
         </Text>
       );
     case 'agent': {
-      const rendered = renderMarkdown(entry.text, Math.max(20, width - 2));
+      const columns = Math.max(20, width - 2);
+      if (tailLines === undefined) return <Text>{renderMarkdown(entry.text, columns)}</Text>;
       // While it streams, only the end fits the frame; the whole answer is printed once it is done.
-      return <Text>{tailLines === undefined ? rendered : rendered.split('\n').slice(-tailLines).join('\n')}</Text>;
+      return <Text>{lastRows(renderMarkdown(streamingTail(entry.text, columns, tailLines), columns), columns, tailLines)}</Text>;
     }
     case 'reasoning': {
       const { shown, hidden } = foldOutput(entry.text, expanded || entry.expanded === true);
@@ -120,6 +160,12 @@ function EntryView({ entry, width, expanded = false, tailLines }: { entry: Entry
       );
     case 'diff':
       return <DiffLines diff={entry.diff} />;
+    case 'compaction':
+      return (
+        <Text color={entry.done ? 'green' : 'yellow'}>
+          {entry.done ? '✓ context compacted: the conversation so far is now a summary' : 'compacting the conversation…'}
+        </Text>
+      );
     case 'notice':
       return <Text color={entry.tone === 'error' ? 'red' : entry.tone === 'warning' ? 'yellow' : 'gray'}>{entry.text}</Text>;
   }
@@ -129,11 +175,11 @@ function EntryView({ entry, width, expanded = false, tailLines }: { entry: Entry
  * Finished entries are printed once into the scrollback (Ink's Static), so a long session does
  * not redraw; only the entries still changing are part of each frame.
  */
-export function Transcript({ thread, done, live, width, rows }: { thread: string; done: Entry[]; live: Entry[]; width: number; rows: number }) {
+export function Transcript({ generation, done, live, width, rows }: { generation: string; done: Entry[]; live: Entry[]; width: number; rows: number }) {
   return (
     <>
-      {/* A new or resumed thread starts a new Static, which prints its whole history once. */}
-      <Static key={thread} items={done}>
+      {/* A new or resumed thread, or a redraw after a resize, starts a new Static, which prints the whole history once. */}
+      <Static key={generation} items={done}>
         {(entry) => (
           <Box key={entry.id} marginBottom={1} width={width}>
             <EntryView entry={entry} width={width} />

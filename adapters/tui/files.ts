@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -58,4 +60,32 @@ export function fuzzyFilter(candidates: readonly string[], query: string, limit:
     .sort((a, b) => b.score - a.score)
     .slice(0, limit)
     .map((entry) => entry.value);
+}
+
+const IMAGE_EXTENSIONS = /\.(png|jpe?g|gif|webp)$/i;
+
+/**
+ * The image file a pasted chunk names, as an absolute path, or null when it is not one. Takes
+ * what terminals paste for a dropped file: a plain or quoted path, a `file://` URL, a path with
+ * shell-escaped spaces; a relative path is read from `cwd`.
+ */
+export function pastedImagePath(chunk: string, cwd: string): string | null {
+  let candidate = chunk.trim();
+  if (candidate.includes('\n')) return null;
+  if (/^(['"]).*\1$/.test(candidate)) candidate = candidate.slice(1, -1);
+  else candidate = candidate.replace(/\\(.)/g, '$1');
+  if (candidate.startsWith('file://')) {
+    try {
+      candidate = fileURLToPath(candidate);
+    } catch {
+      return null;
+    }
+  }
+  if (!IMAGE_EXTENSIONS.test(candidate)) return null;
+  const path = resolve(cwd, candidate);
+  try {
+    return statSync(path).isFile() ? path : null;
+  } catch {
+    return null;
+  }
 }

@@ -5,6 +5,7 @@ import type {
   ApprovalPolicy,
   ReasoningEffort,
   SandboxPolicy,
+  SkillMetadata,
   Thread,
   ThreadOverrides,
   ThreadSettings,
@@ -45,6 +46,8 @@ export interface SessionView {
 export interface SessionSnapshot {
   transcript: TranscriptState;
   view: SessionView | null;
+  /** The skills the thread loaded when it was configured, for the `$` picker. */
+  skills: SkillMetadata[];
   /** Bumped at every publish, so a component can tell a new frame. */
   version: number;
 }
@@ -61,7 +64,7 @@ export class TuiSession {
   private thread: ThreadHandle | null = null;
   private events: Subscription | null = null;
   private state: TranscriptState = emptyTranscript();
-  private snapshot: SessionSnapshot = { transcript: emptyTranscript(), view: null, version: 0 };
+  private snapshot: SessionSnapshot = { transcript: emptyTranscript(), view: null, skills: [], version: 0 };
   private readonly listeners = new Set<() => void>();
   private timer: NodeJS.Timeout | null = null;
   private lastPublish = 0;
@@ -106,16 +109,39 @@ export class TuiSession {
     this.publish(true);
   }
 
-  /** Sends the user's message as a new turn; false (with a notice) when the thread cannot take one now. */
-  submit(text: string, images: string[] = []): boolean {
-    if (!this.thread) return false;
-    const input: UserInput[] = [...images.map((path): UserInput => ({ type: 'localImage', path })), { type: 'text', text, text_elements: [] }];
+  /**
+   * Sends the user's message as a new turn: the images first, then the text, then the skills
+   * chosen in the `$` picker. False (with a notice) when the thread cannot take one now.
+   */
+  submit(text: string, images: string[] = [], skills: ReadonlyArray<Pick<SkillMetadata, 'name' | 'path'>> = []): boolean {
+    if (!this.thread) {
+      this.note('warning', 'no thread is open yet: pick one to resume, or Esc for a new one');
+      return false;
+    }
+    const input: UserInput[] = [
+      ...images.map((path): UserInput => ({ type: 'localImage', path })),
+      { type: 'text', text, text_elements: [] },
+      ...skills.map(({ name, path }): UserInput => ({ type: 'skill', name, path })),
+    ];
     try {
       this.thread.startTurn(input, this.turnOverrides);
       return true;
     } catch (error) {
       this.note('error', (error as Error).message);
       return false;
+    }
+  }
+
+  /** Compacts the conversation now (`/compact`), as a turn of its own. */
+  compact(): void {
+    if (!this.thread) {
+      this.note('warning', 'no thread is open yet: there is nothing to compact');
+      return;
+    }
+    try {
+      this.thread.compact();
+    } catch (error) {
+      this.note('error', `cannot compact now: ${(error as Error).message}`);
     }
   }
 
@@ -230,6 +256,7 @@ export class TuiSession {
     this.snapshot = {
       transcript: { done: [...done], live: live.map((entry) => ({ ...entry })), approvals: [...approvals], turn, usage, diff },
       view: this.view(),
+      skills: this.thread?.skills() ?? [],
       version: this.snapshot.version + 1,
     };
     for (const listener of this.listeners) listener();

@@ -22,6 +22,7 @@ export type Entry =
   | { kind: 'patch'; id: string; changes: FileUpdateChange[]; status: string }
   | { kind: 'plan'; id: string; explanation: string | null; steps: PlanStep[] }
   | { kind: 'diff'; id: string; diff: string }
+  | { kind: 'compaction'; id: string; done: boolean }
   | { kind: 'notice'; id: string; tone: 'info' | 'warning' | 'error'; text: string };
 
 /** The running turn, for the status bar's spinner and elapsed time. */
@@ -75,6 +76,8 @@ function entryOf(item: ThreadItem): Entry | null {
       };
     case 'fileChange':
       return { kind: 'patch', id: item.id, changes: item.changes, status: item.status };
+    case 'contextCompaction':
+      return { kind: 'compaction', id: item.id, done: item.completedAtMs !== null };
     default:
       return null;
   }
@@ -162,8 +165,12 @@ export function applyEvent(state: TranscriptState, event: ProtocolEvent): void {
     case 'serverRequest/resolved':
       state.approvals = state.approvals.filter((approval) => approval.approvalId !== event.approvalId);
       return;
-    default:
+    default: {
+      // A notice this UI does not know yet (a newer runtime's) is still shown, as its message.
+      const { method, params } = event as { method: string; params?: { message?: unknown } };
+      if (/warning|notice/i.test(method) && typeof params?.message === 'string') state.done.push(notice('warning', params.message));
       return;
+    }
   }
 }
 

@@ -80,7 +80,8 @@ export async function runTui(prompt: string | undefined, flags: TuiFlags, io: Cl
       const latest = await registry.latest();
       if (!latest) return fail(`there is no recorded thread to resume under ${runtime.home}`);
       await session.resume(latest);
-    } else await session.startNew();
+    } else if (start.kind === 'new') await session.startNew();
+    // A picker opens no thread until a choice is made.
   } catch (error) {
     await session.close();
     return fail((error as Error).message);
@@ -111,6 +112,7 @@ export async function runTui(prompt: string | undefined, flags: TuiFlags, io: Cl
       initialPrompt,
       initialImages: images,
       pickResume: start.kind === 'pick',
+      plain: Boolean(io.env.NO_COLOR),
       onQuit: () => end(0),
     }),
     { stdin: io.stdin, stdout, stderr: io.stderr, exitOnCtrlC: false, patchConsole: false },

@@ -115,3 +115,15 @@ export function compare<T>(paired: Paired<T>, measure: (run: T) => number | null
   const ratios = a.map((value, i) => value! / b[i]!);
   return { a: median(a as number[]), b: median(b as number[]), ratio: median(ratios) };
 }
+
+/** Reading the same SSE stream with a plain fetch: the floor for streaming throughput. */
+export async function rawStreamMs(url: string): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(`${url}/responses`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'bench', input: [], stream: true }),
+  });
+  await response.text();
+  return performance.now() - started;
+}

@@ -18,11 +18,12 @@ import { CLI } from '../support/appServer.js';
 import { peakRssKb } from '../support/processes.js';
 import { runAppServerBench } from './appServer.bench.js';
 import { runInspectorBench } from './inspector.bench.js';
-import { median } from './measure.js';
+import { median, rawStreamMs } from './measure.js';
 import { runPatchBench } from './patch.bench.js';
 import { runPolicyBench } from './policy.bench.js';
 import { finish, fmt, mib, record, reportAsJson, say } from './report.js';
 import { runStartupBench } from './startup.bench.js';
+import { runTuiBench } from './tui.bench.js';
 
 const RUNS = 5;
 const DELTAS = 20_000;
@@ -74,18 +75,6 @@ async function runExec(url: string, workspace: string, home: string, extra: stri
 async function nodeStartMs(): Promise<number> {
   const started = performance.now();
   await execa('node', ['-e', 'process.stdout.write("x")']);
-  return performance.now() - started;
-}
-
-/** Reading the same SSE stream with a plain fetch: the floor for streaming throughput. */
-async function rawStreamMs(url: string): Promise<number> {
-  const started = performance.now();
-  const response = await fetch(`${url}/responses`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'bench', input: [], stream: true }),
-  });
-  await response.text();
   return performance.now() - started;
 }
 
@@ -181,4 +170,5 @@ await runAppServerBench(codex);
 await runPolicyBench();
 await runPatchBench();
 await runInspectorBench();
+await runTuiBench();
 finish({ versusCodex: codex });

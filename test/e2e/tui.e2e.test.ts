@@ -1,11 +1,10 @@
-import { execSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alive, livePidsMatching, uniqueSleep } from '../support/processes.js';
 import { execa } from 'execa';
 import { CLI, execCli, scene, toolOutputsSeen, type Scene } from './cli.harness.js';
-import { TmuxTui } from './tui.harness.js';
+import { hasTmux, quitAndCheckTerminal, TmuxTui } from './tui.harness.js';
 
 let current: Scene | null = null;
 let tui: TmuxTui | null = null;
@@ -16,15 +15,6 @@ afterEach(async () => {
   current = null;
 });
 
-const hasTmux = (() => {
-  try {
-    execSync('command -v tmux', { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
 const call = (cmd: string) => [{ call: 'exec_command', args: { cmd } }];
 /** The user messages the model received, across all requests. */
 const userTexts = (requests: unknown[]): string[] =>
@@ -33,17 +23,6 @@ const userTexts = (requests: unknown[]): string[] =>
       .filter((item) => item.type === 'message' && item.role === 'user')
       .flatMap((item) => (Array.isArray(item.content) ? item.content.map((part: { text?: string }) => part.text ?? '') : [String(item.content)])),
   );
-
-/** Quits with Ctrl+C twice and checks the terminal is back in cooked mode with the cursor shown. */
-async function quitAndCheckTerminal(ui: TmuxTui): Promise<void> {
-  await ui.keys('C-c');
-  await ui.waitFor('Ctrl+C again to quit');
-  await ui.keys('C-c');
-  await ui.waitFor('EXITED=0');
-  const settings = execSync(`stty -a -F ${await ui.tty()}`).toString();
-  expect(settings).toMatch(/(^|\s)icanon(\s|$)/);
-  expect(settings).toMatch(/(^|\s)echo(\s|$)/);
-}
 
 describe.skipIf(!hasTmux)('statecraft (interactive UI) in tmux', () => {
   it('streams the answer as Markdown, shows a command with its output and exit status, and quits cleanly', { timeout: 180_000 }, async () => {
@@ -168,18 +147,6 @@ describe.skipIf(!hasTmux)('statecraft (interactive UI) in tmux', () => {
     const pid = await tui.pid();
     await quitAndCheckTerminal(tui);
     if (pid !== null) await tui.waitFor(() => !alive(pid));
-  });
-
-  it('restores the terminal when it gets SIGTERM', { timeout: 180_000 }, async () => {
-    current = await scene({ turns: [[{ text: 'hello there' }]] });
-    tui = await TmuxTui.start(current, ['-a', 'never', 'hi']);
-    await tui.waitFor('hello there');
-    const pid = await tui.pid();
-    expect(pid).not.toBeNull();
-    process.kill(pid!, 'SIGTERM');
-    await tui.waitFor('EXITED=143');
-    const settings = execSync(`stty -a -F ${await tui.tty()}`).toString();
-    expect(settings).toMatch(/(^|\s)icanon(\s|$)/);
   });
 
   it('/model switches the model that the next request names', { timeout: 180_000 }, async () => {
