@@ -151,19 +151,26 @@ export function App({ session, history, cwd, initialPrompt, initialImages, pickR
   const runCommand = (name: string) => {
     switch (name) {
       case 'model':
-        setPicker({
-          title: 'Model and reasoning effort for the next turns',
-          items: session
-            .models()
-            .flatMap((model) =>
-              model.supportedReasoningEfforts.map((effort) => ({ label: `${model.displayName} ${effort.reasoningEffort}`, detail: effort.description })),
+        void session.models().then((models) => {
+          // A model the provider serves but the catalog does not know is offered once, with no effort named.
+          const choices = models.flatMap((model) =>
+            model.supportedReasoningEfforts.length > 0
+              ? model.supportedReasoningEfforts.map((effort) => ({ model, effort: effort as typeof effort | null }))
+              : [{ model, effort: null }],
+          );
+          setPicker({
+            title: 'Model and reasoning effort for the next turns',
+            items: choices.map(({ model, effort }) =>
+              effort
+                ? { label: `${model.displayName} ${effort.reasoningEffort}`, detail: effort.description }
+                : { label: model.displayName, detail: model.description },
             ),
-          onPick: (index) => {
-            const choices = session.models().flatMap((model) => model.supportedReasoningEfforts.map((effort) => ({ model, effort })));
-            const choice = choices[index];
-            if (choice) session.setModel(choice.model.model, choice.effort.reasoningEffort);
-            setPicker(null);
-          },
+            onPick: (index) => {
+              const choice = choices[index];
+              if (choice) session.setModel(choice.model.model, choice.effort?.reasoningEffort ?? null);
+              setPicker(null);
+            },
+          });
         });
         return;
       case 'approvals':

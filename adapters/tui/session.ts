@@ -1,5 +1,5 @@
 import type { Subscription } from 'rxjs';
-import { modelCatalog, type ThreadHandle, type ThreadRegistry } from '../../actors/runtime/index.js';
+import type { ModelListing, ThreadHandle, ThreadRegistry } from '../../actors/runtime/index.js';
 import type {
   ApprovalDecision,
   ApprovalPolicy,
@@ -76,6 +76,7 @@ export class TuiSession {
   constructor(
     private readonly registry: ThreadRegistry,
     private readonly overrides: ThreadOverrides,
+    private readonly listModels: (overrides: ThreadOverrides) => Promise<ModelListing>,
   ) {}
 
   subscribe = (listener: () => void): (() => void) => {
@@ -185,9 +186,11 @@ export class TuiSession {
     this.publish(true);
   }
 
-  /** The models `/model` offers, each with its reasoning efforts. */
-  models() {
-    return modelCatalog().filter((model) => !model.hidden);
+  /** The models `/model` offers (the provider's, merged with the built-in ones), each with its reasoning efforts. */
+  async models() {
+    const listing = await this.listModels(this.overrides);
+    if (listing.warning) this.note('warning', listing.warning);
+    return listing.models.filter((model) => !model.hidden);
   }
 
   recent(limit: number): Promise<{ data: Thread[] }> {

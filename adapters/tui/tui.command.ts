@@ -71,7 +71,9 @@ export async function runTui(prompt: string | undefined, flags: TuiFlags, io: Cl
     import('./history.js'),
   ]);
   const registry = new ThreadRegistry(runtime);
-  const session = new TuiSession(registry, threadOverrides(flags, start.kind === 'new' || flags.cd ? cwd : undefined, true, null));
+  const session = new TuiSession(registry, threadOverrides(flags, start.kind === 'new' || flags.cd ? cwd : undefined, true, null), (overrides) =>
+    runtime.models(overrides),
+  );
   const history = new PromptHistory(runtime.home);
   await history.load();
   try {

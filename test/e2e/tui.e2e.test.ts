@@ -149,14 +149,22 @@ describe.skipIf(!hasTmux)('statecraft (interactive UI) in tmux', () => {
     if (pid !== null) await tui.waitFor(() => !alive(pid));
   });
 
-  it('/model switches the model that the next request names', { timeout: 180_000 }, async () => {
-    current = await scene({ turns: [[{ text: 'first answer' }], [{ text: 'second answer' }]] });
+  it("/model offers the provider's models and switches the model that the next request names", { timeout: 180_000 }, async () => {
+    current = await scene({
+      turns: [[{ text: 'first answer' }], [{ text: 'second answer' }]],
+      models: ['gpt-5.1-codex', 'gpt-5.1-codex-max', 'local-coder-7b'],
+    });
     tui = await TmuxTui.start(current, ['-a', 'never', 'hello']);
     await tui.waitFor('first answer');
     await tui.type('/model');
     await tui.waitFor('choose the model');
     await tui.keys('Enter');
     await tui.waitFor('Model and reasoning effort');
+    // A model only the provider knows is offered too; a preset it does not serve is not.
+    await tui.keys('Up');
+    const bottom = await tui.waitFor('› local-coder-7b');
+    expect(bottom).not.toContain('gpt-5.1-codex-mini');
+    await tui.keys('Down');
     await tui.keys('Down', 'Down', 'Down');
     await tui.waitFor('› gpt-5.1-codex-max low');
     await tui.keys('Enter');
