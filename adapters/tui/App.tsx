@@ -13,6 +13,10 @@ import { StatusBar } from './StatusBar.js';
 import { Transcript } from './Transcript.js';
 import { contextLeftPercent } from './transcript.state.js';
 
+/** What `/model` offers: a model, with one of its reasoning efforts when it has any. */
+type OfferedModel = Awaited<ReturnType<TuiSession['models']>>[number];
+type Choice = { model: OfferedModel; effort: OfferedModel['supportedReasoningEfforts'][number] | null };
+
 /** How long a first Ctrl+C waits for the second that quits. */
 const QUIT_WINDOW_MS = 2000;
 
@@ -153,10 +157,8 @@ export function App({ session, history, cwd, initialPrompt, initialImages, pickR
       case 'model':
         void session.models().then((models) => {
           // A model the provider serves but the catalog does not know is offered once, with no effort named.
-          const choices = models.flatMap((model) =>
-            model.supportedReasoningEfforts.length > 0
-              ? model.supportedReasoningEfforts.map((effort) => ({ model, effort: effort as typeof effort | null }))
-              : [{ model, effort: null }],
+          const choices = models.flatMap((model): Choice[] =>
+            model.supportedReasoningEfforts.length > 0 ? model.supportedReasoningEfforts.map((effort) => ({ model, effort })) : [{ model, effort: null }],
           );
           setPicker({
             title: 'Model and reasoning effort for the next turns',
