@@ -143,4 +143,24 @@ describe.skipIf(!hasTmux)('statecraft (interactive UI): the terminal', () => {
       expect(await tui.cursorShown()).toBe(true);
     },
   );
+
+  it('a crash (an exception nothing catches) mid-stream ends the UI with the error on screen and gives the terminal back', { timeout: 180_000 }, async () => {
+    // The crash comes from outside the product: a module preloaded into the UI's Node throws when sent SIGUSR2.
+    const crasher = `process.on('SIGUSR2', () => setImmediate(() => { throw new Error('injected crash'); }));`;
+    current = await scene({ turns: [[{ text: 'word '.repeat(2000), chunks: ['word '], repeat: 2000, delayMs: 10 }]] });
+    tui = await TmuxTui.start(current, ['-a', 'never', 'keep going'], {
+      env: { NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(crasher)}` },
+    });
+    await tui.waitFor('word word word');
+    expect(await tui.cursorShown()).toBe(false);
+    const pid = await tui.pid();
+    expect(pid).not.toBeNull();
+    process.kill(pid!, 'SIGUSR2');
+    const screen = await tui.waitFor('EXITED=1');
+    expect(screen).toContain('the terminal UI failed: Error: injected crash');
+    const settings = await tui.ttySettings();
+    expect(settings).toMatch(/(^|\s)icanon(\s|$)/);
+    expect(settings).toMatch(/(^|\s)echo(\s|$)/);
+    expect(await tui.cursorShown()).toBe(true);
+  });
 });
