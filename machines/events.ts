@@ -12,6 +12,7 @@ import {
   type CommandAction,
   type ContextCompactionItem,
   type CommandExecutionItem,
+  type ElicitationQuestion,
   type FileChangeItem,
   type FileUpdateChange,
   type McpToolCallItem,
@@ -139,6 +140,12 @@ export const mcpApprovalRequest = (
     },
     null,
   );
+
+/** An MCP server's question to the user, with where it comes from: the thread, the turn running (if any) and the server. */
+export const elicitationRequest = (threadId: string, turnId: string | null, serverName: string, question: ElicitationQuestion): ApprovalRequest => ({
+  method: 'mcpServer/elicitation/request',
+  params: { ...question, threadId, turnId, serverName },
+});
 
 /** A text field of a provider's item, when it is one. */
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
@@ -300,10 +307,16 @@ export const approvalRequested = (
   approvalId: string,
   request: ApprovalRequest,
   risk: ProtocolEventOf<'item/commandExecution/requestApproval'>['params']['risk'],
-): ProtocolEvent =>
-  request.method === 'item/commandExecution/requestApproval'
-    ? { method: request.method, approvalId, params: { ...request.params, risk } }
-    : { method: request.method, approvalId, params: request.params };
+): ProtocolEvent => {
+  switch (request.method) {
+    case 'item/commandExecution/requestApproval':
+      return { method: request.method, approvalId, params: { ...request.params, risk } };
+    case 'item/fileChange/requestApproval':
+      return { method: request.method, approvalId, params: request.params };
+    case 'mcpServer/elicitation/request':
+      return { method: request.method, approvalId, params: request.params };
+  }
+};
 
 export const approvalResolved = (threadId: string, approvalId: string): ProtocolEvent => ({
   method: 'serverRequest/resolved',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ThreadTokenUsage } from './common.schema.js';
 import { ThreadItem } from './items.schema.js';
 import { Thread, ThreadStatus, Turn, TurnError } from './thread.schema.js';
-import { CommandApprovalParams, FileChangeApprovalParams } from './approval.schema.js';
+import { CommandApprovalParams, FileChangeApprovalParams, McpElicitationParams } from './approval.schema.js';
 
 const itemRef = { threadId: z.string(), turnId: z.string(), itemId: z.string() };
 
@@ -83,6 +83,11 @@ export const ProtocolEvent = z.discriminatedUnion('method', [
     method: z.literal('item/fileChange/requestApproval'),
     approvalId: z.string(),
     params: FileChangeApprovalParams,
+  }),
+  z.object({
+    method: z.literal('mcpServer/elicitation/request'),
+    approvalId: z.string(),
+    params: McpElicitationParams,
   }),
   z.object({
     method: z.literal('serverRequest/resolved'),

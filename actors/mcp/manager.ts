@@ -1,6 +1,6 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { McpServerSettings, ToolSpec } from '../../protocol/index.js';
-import { McpConnection, type McpServerState } from './connection.js';
+import type { ElicitationQuestion, McpServerSettings, ToolSpec } from '../../protocol/index.js';
+import { McpConnection, type ElicitationAnswer, type ElicitationAsker, type McpServerState } from './connection.js';
 import { qualifiedToolName } from './names.js';
 import { mcpToolSpec, offeredParameters } from './tools.js';
 
@@ -31,6 +31,7 @@ interface Shared {
 export class McpConnections {
   private readonly shared = new Map<string, Shared>();
   private readonly roots = new Map<string, string[]>();
+  private readonly threads = new Map<string, ThreadMcp>();
   private readonly reported = new Set<string>();
   private readonly onExit = () => {
     for (const { connection } of this.shared.values()) connection.killNow();
@@ -44,8 +45,11 @@ export class McpConnections {
     process.once('exit', this.onExit);
   }
 
-  /** Starts (or joins) every server a thread is configured with; nothing is awaited here. */
-  acquire(threadId: string, servers: McpServerSettings[], roots: string[]): ThreadMcp {
+  /**
+   * Starts (or joins) every server a thread is configured with; nothing is awaited here.
+   * `ask` passes the servers' questions to the thread's user.
+   */
+  acquire(threadId: string, servers: McpServerSettings[], roots: string[], ask: ElicitationAsker): ThreadMcp {
     this.roots.set(threadId, roots);
     const connections = servers.map((settings) => {
       const key = JSON.stringify(settings);
@@ -56,6 +60,7 @@ export class McpConnections {
           this.env,
           {
             roots: () => [...new Set([...(entry?.users ?? [])].flatMap((user) => this.roots.get(user) ?? []))],
+            elicit: (server, question, signal) => this.elicit([...(entry?.users ?? [])], server, question, signal),
             onFailure: (_server, message) => {
               if (this.reported.has(message)) return;
               this.reported.add(message);
@@ -70,12 +75,30 @@ export class McpConnections {
       entry.users.add(threadId);
       return entry.connection;
     });
-    return new ThreadMcp(connections, () => this.release(threadId));
+    const thread = new ThreadMcp(connections, ask, () => this.release(threadId));
+    this.threads.set(threadId, thread);
+    return thread;
+  }
+
+  /**
+   * A server's question goes to the user of the thread whose call it is serving (a server
+   * shared by threads asks during one of their calls); with no call running, to the first
+   * thread using it. With no thread left, it is declined.
+   */
+  private elicit(users: string[], server: string, question: ElicitationQuestion, signal: AbortSignal): Promise<ElicitationAnswer> {
+    const threads = users.flatMap((user) => this.threads.get(user) ?? []);
+    const thread = threads.find((candidate) => candidate.isCalling(server)) ?? threads[0];
+    if (!thread) {
+      this.warn(`MCP server ${server} asked "${question.message}" with no thread left to answer; declined`);
+      return Promise.resolve({ action: 'decline', content: null });
+    }
+    return thread.ask(server, question, signal);
   }
 
   /** A thread let go: servers nobody else uses are closed. */
   private async release(threadId: string): Promise<void> {
     this.roots.delete(threadId);
+    this.threads.delete(threadId);
     const closing: Promise<void>[] = [];
     for (const [key, entry] of this.shared) {
       if (!entry.users.delete(threadId) || entry.users.size > 0) continue;
@@ -99,11 +122,19 @@ export class ThreadMcp {
   /** The release under way or done: every caller waits for the same one. */
   private released: Promise<void> | null = null;
   private offered = new Map<string, McpToolRef>();
+  /** Calls running now, per server: a server's question goes to the thread it is serving. */
+  private readonly calling = new Map<string, number>();
 
   constructor(
     private readonly connections: McpConnection[],
+    /** Passes a server's question to this thread's user. */
+    readonly ask: ElicitationAsker,
     private readonly onRelease: () => Promise<void>,
   ) {}
+
+  isCalling(server: string): boolean {
+    return (this.calling.get(server) ?? 0) > 0;
+  }
 
   /** Servers that are still starting: a required one that failed makes the thread fail. */
   async requiredFailure(): Promise<string | null> {
@@ -147,7 +178,12 @@ export class ThreadMcp {
   async call(server: string, tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
     const connection = this.connections.find((candidate) => candidate.settings.name === server);
     if (!connection) throw new Error(`no MCP server named ${server} in this thread`);
-    return connection.callTool(tool, args, signal);
+    this.calling.set(server, (this.calling.get(server) ?? 0) + 1);
+    try {
+      return await connection.callTool(tool, args, signal);
+    } finally {
+      this.calling.set(server, (this.calling.get(server) ?? 1) - 1);
+    }
   }
 
   /** Each server's state and tools. */

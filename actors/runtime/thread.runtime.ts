@@ -17,6 +17,7 @@ import {
   errorMessage,
   referenceOnlyThreadFields,
   type ApprovalDecision,
+  type ElicitationContent,
   type ProtocolEvent,
   type ResponseItem,
   type SessionSource,
@@ -31,7 +32,7 @@ import {
   type UserInput,
 } from '../../protocol/index.js';
 import { ExecSessions } from '../exec/index.js';
-import type { McpConnections, ThreadMcp } from '../mcp/index.js';
+import type { ElicitationAsker, McpConnections, ThreadMcp } from '../mcp/index.js';
 import { RuleBaseline, ruleSources } from '../policy/index.js';
 import { prepareTurn } from '../prompt/index.js';
 import { rolloutPath, type StoredThread } from '../rollout/index.js';
@@ -84,7 +85,8 @@ export interface ThreadHandle {
   /** Compacts the conversation now, in a turn of its own; throws with the session's reason when it cannot take one now. */
   compact(): Turn;
   interrupt(): void;
-  decide(approvalId: string, decision: ApprovalDecision): void;
+  /** Answers an approval, or an MCP server's question (with the form's fields when accepting one). */
+  decide(approvalId: string, decision: ApprovalDecision, content?: ElicitationContent | null): void;
   /** The thread as clients see it now: settings in effect, status, preview. */
   current(): { thread: Thread; settings: ThreadSettings } | null;
   /** The skills loaded when the thread was configured (empty before). */
@@ -155,6 +157,7 @@ function liveSessionMachine(
   stored: StoredThread | null,
   cache: SessionCache,
   onConfigureError: (error: unknown) => void,
+  askUser: ElicitationAsker,
 ) {
   const rules = new RuleBaseline();
   const toolCall = liveToolCall(sessions, {
@@ -201,7 +204,7 @@ function liveSessionMachine(
         const roots = sandboxFor(settings, runtime.env)?.writableRoots ?? [settings.cwd];
         sessions.roots.pin(roots);
         // MCP servers start now, all at once, and are not waited for: the first model request waits for those still starting.
-        cache.mcp = runtime.mcp.acquire(input.threadId, settings.mcpServers ?? [], roots);
+        cache.mcp = runtime.mcp.acquire(input.threadId, settings.mcpServers ?? [], roots, askUser);
         const requiredFailure = await cache.mcp.requiredFailure();
         if (requiredFailure !== null) {
           const error = new Error(`a required MCP server could not start (required = true): ${requiredFailure}`);
@@ -241,8 +244,28 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
   const resumed = stored ? { history: stored.history, usageTotal: stored.usageTotal, lastTurn: stored.lastTurn } : null;
   // The configuration error itself (a ConfigError names file and key), for callers of ready().
   let configureError: unknown = null;
+  /** An MCP server's question goes to the session, which asks the user and emits the answer. */
+  const askUser: ElicitationAsker = (serverName, question, signal) =>
+    new Promise((resolve) => {
+      if (actor.getSnapshot().status !== 'active') return resolve({ action: 'decline', content: null });
+      const elicitationId = randomUUID();
+      const finish = (answer: Awaited<ReturnType<ElicitationAsker>>) => {
+        answered.unsubscribe();
+        ended.unsubscribe();
+        signal.removeEventListener('abort', abandon);
+        resolve(answer);
+      };
+      const answered = actor.on('elicitation.answered', (event) => {
+        if (event.elicitationId === elicitationId) finish({ action: event.action, content: event.content });
+      });
+      // A session that ends first leaves nobody to answer.
+      const ended = actor.subscribe({ complete: () => finish({ action: 'cancel', content: null }), error: () => finish({ action: 'cancel', content: null }) });
+      const abandon = () => actor.send({ type: 'elicitation.abandon', elicitationId });
+      signal.addEventListener('abort', abandon, { once: true });
+      actor.send({ type: 'elicitation.ask', elicitationId, serverName, question });
+    });
   const actor: ActorRefFrom<typeof sessionMachine> = createActor(
-    liveSessionMachine(runtime, sessions, stored, cache, (error) => (configureError = error)),
+    liveSessionMachine(runtime, sessions, stored, cache, (error) => (configureError = error), askUser),
     {
       input: { threadId, overrides: options.overrides ?? {}, resumed, clock: systemClock },
     },
@@ -334,7 +357,7 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
     startTurn: (input, overrides = {}) => begin((turnId) => ({ type: 'turn.start', turnId, userMessageId: randomUUID(), input, overrides })),
     compact: () => begin((turnId) => ({ type: 'compact.start', turnId })),
     interrupt: () => actor.send({ type: 'turn.interrupt' }),
-    decide: (approvalId, decision) => actor.send({ type: 'approval.decide', approvalId, decision }),
+    decide: (approvalId, decision, content = null) => actor.send({ type: 'approval.decide', approvalId, decision, content }),
     current() {
       const { settings, thread } = actor.getSnapshot().context;
       return settings && thread ? { settings, thread } : null;

@@ -291,7 +291,7 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
   });
   const approvals = new ApprovalBridge(
     connection,
-    (threadId, approvalId, decision) => served?.registry.get(threadId)?.decide(approvalId, decision),
+    (threadId, approvalId, decision, content) => served?.registry.get(threadId)?.decide(approvalId, decision, content),
     options.log,
   );
   await connection.closed;

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { McpConnections, MAX_TOOL_NAME, qualifiedToolName, resultForModel, type ThreadMcp } from '../../../actors/mcp/index.js';
-import type { McpServerSettings } from '../../../protocol/index.js';
+import { McpConnections, MAX_TOOL_NAME, qualifiedToolName, resultForModel, type ElicitationAsker, type ThreadMcp } from '../../../actors/mcp/index.js';
+import type { ElicitationQuestion, McpServerSettings } from '../../../protocol/index.js';
 import { alive } from '../../support/processes.js';
 import { fixtureCommand } from '../../support/mcp.fixture.js';
 
@@ -19,9 +19,11 @@ const stdio = (name: string, over: Partial<McpServerSettings> = {}, ...flags: st
 
 const warnings: string[] = [];
 let connections: McpConnections;
-const open = (threadId: string, servers: McpServerSettings[], roots = ['/ws']): ThreadMcp => {
+/** A user who is never asked: a test that expects questions passes its own. */
+const nobody: ElicitationAsker = (server, question) => Promise.reject(new Error(`unexpected question from ${server}: ${question.message}`));
+const open = (threadId: string, servers: McpServerSettings[], roots = ['/ws'], ask: ElicitationAsker = nobody): ThreadMcp => {
   connections ??= new McpConnections(process.env, '0.0.0-test', (message) => warnings.push(message));
-  return connections.acquire(threadId, servers, roots);
+  return connections.acquire(threadId, servers, roots, ask);
 };
 const signal = () => new AbortController().signal;
 const text = (result: { content: unknown[] }) => (result.content as { type: string; text?: string }[]).map((block) => block.text ?? '').join('');
@@ -131,6 +133,42 @@ describe('MCP connections (real fixture server processes)', () => {
       role: 'user',
       content: [{ type: 'input_image', image_url: expect.stringMatching(/^data:image\/png;base64,/) }],
     });
+  });
+
+  it("passes a server's question to the user of the thread whose call it serves, and the answer back to the server", async () => {
+    const asked: Array<{ thread: string; server: string; question: ElicitationQuestion }> = [];
+    const user =
+      (thread: string, answer: Awaited<ReturnType<ElicitationAsker>>): ElicitationAsker =>
+      (server, question) => {
+        asked.push({ thread, server, question });
+        return Promise.resolve(answer);
+      };
+    const first = open('t1', [stdio('fx')], ['/ws'], user('t1', { action: 'decline', content: null }));
+    const second = open('t2', [stdio('fx')], ['/ws'], user('t2', { action: 'accept', content: { color: 'green', urgent: true } }));
+    await first.toolSpecs(() => {});
+    await second.toolSpecs(() => {});
+    expect(JSON.parse(text(await second.call('fx', 'ask', {}, signal())))).toEqual({ action: 'accept', content: { color: 'green', urgent: true } });
+    expect(asked).toEqual([
+      {
+        thread: 't2',
+        server: 'fx',
+        question: {
+          mode: 'form',
+          message: 'Which color should the note be?',
+          requestedSchema: expect.objectContaining({ type: 'object', required: ['color'] }),
+        },
+      },
+    ]);
+    expect(JSON.parse(text(await first.call('fx', 'ask', {}, signal())))).toEqual({ action: 'decline' });
+    expect(asked.map((entry) => entry.thread)).toEqual(['t2', 't1']);
+  });
+
+  it('refuses sampling/createMessage with an error the server can read', async () => {
+    const mcp = open('t1', [stdio('fx')]);
+    await mcp.toolSpecs(() => {});
+    expect(text(await mcp.call('fx', 'sample', {}, signal()))).toBe(
+      'sampling refused: MCP error -32601: statecraft does not offer sampling (sampling/createMessage is declined); the server has to go on without a model completion',
+    );
   });
 
   it('reaches a streamable HTTP server on 127.0.0.1', async () => {
