@@ -13,7 +13,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { pathToFileURL } from 'node:url';
-import type { ElicitationAction, ElicitationContent, ElicitationQuestion, McpServerSettings } from '../../protocol/index.js';
+import type { ElicitationAction, ElicitationContent, ElicitationQuestion, McpServerSettings, McpServerStatus } from '../../protocol/index.js';
 import { errorMessage } from '../../protocol/index.js';
 
 export type McpServerState = 'starting' | 'ready' | 'failed';
@@ -117,6 +117,16 @@ export class McpConnection {
     });
     this.client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.refreshTools().catch(() => {}));
     this.ready = this.start();
+  }
+
+  /** What the server said it is when it started (name, version, title, ...); null before that. */
+  get serverInfo(): McpServerStatus['serverInfo'] {
+    return this.client.getServerVersion() ?? null;
+  }
+
+  /** The capabilities the server announced when it started; null before that. */
+  get serverCapabilities(): unknown {
+    return this.client.getServerCapabilities() ?? null;
   }
 
   /** The process id of a stdio server while it runs. */

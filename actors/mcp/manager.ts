@@ -1,5 +1,5 @@
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { ElicitationQuestion, McpServerSettings, ToolSpec } from '../../protocol/index.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ElicitationQuestion, McpServerSettings, McpServerStatus, ToolSpec } from '../../protocol/index.js';
 import { McpConnection, type ElicitationAnswer, type ElicitationAsker, type McpServerState } from './connection.js';
 import { qualifiedToolName } from './names.js';
 import { mcpToolSpec, offeredParameters } from './tools.js';
@@ -11,12 +11,25 @@ export interface McpToolRef {
   readOnly: boolean;
 }
 
-/** A server as `mcpServerStatus/list` and `mcp list` report it. */
-export interface McpServerReport {
-  name: string;
-  state: McpServerState;
-  error: string | null;
-  tools: Tool[];
+const runtimeStatus: Record<McpServerState, McpServerStatus['runtimeStatus']> = { starting: 'starting', ready: 'connected', failed: 'failed' };
+
+/** A server as `mcpServerStatus/list` reports it: its connection's state and what it offers. */
+function serverStatus(connection: McpConnection): McpServerStatus {
+  const { settings, state, error } = connection;
+  const { transport } = settings;
+  return {
+    name: settings.name,
+    // No OAuth: a stdio server needs no login, an HTTP one is reached with a bearer token or as it is.
+    authStatus: transport.type === 'stdio' || transport.bearerTokenEnvVar === null ? 'unsupported' : 'bearerToken',
+    runtimeStatus: runtimeStatus[state],
+    serverInfo: connection.serverInfo,
+    serverCapabilities: connection.serverCapabilities,
+    httpOrigin: transport.type === 'streamableHttp' ? new URL(transport.url).origin : null,
+    tools: Object.fromEntries(connection.tools.map((tool) => [tool.name, tool])),
+    toolsError: state === 'failed' ? error : null,
+    resources: [],
+    resourceTemplates: [],
+  };
 }
 
 interface Shared {
@@ -186,9 +199,14 @@ export class ThreadMcp {
     }
   }
 
+  /** Resolves once every server is up, failed, or out of startup time. */
+  async settled(): Promise<void> {
+    await Promise.all(this.connections.map((connection) => connection.ready));
+  }
+
   /** Each server's state and tools. */
-  report(): McpServerReport[] {
-    return this.connections.map(({ settings, state, error, tools }) => ({ name: settings.name, state, error, tools }));
+  report(): McpServerStatus[] {
+    return this.connections.map(serverStatus);
   }
 
   release(): Promise<void> {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { loadConfig, resolveThreadSettings, statecraftHome } from '../config/index.js';
 import { probeSandbox } from '../exec/index.js';
 import { McpConnections } from '../mcp/index.js';
@@ -35,6 +36,20 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
   // Skills are read once per working directory and reused until a client asks for a reload.
   const skillsByCwd = new Map<string, Promise<SkillsOutcome>>();
+  const mcp = new McpConnections(options.env, options.cliVersion, warn);
+  const resolveSettings: Runtime['resolveSettings'] = async (requested) => {
+    const overrides = { ...requested, cwd: requested.cwd ?? options.cwd };
+    const loaded = await loadConfig({
+      cwd: overrides.cwd,
+      env: options.env,
+      home,
+      profile: overrides.profile ?? options.profile,
+      overrides: options.configOverrides ?? [],
+      extraLayers: overrides.config,
+    });
+    for (const warning of loaded.warnings) warn(warning);
+    return resolveThreadSettings(loaded, overrides, options.env);
+  };
   return {
     home,
     env: options.env,
@@ -51,7 +66,20 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     cliVersion: options.cliVersion,
     ...(options.userAgent ? { userAgent: options.userAgent } : {}),
     warn,
-    mcp: new McpConnections(options.env, options.cliVersion, warn),
+    mcp,
+    async mcpStatus() {
+      const settings = await resolveSettings({});
+      // Nobody to ask while listing: a server's question gets no.
+      const listing = mcp.acquire(`mcp-status-${randomUUID()}`, settings.mcpServers ?? [], [settings.cwd], () =>
+        Promise.resolve({ action: 'decline', content: null }),
+      );
+      try {
+        await listing.settled();
+        return listing.report();
+      } finally {
+        await listing.release();
+      }
+    },
     skills(cwd, projectTrusted, forceReload = false) {
       const key = `${projectTrusted ? 'trusted' : 'untrusted'}:${cwd}`;
       let outcome = forceReload ? undefined : skillsByCwd.get(key);
@@ -61,18 +89,6 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       }
       return outcome;
     },
-    async resolveSettings(requested) {
-      const overrides = { ...requested, cwd: requested.cwd ?? options.cwd };
-      const loaded = await loadConfig({
-        cwd: overrides.cwd,
-        env: options.env,
-        home,
-        profile: overrides.profile ?? options.profile,
-        overrides: options.configOverrides ?? [],
-        extraLayers: overrides.config,
-      });
-      for (const warning of loaded.warnings) warn(warning);
-      return resolveThreadSettings(loaded, overrides, options.env);
-    },
+    resolveSettings,
   };
 }

@@ -18,6 +18,7 @@ import {
   referenceOnlyThreadFields,
   type ApprovalDecision,
   type ElicitationContent,
+  type McpServerStatus,
   type ProtocolEvent,
   type ResponseItem,
   type SessionSource,
@@ -63,6 +64,8 @@ export interface Runtime {
   warn(message: string): void;
   /** The process's MCP server connections, shared by its threads. */
   mcp: McpConnections;
+  /** The configured MCP servers, started (or joined) to be asked for their state and tools, then let go. */
+  mcpStatus(): Promise<McpServerStatus[]>;
 }
 
 export interface OpenThreadOptions {
@@ -89,6 +92,8 @@ export interface ThreadHandle {
   decide(approvalId: string, decision: ApprovalDecision, content?: ElicitationContent | null): void;
   /** The thread as clients see it now: settings in effect, status, preview. */
   current(): { thread: Thread; settings: ThreadSettings } | null;
+  /** The state and tools of the thread's MCP servers now (empty before it is configured). */
+  mcpStatus(): McpServerStatus[];
   /** The skills loaded when the thread was configured (empty before). */
   skills(): SkillMetadata[];
   /** Whether a turn is running; its id when one is. */
@@ -363,6 +368,7 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
       return settings && thread ? { settings, thread } : null;
     },
     skills: () => cache.skills,
+    mcpStatus: () => cache.mcp?.report() ?? [],
     activeTurnId() {
       return actor.getSnapshot().context.currentTurn?.turnId ?? null;
     },

@@ -46,7 +46,17 @@ describe('MCP connections (real fixture server processes)', () => {
     const result = await mcp.call('fx', 'echo', { text: 'hi' }, signal());
     expect(text(result)).toBe('echo: hi');
     expect(result.structuredContent).toEqual({ echoed: 'hi' });
-    expect(mcp.report()).toMatchObject([{ name: 'fx', state: 'ready', error: null }]);
+    expect(mcp.report()).toMatchObject([
+      {
+        name: 'fx',
+        runtimeStatus: 'connected',
+        toolsError: null,
+        serverInfo: { name: 'fixture', version: '1.0.0' },
+        authStatus: 'unsupported',
+        httpOrigin: null,
+      },
+    ]);
+    expect(Object.keys(mcp.report()[0]!.tools)).toEqual(expect.arrayContaining(['echo', 'write_note']));
   });
 
   it('keeps to enabled_tools and drops disabled_tools', async () => {
@@ -66,7 +76,7 @@ describe('MCP connections (real fixture server processes)', () => {
     await mcp.toolSpecs(() => {});
     await expect(mcp.call('fx', 'crash', {}, signal())).rejects.toThrow(/MCP server fx exited.*crashing on purpose/s);
     expect(warnings.filter((warning) => warning.includes('MCP server fx exited'))).toHaveLength(1);
-    expect(mcp.report()[0]?.state).toBe('failed');
+    expect(mcp.report()[0]).toMatchObject({ runtimeStatus: 'failed', toolsError: expect.stringMatching(/MCP server fx exited/), tools: {} });
     await expect(mcp.call('fx', 'echo', { text: 'x' }, signal())).rejects.toThrow(/exited/);
   });
 

@@ -1,7 +1,7 @@
 /** MCP tools through the app-server: mcpToolCall items and their approvals on the wire, checked against the reference schema. */
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { livePidsMatching } from '../../support/processes.js';
 import { fixtureToml } from '../../support/mcp.fixture.js';
 import { scenes, text } from './client.js';
@@ -90,5 +90,56 @@ describe("app-server: an MCP server's question (elicitation/create)", () => {
     expect(done.params.item.result.content).toEqual([{ type: 'text', text: JSON.stringify({ action: 'decline' }) }]);
     expect((await c.waitFor('turn/completed')).params.turn.status).toBe('completed');
     expect(await c.close()).toBe(0);
+  });
+});
+
+describe('app-server: mcpServerStatus/list', () => {
+  it("reports each configured server's state, identity and tools, pages, filters by name, and reads a loaded thread's connections", async () => {
+    const f = await scene.open({ turns: [[{ text: 'Hello.' }]] });
+    const marker = `--marker=${scene.marker()}`;
+    await appendFile(join(f.home, 'config.toml'), `\n${fixtureToml('fx', {}, marker)}\n${fixtureToml('broken', {}, marker, '--fail-start')}`);
+    const c = scene.connect(f);
+    await c.init();
+
+    const all = await c.call('mcpServerStatus/list', {});
+    expect(all.nextCursor).toBeNull();
+    const byName = Object.fromEntries(all.data.map((server: { name: string }) => [server.name, server]));
+    expect(Object.keys(byName).sort()).toEqual(['broken', 'fx']);
+    expect(byName.fx).toMatchObject({
+      runtimeStatus: 'connected',
+      authStatus: 'unsupported',
+      serverInfo: { name: 'fixture', version: '1.0.0' },
+      httpOrigin: null,
+      toolsError: null,
+      resources: [],
+      resourceTemplates: [],
+    });
+    expect(byName.fx.tools.echo).toMatchObject({
+      name: 'echo',
+      description: 'Echoes its text back.',
+      inputSchema: { type: 'object' },
+      annotations: { readOnlyHint: true },
+    });
+    expect(byName.broken).toMatchObject({ runtimeStatus: 'failed', tools: {}, toolsError: expect.stringContaining('missing FIXTURE_TOKEN') });
+
+    const first = await c.call('mcpServerStatus/list', { limit: 1 });
+    expect(first.data).toHaveLength(1);
+    expect(first.nextCursor).toBe('1');
+    const second = await c.call('mcpServerStatus/list', { limit: 1, cursor: first.nextCursor });
+    expect(second.nextCursor).toBeNull();
+    expect([first.data[0].name, second.data[0].name].sort()).toEqual(['broken', 'fx']);
+    expect((await c.call('mcpServerStatus/list', { serverName: 'fx' })).data.map((server: { name: string }) => server.name)).toEqual(['fx']);
+    // The servers started for the listing were let go.
+    await vi.waitFor(() => expect(livePidsMatching(marker)).toEqual([]));
+
+    const { thread } = await c.call('thread/start', { cwd: f.ws });
+    await c.call('turn/start', { threadId: thread.id, input: text('hi') });
+    await c.waitFor('turn/completed');
+    const ofThread = await c.call('mcpServerStatus/list', { threadId: thread.id, serverName: 'fx' });
+    expect(ofThread.data).toEqual([expect.objectContaining({ name: 'fx', runtimeStatus: 'connected' })]);
+    const unknown = await c.request('mcpServerStatus/list', { threadId: 'no-such-thread' });
+    expect(unknown.error).toMatchObject({ code: -32600, message: expect.stringContaining('is not loaded') });
+    expect(await c.close()).toBe(0);
+    expect(livePidsMatching(marker)).toEqual([]);
   });
 });
