@@ -35,7 +35,7 @@ async function timeToFirstRequest(root: string, servers: number[]): Promise<numb
   const proc = spawnAppServer(home, root);
   const waiting = new Map<number, (msg: Json) => void>();
   createInterface({ input: proc.stdout }).on('line', (line) => {
-    const msg = JSON.parse(line) as Json;
+    const msg = JSON.parse(line);
     if (msg.id !== undefined && !msg.method) waiting.get(msg.id)?.(msg);
   });
   let nextId = 1;
