@@ -13,6 +13,7 @@ import {
   type ContextCompactionItem,
   type CommandExecutionItem,
   type ElicitationQuestion,
+  type McpStartupState,
   type FileChangeItem,
   type FileUpdateChange,
   type McpToolCallItem,
@@ -294,6 +295,12 @@ export const tokenUsage = (ref: TurnRef, usage: ThreadTokenUsage): ProtocolEvent
 
 /** Something the user should know that stops nothing, as the reference's warning notification. */
 export const warning = (threadId: string, message: string): ProtocolEvent => ({ method: 'warning', params: { threadId, message } });
+
+/** Where one of the thread's MCP servers is in its start. */
+export const mcpStartupStatus = (threadId: string, name: string, status: McpStartupState, error: string | null): ProtocolEvent => ({
+  method: 'mcpServer/startupStatus/updated',
+  params: { threadId, name, status, error },
+});
 
 export const turnErrorEvent = (ref: TurnRef, error: TurnError, willRetry: boolean): ProtocolEvent => ({
   method: 'error',

@@ -6,6 +6,8 @@ import {
   type ElicitationAction,
   type ElicitationContent,
   type ElicitationQuestion,
+  type McpStartupState,
+  type ProtocolEvent,
   type ResponseItem,
   type Thread,
   type ThreadOverrides,
@@ -18,7 +20,18 @@ import {
 } from '../protocol/index.js';
 import { approvalMachine, type ApprovalEvent, type ApprovalOutput } from './approval.machine.js';
 import type { Clock } from './clock.js';
-import { activeStatus, elicitationRequest, finishedTurn, threadStarted, threadStatus, tokenUsage, turnCompleted, turnError, warning } from './events.js';
+import {
+  activeStatus,
+  elicitationRequest,
+  finishedTurn,
+  mcpStartupStatus,
+  threadStarted,
+  threadStatus,
+  tokenUsage,
+  turnCompleted,
+  turnError,
+  warning,
+} from './events.js';
 import { publish, type ProtocolEmitted, type RelayEvent } from './publish.js';
 import { turnDiffId, turnDiffMachine } from './turnDiff.machine.js';
 import type { ContextMeasure } from './context.budget.js';
@@ -58,6 +71,8 @@ export type SessionEvent =
   | { type: 'elicitation.ask'; elicitationId: string; serverName: string; question: ElicitationQuestion }
   /** The server no longer waits for the answer (it cancelled the request, or the call it belonged to ended). */
   | { type: 'elicitation.abandon'; elicitationId: string }
+  /** One of the thread's MCP servers moved on in its start (reported to clients once the thread is announced). */
+  | { type: 'mcp.status'; name: string; status: McpStartupState; error: string | null }
   | DoneActorEvent<ApprovalOutput, `elicitation.${string}`>
   | { type: 'thread.close' }
   | RelayEvent
@@ -103,6 +118,8 @@ interface SessionContext extends SessionInput {
   currentTurn: TurnStart | null;
   /** The MCP servers' questions waiting for the user, by id. */
   elicitations: string[];
+  /** MCP start-up news that came before the thread was announced, published right after it. */
+  earlyMcpStatus: ProtocolEvent[];
   closeRequested: boolean;
   error: TurnError | null;
 }
@@ -187,7 +204,8 @@ export const sessionMachine = setup({
     /** A new thread is announced; a resumed one reports its status and the usage it had so far. Warnings follow. */
     publishStarted: enqueueActions(({ context, enqueue, self }) => {
       if (!context.thread || !context.settings) return;
-      const warnings = context.warnings.map((message) => warning(context.threadId, message));
+      const warnings = [...context.warnings.map((message) => warning(context.threadId, message)), ...context.earlyMcpStatus];
+      enqueue.assign({ earlyMcpStatus: [] });
       if (!context.resumed) return publish(enqueue, self, threadStarted(context.thread), ...warnings);
       publish(enqueue, self, threadStatus(context.threadId, context.thread.status));
       const { lastTurn } = context.resumed;
@@ -292,6 +310,13 @@ export const sessionMachine = setup({
       const abandon: ApprovalEvent = { type: 'abandon' };
       if (approval) enqueue.sendTo(approval, abandon);
     }),
+    /** An MCP server's start-up news goes out at once once the thread is announced, and is kept until then. */
+    publishMcpStatus: enqueueActions(({ context, enqueue, self, event }) => {
+      if (event.type !== 'mcp.status') return;
+      const status = mcpStartupStatus(context.threadId, event.name, event.status, event.error);
+      if (context.thread && context.settings) publish(enqueue, self, status);
+      else enqueue.assign({ earlyMcpStatus: [...context.earlyMcpStatus, status] });
+    }),
     /** Closing: nobody will answer the questions still open, so they are cancelled. */
     abandonElicitations: enqueueActions(({ context, enqueue, system }) => {
       const abandon: ApprovalEvent = { type: 'abandon' };
@@ -337,6 +362,7 @@ export const sessionMachine = setup({
     grants: [],
     currentTurn: null,
     elicitations: [],
+    earlyMcpStatus: [],
     closeRequested: false,
     error: null,
   }),
@@ -345,6 +371,7 @@ export const sessionMachine = setup({
     'approval.decide': { actions: 'routeDecision' },
     'elicitation.ask': [{ guard: 'canAsk', actions: 'askElicitation' }, { actions: 'declineElicitation' }],
     'elicitation.abandon': { actions: 'abandonElicitation' },
+    'mcp.status': { actions: 'publishMcpStatus' },
     'xstate.done.actor.elicitation.*': { actions: 'answerElicitation' },
   },
   initial: 'configuring',

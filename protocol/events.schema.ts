@@ -45,9 +45,17 @@ export const notificationParams = {
   error: z.object({ error: TurnError, willRetry: z.boolean(), threadId: z.string(), turnId: z.string() }),
   /** Something the user should know that stops nothing, such as resuming a thread with another model than it recorded. */
   warning: z.object({ threadId: z.string(), message: z.string() }),
+  /** An MCP server of the thread is starting, ready, or failed to start (with why). */
+  'mcpServer/startupStatus/updated': z.object({
+    threadId: z.string().nullable(),
+    name: z.string(),
+    status: z.enum(['starting', 'ready', 'failed', 'cancelled']),
+    error: z.string().nullable(),
+  }),
 } as const;
 
 export type NotificationMethod = keyof typeof notificationParams;
+export type McpStartupState = z.infer<(typeof notificationParams)['mcpServer/startupStatus/updated']>['status'];
 
 const notification = <M extends NotificationMethod>(method: M) => z.object({ method: z.literal(method), params: notificationParams[method] });
 
@@ -74,6 +82,7 @@ export const ProtocolEvent = z.discriminatedUnion('method', [
   notification('thread/compacted'),
   notification('error'),
   notification('warning'),
+  notification('mcpServer/startupStatus/updated'),
   z.object({
     method: z.literal('item/commandExecution/requestApproval'),
     approvalId: z.string(),

@@ -79,6 +79,7 @@ export class McpConnection {
   private transport: Transport | null = null;
   private stderrTail = '';
   private closed = false;
+  private readonly watchers = new Set<(state: McpServerState, error: string | null) => void>();
 
   constructor(
     readonly settings: McpServerSettings,
@@ -144,6 +145,7 @@ export class McpConnection {
       await Promise.race([this.connect(), timeout]);
       if (this.closed) return;
       this.state = 'ready';
+      this.tell();
     } catch (error) {
       if (this.closed) return;
       this.fail(`MCP server ${name} failed to start: ${errorMessage(error)}${this.stderrNote()}`);
@@ -187,6 +189,18 @@ export class McpConnection {
     this.error = message;
     this.tools = [];
     this.hooks.onFailure(this.settings.name, message);
+    this.tell();
+  }
+
+  /** Follows the server's state: told the current one now, and each change after; returns how to stop. */
+  watch(watcher: (state: McpServerState, error: string | null) => void): () => void {
+    watcher(this.state, this.error);
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
+  private tell(): void {
+    for (const watcher of this.watchers) watcher(this.state, this.error);
   }
 
   /** Lists every page of the server's tools, keeping those the config lets through. */

@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ElicitationQuestion, McpServerSettings, McpServerStatus, ToolSpec } from '../../protocol/index.js';
+import type { ElicitationQuestion, McpServerSettings, McpServerStatus, McpStartupState, ToolSpec } from '../../protocol/index.js';
 import { McpConnection, type ElicitationAnswer, type ElicitationAsker, type McpServerState } from './connection.js';
 import { qualifiedToolName } from './names.js';
 import { mcpToolSpec, offeredParameters } from './tools.js';
@@ -10,6 +10,11 @@ export interface McpToolRef {
   tool: string;
   readOnly: boolean;
 }
+
+/** Told where each of a thread's servers is in its start: starting, ready, failed (with why). */
+export type McpStatusWatcher = (server: string, status: McpStartupState, error: string | null) => void;
+
+const startupStatus: Record<McpServerState, McpStartupState> = { starting: 'starting', ready: 'ready', failed: 'failed' };
 
 const runtimeStatus: Record<McpServerState, McpServerStatus['runtimeStatus']> = { starting: 'starting', ready: 'connected', failed: 'failed' };
 
@@ -62,7 +67,7 @@ export class McpConnections {
    * Starts (or joins) every server a thread is configured with; nothing is awaited here.
    * `ask` passes the servers' questions to the thread's user.
    */
-  acquire(threadId: string, servers: McpServerSettings[], roots: string[], ask: ElicitationAsker): ThreadMcp {
+  acquire(threadId: string, servers: McpServerSettings[], roots: string[], ask: ElicitationAsker, onStatus: McpStatusWatcher = () => {}): ThreadMcp {
     this.roots.set(threadId, roots);
     const connections = servers.map((settings) => {
       const key = JSON.stringify(settings);
@@ -89,6 +94,7 @@ export class McpConnections {
       return entry.connection;
     });
     const thread = new ThreadMcp(connections, ask, () => this.release(threadId));
+    thread.follow(onStatus);
     this.threads.set(threadId, thread);
     return thread;
   }
@@ -137,6 +143,7 @@ export class ThreadMcp {
   private offered = new Map<string, McpToolRef>();
   /** Calls running now, per server: a server's question goes to the thread it is serving. */
   private readonly calling = new Map<string, number>();
+  private readonly unwatch: Array<() => void> = [];
 
   constructor(
     private readonly connections: McpConnection[],
@@ -144,6 +151,13 @@ export class ThreadMcp {
     readonly ask: ElicitationAsker,
     private readonly onRelease: () => Promise<void>,
   ) {}
+
+  /** Reports each server's start to `watcher` until the thread lets go; a server that dies later is reported failed too. */
+  follow(watcher: McpStatusWatcher): void {
+    for (const connection of this.connections) {
+      this.unwatch.push(connection.watch((state, error) => watcher(connection.settings.name, startupStatus[state], error)));
+    }
+  }
 
   isCalling(server: string): boolean {
     return (this.calling.get(server) ?? 0) > 0;
@@ -210,6 +224,7 @@ export class ThreadMcp {
   }
 
   release(): Promise<void> {
+    for (const stop of this.unwatch.splice(0)) stop();
     this.released ??= this.onRelease();
     return this.released;
   }

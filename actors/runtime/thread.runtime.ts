@@ -33,7 +33,7 @@ import {
   type UserInput,
 } from '../../protocol/index.js';
 import { ExecSessions } from '../exec/index.js';
-import type { ElicitationAsker, McpConnections, ThreadMcp } from '../mcp/index.js';
+import type { ElicitationAsker, McpConnections, McpStatusWatcher, ThreadMcp } from '../mcp/index.js';
 import { RuleBaseline, ruleSources } from '../policy/index.js';
 import { prepareTurn } from '../prompt/index.js';
 import { rolloutPath, type StoredThread } from '../rollout/index.js';
@@ -163,6 +163,7 @@ function liveSessionMachine(
   cache: SessionCache,
   onConfigureError: (error: unknown) => void,
   askUser: ElicitationAsker,
+  onMcpStatus: McpStatusWatcher,
 ) {
   const rules = new RuleBaseline();
   const toolCall = liveToolCall(sessions, {
@@ -209,7 +210,7 @@ function liveSessionMachine(
         const roots = sandboxFor(settings, runtime.env)?.writableRoots ?? [settings.cwd];
         sessions.roots.pin(roots);
         // MCP servers start now, all at once, and are not waited for: the first model request waits for those still starting.
-        cache.mcp = runtime.mcp.acquire(input.threadId, settings.mcpServers ?? [], roots, askUser);
+        cache.mcp = runtime.mcp.acquire(input.threadId, settings.mcpServers ?? [], roots, askUser, onMcpStatus);
         const requiredFailure = await cache.mcp.requiredFailure();
         if (requiredFailure !== null) {
           const error = new Error(`a required MCP server could not start (required = true): ${requiredFailure}`);
@@ -270,7 +271,17 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
       actor.send({ type: 'elicitation.ask', elicitationId, serverName, question });
     });
   const actor: ActorRefFrom<typeof sessionMachine> = createActor(
-    liveSessionMachine(runtime, sessions, stored, cache, (error) => (configureError = error), askUser),
+    liveSessionMachine(
+      runtime,
+      sessions,
+      stored,
+      cache,
+      (error) => (configureError = error),
+      askUser,
+      (name, status, error) => {
+        if (actor.getSnapshot().status === 'active') actor.send({ type: 'mcp.status', name, status, error });
+      },
+    ),
     {
       input: { threadId, overrides: options.overrides ?? {}, resumed, clock: systemClock },
     },

@@ -360,3 +360,31 @@ describe("session: an MCP server's question (elicitation)", () => {
     actor.stop();
   });
 });
+
+describe('session: MCP start-up news', () => {
+  it('keeps what comes before the thread is announced and publishes it right after thread/started, later news at once', async () => {
+    let configure!: (value: ConfiguredThread) => void;
+    const machine = sessionMachine.provide({
+      actors: { configure: fromPromise<ConfiguredThread, SessionInput>(() => new Promise((resolve) => (configure = resolve))) },
+    });
+    const actor = createActor(machine, { input });
+    const published: ProtocolEvent[] = [];
+    actor.on('protocol', ({ event }) => published.push(event));
+    actor.start();
+    actor.send({ type: 'mcp.status', name: 'fx', status: 'starting', error: null });
+    expect(published).toEqual([]);
+    configure(configured);
+    await waitFor(actor, (snapshot) => snapshot.matches('ready'));
+    actor.send({ type: 'mcp.status', name: 'fx', status: 'failed', error: 'MCP server fx exited' });
+    expect(published.map((event) => [event.method, event.method === 'mcpServer/startupStatus/updated' ? event.params.status : null])).toEqual([
+      ['thread/started', null],
+      ['mcpServer/startupStatus/updated', 'starting'],
+      ['mcpServer/startupStatus/updated', 'failed'],
+    ]);
+    expect(published.at(-1)).toEqual({
+      method: 'mcpServer/startupStatus/updated',
+      params: { threadId: 'th', name: 'fx', status: 'failed', error: 'MCP server fx exited' },
+    });
+    actor.stop();
+  });
+});

@@ -143,3 +143,30 @@ describe('app-server: mcpServerStatus/list', () => {
     expect(livePidsMatching(marker)).toEqual([]);
   });
 });
+
+describe('app-server: mcpServer/startupStatus/updated', () => {
+  it("tells the client each server's start after thread/started: starting, then ready or failed with the reason", async () => {
+    const f = await scene.open({ turns: [[{ text: 'Hello.' }]] });
+    const marker = `--marker=${scene.marker()}`;
+    await appendFile(join(f.home, 'config.toml'), `\n${fixtureToml('fx', {}, marker)}\n${fixtureToml('broken', {}, marker, '--fail-start')}`);
+    const c = scene.connect(f);
+    await c.init();
+    const { thread } = await c.call('thread/start', { cwd: f.ws });
+    await c.call('turn/start', { threadId: thread.id, input: text('hi') });
+    await c.waitFor('turn/completed');
+    const statuses = c.messages.filter((m) => m.method === 'mcpServer/startupStatus/updated').map((m) => m.params);
+    const of = (name: string) => statuses.filter((status) => status.name === name).map(({ status, error }) => ({ status, error }));
+    expect(of('fx')).toEqual([
+      { status: 'starting', error: null },
+      { status: 'ready', error: null },
+    ]);
+    expect(of('broken')).toEqual([
+      { status: 'starting', error: null },
+      { status: 'failed', error: expect.stringMatching(/^MCP server broken failed to start: .*missing FIXTURE_TOKEN/s) },
+    ]);
+    expect(statuses.every((status) => status.threadId === thread.id)).toBe(true);
+    const started = c.messages.findIndex((m) => m.method === 'thread/started');
+    expect(c.messages.findIndex((m) => m.method === 'mcpServer/startupStatus/updated')).toBeGreaterThan(started);
+    expect(await c.close()).toBe(0);
+  });
+});
