@@ -98,6 +98,15 @@ describe('MCP connections (real fixture server processes)', () => {
     expect(await mcp.requiredFailure()).toBeNull();
   });
 
+  it('reports a server whose tool list has an invalid input schema, naming the field, and goes on without it', async () => {
+    const mcp = open('t1', [stdio('bad', {}, '--bad-schema'), stdio('fx')]);
+    const specs = await mcp.toolSpecs(() => {});
+    expect(specs.some((spec) => spec.type === 'function' && spec.name === 'mcp__fx__echo')).toBe(true);
+    expect(specs.some((spec) => spec.type === 'function' && spec.name.startsWith('mcp__bad__'))).toBe(false);
+    expect(warnings).toEqual([expect.stringMatching(/^MCP server bad failed to start: .*inputSchema/s)]);
+    expect(mcp.report()[0]).toMatchObject({ name: 'bad', runtimeStatus: 'failed' });
+  });
+
   it('refreshes the tool list on notifications/tools/list_changed', async () => {
     const mcp = open('t1', [stdio('fx')]);
     await mcp.toolSpecs(() => {});
