@@ -1,10 +1,11 @@
 /** MCP tools through the app-server: mcpToolCall items and their approvals on the wire, checked against the reference schema. */
-import { appendFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { appendFile, copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { livePidsMatching } from '../../support/processes.js';
 import { fixtureToml } from '../../support/mcp.fixture.js';
-import { scenes, text } from './client.js';
+import { CLI, scenes, text } from './client.js';
 
 const scene = scenes();
 
@@ -167,6 +168,45 @@ describe('app-server: mcpServer/startupStatus/updated', () => {
     expect(statuses.every((status) => status.threadId === thread.id)).toBe(true);
     const started = c.messages.findIndex((m) => m.method === 'thread/started');
     expect(c.messages.findIndex((m) => m.method === 'mcpServer/startupStatus/updated')).toBeGreaterThan(started);
+    expect(await c.close()).toBe(0);
+  });
+});
+
+describe('app-server: statecraft delegating to `statecraft mcp-server`', () => {
+  it("passes the inner agent's approval question to the outer client, and the inner command runs once accepted", async () => {
+    const f = await scene.open({
+      turns: [
+        [{ call: 'mcp__inner__statecraft', args: { prompt: 'make the file', 'approval-policy': 'untrusted', sandbox: 'workspace-write' } }],
+        [{ call: 'exec_command', args: { cmd: 'touch made-by-inner' } }],
+        [{ text: 'Inner: made it.' }],
+        [{ text: 'Outer: the inner agent made it.' }],
+      ],
+    });
+    const innerHome = join(f.root, 'inner-home');
+    await mkdir(innerHome);
+    await copyFile(join(f.home, 'config.toml'), join(innerHome, 'config.toml'));
+    await appendFile(
+      join(f.home, 'config.toml'),
+      [
+        '\n[mcp_servers.inner]',
+        `command = ${JSON.stringify(process.execPath)}`,
+        `args = [${JSON.stringify(CLI)}, "mcp-server"]`,
+        `cwd = ${JSON.stringify(f.ws)}`,
+        `env = { STATECRAFT_HOME = ${JSON.stringify(innerHome)}, OPENAI_API_KEY = "" }`,
+        '',
+      ].join('\n'),
+    );
+    const c = scene.connect(f, (msg) => (msg.method === 'mcpServer/elicitation/request' ? { action: 'accept', content: { decision: 'accept' } } : undefined));
+    await c.init();
+    const { thread } = await c.call('thread/start', { cwd: f.ws, approvalPolicy: 'never' });
+    await c.call('turn/start', { threadId: thread.id, input: text('delegate') });
+    const asked = await c.waitFor('mcpServer/elicitation/request', undefined, 60_000);
+    expect(asked.params).toMatchObject({ threadId: thread.id, serverName: 'inner', mode: 'form', message: expect.stringContaining('touch made-by-inner') });
+    expect(asked.params.requestedSchema.properties.decision.enum).toContain('accept');
+    const done = await c.waitFor('item/completed', (m) => m.params.item.type === 'mcpToolCall', 60_000);
+    expect(done.params.item).toMatchObject({ server: 'inner', tool: 'statecraft', status: 'completed' });
+    await c.waitFor('turn/completed', undefined, 60_000);
+    expect(existsSync(join(f.ws, 'made-by-inner'))).toBe(true);
     expect(await c.close()).toBe(0);
   });
 });
