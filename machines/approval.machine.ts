@@ -1,5 +1,13 @@
 import { assign, enqueueActions, setup } from 'xstate';
-import { PlainApprovalDecision, type ApprovalDecision, type ApprovalRequest, type CommandRisk, type ThreadSettings } from '../protocol/index.js';
+import {
+  ElicitationAction,
+  PlainApprovalDecision,
+  type ApprovalDecision,
+  type ApprovalRequest,
+  type CommandRisk,
+  type ElicitationContent,
+  type ThreadSettings,
+} from '../protocol/index.js';
 import { approvalRequested, approvalResolved } from './events.js';
 import { publish, type ProtocolEmitted } from './publish.js';
 import { promiseActor } from './unprovided.js';
@@ -14,15 +22,18 @@ export interface ApprovalInput {
 
 export interface ApprovalOutput {
   decision: ApprovalDecision;
+  /** What the user filled in when accepting an MCP server's form; null otherwise. */
+  content: ElicitationContent | null;
   /** The turn ended before the user answered. */
   abandoned: boolean;
 }
 
-export type ApprovalEvent = { type: 'decide'; decision: ApprovalDecision } | { type: 'abandon' };
+export type ApprovalEvent = { type: 'decide'; decision: ApprovalDecision; content?: ElicitationContent | null } | { type: 'abandon' };
 
 interface ApprovalContext extends ApprovalInput {
   risk: CommandRisk | null;
   decision: ApprovalDecision | null;
+  content: ElicitationContent | null;
   abandoned: boolean;
 }
 
@@ -40,12 +51,18 @@ const sameDecision = (a: ApprovalDecision, b: ApprovalDecision): boolean => {
  * Whether the request offered this decision. A command request offers its own list, where an
  * amendment names the one prefix proposed; a client answering with another prefix would
  * otherwise have statecraft store any allow rule it likes. A file-change request offers the
- * fixed set.
+ * fixed set; an MCP server's question is accepted, declined or cancelled.
  */
-const offers = (request: ApprovalRequest, decision: ApprovalDecision): boolean =>
-  request.method === 'item/commandExecution/requestApproval'
-    ? request.params.availableDecisions.some((offered) => sameDecision(offered, decision))
-    : PlainApprovalDecision.options.some((offered) => offered === decision);
+const offers = (request: ApprovalRequest, decision: ApprovalDecision): boolean => {
+  switch (request.method) {
+    case 'item/commandExecution/requestApproval':
+      return request.params.availableDecisions.some((offered) => sameDecision(offered, decision));
+    case 'item/fileChange/requestApproval':
+      return PlainApprovalDecision.options.some((offered) => offered === decision);
+    case 'mcpServer/elicitation/request':
+      return ElicitationAction.options.some((offered) => offered === decision);
+  }
+};
 
 /**
  * One question to the user: optionally assess the risk (bounded), ask, and wait for the
@@ -74,6 +91,9 @@ export const approvalMachine = setup({
     recordRisk: assign({ risk: (_, risk: CommandRisk | null) => risk }),
     recordDecision: assign({
       decision: ({ event }) => (event.type === 'decide' ? event.decision : null),
+      // A form's fields travel only with an accepted MCP question.
+      content: ({ context, event }) =>
+        event.type === 'decide' && event.decision === 'accept' && context.request.method === 'mcpServer/elicitation/request' ? (event.content ?? null) : null,
     }),
     /** A decision the request did not offer (a forged amendment included) is treated as the safe answer. */
     recordDecline: assign({ decision: 'decline' as const }),
@@ -85,7 +105,7 @@ export const approvalMachine = setup({
   },
 }).createMachine({
   id: 'approval',
-  context: ({ input }) => ({ ...input, risk: null, decision: null, abandoned: false }),
+  context: ({ input }) => ({ ...input, risk: null, decision: null, content: null, abandoned: false }),
   initial: 'starting',
   states: {
     starting: {
@@ -121,5 +141,5 @@ export const approvalMachine = setup({
     /** Given up before anything was asked: nothing to resolve. */
     abandoned: { type: 'final' },
   },
-  output: ({ context }) => ({ decision: context.decision ?? 'cancel', abandoned: context.abandoned }),
+  output: ({ context }) => ({ decision: context.decision ?? 'cancel', content: context.content, abandoned: context.abandoned }),
 });

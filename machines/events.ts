@@ -12,6 +12,8 @@ import {
   type CommandAction,
   type ContextCompactionItem,
   type CommandExecutionItem,
+  type ElicitationQuestion,
+  type McpStartupState,
   type FileChangeItem,
   type FileUpdateChange,
   type McpToolCallItem,
@@ -139,6 +141,12 @@ export const mcpApprovalRequest = (
     },
     null,
   );
+
+/** An MCP server's question to the user, with where it comes from: the thread, the turn running (if any) and the server. */
+export const elicitationRequest = (threadId: string, turnId: string | null, serverName: string, question: ElicitationQuestion): ApprovalRequest => ({
+  method: 'mcpServer/elicitation/request',
+  params: { ...question, threadId, turnId, serverName },
+});
 
 /** A text field of a provider's item, when it is one. */
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
@@ -288,6 +296,12 @@ export const tokenUsage = (ref: TurnRef, usage: ThreadTokenUsage): ProtocolEvent
 /** Something the user should know that stops nothing, as the reference's warning notification. */
 export const warning = (threadId: string, message: string): ProtocolEvent => ({ method: 'warning', params: { threadId, message } });
 
+/** Where one of the thread's MCP servers is in its start. */
+export const mcpStartupStatus = (threadId: string, name: string, status: McpStartupState, error: string | null): ProtocolEvent => ({
+  method: 'mcpServer/startupStatus/updated',
+  params: { threadId, name, status, error },
+});
+
 export const turnErrorEvent = (ref: TurnRef, error: TurnError, willRetry: boolean): ProtocolEvent => ({
   method: 'error',
   params: { error, willRetry, threadId: ref.threadId, turnId: ref.turnId },
@@ -300,10 +314,16 @@ export const approvalRequested = (
   approvalId: string,
   request: ApprovalRequest,
   risk: ProtocolEventOf<'item/commandExecution/requestApproval'>['params']['risk'],
-): ProtocolEvent =>
-  request.method === 'item/commandExecution/requestApproval'
-    ? { method: request.method, approvalId, params: { ...request.params, risk } }
-    : { method: request.method, approvalId, params: request.params };
+): ProtocolEvent => {
+  switch (request.method) {
+    case 'item/commandExecution/requestApproval':
+      return { method: request.method, approvalId, params: { ...request.params, risk } };
+    case 'item/fileChange/requestApproval':
+      return { method: request.method, approvalId, params: request.params };
+    case 'mcpServer/elicitation/request':
+      return { method: request.method, approvalId, params: request.params };
+  }
+};
 
 export const approvalResolved = (threadId: string, approvalId: string): ProtocolEvent => ({
   method: 'serverRequest/resolved',

@@ -1,8 +1,13 @@
-import { assign, enqueueActions, sendTo, setup, type AnyActorRef } from 'xstate';
+import { assign, enqueueActions, sendTo, setup, type AnyActorRef, type DoneActorEvent } from 'xstate';
 import {
   errorMessage,
   emptyUsage,
   type ApprovalDecision,
+  type ElicitationAction,
+  type ElicitationContent,
+  type ElicitationQuestion,
+  type McpStartupState,
+  type ProtocolEvent,
   type ResponseItem,
   type Thread,
   type ThreadOverrides,
@@ -13,9 +18,20 @@ import {
   type TurnOverrides,
   type UserInput,
 } from '../protocol/index.js';
-import type { ApprovalEvent } from './approval.machine.js';
+import { approvalMachine, type ApprovalEvent, type ApprovalOutput } from './approval.machine.js';
 import type { Clock } from './clock.js';
-import { activeStatus, finishedTurn, threadStarted, threadStatus, tokenUsage, turnCompleted, turnError, warning } from './events.js';
+import {
+  activeStatus,
+  elicitationRequest,
+  finishedTurn,
+  mcpStartupStatus,
+  threadStarted,
+  threadStatus,
+  tokenUsage,
+  turnCompleted,
+  turnError,
+  warning,
+} from './events.js';
 import { publish, type ProtocolEmitted, type RelayEvent } from './publish.js';
 import { turnDiffId, turnDiffMachine } from './turnDiff.machine.js';
 import type { ContextMeasure } from './context.budget.js';
@@ -50,7 +66,14 @@ export type SessionEvent =
   /** Compact the conversation now, in a turn of its own (thread/compact/start). */
   | { type: 'compact.start'; turnId: string }
   | { type: 'turn.interrupt' }
-  | { type: 'approval.decide'; approvalId: string; decision: ApprovalDecision }
+  | { type: 'approval.decide'; approvalId: string; decision: ApprovalDecision; content?: ElicitationContent | null }
+  /** An MCP server asks the user something (`elicitation/create`); the answer comes back as `elicitation.answered`. */
+  | { type: 'elicitation.ask'; elicitationId: string; serverName: string; question: ElicitationQuestion }
+  /** The server no longer waits for the answer (it cancelled the request, or the call it belonged to ended). */
+  | { type: 'elicitation.abandon'; elicitationId: string }
+  /** One of the thread's MCP servers moved on in its start (reported to clients once the thread is announced). */
+  | { type: 'mcp.status'; name: string; status: McpStartupState; error: string | null }
+  | DoneActorEvent<ApprovalOutput, `elicitation.${string}`>
   | { type: 'thread.close' }
   | RelayEvent
   | ConversationCommitted
@@ -64,8 +87,16 @@ interface TurnRejected {
   reason: string;
 }
 
-/** What the session emits: protocol events for clients, the conversation for the rollout, refusals for the caller. */
-export type SessionEmitted = ProtocolEmitted | ConversationCommitted | ConversationCompacted | TurnRejected;
+/** The user's answer to an MCP server's question, for the runtime to send back to the server. */
+interface ElicitationAnswered {
+  type: 'elicitation.answered';
+  elicitationId: string;
+  action: ElicitationAction;
+  content: ElicitationContent | null;
+}
+
+/** What the session emits: protocol events for clients, the conversation for the rollout, refusals and answers for the caller. */
+export type SessionEmitted = ProtocolEmitted | ConversationCommitted | ConversationCompacted | TurnRejected | ElicitationAnswered;
 
 export interface SessionOutput {
   /** Set when the thread could not be configured. */
@@ -85,6 +116,10 @@ interface SessionContext extends SessionInput {
   contextMeasure: ContextMeasure | null;
   grants: string[];
   currentTurn: TurnStart | null;
+  /** The MCP servers' questions waiting for the user, by id. */
+  elicitations: string[];
+  /** MCP start-up news that came before the thread was announced, published right after it. */
+  earlyMcpStatus: ProtocolEvent[];
   closeRequested: boolean;
   error: TurnError | null;
 }
@@ -144,6 +179,8 @@ export const sessionMachine = setup({
   },
   actors: {
     configure: promiseActor<ConfiguredThread, SessionInput>('configure'),
+    /** An MCP server's question is asked like an approval: published, answered once, resolved. */
+    approval: approvalMachine,
     turn: turnMachine,
     turnDiff: turnDiffMachine,
     /** Ends what finished commands left running; the sessions the model may come back to stay. */
@@ -152,6 +189,8 @@ export const sessionMachine = setup({
   },
   guards: {
     closeRequested: ({ context }) => context.closeRequested,
+    /** A question can reach the user once the thread is up (a closing thread declines it in its own state). */
+    canAsk: ({ context }) => context.thread !== null,
   },
   actions: {
     configured: assign((_, configured: ConfiguredThread) => ({
@@ -165,7 +204,8 @@ export const sessionMachine = setup({
     /** A new thread is announced; a resumed one reports its status and the usage it had so far. Warnings follow. */
     publishStarted: enqueueActions(({ context, enqueue, self }) => {
       if (!context.thread || !context.settings) return;
-      const warnings = context.warnings.map((message) => warning(context.threadId, message));
+      const warnings = [...context.warnings.map((message) => warning(context.threadId, message)), ...context.earlyMcpStatus];
+      enqueue.assign({ earlyMcpStatus: [] });
       if (!context.resumed) return publish(enqueue, self, threadStarted(context.thread), ...warnings);
       publish(enqueue, self, threadStatus(context.threadId, context.thread.status));
       const { lastTurn } = context.resumed;
@@ -244,8 +284,55 @@ export const sessionMachine = setup({
     routeDecision: enqueueActions(({ enqueue, event, system }) => {
       if (event.type !== 'approval.decide') return;
       const approval = system.get(event.approvalId) as AnyActorRef | undefined;
-      const decide: ApprovalEvent = { type: 'decide', decision: event.decision };
+      const decide: ApprovalEvent = { type: 'decide', decision: event.decision, content: event.content ?? null };
       if (approval) enqueue.sendTo(approval, decide);
+    }),
+    /** An MCP server's question goes to the user through an approval actor registered under its id. */
+    askElicitation: enqueueActions(({ context, enqueue, event }) => {
+      if (event.type !== 'elicitation.ask') return;
+      const { elicitationId, serverName, question } = event;
+      const request = elicitationRequest(context.threadId, context.currentTurn?.turnId ?? null, serverName, question);
+      enqueue.spawnChild('approval', {
+        id: `elicitation.${elicitationId}`,
+        systemId: elicitationId,
+        input: { threadId: context.threadId, approvalId: elicitationId, request, assessWith: null },
+      });
+      enqueue.assign({ elicitations: [...context.elicitations, elicitationId] });
+    }),
+    /** A question that cannot be asked now (the thread is not up yet, or closing) is declined at once. */
+    declineElicitation: enqueueActions(({ enqueue, event }) => {
+      if (event.type === 'elicitation.ask')
+        enqueue.emit({ type: 'elicitation.answered', elicitationId: event.elicitationId, action: 'decline', content: null });
+    }),
+    abandonElicitation: enqueueActions(({ enqueue, event, system }) => {
+      if (event.type !== 'elicitation.abandon') return;
+      const approval = system.get(event.elicitationId) as AnyActorRef | undefined;
+      const abandon: ApprovalEvent = { type: 'abandon' };
+      if (approval) enqueue.sendTo(approval, abandon);
+    }),
+    /** An MCP server's start-up news goes out at once once the thread is announced, and is kept until then. */
+    publishMcpStatus: enqueueActions(({ context, enqueue, self, event }) => {
+      if (event.type !== 'mcp.status') return;
+      const status = mcpStartupStatus(context.threadId, event.name, event.status, event.error);
+      if (context.thread && context.settings) publish(enqueue, self, status);
+      else enqueue.assign({ earlyMcpStatus: [...context.earlyMcpStatus, status] });
+    }),
+    /** Closing: nobody will answer the questions still open, so they are cancelled. */
+    abandonElicitations: enqueueActions(({ context, enqueue, system }) => {
+      const abandon: ApprovalEvent = { type: 'abandon' };
+      for (const elicitationId of context.elicitations) {
+        const approval = system.get(elicitationId) as AnyActorRef | undefined;
+        if (approval) enqueue.sendTo(approval, abandon);
+      }
+    }),
+    /** The user answered (or the question was given up): the answer goes back to the server that asked. */
+    answerElicitation: enqueueActions(({ context, enqueue, event }) => {
+      if (!event.type.startsWith('xstate.done.actor.elicitation.')) return;
+      const { actorId, output } = event as DoneActorEvent<ApprovalOutput, `elicitation.${string}`>;
+      const elicitationId = actorId.slice('elicitation.'.length);
+      const action: ElicitationAction = output.decision === 'accept' ? 'accept' : output.decision === 'decline' ? 'decline' : 'cancel';
+      enqueue.assign({ elicitations: context.elicitations.filter((id) => id !== elicitationId) });
+      enqueue.emit({ type: 'elicitation.answered', elicitationId, action, content: action === 'accept' ? output.content : null });
     }),
     requestClose: assign({ closeRequested: true }),
     interruptTurn: sendTo('turn', { type: 'interrupt' }),
@@ -274,9 +361,19 @@ export const sessionMachine = setup({
     contextMeasure: null,
     grants: [],
     currentTurn: null,
+    elicitations: [],
+    earlyMcpStatus: [],
     closeRequested: false,
     error: null,
   }),
+  on: {
+    relay: { actions: 'forward' },
+    'approval.decide': { actions: 'routeDecision' },
+    'elicitation.ask': [{ guard: 'canAsk', actions: 'askElicitation' }, { actions: 'declineElicitation' }],
+    'elicitation.abandon': { actions: 'abandonElicitation' },
+    'mcp.status': { actions: 'publishMcpStatus' },
+    'xstate.done.actor.elicitation.*': { actions: 'answerElicitation' },
+  },
   initial: 'configuring',
   states: {
     /** Config layers, settings and the thread record. */
@@ -334,21 +431,20 @@ export const sessionMachine = setup({
         ],
       },
       on: {
-        relay: { actions: 'forward' },
         'conversation.committed': { actions: 'recordConversation' },
         'conversation.compacted': { actions: 'recordConversation' },
         'turn.waitingOnApproval': { actions: 'markWaiting' },
         'turn.finishing': { actions: 'markIdle' },
-        'approval.decide': { actions: 'routeDecision' },
         'turn.start': { actions: { type: 'rejectTurn', params: 'a turn is already running on this thread' } },
         'compact.start': { actions: { type: 'rejectTurn', params: 'a turn is already running on this thread' } },
-        // Interrupts and closing reach the turn; decisions reach their approval actor directly.
+        // Interrupts and closing reach the turn; decisions reach their approval actor directly (from any state).
         'turn.interrupt': { actions: 'interruptTurn' },
         'thread.close': { actions: ['requestClose', 'interruptTurn'] },
       },
     },
     /** Kill what the thread left running (exec sessions) and flush what it wrote. */
     closing: {
+      entry: 'abandonElicitations',
       invoke: {
         id: 'shutdown',
         src: 'shutdown',
@@ -359,6 +455,7 @@ export const sessionMachine = setup({
       on: {
         'turn.start': { actions: { type: 'rejectTurn', params: 'the thread is closing' } },
         'compact.start': { actions: { type: 'rejectTurn', params: 'the thread is closing' } },
+        'elicitation.ask': { actions: 'declineElicitation' },
       },
     },
     closed: { type: 'final' },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ThreadTokenUsage } from './common.schema.js';
 import { ThreadItem } from './items.schema.js';
 import { Thread, ThreadStatus, Turn, TurnError } from './thread.schema.js';
-import { CommandApprovalParams, FileChangeApprovalParams } from './approval.schema.js';
+import { CommandApprovalParams, FileChangeApprovalParams, McpElicitationParams } from './approval.schema.js';
 
 const itemRef = { threadId: z.string(), turnId: z.string(), itemId: z.string() };
 
@@ -45,9 +45,17 @@ export const notificationParams = {
   error: z.object({ error: TurnError, willRetry: z.boolean(), threadId: z.string(), turnId: z.string() }),
   /** Something the user should know that stops nothing, such as resuming a thread with another model than it recorded. */
   warning: z.object({ threadId: z.string(), message: z.string() }),
+  /** An MCP server of the thread is starting, ready, or failed to start (with why). */
+  'mcpServer/startupStatus/updated': z.object({
+    threadId: z.string().nullable(),
+    name: z.string(),
+    status: z.enum(['starting', 'ready', 'failed', 'cancelled']),
+    error: z.string().nullable(),
+  }),
 } as const;
 
 export type NotificationMethod = keyof typeof notificationParams;
+export type McpStartupState = z.infer<(typeof notificationParams)['mcpServer/startupStatus/updated']>['status'];
 
 const notification = <M extends NotificationMethod>(method: M) => z.object({ method: z.literal(method), params: notificationParams[method] });
 
@@ -74,6 +82,7 @@ export const ProtocolEvent = z.discriminatedUnion('method', [
   notification('thread/compacted'),
   notification('error'),
   notification('warning'),
+  notification('mcpServer/startupStatus/updated'),
   z.object({
     method: z.literal('item/commandExecution/requestApproval'),
     approvalId: z.string(),
@@ -83,6 +92,11 @@ export const ProtocolEvent = z.discriminatedUnion('method', [
     method: z.literal('item/fileChange/requestApproval'),
     approvalId: z.string(),
     params: FileChangeApprovalParams,
+  }),
+  z.object({
+    method: z.literal('mcpServer/elicitation/request'),
+    approvalId: z.string(),
+    params: McpElicitationParams,
   }),
   z.object({
     method: z.literal('serverRequest/resolved'),

@@ -13,7 +13,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { pathToFileURL } from 'node:url';
-import type { McpServerSettings } from '../../protocol/index.js';
+import type { ElicitationAction, ElicitationContent, ElicitationQuestion, McpServerSettings, McpServerStatus } from '../../protocol/index.js';
 import { errorMessage } from '../../protocol/index.js';
 
 export type McpServerState = 'starting' | 'ready' | 'failed';
@@ -21,10 +21,21 @@ export type McpServerState = 'starting' | 'ready' | 'failed';
 /** How much of a server's stderr a startup failure quotes. */
 const STDERR_TAIL_CHARS = 2_000;
 
-/** What the connection asks of whoever uses it: roots to report, where to say a server failed. */
+/** The user's answer to a server's question. */
+export interface ElicitationAnswer {
+  action: ElicitationAction;
+  content: ElicitationContent | null;
+}
+
+/** Passes a server's question on to the user; `signal` aborts when the server stops waiting. */
+export type ElicitationAsker = (server: string, question: ElicitationQuestion, signal: AbortSignal) => Promise<ElicitationAnswer>;
+
+/** What the connection asks of whoever uses it: roots to report, a user to ask, where to say a server failed. */
 export interface ConnectionHooks {
   /** The writable roots of the threads using this server, for `roots/list`. */
   roots(): string[];
+  /** Asks the user what the server wants to know (`elicitation/create`). */
+  elicit: ElicitationAsker;
   /** A server that could not start, or that died, said once. */
   onFailure(server: string, message: string): void;
 }
@@ -68,6 +79,7 @@ export class McpConnection {
   private transport: Transport | null = null;
   private stderrTail = '';
   private closed = false;
+  private readonly watchers = new Set<(state: McpServerState, error: string | null) => void>();
 
   constructor(
     readonly settings: McpServerSettings,
@@ -79,11 +91,43 @@ export class McpConnection {
     this.client.setRequestHandler(ListRootsRequestSchema, () => ({
       roots: this.hooks.roots().map((root) => ({ uri: pathToFileURL(root).href, name: root })),
     }));
-    // Sampling is not offered (no capability), so a server's sampling/createMessage is refused as an unknown method.
-    // No user to forward a form to from here: the server is told no, and goes on without the answer.
-    this.client.setRequestHandler(ElicitRequestSchema, () => ({ action: 'decline' as const }));
+    // Sampling is not offered (no capability declared); a server that asks anyway is told so in words.
+    // (A plain error with a code: the SDK sends its message as it is, where an McpError's would repeat the code.)
+    this.client.fallbackRequestHandler = ({ method }) =>
+      Promise.reject(
+        Object.assign(
+          new Error(
+            method === 'sampling/createMessage'
+              ? 'statecraft does not offer sampling (sampling/createMessage is declined); the server has to go on without a model completion'
+              : `statecraft does not handle ${method}`,
+          ),
+          { code: ErrorCode.MethodNotFound },
+        ),
+      );
+    // Only forms are offered (the SDK refuses URL questions before this handler); each goes to the user of the thread that asked.
+    this.client.setRequestHandler(ElicitRequestSchema, async ({ params }, extra) => {
+      if (!('requestedSchema' in params)) throw new Error('statecraft answers form questions only');
+      const question: ElicitationQuestion = {
+        mode: 'form',
+        message: params.message,
+        requestedSchema: params.requestedSchema,
+        ...(params._meta ? { _meta: params._meta } : {}),
+      };
+      const answer = await this.hooks.elicit(this.settings.name, question, extra.signal);
+      return answer.content === null ? { action: answer.action } : { action: answer.action, content: answer.content };
+    });
     this.client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.refreshTools().catch(() => {}));
     this.ready = this.start();
+  }
+
+  /** What the server said it is when it started (name, version, title, ...); null before that. */
+  get serverInfo(): McpServerStatus['serverInfo'] {
+    return this.client.getServerVersion() ?? null;
+  }
+
+  /** The capabilities the server announced when it started; null before that. */
+  get serverCapabilities(): unknown {
+    return this.client.getServerCapabilities() ?? null;
   }
 
   /** The process id of a stdio server while it runs. */
@@ -101,6 +145,7 @@ export class McpConnection {
       await Promise.race([this.connect(), timeout]);
       if (this.closed) return;
       this.state = 'ready';
+      this.tell();
     } catch (error) {
       if (this.closed) return;
       this.fail(`MCP server ${name} failed to start: ${errorMessage(error)}${this.stderrNote()}`);
@@ -144,6 +189,18 @@ export class McpConnection {
     this.error = message;
     this.tools = [];
     this.hooks.onFailure(this.settings.name, message);
+    this.tell();
+  }
+
+  /** Follows the server's state: told the current one now, and each change after; returns how to stop. */
+  watch(watcher: (state: McpServerState, error: string | null) => void): () => void {
+    watcher(this.state, this.error);
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
+  private tell(): void {
+    for (const watcher of this.watchers) watcher(this.state, this.error);
   }
 
   /** Lists every page of the server's tools, keeping those the config lets through. */

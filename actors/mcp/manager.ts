@@ -1,6 +1,6 @@
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { McpServerSettings, ToolSpec } from '../../protocol/index.js';
-import { McpConnection, type McpServerState } from './connection.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ElicitationQuestion, McpServerSettings, McpServerStatus, McpStartupState, ToolSpec } from '../../protocol/index.js';
+import { McpConnection, type ElicitationAnswer, type ElicitationAsker, type McpServerState } from './connection.js';
 import { qualifiedToolName } from './names.js';
 import { mcpToolSpec, offeredParameters } from './tools.js';
 
@@ -11,12 +11,30 @@ export interface McpToolRef {
   readOnly: boolean;
 }
 
-/** A server as `mcpServerStatus/list` and `mcp list` report it. */
-export interface McpServerReport {
-  name: string;
-  state: McpServerState;
-  error: string | null;
-  tools: Tool[];
+/** Told where each of a thread's servers is in its start: starting, ready, failed (with why). */
+export type McpStatusWatcher = (server: string, status: McpStartupState, error: string | null) => void;
+
+const startupStatus: Record<McpServerState, McpStartupState> = { starting: 'starting', ready: 'ready', failed: 'failed' };
+
+const runtimeStatus: Record<McpServerState, McpServerStatus['runtimeStatus']> = { starting: 'starting', ready: 'connected', failed: 'failed' };
+
+/** A server as `mcpServerStatus/list` reports it: its connection's state and what it offers. */
+function serverStatus(connection: McpConnection): McpServerStatus {
+  const { settings, state, error } = connection;
+  const { transport } = settings;
+  return {
+    name: settings.name,
+    // No OAuth: a stdio server needs no login, an HTTP one is reached with a bearer token or as it is.
+    authStatus: transport.type === 'stdio' || transport.bearerTokenEnvVar === null ? 'unsupported' : 'bearerToken',
+    runtimeStatus: runtimeStatus[state],
+    serverInfo: connection.serverInfo,
+    serverCapabilities: connection.serverCapabilities,
+    httpOrigin: transport.type === 'streamableHttp' ? new URL(transport.url).origin : null,
+    tools: Object.fromEntries(connection.tools.map((tool) => [tool.name, tool])),
+    toolsError: state === 'failed' ? error : null,
+    resources: [],
+    resourceTemplates: [],
+  };
 }
 
 interface Shared {
@@ -31,6 +49,7 @@ interface Shared {
 export class McpConnections {
   private readonly shared = new Map<string, Shared>();
   private readonly roots = new Map<string, string[]>();
+  private readonly threads = new Map<string, ThreadMcp>();
   private readonly reported = new Set<string>();
   private readonly onExit = () => {
     for (const { connection } of this.shared.values()) connection.killNow();
@@ -44,8 +63,11 @@ export class McpConnections {
     process.once('exit', this.onExit);
   }
 
-  /** Starts (or joins) every server a thread is configured with; nothing is awaited here. */
-  acquire(threadId: string, servers: McpServerSettings[], roots: string[]): ThreadMcp {
+  /**
+   * Starts (or joins) every server a thread is configured with; nothing is awaited here.
+   * `ask` passes the servers' questions to the thread's user.
+   */
+  acquire(threadId: string, servers: McpServerSettings[], roots: string[], ask: ElicitationAsker, onStatus: McpStatusWatcher = () => {}): ThreadMcp {
     this.roots.set(threadId, roots);
     const connections = servers.map((settings) => {
       const key = JSON.stringify(settings);
@@ -56,6 +78,7 @@ export class McpConnections {
           this.env,
           {
             roots: () => [...new Set([...(entry?.users ?? [])].flatMap((user) => this.roots.get(user) ?? []))],
+            elicit: (server, question, signal) => this.elicit([...(entry?.users ?? [])], server, question, signal),
             onFailure: (_server, message) => {
               if (this.reported.has(message)) return;
               this.reported.add(message);
@@ -70,12 +93,31 @@ export class McpConnections {
       entry.users.add(threadId);
       return entry.connection;
     });
-    return new ThreadMcp(connections, () => this.release(threadId));
+    const thread = new ThreadMcp(connections, ask, () => this.release(threadId));
+    thread.follow(onStatus);
+    this.threads.set(threadId, thread);
+    return thread;
+  }
+
+  /**
+   * A server's question goes to the user of the thread whose call it is serving (a server
+   * shared by threads asks during one of their calls); with no call running, to the first
+   * thread using it. With no thread left, it is declined.
+   */
+  private elicit(users: string[], server: string, question: ElicitationQuestion, signal: AbortSignal): Promise<ElicitationAnswer> {
+    const threads = users.flatMap((user) => this.threads.get(user) ?? []);
+    const thread = threads.find((candidate) => candidate.isCalling(server)) ?? threads[0];
+    if (!thread) {
+      this.warn(`MCP server ${server} asked "${question.message}" with no thread left to answer; declined`);
+      return Promise.resolve({ action: 'decline', content: null });
+    }
+    return thread.ask(server, question, signal);
   }
 
   /** A thread let go: servers nobody else uses are closed. */
   private async release(threadId: string): Promise<void> {
     this.roots.delete(threadId);
+    this.threads.delete(threadId);
     const closing: Promise<void>[] = [];
     for (const [key, entry] of this.shared) {
       if (!entry.users.delete(threadId) || entry.users.size > 0) continue;
@@ -99,11 +141,27 @@ export class ThreadMcp {
   /** The release under way or done: every caller waits for the same one. */
   private released: Promise<void> | null = null;
   private offered = new Map<string, McpToolRef>();
+  /** Calls running now, per server: a server's question goes to the thread it is serving. */
+  private readonly calling = new Map<string, number>();
+  private readonly unwatch: Array<() => void> = [];
 
   constructor(
     private readonly connections: McpConnection[],
+    /** Passes a server's question to this thread's user. */
+    readonly ask: ElicitationAsker,
     private readonly onRelease: () => Promise<void>,
   ) {}
+
+  /** Reports each server's start to `watcher` until the thread lets go; a server that dies later is reported failed too. */
+  follow(watcher: McpStatusWatcher): void {
+    for (const connection of this.connections) {
+      this.unwatch.push(connection.watch((state, error) => watcher(connection.settings.name, startupStatus[state], error)));
+    }
+  }
+
+  isCalling(server: string): boolean {
+    return (this.calling.get(server) ?? 0) > 0;
+  }
 
   /** Servers that are still starting: a required one that failed makes the thread fail. */
   async requiredFailure(): Promise<string | null> {
@@ -147,15 +205,26 @@ export class ThreadMcp {
   async call(server: string, tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
     const connection = this.connections.find((candidate) => candidate.settings.name === server);
     if (!connection) throw new Error(`no MCP server named ${server} in this thread`);
-    return connection.callTool(tool, args, signal);
+    this.calling.set(server, (this.calling.get(server) ?? 0) + 1);
+    try {
+      return await connection.callTool(tool, args, signal);
+    } finally {
+      this.calling.set(server, (this.calling.get(server) ?? 1) - 1);
+    }
+  }
+
+  /** Resolves once every server is up, failed, or out of startup time. */
+  async settled(): Promise<void> {
+    await Promise.all(this.connections.map((connection) => connection.ready));
   }
 
   /** Each server's state and tools. */
-  report(): McpServerReport[] {
-    return this.connections.map(({ settings, state, error, tools }) => ({ name: settings.name, state, error, tools }));
+  report(): McpServerStatus[] {
+    return this.connections.map(serverStatus);
   }
 
   release(): Promise<void> {
+    for (const stop of this.unwatch.splice(0)) stop();
     this.released ??= this.onRelease();
     return this.released;
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { loadConfig, resolveThreadSettings, statecraftHome } from '../config/index.js';
 import { probeSandbox } from '../exec/index.js';
 import type { McpConnections } from '../mcp/index.js';
@@ -42,7 +43,24 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Skills are read once per working directory and reused until a client asks for a reload.
   const skillsByCwd = new Map<string, Promise<SkillsOutcome>>();
   let mcp: Promise<McpConnections> | undefined;
-  const runtime: Runtime = {
+  const connections = () => {
+    mcp ??= import('../mcp/index.js').then(({ McpConnections }) => new McpConnections(options.env, options.cliVersion, warn));
+    return mcp;
+  };
+  const resolveSettings: Runtime['resolveSettings'] = async (requested) => {
+    const overrides = { ...requested, cwd: requested.cwd ?? options.cwd };
+    const loaded = await loadConfig({
+      cwd: overrides.cwd,
+      env: options.env,
+      home,
+      profile: overrides.profile ?? options.profile,
+      overrides: options.configOverrides ?? [],
+      extraLayers: overrides.config,
+    });
+    for (const warning of loaded.warnings) warn(warning);
+    return resolveThreadSettings(loaded, overrides, options.env);
+  };
+  return {
     home,
     env: options.env,
     // Probed when the first command is judged: a turn that runs none spawns nothing.
@@ -58,9 +76,21 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     cliVersion: options.cliVersion,
     ...(options.userAgent ? { userAgent: options.userAgent } : {}),
     warn,
-    mcp() {
-      mcp ??= import('../mcp/index.js').then(({ McpConnections }) => new McpConnections(options.env, options.cliVersion, warn));
-      return mcp;
+    mcp: connections,
+    async mcpStatus() {
+      const settings = await resolveSettings({});
+      const servers = settings.mcpServers ?? [];
+      if (servers.length === 0) return [];
+      // Nobody to ask while listing: a server's question gets no.
+      const listing = (await connections()).acquire(`mcp-status-${randomUUID()}`, servers, [settings.cwd], () =>
+        Promise.resolve({ action: 'decline', content: null }),
+      );
+      try {
+        await listing.settled();
+        return listing.report();
+      } finally {
+        await listing.release();
+      }
     },
     skills(cwd, projectTrusted, forceReload = false) {
       const key = `${projectTrusted ? 'trusted' : 'untrusted'}:${cwd}`;
@@ -72,22 +102,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       return outcome;
     },
     async models(requested) {
-      const settings = await runtime.resolveSettings(requested);
+      const settings = await resolveSettings(requested);
       return modelLists.list(settings.provider, settings.model);
     },
-    async resolveSettings(requested) {
-      const overrides = { ...requested, cwd: requested.cwd ?? options.cwd };
-      const loaded = await loadConfig({
-        cwd: overrides.cwd,
-        env: options.env,
-        home,
-        profile: overrides.profile ?? options.profile,
-        overrides: options.configOverrides ?? [],
-        extraLayers: overrides.config,
-      });
-      for (const warning of loaded.warnings) warn(warning);
-      return resolveThreadSettings(loaded, overrides, options.env);
-    },
+    resolveSettings,
   };
-  return runtime;
 }

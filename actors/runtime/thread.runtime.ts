@@ -17,6 +17,8 @@ import {
   errorMessage,
   referenceOnlyThreadFields,
   type ApprovalDecision,
+  type ElicitationContent,
+  type McpServerStatus,
   type ProtocolEvent,
   type ResponseItem,
   type SessionSource,
@@ -32,7 +34,7 @@ import {
 } from '../../protocol/index.js';
 import { resolveTurnOverrides, upgradeNotice } from '../config/index.js';
 import { ExecSessions } from '../exec/index.js';
-import type { McpConnections, ThreadMcp } from '../mcp/index.js';
+import type { ElicitationAsker, McpConnections, McpStatusWatcher, ThreadMcp } from '../mcp/index.js';
 import { RuleBaseline, ruleSources } from '../policy/index.js';
 import { prepareTurn } from '../prompt/index.js';
 import { rolloutPath, type StoredThread } from '../rollout/index.js';
@@ -64,6 +66,8 @@ export interface Runtime {
   warn(message: string): void;
   /** The process's MCP server connections, shared by its threads; the MCP client loads with the first thread that has servers. */
   mcp(): Promise<McpConnections>;
+  /** The configured MCP servers, started (or joined) to be asked for their state and tools, then let go. */
+  mcpStatus(): Promise<McpServerStatus[]>;
   /** The models of the provider these overrides (and the config) select, merged with the built-in catalog; cached for a few minutes. */
   models(overrides: ThreadOverrides): Promise<ModelListing>;
 }
@@ -93,9 +97,12 @@ export interface ThreadHandle {
   /** Compacts the conversation now, in a turn of its own; throws with the session's reason when it cannot take one now. */
   compact(): Turn;
   interrupt(): void;
-  decide(approvalId: string, decision: ApprovalDecision): void;
+  /** Answers an approval, or an MCP server's question (with the form's fields when accepting one). */
+  decide(approvalId: string, decision: ApprovalDecision, content?: ElicitationContent | null): void;
   /** The thread as clients see it now: settings in effect, status, preview. */
   current(): { thread: Thread; settings: ThreadSettings } | null;
+  /** The state and tools of the thread's MCP servers now (empty before it is configured). */
+  mcpStatus(): McpServerStatus[];
   /** The skills loaded when the thread was configured (empty before). */
   skills(): SkillMetadata[];
   /** Whether a turn is running; its id when one is. */
@@ -166,6 +173,8 @@ function liveSessionMachine(
   stored: StoredThread | null,
   cache: SessionCache,
   onConfigureError: (error: unknown) => void,
+  askUser: ElicitationAsker,
+  onMcpStatus: McpStatusWatcher,
 ) {
   const rules = new RuleBaseline();
   const toolCall = liveToolCall(sessions, {
@@ -213,7 +222,7 @@ function liveSessionMachine(
         sessions.roots.pin(roots);
         // MCP servers start now, all at once, and are not waited for: the first model request waits for those still starting.
         const servers = settings.mcpServers ?? [];
-        cache.mcp = servers.length > 0 ? (await runtime.mcp()).acquire(input.threadId, servers, roots) : null;
+        cache.mcp = servers.length > 0 ? (await runtime.mcp()).acquire(input.threadId, servers, roots, askUser, onMcpStatus) : null;
         const requiredFailure = (await cache.mcp?.requiredFailure()) ?? null;
         if (requiredFailure !== null) {
           const error = new Error(`a required MCP server could not start (required = true): ${requiredFailure}`);
@@ -253,8 +262,38 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
   const resumed = stored ? { history: stored.history, usageTotal: stored.usageTotal, lastTurn: stored.lastTurn } : null;
   // The configuration error itself (a ConfigError names file and key), for callers of ready().
   let configureError: unknown = null;
+  /** An MCP server's question goes to the session, which asks the user and emits the answer. */
+  const askUser: ElicitationAsker = (serverName, question, signal) =>
+    new Promise((resolve) => {
+      if (actor.getSnapshot().status !== 'active') return resolve({ action: 'decline', content: null });
+      const elicitationId = randomUUID();
+      const finish = (answer: Awaited<ReturnType<ElicitationAsker>>) => {
+        answered.unsubscribe();
+        ended.unsubscribe();
+        signal.removeEventListener('abort', abandon);
+        resolve(answer);
+      };
+      const answered = actor.on('elicitation.answered', (event) => {
+        if (event.elicitationId === elicitationId) finish({ action: event.action, content: event.content });
+      });
+      // A session that ends first leaves nobody to answer.
+      const ended = actor.subscribe({ complete: () => finish({ action: 'cancel', content: null }), error: () => finish({ action: 'cancel', content: null }) });
+      const abandon = () => actor.send({ type: 'elicitation.abandon', elicitationId });
+      signal.addEventListener('abort', abandon, { once: true });
+      actor.send({ type: 'elicitation.ask', elicitationId, serverName, question });
+    });
   const actor: ActorRefFrom<typeof sessionMachine> = createActor(
-    liveSessionMachine(runtime, sessions, stored, cache, (error) => (configureError = error)),
+    liveSessionMachine(
+      runtime,
+      sessions,
+      stored,
+      cache,
+      (error) => (configureError = error),
+      askUser,
+      (name, status, error) => {
+        if (actor.getSnapshot().status === 'active') actor.send({ type: 'mcp.status', name, status, error });
+      },
+    ),
     {
       input: { threadId, overrides: options.overrides ?? {}, resumed, clock: systemClock },
     },
@@ -369,12 +408,13 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
     },
     compact: () => begin((turnId) => ({ type: 'compact.start', turnId })),
     interrupt: () => actor.send({ type: 'turn.interrupt' }),
-    decide: (approvalId, decision) => actor.send({ type: 'approval.decide', approvalId, decision }),
+    decide: (approvalId, decision, content = null) => actor.send({ type: 'approval.decide', approvalId, decision, content }),
     current() {
       const { settings, thread } = actor.getSnapshot().context;
       return settings && thread ? { settings, thread } : null;
     },
     skills: () => cache.skills,
+    mcpStatus: () => cache.mcp?.report() ?? [],
     activeTurnId() {
       return actor.getSnapshot().context.currentTurn?.turnId ?? null;
     },

@@ -273,6 +273,25 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
         );
         return { data };
       },
+      async 'mcpServerStatus/list'(params) {
+        const { runtime, agent } = await threads();
+        // A loaded thread's connections as they are now; otherwise the configured servers, started to be asked.
+        const servers = params.threadId
+          ? loaded(params.threadId).handle.mcpStatus()
+          : await agent.mcpStatus().catch((error: unknown) => {
+              throw asRpcError(runtime, error);
+            });
+        const matching = params.serverName ? servers.filter((server) => server.name === params.serverName) : servers;
+        const start = params.cursor ? Number.parseInt(params.cursor, 10) : 0;
+        if (!Number.isInteger(start) || start < 0 || start > matching.length) {
+          throw new RpcError(
+            JsonRpcErrorCode.InvalidParams,
+            `cursor: invalid cursor ${JSON.stringify(params.cursor)}; pass back a nextCursor from mcpServerStatus/list`,
+          );
+        }
+        const end = Math.min(matching.length, start + (params.limit ?? matching.length));
+        return { data: matching.slice(start, end), nextCursor: end < matching.length ? String(end) : null };
+      },
       async 'account/read'() {
         const { runtime, agent } = await threads();
         try {
@@ -319,7 +338,7 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
   });
   const approvals = new ApprovalBridge(
     connection,
-    (threadId, approvalId, decision) => served?.registry.get(threadId)?.decide(approvalId, decision),
+    (threadId, approvalId, decision, content) => served?.registry.get(threadId)?.decide(approvalId, decision, content),
     options.log,
   );
   await connection.closed;

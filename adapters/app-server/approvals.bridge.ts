@@ -1,12 +1,22 @@
-import type { ApprovalDecision } from '../../protocol/approval.schema.js';
+import type { ApprovalDecision, ElicitationContent } from '../../protocol/approval.schema.js';
 import { serverRequests, type ServerRequestMethod } from '../../protocol/appServer/index.js';
 import type { ProtocolEvent } from '../../protocol/events.schema.js';
 import type { Connection } from './connection.js';
 import { RequestAbandonedError } from './errors.js';
 import { errorMessage } from '../../protocol/index.js';
 
-/** Hands the client's decision back to the runtime. */
-export type DecideFn = (threadId: string, approvalId: string, decision: ApprovalDecision) => void | Promise<void>;
+/** Hands the client's decision back to the runtime, with the form's fields when it accepted an MCP server's question. */
+export type DecideFn = (threadId: string, approvalId: string, decision: ApprovalDecision, content: ElicitationContent | null) => void | Promise<void>;
+
+/** The decision in a client's answer: an approval's `decision`, or an MCP question's `action` and `content`; null when it does not fit. */
+function answerOf(method: ServerRequestMethod, result: unknown): { decision: ApprovalDecision; content: ElicitationContent | null } | null {
+  if (method === 'mcpServer/elicitation/request') {
+    const parsed = serverRequests[method].result.safeParse(result);
+    return parsed.success ? { decision: parsed.data.action, content: parsed.data.content ?? null } : null;
+  }
+  const parsed = serverRequests[method].result.safeParse(result);
+  return parsed.success ? { decision: parsed.data.decision, content: null } : null;
+}
 
 interface Outstanding {
   requestId: number;
@@ -14,7 +24,7 @@ interface Outstanding {
 }
 
 /**
- * Turns the runtime's approval events into server → client requests and the client's
+ * Turns the runtime's approval events (and MCP servers' questions) into server → client requests and the client's
  * answers back into decisions. The runtime names approvals by its own approvalId; the
  * wire names them by the server request id; this class keeps the two in step.
  *
@@ -40,6 +50,7 @@ export class ApprovalBridge {
     switch (event.method) {
       case 'item/commandExecution/requestApproval':
       case 'item/fileChange/requestApproval':
+      case 'mcpServer/elicitation/request':
         this.ask(threadId, event.method, event.approvalId, event.params);
         return true;
       case 'serverRequest/resolved':
@@ -60,23 +71,23 @@ export class ApprovalBridge {
     this.outstanding.set(key, { requestId: id, threadId });
     response.then(
       (result) => {
-        const parsed = serverRequests[method].result.safeParse(result);
-        if (parsed.success) return this.apply(threadId, approvalId, parsed.data.decision);
+        const answer = answerOf(method, result);
+        if (answer !== null) return this.apply(threadId, approvalId, answer.decision, answer.content);
         this.log(`approval ${approvalId}: unusable answer ${JSON.stringify(result)}; treating it as decline`);
-        return this.apply(threadId, approvalId, 'decline');
+        return this.apply(threadId, approvalId, 'decline', null);
       },
       (err: unknown) => {
         // Cancelled (the runtime moved on) or the connection closed: nobody is waiting for a decision.
         if (err instanceof RequestAbandonedError) return;
         this.log(`approval ${approvalId}: client answered with an error (${errorMessage(err)}); treating it as decline`);
-        return this.apply(threadId, approvalId, 'decline');
+        return this.apply(threadId, approvalId, 'decline', null);
       },
     );
   }
 
-  private async apply(threadId: string, approvalId: string, decision: ApprovalDecision): Promise<void> {
+  private async apply(threadId: string, approvalId: string, decision: ApprovalDecision, content: ElicitationContent | null): Promise<void> {
     try {
-      await this.decide(threadId, approvalId, decision);
+      await this.decide(threadId, approvalId, decision, content);
     } catch (err) {
       this.log(`approval ${approvalId}: decide failed: ${errorMessage(err)}`);
     }

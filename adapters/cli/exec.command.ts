@@ -6,7 +6,7 @@ import { Subscription, filter, firstValueFrom } from 'rxjs';
 import { createRuntime, findRepositoryRoot, formatKeyPath, type ThreadHandle, ThreadRegistry } from '../../actors/runtime/index.js';
 import type { ApprovalPolicy, ProtocolEvent, SandboxMode, ThreadOverrides, Turn, UserInput } from '../../protocol/index.js';
 import type { LiveInspector } from '../inspector/live.js';
-import { TerminalApprover, describeApproval, type ApprovalEvent } from './approval.prompt.js';
+import { TerminalApprover, describeApproval, describeElicitation, type ApprovalEvent, type ElicitationEvent } from './approval.prompt.js';
 import { codexOnlyNotes } from './exec.options.js';
 import { renderHuman } from './human.renderer.js';
 import { renderJsonl } from './jsonl.renderer.js';
@@ -111,12 +111,26 @@ const lastAgentText = (turn: Turn): string | null => {
   return message && message.type === 'agentMessage' ? message.text : null;
 };
 
-/** Answers approval requests: on the terminal when there is one, otherwise declined with a warning. */
+/** Answers approval requests and MCP servers' questions: on the terminal when there is one, otherwise declined with a warning. */
 function answerApprovals(thread: ThreadHandle, io: CliIo, interactive: boolean) {
   const approver = interactive ? new TerminalApprover(io.stdin, io.stderr) : null;
-  const isApproval = (event: ProtocolEvent): event is ApprovalEvent =>
-    event.method === 'item/commandExecution/requestApproval' || event.method === 'item/fileChange/requestApproval';
-  return thread.events$.pipe(filter(isApproval)).subscribe((event) => {
+  const isQuestion = (event: ProtocolEvent): event is ApprovalEvent | ElicitationEvent =>
+    event.method === 'item/commandExecution/requestApproval' ||
+    event.method === 'item/fileChange/requestApproval' ||
+    event.method === 'mcpServer/elicitation/request';
+  return thread.events$.pipe(filter(isQuestion)).subscribe((event) => {
+    if (event.method === 'mcpServer/elicitation/request') {
+      if (approver) {
+        void approver.answer(event).then(({ action, content }) => thread.decide(event.approvalId, action, content));
+        return;
+      }
+      io.stderr.write(
+        `warning: declined a question because there is no terminal to ask on:${describeElicitation(event).replaceAll('\n', '\n  ')}\n` +
+          '  Run in a terminal to answer it.\n',
+      );
+      thread.decide(event.approvalId, 'decline');
+      return;
+    }
     if (approver) {
       void approver.ask(event).then((decision) => thread.decide(event.approvalId, decision));
       return;

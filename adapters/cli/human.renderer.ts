@@ -86,6 +86,7 @@ class HumanRenderer {
         return;
       case 'item/commandExecution/requestApproval':
       case 'item/fileChange/requestApproval':
+      case 'mcpServer/elicitation/request':
         // asked by the approval prompt, which owns the terminal while it waits
         return;
       case 'turn/completed': {

@@ -3,8 +3,10 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ThreadHandle } from '../../actors/runtime/index.js';
 import {
   errorMessage,
+  McpServerElicitationRequestResult,
   type FileUpdateChange,
   type ProtocolEvent,
+  type ProtocolEventOf,
   type StatecraftEventParams,
   type StatecraftToolOutput,
   type Turn,
@@ -116,6 +118,31 @@ export function runTurnForCall(handle: ThreadHandle, prompt: string, channel: Ca
     );
   };
 
+  /** A question from one of the thread's own MCP servers goes to this client as it is: its message and its form. */
+  const forward = (event: ProtocolEventOf<'mcpServer/elicitation/request'>) => {
+    if (!channel.elicit) {
+      channel.log(`thread ${threadId}: declined MCP server ${event.params.serverName}'s question (the client cannot be asked): ${event.params.message}`);
+      handle.decide(event.approvalId, 'decline');
+      return;
+    }
+    const asked = new AbortController();
+    asking.set(event.approvalId, asked);
+    const { message, requestedSchema } = event.params;
+    channel.elicit({ mode: 'form', message: `MCP server ${event.params.serverName} asks: ${message}`, requestedSchema }, asked.signal).then(
+      (answer) => {
+        if (asked.signal.aborted) return;
+        const parsed = McpServerElicitationRequestResult.safeParse(answer);
+        if (!parsed.success) channel.log(`question ${event.approvalId}: unusable answer ${JSON.stringify(answer)}; treating it as decline`);
+        handle.decide(event.approvalId, parsed.success ? parsed.data.action : 'decline', parsed.success ? (parsed.data.content ?? null) : null);
+      },
+      (error: unknown) => {
+        if (asked.signal.aborted) return;
+        channel.log(`question ${event.approvalId}: the client answered with an error (${errorMessage(error)}); treating it as decline`);
+        handle.decide(event.approvalId, 'decline');
+      },
+    );
+  };
+
   return new Promise<CallToolResult>((resolve) => {
     const onAbort = () => handle.interrupt();
     let finished = false;
@@ -147,6 +174,9 @@ export function runTurnForCall(handle: ThreadHandle, prompt: string, channel: Ca
             case 'item/commandExecution/requestApproval':
             case 'item/fileChange/requestApproval':
               ask(event);
+              break;
+            case 'mcpServer/elicitation/request':
+              forward(event);
               break;
             case 'serverRequest/resolved':
               // Decided otherwise (the turn was interrupted, say): the client's question is withdrawn.

@@ -220,6 +220,14 @@ export class TuiSession {
   private attach(handle: ThreadHandle): void {
     this.events = handle.events$.subscribe((event) => {
       applyEvent(this.state, event);
+      if (event.method === 'mcpServer/elicitation/request') {
+        // The TUI has no form to fill in: the server hears no, and the user hears why.
+        this.note(
+          'warning',
+          `declined MCP server ${event.params.serverName}'s question (the TUI cannot answer forms; use exec on a terminal or an app-server client): ${event.params.message}`,
+        );
+        handle.decide(event.approvalId, 'decline');
+      }
       if (event.method === 'turn/completed' && this.followUp !== null) {
         const text = this.followUp;
         this.followUp = null;

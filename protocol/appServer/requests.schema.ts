@@ -181,6 +181,62 @@ const SkillsListEntry = z.object({ cwd: z.string(), skills: z.array(SkillMetadat
 const SkillsListResult = z.object({ data: z.array(SkillsListEntry) });
 type SkillsListResult = z.infer<typeof SkillsListResult>;
 
+// ── mcpServerStatus/list ──────────────────────────────────────────────────────────
+
+const McpServerStatusListParams = z.object({
+  cursor: z.string().nullish(),
+  /** How much to report; both report the tools (there are no resources to leave out). */
+  detail: z.enum(['full', 'toolsAndAuthOnly']).nullish(),
+  limit: z.number().int().min(1).nullish(),
+  /** Only this server. */
+  serverName: z.string().nullish(),
+  /** A loaded thread whose connections to report; without one, the configured servers are started to be asked. */
+  threadId: z.string().nullish(),
+});
+type McpServerStatusListParams = z.infer<typeof McpServerStatusListParams>;
+
+/** A tool as its MCP server lists it. */
+const McpTool = z.object({
+  name: z.string(),
+  title: z.string().nullish(),
+  description: z.string().nullish(),
+  inputSchema: z.unknown(),
+  outputSchema: z.unknown().optional(),
+  annotations: z.unknown().optional(),
+  icons: z.array(z.unknown()).nullish(),
+  _meta: z.unknown().optional(),
+});
+
+/** One configured MCP server: its connection's state, what it says it is, its tools by name. */
+export const McpServerStatus = z.object({
+  name: z.string(),
+  authStatus: z.enum(['unknown', 'unsupported', 'notLoggedIn', 'bearerToken', 'oAuth']),
+  runtimeStatus: z.enum(['notStarted', 'starting', 'connected', 'authenticationRequired', 'failed', 'cancelled', 'disabled']).nullable(),
+  serverInfo: z
+    .object({
+      name: z.string(),
+      version: z.string(),
+      title: z.string().nullish(),
+      description: z.string().nullish(),
+      websiteUrl: z.string().nullish(),
+      icons: z.array(z.unknown()).nullish(),
+    })
+    .nullable(),
+  /** The capabilities the server announced when it started; null before that. */
+  serverCapabilities: z.unknown().optional(),
+  /** The HTTP origin of a streamable HTTP server (no credentials or path); null for stdio. */
+  httpOrigin: z.string().nullable(),
+  tools: z.record(z.string(), McpTool),
+  /** Why there is no tool list: the server failed to start or died. */
+  toolsError: z.string().nullable(),
+  resources: z.array(z.unknown()),
+  resourceTemplates: z.array(z.unknown()),
+});
+export type McpServerStatus = z.infer<typeof McpServerStatus>;
+
+const McpServerStatusListResult = z.object({ data: z.array(McpServerStatus), nextCursor: z.string().nullable() });
+type McpServerStatusListResult = z.infer<typeof McpServerStatusListResult>;
+
 // ── account/read, account/login/start, account/logout ───────────────────────────
 
 const AccountReadParams = z.object({ refreshToken: z.boolean().nullish() });
@@ -223,6 +279,7 @@ export const clientRequests = {
   'thread/compact/start': { params: ThreadCompactStartParams, result: ThreadCompactStartResult },
   'model/list': { params: ModelListParams, result: ModelListResult },
   'skills/list': { params: SkillsListParams, result: SkillsListResult },
+  'mcpServerStatus/list': { params: McpServerStatusListParams, result: McpServerStatusListResult },
   'account/read': { params: AccountReadParams, result: AccountReadResult },
   'account/login/start': { params: AccountLoginStartParams, result: AccountLoginStartResult },
   'account/logout': { params: AccountLogoutParams, result: AccountLogoutResult },

@@ -1,8 +1,17 @@
 import { z } from 'zod';
-import { ApprovalDecision, CommandApprovalParams, CommandRisk, FileChangeApprovalParams, PlainApprovalDecision } from '../approval.schema.js';
+import {
+  ApprovalDecision,
+  CommandApprovalParams,
+  CommandRisk,
+  ElicitationAction,
+  ElicitationContent,
+  FileChangeApprovalParams,
+  McpElicitationParams,
+  PlainApprovalDecision,
+} from '../approval.schema.js';
 
 /*
- * Server → client requests: the approvals. Their ids come from the server's own counter
+ * Server → client requests: the approvals and MCP servers' questions. Their ids come from the server's own counter
  * (starting at 0), separate from the client's request ids.
  */
 
@@ -31,6 +40,14 @@ type FileChangeApprovalDecision = z.infer<typeof FileChangeApprovalDecision>;
 export const FileChangeRequestApprovalResult = z.object({ decision: FileChangeApprovalDecision });
 export type FileChangeRequestApprovalResult = z.infer<typeof FileChangeRequestApprovalResult>;
 
+/** The user's answer to an MCP server's question: the form's fields when accepted. */
+export const McpServerElicitationRequestResult = z.object({
+  action: ElicitationAction,
+  content: ElicitationContent.nullish(),
+  _meta: z.unknown().optional(),
+});
+export type McpServerElicitationRequestResult = z.infer<typeof McpServerElicitationRequestResult>;
+
 export const serverRequests = {
   'item/commandExecution/requestApproval': {
     params: CommandExecutionRequestApprovalParams,
@@ -39,6 +56,10 @@ export const serverRequests = {
   'item/fileChange/requestApproval': {
     params: FileChangeRequestApprovalParams,
     result: FileChangeRequestApprovalResult,
+  },
+  'mcpServer/elicitation/request': {
+    params: McpElicitationParams,
+    result: McpServerElicitationRequestResult,
   },
 } as const;
 

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { shellQuote } from '../../actors/exec/index.js';
+import { fixtureToml } from '../support/mcp.fixture.js';
 import { processesRunning, uniqueSleep } from '../support/processes.js';
 import { CLI, execCli, jsonEvents, scene, toolOutputsSeen, type Scene } from './cli.harness.js';
 
@@ -14,10 +16,12 @@ afterEach(async () => {
 });
 
 /**
- * Runs `statecraft exec` on a pseudo-terminal (util-linux `script`), answering the approval
- * prompt with `answer` once it appears. Returns the terminal transcript and exit code.
+ * Runs `statecraft exec` on a pseudo-terminal (util-linux `script`), typing each answer once
+ * the screen shows its prompt (in order; a lone string answers the first `> `). Returns the
+ * terminal transcript, exit code and whether every answer was typed.
  */
-async function execOnTerminal(s: Scene, args: string[], answer: string) {
+async function execOnTerminal(s: Scene, args: string[], answers: string | Array<{ after: string; type: string }>) {
+  const script = typeof answers === 'string' ? [{ after: '> ', type: answers }] : answers;
   const argv = ['node', CLI, 'exec', '--skip-git-repo-check', '-C', s.workspace, ...s.providerFlags, ...args];
   const child = execa('script', ['-qfec', argv.map(shellQuote).join(' '), '/dev/null'], {
     reject: false,
@@ -25,16 +29,20 @@ async function execOnTerminal(s: Scene, args: string[], answer: string) {
     env: { HOME: s.root, STATECRAFT_HOME: s.home, OPENAI_API_KEY: '', TERM: 'dumb' },
   });
   let screen = '';
-  let answered = false;
+  let typed = 0;
+  let seenUpTo = 0;
   child.stdout.on('data', (chunk: Buffer) => {
     screen += chunk.toString();
-    if (!answered && screen.includes('> ')) {
-      answered = true;
-      child.stdin.write(`${answer}\r`);
-    }
+    const next = script[typed];
+    if (!next) return;
+    const at = screen.indexOf(next.after, seenUpTo);
+    if (at < 0) return;
+    seenUpTo = at + next.after.length;
+    typed += 1;
+    child.stdin.write(`${next.type}\r`);
   });
   const result = await child;
-  return { exitCode: result.exitCode, screen, answered };
+  return { exitCode: result.exitCode, screen, answered: typed === script.length };
 }
 
 const escalation = {
@@ -79,6 +87,37 @@ describe.skipIf(!existsSync('/usr/bin/script'))('statecraft exec on a terminal',
     expect(run.screen).toContain('the turn was interrupted');
     expect(existsSync(join(s.root, 'outside.txt'))).toBe(false);
     expect(s.server.requests).toHaveLength(1);
+  });
+});
+
+describe.skipIf(!existsSync('/usr/bin/script'))("an MCP server's question on the terminal", () => {
+  it('is answered field by field, a wrong value asked again, and the answer reaches the server', async () => {
+    const s = await open({ turns: [[{ call: 'mcp__fx__ask', args: {} }], [{ text: 'Green, urgently.' }]] });
+    await writeFile(join(s.home, 'config.toml'), fixtureToml('fx'));
+    const run = await execOnTerminal(
+      s,
+      ['ask me'],
+      [
+        { after: '[c] cancel', type: 'a' },
+        { after: 'Color [red/green]: ', type: 'blue' },
+        { after: 'Color [red/green]: ', type: 'green' },
+        { after: 'Urgent [y/n] (optional, Enter to skip): ', type: 'y' },
+      ],
+    );
+    expect(run.answered).toBe(true);
+    expect(run.screen).toContain('The MCP server fx asks: Which color should the note be?');
+    expect(run.screen).toContain('type one of: red, green');
+    expect(run.exitCode).toBe(0);
+    expect(toolOutputsSeen(s.server.requests)).toEqual([JSON.stringify({ action: 'accept', content: { color: 'green', urgent: true } })]);
+  });
+
+  it('is cancelled with c, and the server hears cancel', async () => {
+    const s = await open({ turns: [[{ call: 'mcp__fx__ask', args: {} }], [{ text: 'Cancelled.' }]] });
+    await writeFile(join(s.home, 'config.toml'), fixtureToml('fx'));
+    const run = await execOnTerminal(s, ['ask me'], [{ after: '[c] cancel', type: 'c' }]);
+    expect(run.answered).toBe(true);
+    expect(run.exitCode).toBe(0);
+    expect(toolOutputsSeen(s.server.requests)).toEqual([JSON.stringify({ action: 'cancel' })]);
   });
 });
 

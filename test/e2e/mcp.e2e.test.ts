@@ -52,6 +52,16 @@ describe('exec with configured MCP servers (the fixture server, a real process)'
     expect(toolOutputsSeen(s.server.requests)).toEqual(['the user declined this MCP tool call']);
   });
 
+  it("declines a server's question when there is no terminal to ask, saying so, and the server hears decline", async () => {
+    const { s } = await mcpScene({ turns: [[{ call: 'mcp__fx__ask', args: {} }], [{ text: 'No color.' }]] }, (m) => fixtureToml('fx', {}, m));
+    const result = await execCli(s, ['--json', 'ask me']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toContain(
+      'warning: declined a question because there is no terminal to ask on:\n  The MCP server fx asks: Which color should the note be?',
+    );
+    expect(toolOutputsSeen(s.server.requests)).toEqual([JSON.stringify({ action: 'decline' })]);
+  });
+
   it('runs it without asking under never; a call past tool_timeout_sec fails its item and the turn goes on', async () => {
     const { s } = await mcpScene(
       {

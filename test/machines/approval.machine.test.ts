@@ -89,7 +89,7 @@ describe('approval machine, every simple path', () => {
       request: { ...commandRequest, params: { ...commandRequest.params, availableDecisions: ['accept', 'decline'] } },
     } as ApprovalInput;
     const { snapshot } = replayPure(approvalMachine, input, [{ type: 'decide', decision: 'acceptForSession' }]);
-    expect(snapshot.output).toEqual({ decision: 'decline', abandoned: false });
+    expect(snapshot.output).toEqual({ decision: 'decline', content: null, abandoned: false });
   });
 
   it('an amendment counts only with the very prefix offered; any other is a decline', () => {
@@ -101,9 +101,9 @@ describe('approval machine, every simple path', () => {
     const input = { ...inputs[0]![1], request } as ApprovalInput;
     const answer = (words: string[]) =>
       replayPure(approvalMachine, input, [{ type: 'decide', decision: { acceptWithExecpolicyAmendment: { execpolicy_amendment: words } } }]).snapshot.output;
-    expect(answer(['touch'])).toEqual({ decision: offered, abandoned: false });
+    expect(answer(['touch'])).toEqual({ decision: offered, content: null, abandoned: false });
     for (const forged of [['bash'], ['touch', 'x'], [], ['Touch']])
-      expect(answer(forged), JSON.stringify(forged)).toEqual({ decision: 'decline', abandoned: false });
+      expect(answer(forged), JSON.stringify(forged)).toEqual({ decision: 'decline', content: null, abandoned: false });
   });
 
   it('the risk assessment rides in the request when it arrives in time', () => {
@@ -129,7 +129,7 @@ describe('approval machine, running', () => {
       expect(seen.map((event) => event.method)).toEqual(['item/commandExecution/requestApproval']);
       expect(seen[0]?.method === 'item/commandExecution/requestApproval' && seen[0].params.risk).toBeNull();
       actor.send({ type: 'decide', decision: 'accept' });
-      expect(actor.getSnapshot().output).toEqual({ decision: 'accept', abandoned: false });
+      expect(actor.getSnapshot().output).toEqual({ decision: 'accept', content: null, abandoned: false });
     } finally {
       vi.useRealTimers();
     }

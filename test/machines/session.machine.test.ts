@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initialTransition, transition, type ActorLogic, type Snapshot } from 'xstate';
+import { createActor, fromPromise, initialTransition, transition, waitFor, type ActorLogic, type Snapshot } from 'xstate';
 import { getSimplePaths } from 'xstate/graph';
 import { sessionMachine, type ConfiguredThread, type SessionInput, type TurnOutput } from '../../machines/index.js';
 import { emptyUsage, type ProtocolEvent } from '../../protocol/index.js';
@@ -281,5 +281,110 @@ describe('session machine, compaction', () => {
   it('refuses to compact while a turn runs', () => {
     const { reports } = replayPure(sessionMachine, input, [...ready, start, { type: 'compact.start', turnId: 't2' }] as never);
     expect(reports).toContainEqual({ type: 'turn.rejected', turnId: 't2', reason: 'a turn is already running on this thread' });
+  });
+});
+
+describe("session: an MCP server's question (elicitation)", () => {
+  const question = {
+    mode: 'form' as const,
+    message: 'Which color?',
+    requestedSchema: { type: 'object' as const, properties: { color: { type: 'string' } }, required: ['color'] },
+  };
+  /** A session whose configuration is done (or never ends), with what it published and answered. */
+  function live(configureDone = true) {
+    const machine = sessionMachine.provide({
+      actors: {
+        configure: fromPromise<ConfiguredThread, SessionInput>(() => (configureDone ? Promise.resolve(configured) : new Promise<never>(() => {}))),
+        shutdown: fromPromise<void, { threadId: string }>(() => Promise.resolve()),
+      },
+    });
+    const actor = createActor(machine, { input });
+    const published: ProtocolEvent[] = [];
+    const answers: Array<{ elicitationId: string; action: string; content: unknown }> = [];
+    actor.on('protocol', ({ event }) => published.push(event));
+    actor.on('elicitation.answered', ({ elicitationId, action, content }) => answers.push({ elicitationId, action, content }));
+    actor.start();
+    return { actor, published, answers };
+  }
+  const ready = (actor: ReturnType<typeof live>['actor']) => waitFor(actor, (snapshot) => snapshot.matches('ready'));
+
+  it('asks the user as mcpServer/elicitation/request and emits the accepted form once resolved', async () => {
+    const { actor, published, answers } = live();
+    await ready(actor);
+    actor.send({ type: 'elicitation.ask', elicitationId: 'e1', serverName: 'fx', question });
+    expect(published.at(-1)).toEqual({
+      method: 'mcpServer/elicitation/request',
+      approvalId: 'e1',
+      params: { ...question, threadId: 'th', turnId: null, serverName: 'fx' },
+    });
+    actor.send({ type: 'approval.decide', approvalId: 'e1', decision: 'accept', content: { color: 'red' } });
+    expect(published.at(-1)).toEqual({ method: 'serverRequest/resolved', approvalId: 'e1', params: { threadId: 'th' } });
+    expect(answers).toEqual([{ elicitationId: 'e1', action: 'accept', content: { color: 'red' } }]);
+    expect(actor.getSnapshot().context.elicitations).toEqual([]);
+  });
+
+  it('takes an answer the question did not offer (accept for the session) as decline, without content', async () => {
+    const { actor, answers } = live();
+    await ready(actor);
+    actor.send({ type: 'elicitation.ask', elicitationId: 'e1', serverName: 'fx', question });
+    actor.send({ type: 'approval.decide', approvalId: 'e1', decision: 'acceptForSession', content: { color: 'red' } });
+    expect(answers).toEqual([{ elicitationId: 'e1', action: 'decline', content: null }]);
+  });
+
+  it('cancels a question the server gave up on, and every open question when the thread closes', async () => {
+    const { actor, published, answers } = live();
+    await ready(actor);
+    actor.send({ type: 'elicitation.ask', elicitationId: 'e1', serverName: 'fx', question });
+    actor.send({ type: 'elicitation.abandon', elicitationId: 'e1' });
+    actor.send({ type: 'elicitation.ask', elicitationId: 'e2', serverName: 'fx', question });
+    actor.send({ type: 'elicitation.ask', elicitationId: 'e3', serverName: 'fx', question });
+    actor.send({ type: 'thread.close' });
+    expect(answers.map(({ elicitationId, action }) => [elicitationId, action])).toEqual([
+      ['e1', 'cancel'],
+      ['e2', 'cancel'],
+      ['e3', 'cancel'],
+    ]);
+    // Every question asked was resolved on the wire too.
+    const resolved = published.filter((event) => event.method === 'serverRequest/resolved').map((event) => ('approvalId' in event ? event.approvalId : ''));
+    expect(resolved).toEqual(['e1', 'e2', 'e3']);
+    // Once closing, a new question is declined at once.
+    actor.send({ type: 'elicitation.ask', elicitationId: 'e4', serverName: 'fx', question });
+    expect(answers.at(-1)).toEqual({ elicitationId: 'e4', action: 'decline', content: null });
+  });
+
+  it('declines a question that comes before the thread is configured, asking nobody', () => {
+    const { actor, published, answers } = live(false);
+    actor.send({ type: 'elicitation.ask', elicitationId: 'e1', serverName: 'fx', question });
+    expect(answers).toEqual([{ elicitationId: 'e1', action: 'decline', content: null }]);
+    expect(published).toEqual([]);
+    actor.stop();
+  });
+});
+
+describe('session: MCP start-up news', () => {
+  it('keeps what comes before the thread is announced and publishes it right after thread/started, later news at once', async () => {
+    let configure!: (value: ConfiguredThread) => void;
+    const machine = sessionMachine.provide({
+      actors: { configure: fromPromise<ConfiguredThread, SessionInput>(() => new Promise((resolve) => (configure = resolve))) },
+    });
+    const actor = createActor(machine, { input });
+    const published: ProtocolEvent[] = [];
+    actor.on('protocol', ({ event }) => published.push(event));
+    actor.start();
+    actor.send({ type: 'mcp.status', name: 'fx', status: 'starting', error: null });
+    expect(published).toEqual([]);
+    configure(configured);
+    await waitFor(actor, (snapshot) => snapshot.matches('ready'));
+    actor.send({ type: 'mcp.status', name: 'fx', status: 'failed', error: 'MCP server fx exited' });
+    expect(published.map((event) => [event.method, event.method === 'mcpServer/startupStatus/updated' ? event.params.status : null])).toEqual([
+      ['thread/started', null],
+      ['mcpServer/startupStatus/updated', 'starting'],
+      ['mcpServer/startupStatus/updated', 'failed'],
+    ]);
+    expect(published.at(-1)).toEqual({
+      method: 'mcpServer/startupStatus/updated',
+      params: { threadId: 'th', name: 'fx', status: 'failed', error: 'MCP server fx exited' },
+    });
+    actor.stop();
   });
 });

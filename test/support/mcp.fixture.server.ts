@@ -5,13 +5,17 @@
  *   --http               serve streamable HTTP on 127.0.0.1 (a free port, printed as `listening PORT`)
  *   --fail-start         write to stderr and exit 3 before answering anything
  *   --hang-initialize    read stdin and never answer
+ *   --bad-schema         list its tools with one whose input schema is not an object schema
  * Tools: echo (readOnlyHint), write_note (not read-only), slow {ms}, crash, big {bytes}, image,
- * add_tool {name} (adds a tool, which sends notifications/tools/list_changed), roots.
+ * add_tool {name} (adds a tool, which sends notifications/tools/list_changed), roots,
+ * ask (asks the user for a color with elicitation/create and returns the answer as JSON),
+ * sample (asks the client for sampling/createMessage and returns what happened).
  */
 import { createServer } from 'node:http';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 
 const flags = new Set(process.argv.slice(2));
@@ -65,6 +69,35 @@ function fixtureServer(): McpServer {
     const { roots } = await server.server.listRoots();
     return { content: [{ type: 'text', text: roots.map((root) => root.uri).join('\n') }] };
   });
+  server.registerTool('ask', { description: 'Asks the user for a color.', annotations: { readOnlyHint: true } }, async () => {
+    const answer = await server.server.elicitInput({
+      mode: 'form',
+      message: 'Which color should the note be?',
+      requestedSchema: {
+        type: 'object',
+        properties: { color: { type: 'string', title: 'Color', enum: ['red', 'green'] }, urgent: { type: 'boolean', title: 'Urgent' } },
+        required: ['color'],
+      },
+    });
+    return { content: [{ type: 'text', text: JSON.stringify(answer) }] };
+  });
+  server.registerTool('sample', { description: 'Asks the client to sample the model.', annotations: { readOnlyHint: true } }, async () => {
+    try {
+      await server.server.createMessage({ messages: [{ role: 'user', content: { type: 'text', text: 'hi' } }], maxTokens: 5 });
+      return { content: [{ type: 'text', text: 'sampled' }] };
+    } catch (error) {
+      return { content: [{ type: 'text', text: `sampling refused: ${error instanceof Error ? error.message : String(error)}` }] };
+    }
+  });
+  if (flags.has('--bad-schema')) {
+    // The tool list as the server sends it, one tool's input schema broken (the SDK's own list would be valid).
+    server.server.setRequestHandler(ListToolsRequestSchema, () => ({
+      tools: [
+        { name: 'echo', inputSchema: { type: 'object', properties: { text: { type: 'string' } } } },
+        { name: 'broken', inputSchema: { type: 'string' } as never },
+      ],
+    }));
+  }
   return server;
 }
 

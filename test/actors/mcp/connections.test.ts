@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { McpConnections, MAX_TOOL_NAME, qualifiedToolName, resultForModel, type ThreadMcp } from '../../../actors/mcp/index.js';
-import type { McpServerSettings } from '../../../protocol/index.js';
+import { McpConnections, MAX_TOOL_NAME, qualifiedToolName, resultForModel, type ElicitationAsker, type ThreadMcp } from '../../../actors/mcp/index.js';
+import type { ElicitationQuestion, McpServerSettings } from '../../../protocol/index.js';
 import { alive } from '../../support/processes.js';
 import { fixtureCommand } from '../../support/mcp.fixture.js';
 
@@ -19,9 +19,11 @@ const stdio = (name: string, over: Partial<McpServerSettings> = {}, ...flags: st
 
 const warnings: string[] = [];
 let connections: McpConnections;
-const open = (threadId: string, servers: McpServerSettings[], roots = ['/ws']): ThreadMcp => {
+/** A user who is never asked: a test that expects questions passes its own. */
+const nobody: ElicitationAsker = (server, question) => Promise.reject(new Error(`unexpected question from ${server}: ${question.message}`));
+const open = (threadId: string, servers: McpServerSettings[], roots = ['/ws'], ask: ElicitationAsker = nobody): ThreadMcp => {
   connections ??= new McpConnections(process.env, '0.0.0-test', (message) => warnings.push(message));
-  return connections.acquire(threadId, servers, roots);
+  return connections.acquire(threadId, servers, roots, ask);
 };
 const signal = () => new AbortController().signal;
 const text = (result: { content: unknown[] }) => (result.content as { type: string; text?: string }[]).map((block) => block.text ?? '').join('');
@@ -44,7 +46,17 @@ describe('MCP connections (real fixture server processes)', () => {
     const result = await mcp.call('fx', 'echo', { text: 'hi' }, signal());
     expect(text(result)).toBe('echo: hi');
     expect(result.structuredContent).toEqual({ echoed: 'hi' });
-    expect(mcp.report()).toMatchObject([{ name: 'fx', state: 'ready', error: null }]);
+    expect(mcp.report()).toMatchObject([
+      {
+        name: 'fx',
+        runtimeStatus: 'connected',
+        toolsError: null,
+        serverInfo: { name: 'fixture', version: '1.0.0' },
+        authStatus: 'unsupported',
+        httpOrigin: null,
+      },
+    ]);
+    expect(Object.keys(mcp.report()[0]!.tools)).toEqual(expect.arrayContaining(['echo', 'write_note']));
   });
 
   it('keeps to enabled_tools and drops disabled_tools', async () => {
@@ -64,7 +76,7 @@ describe('MCP connections (real fixture server processes)', () => {
     await mcp.toolSpecs(() => {});
     await expect(mcp.call('fx', 'crash', {}, signal())).rejects.toThrow(/MCP server fx exited.*crashing on purpose/s);
     expect(warnings.filter((warning) => warning.includes('MCP server fx exited'))).toHaveLength(1);
-    expect(mcp.report()[0]?.state).toBe('failed');
+    expect(mcp.report()[0]).toMatchObject({ runtimeStatus: 'failed', toolsError: expect.stringMatching(/MCP server fx exited/), tools: {} });
     await expect(mcp.call('fx', 'echo', { text: 'x' }, signal())).rejects.toThrow(/exited/);
   });
 
@@ -84,6 +96,15 @@ describe('MCP connections (real fixture server processes)', () => {
     await expect(mcp.toolSpecs(() => {})).resolves.toEqual([]);
     expect(warnings[0]).toMatch(/MCP server hang failed to start: did not start within 0.5 s \(startup_timeout_sec\)/);
     expect(await mcp.requiredFailure()).toBeNull();
+  });
+
+  it('reports a server whose tool list has an invalid input schema, naming the field, and goes on without it', async () => {
+    const mcp = open('t1', [stdio('bad', {}, '--bad-schema'), stdio('fx')]);
+    const specs = await mcp.toolSpecs(() => {});
+    expect(specs.some((spec) => spec.type === 'function' && spec.name === 'mcp__fx__echo')).toBe(true);
+    expect(specs.some((spec) => spec.type === 'function' && spec.name.startsWith('mcp__bad__'))).toBe(false);
+    expect(warnings).toEqual([expect.stringMatching(/^MCP server bad failed to start: .*inputSchema/s)]);
+    expect(mcp.report()[0]).toMatchObject({ name: 'bad', runtimeStatus: 'failed' });
   });
 
   it('refreshes the tool list on notifications/tools/list_changed', async () => {
@@ -131,6 +152,42 @@ describe('MCP connections (real fixture server processes)', () => {
       role: 'user',
       content: [{ type: 'input_image', image_url: expect.stringMatching(/^data:image\/png;base64,/) }],
     });
+  });
+
+  it("passes a server's question to the user of the thread whose call it serves, and the answer back to the server", async () => {
+    const asked: Array<{ thread: string; server: string; question: ElicitationQuestion }> = [];
+    const user =
+      (thread: string, answer: Awaited<ReturnType<ElicitationAsker>>): ElicitationAsker =>
+      (server, question) => {
+        asked.push({ thread, server, question });
+        return Promise.resolve(answer);
+      };
+    const first = open('t1', [stdio('fx')], ['/ws'], user('t1', { action: 'decline', content: null }));
+    const second = open('t2', [stdio('fx')], ['/ws'], user('t2', { action: 'accept', content: { color: 'green', urgent: true } }));
+    await first.toolSpecs(() => {});
+    await second.toolSpecs(() => {});
+    expect(JSON.parse(text(await second.call('fx', 'ask', {}, signal())))).toEqual({ action: 'accept', content: { color: 'green', urgent: true } });
+    expect(asked).toEqual([
+      {
+        thread: 't2',
+        server: 'fx',
+        question: {
+          mode: 'form',
+          message: 'Which color should the note be?',
+          requestedSchema: expect.objectContaining({ type: 'object', required: ['color'] }),
+        },
+      },
+    ]);
+    expect(JSON.parse(text(await first.call('fx', 'ask', {}, signal())))).toEqual({ action: 'decline' });
+    expect(asked.map((entry) => entry.thread)).toEqual(['t2', 't1']);
+  });
+
+  it('refuses sampling/createMessage with an error the server can read', async () => {
+    const mcp = open('t1', [stdio('fx')]);
+    await mcp.toolSpecs(() => {});
+    expect(text(await mcp.call('fx', 'sample', {}, signal()))).toBe(
+      'sampling refused: MCP error -32601: statecraft does not offer sampling (sampling/createMessage is declined); the server has to go on without a model completion',
+    );
   });
 
   it('reaches a streamable HTTP server on 127.0.0.1', async () => {
