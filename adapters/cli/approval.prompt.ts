@@ -1,10 +1,10 @@
 import { createInterface } from 'node:readline/promises';
 import type { ApprovalDecision, ElicitationAction, ElicitationContent, ProtocolEventOf } from '../../protocol/index.js';
+import { describeElicitation, formFields, type ElicitationEvent } from '../shared/index.js';
 
 type CommandApproval = ProtocolEventOf<'item/commandExecution/requestApproval'>;
 type FileApproval = ProtocolEventOf<'item/fileChange/requestApproval'>;
 export type ApprovalEvent = CommandApproval | FileApproval;
-export type ElicitationEvent = ProtocolEventOf<'mcpServer/elicitation/request'>;
 
 /** The user's answer to an MCP server's question. */
 export interface ElicitationReply {
@@ -40,75 +40,6 @@ export function describeApproval(event: ApprovalEvent): string {
   }
   const { reason, grantRoot } = event.params;
   return [`\nThe agent wants to change files`, grantRoot ? `  under ${grantRoot}` : null, reason ? `  reason: ${reason}` : null].filter(Boolean).join('\n');
-}
-
-/** An MCP server's question as a person reads it. */
-export function describeElicitation(event: ElicitationEvent): string {
-  return `\nThe MCP server ${event.params.serverName} asks: ${event.params.message}`;
-}
-
-/** One field of an MCP server's form, as its JSON Schema describes it. */
-interface FieldSchema {
-  type?: unknown;
-  title?: unknown;
-  description?: unknown;
-  enum?: unknown;
-  items?: { enum?: unknown; anyOf?: Array<{ const?: unknown }> };
-  oneOf?: Array<{ const?: unknown }>;
-}
-
-const strings = (value: unknown): string[] | null =>
-  Array.isArray(value) && value.every((entry): entry is string => typeof entry === 'string') ? value : null;
-
-/** The choices of an enum field (plain `enum`, or titled `oneOf`/`anyOf` consts); null when it is free text. */
-const choicesOf = (field: FieldSchema): string[] | null =>
-  strings(field.enum) ??
-  strings(field.oneOf?.map((option) => option.const)) ??
-  strings(field.items?.enum) ??
-  strings(field.items?.anyOf?.map((option) => option.const));
-
-/** What a typed line means for a field: its value, or why it does not fit. */
-function readField(field: FieldSchema, line: string): { value: ElicitationContent[string] } | { problem: string } {
-  const choices = choicesOf(field);
-  if (field.type === 'array') {
-    const picked = line
-      .split(',')
-      .map((part) => part.trim())
-      .filter((part) => part.length > 0);
-    const unknown = picked.filter((part) => choices !== null && !choices.includes(part));
-    return unknown.length > 0 ? { problem: `not among the choices: ${unknown.join(', ')}` } : { value: picked };
-  }
-  if (choices !== null) return choices.includes(line) ? { value: line } : { problem: `type one of: ${choices.join(', ')}` };
-  if (field.type === 'boolean') {
-    if (/^(y|yes|true)$/i.test(line)) return { value: true };
-    if (/^(n|no|false)$/i.test(line)) return { value: false };
-    return { problem: 'type y or n' };
-  }
-  if (field.type === 'number' || field.type === 'integer') {
-    const value = Number(line);
-    if (!Number.isFinite(value) || (field.type === 'integer' && !Number.isInteger(value)))
-      return { problem: `type ${field.type === 'integer' ? 'a whole number' : 'a number'}` };
-    return { value };
-  }
-  return { value: line };
-}
-
-/** The prompt of one field: its title, what it takes, whether it may be left empty. */
-function fieldPrompt(name: string, field: FieldSchema, required: boolean): string {
-  const title = typeof field.title === 'string' ? field.title : name;
-  const choices = choicesOf(field);
-  const takes =
-    field.type === 'array'
-      ? `comma-separated${choices ? `: ${choices.join(', ')}` : ''}`
-      : choices
-        ? choices.join('/')
-        : field.type === 'boolean'
-          ? 'y/n'
-          : typeof field.type === 'string'
-            ? field.type
-            : 'text';
-  const description = typeof field.description === 'string' ? ` (${field.description})` : '';
-  return `  ${title}${description} [${takes}]${required ? '' : ' (optional, Enter to skip)'}: `;
 }
 
 /**
@@ -152,7 +83,7 @@ export class TerminalApprover {
       return typed === null ? null : typed.trim();
     };
     try {
-      this.output.write(`${describeElicitation(event)}\n`);
+      this.output.write(`\n${describeElicitation(event)}\n`);
       for (;;) {
         const choice = await line('  [a] answer it  [d] decline  [c] cancel\n> ');
         if (choice === null || choice.toLowerCase() === 'd') return declined;
@@ -160,16 +91,15 @@ export class TerminalApprover {
         if (choice.toLowerCase() === 'a') break;
         this.output.write('Please type a, d or c.\n');
       }
-      const { properties, required = [] } = event.params.requestedSchema;
       const content: ElicitationContent = {};
-      for (const [name, field] of Object.entries(properties) as Array<[string, FieldSchema]>) {
+      for (const field of formFields(event)) {
         for (;;) {
-          const typed = await line(fieldPrompt(name, field, required.includes(name)));
+          const typed = await line(`  ${field.prompt}`);
           if (typed === null) return declined;
-          if (typed === '' && !required.includes(name)) break;
-          const read = readField(field, typed);
+          if (typed === '' && !field.required) break;
+          const read = field.read(typed);
           if ('value' in read) {
-            content[name] = read.value;
+            content[field.name] = read.value;
             break;
           }
           this.output.write(`  ${read.problem}\n`);

@@ -6,7 +6,8 @@ import { Subscription, filter, firstValueFrom } from 'rxjs';
 import { createRuntime, findRepositoryRoot, formatKeyPath, type ThreadHandle, ThreadRegistry } from '../../actors/runtime/index.js';
 import type { ApprovalPolicy, ProtocolEvent, SandboxMode, ThreadOverrides, Turn, UserInput } from '../../protocol/index.js';
 import type { LiveInspector } from '../inspector/live.js';
-import { TerminalApprover, describeApproval, describeElicitation, type ApprovalEvent, type ElicitationEvent } from './approval.prompt.js';
+import { describeElicitation, type ElicitationEvent } from '../shared/index.js';
+import { TerminalApprover, describeApproval, type ApprovalEvent } from './approval.prompt.js';
 import { codexOnlyNotes } from './exec.options.js';
 import { renderHuman } from './human.renderer.js';
 import { renderJsonl } from './jsonl.renderer.js';
@@ -125,8 +126,7 @@ function answerApprovals(thread: ThreadHandle, io: CliIo, interactive: boolean) 
         return;
       }
       io.stderr.write(
-        `warning: declined a question because there is no terminal to ask on:${describeElicitation(event).replaceAll('\n', '\n  ')}\n` +
-          '  Run in a terminal to answer it.\n',
+        `warning: declined a question because there is no terminal to ask on:\n  ${describeElicitation(event)}\n` + '  Run in a terminal to answer it.\n',
       );
       thread.decide(event.approvalId, 'decline');
       return;

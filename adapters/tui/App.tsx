@@ -8,6 +8,7 @@ import { Composer, emptyDraft, type Attachments, type Draft } from './Composer.j
 import { listFiles, pastedImagePath } from './files.js';
 import type { PromptHistory } from './history.js';
 import { Picker, type PickerItem } from './Picker.js';
+import { QuestionModal } from './QuestionModal.js';
 import { APPROVAL_PRESETS, type TuiSession } from './session.js';
 import { StatusBar } from './StatusBar.js';
 import { Transcript } from './Transcript.js';
@@ -99,7 +100,7 @@ const ago = (seconds: number) => {
   return `${Math.floor(delta / 86400)}d ago`;
 };
 
-/** The whole screen: transcript, then an approval, a picker or the composer, then the status line. */
+/** The whole screen: transcript, then an approval, an MCP server's question, a picker or the composer, then the status line. */
 export function App({ session, history, cwd, initialPrompt, initialImages, pickResume, plain, onQuit }: AppProps) {
   const snapshot = useSyncExternalStore(session.subscribe, session.getSnapshot);
   const { columns, rows, redraws } = useTerminalSize();
@@ -110,6 +111,8 @@ export function App({ session, history, cwd, initialPrompt, initialImages, pickR
   const quitArmed = useRef(0);
   const { transcript, view } = snapshot;
   const approval = transcript.approvals[0] ?? null;
+  // An MCP server's question waits behind the agent's approvals.
+  const question = approval ? null : (transcript.elicitations[0] ?? null);
 
   useEffect(() => {
     void listFiles(cwd).then(setFiles);
@@ -275,6 +278,12 @@ export function App({ session, history, cwd, initialPrompt, initialImages, pickR
           onDecide={(decision) => session.decide(approval.approvalId, decision)}
           onDeclineWith={(text) => (text ? session.declineWithMessage(approval.approvalId, text) : session.decide(approval.approvalId, 'decline'))}
         />
+      ) : question ? (
+        <QuestionModal
+          key={question.approvalId}
+          event={question}
+          onAnswer={(action, content) => session.answerQuestion(question.approvalId, action, content)}
+        />
       ) : picker ? (
         <Picker title={picker.title} items={picker.items} onPick={picker.onPick} onCancel={picker.onCancel ?? (() => setPicker(null))} />
       ) : null}
@@ -289,7 +298,7 @@ export function App({ session, history, cwd, initialPrompt, initialImages, pickR
         skills={snapshot.skills}
         imageOf={(chunk) => pastedImagePath(chunk, cwd)}
         plain={plain}
-        active={!approval && !picker}
+        active={!approval && !question && !picker}
         placeholder={transcript.turn ? 'the agent is working; type your next message' : 'ask for a change, @ for files, $ for skills, / for commands'}
       />
       <StatusBar view={view} turn={transcript.turn} contextLeft={contextLeftPercent(transcript.usage)} hint={hint} />

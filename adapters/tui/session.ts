@@ -3,6 +3,8 @@ import type { ModelListing, ThreadHandle, ThreadRegistry } from '../../actors/ru
 import type {
   ApprovalDecision,
   ApprovalPolicy,
+  ElicitationAction,
+  ElicitationContent,
   ReasoningEffort,
   SandboxPolicy,
   SkillMetadata,
@@ -154,6 +156,11 @@ export class TuiSession {
     if (this.running()) this.thread?.interrupt();
   }
 
+  /** Answers an MCP server's question: the form's content with accept, nothing with decline or cancel. */
+  answerQuestion(approvalId: string, action: ElicitationAction, content: ElicitationContent | null): void {
+    this.thread?.decide(approvalId, action, content);
+  }
+
   decide(approvalId: string, decision: ApprovalDecision): void {
     this.thread?.decide(approvalId, decision);
   }
@@ -220,14 +227,6 @@ export class TuiSession {
   private attach(handle: ThreadHandle): void {
     this.events = handle.events$.subscribe((event) => {
       applyEvent(this.state, event);
-      if (event.method === 'mcpServer/elicitation/request') {
-        // The TUI has no form to fill in: the server hears no, and the user hears why.
-        this.note(
-          'warning',
-          `declined MCP server ${event.params.serverName}'s question (the TUI cannot answer forms; use exec on a terminal or an app-server client): ${event.params.message}`,
-        );
-        handle.decide(event.approvalId, 'decline');
-      }
       if (event.method === 'turn/completed' && this.followUp !== null) {
         const text = this.followUp;
         this.followUp = null;
@@ -263,9 +262,9 @@ export class TuiSession {
       this.timer = null;
     }
     this.lastPublish = Date.now();
-    const { done, live, approvals, turn, usage, diff } = this.state;
+    const { done, live, approvals, elicitations, turn, usage, diff } = this.state;
     this.snapshot = {
-      transcript: { done: [...done], live: live.map((entry) => ({ ...entry })), approvals: [...approvals], turn, usage, diff },
+      transcript: { done: [...done], live: live.map((entry) => ({ ...entry })), approvals: [...approvals], elicitations: [...elicitations], turn, usage, diff },
       view: this.view(),
       skills: this.thread?.skills() ?? [],
       version: this.snapshot.version + 1,

@@ -1,4 +1,5 @@
 import type { FileUpdateChange, PlanStep, ProtocolEvent, ProtocolEventOf, ThreadItem, ThreadTokenUsage, Turn } from '../../protocol/index.js';
+import type { ElicitationEvent } from '../shared/index.js';
 
 export type ApprovalEvent = ProtocolEventOf<'item/commandExecution/requestApproval'> | ProtocolEventOf<'item/fileChange/requestApproval'>;
 
@@ -39,13 +40,15 @@ export interface TranscriptState {
   done: Entry[];
   live: Entry[];
   approvals: ApprovalEvent[];
+  /** MCP servers' questions waiting for an answer. */
+  elicitations: ElicitationEvent[];
   turn: RunningTurn | null;
   usage: ThreadTokenUsage | null;
   /** The latest diff of the workspace against the start of the last turn that changed it. */
   diff: string | null;
 }
 
-export const emptyTranscript = (): TranscriptState => ({ done: [], live: [], approvals: [], turn: null, usage: null, diff: null });
+export const emptyTranscript = (): TranscriptState => ({ done: [], live: [], approvals: [], elicitations: [], turn: null, usage: null, diff: null });
 
 let noticeCounter = 0;
 /** A notice the UI itself adds (a slash command's answer, an error of its own). */
@@ -114,6 +117,7 @@ export function applyEvent(state: TranscriptState, event: ProtocolEvent): void {
       state.live = [];
       state.turn = null;
       state.approvals = [];
+      state.elicitations = [];
       if (turn.status === 'interrupted') state.done.push(notice('warning', 'turn interrupted'));
       else if (turn.status === 'failed') state.done.push(notice('error', `turn failed: ${turn.error?.message ?? 'unknown error'}`));
       return;
@@ -162,8 +166,12 @@ export function applyEvent(state: TranscriptState, event: ProtocolEvent): void {
     case 'item/fileChange/requestApproval':
       state.approvals.push(event);
       return;
+    case 'mcpServer/elicitation/request':
+      state.elicitations.push(event);
+      return;
     case 'serverRequest/resolved':
       state.approvals = state.approvals.filter((approval) => approval.approvalId !== event.approvalId);
+      state.elicitations = state.elicitations.filter((question) => question.approvalId !== event.approvalId);
       return;
     default: {
       // A notice this UI does not know yet (a newer runtime's) is still shown, as its message.

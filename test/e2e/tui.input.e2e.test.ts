@@ -1,13 +1,14 @@
 /**
  * The TUI's composer reaching the model, through the built CLI in tmux against the scripted
  * model: `/compact`, a skill chosen with `$`, images by `-i` and by a pasted path, and the
- * `resume` picker that opens no thread before a choice.
+ * `resume` picker that opens no thread before a choice; an MCP server's question answered in a form.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rolloutFiles } from './appServer/client.js';
-import { execCli, scene, type Scene } from './cli.harness.js';
+import { fixtureToml } from '../support/mcp.fixture.js';
+import { execCli, scene, toolOutputsSeen, type Scene } from './cli.harness.js';
 import { hasTmux, quitAndCheckTerminal, TmuxTui } from './tui.harness.js';
 
 let current: Scene | null = null;
@@ -122,5 +123,36 @@ describe.skipIf(!hasTmux)('statecraft (interactive UI): what the composer sends'
     await tui.keys('Escape');
     await tui.waitFor('sandbox workspace-write');
     await tui.waitFor(async () => (await rolloutFiles(current!.home)).length === 2);
+  });
+
+  it("answers an MCP server's question field by field: a wrong value is asked again, and the answer reaches the server", { timeout: 180_000 }, async () => {
+    current = await scene({ turns: [[{ call: 'mcp__fx__ask', args: {} }], [{ text: 'Green it is.' }]] });
+    await writeFile(join(current.home, 'config.toml'), fixtureToml('fx'));
+    tui = await TmuxTui.start(current, ['-a', 'never', 'ask me']);
+    await tui.waitFor('The MCP server fx asks: Which color should the note be?');
+    await tui.keys('a');
+    await tui.waitFor('1/2 Color [red/green]');
+    await tui.type('blue');
+    await tui.keys('Enter');
+    await tui.waitFor('type one of: red, green');
+    await tui.keys('BSpace', 'BSpace', 'BSpace', 'BSpace');
+    await tui.type('green');
+    await tui.keys('Enter');
+    await tui.waitFor('2/2 Urgent');
+    await tui.type('y');
+    await tui.keys('Enter');
+    await tui.waitFor('Green it is.');
+    expect(toolOutputsSeen(current.server.requests)).toEqual([JSON.stringify({ action: 'accept', content: { color: 'green', urgent: true } })]);
+    await quitAndCheckTerminal(tui);
+  });
+
+  it("declines an MCP server's question with d, and the server hears decline", { timeout: 180_000 }, async () => {
+    current = await scene({ turns: [[{ call: 'mcp__fx__ask', args: {} }], [{ text: 'No color then.' }]] });
+    await writeFile(join(current.home, 'config.toml'), fixtureToml('fx'));
+    tui = await TmuxTui.start(current, ['-a', 'never', 'ask me']);
+    await tui.waitFor('[d] decline');
+    await tui.keys('d');
+    await tui.waitFor('No color then.');
+    expect(toolOutputsSeen(current.server.requests)).toEqual([JSON.stringify({ action: 'decline' })]);
   });
 });

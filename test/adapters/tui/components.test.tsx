@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ApprovalDecision, SkillMetadata } from '../../../protocol/index.js';
+import type { ApprovalDecision, ElicitationAction, ElicitationContent, SkillMetadata } from '../../../protocol/index.js';
 import { ApprovalModal } from '../../../adapters/tui/ApprovalModal.js';
+import { QuestionModal } from '../../../adapters/tui/QuestionModal.js';
+import type { ElicitationEvent } from '../../../adapters/shared/index.js';
 import { Composer, emptyDraft, type Attachments, type Draft } from '../../../adapters/tui/Composer.js';
 import { pastedImagePath } from '../../../adapters/tui/files.js';
 import { streamingTail, Transcript } from '../../../adapters/tui/Transcript.js';
@@ -359,5 +361,58 @@ describe('Transcript', () => {
     // After the fence is closed, no fence is added.
     expect(streamingTail(`${text}\n\`\`\`\n${'plain words '.repeat(200)}`, 60, 10).startsWith('```')).toBe(false);
     expect(streamingTail('short', 60, 10)).toBe('short');
+  });
+});
+
+describe('QuestionModal', () => {
+  const question: ElicitationEvent = {
+    method: 'mcpServer/elicitation/request',
+    approvalId: 'el-1',
+    params: {
+      threadId: 't',
+      turnId: 'u',
+      serverName: 'notes',
+      mode: 'form',
+      message: 'How many copies?',
+      requestedSchema: {
+        type: 'object',
+        properties: { copies: { type: 'integer', title: 'Copies' }, note: { type: 'string', title: 'Note' } },
+        required: ['copies'],
+      },
+    },
+  };
+
+  it('checks each line against its field, skips an empty optional one, and accepts with the content', async () => {
+    const answers: Array<[ElicitationAction, ElicitationContent | null]> = [];
+    const ui = render(<QuestionModal event={question} onAnswer={(action, content) => answers.push([action, content])} />);
+    expect(ui.lastFrame()).toContain('The MCP server notes asks: How many copies?');
+    ui.stdin.write('a');
+    await until(() => ui.lastFrame()!.includes('1/2 Copies [integer]'));
+    ui.stdin.write('2.5');
+    await until(() => ui.lastFrame()!.includes('2.5'));
+    ui.stdin.write('\r');
+    await until(() => ui.lastFrame()!.includes('type a whole number'));
+    for (let i = 0; i < 3; i++) ui.stdin.write('\u007f');
+    ui.stdin.write('3');
+    await until(() => /› 3\b/.test(ui.lastFrame()!));
+    ui.stdin.write('\r');
+    await until(() => ui.lastFrame()!.includes('2/2 Note [string] (optional, Enter to skip)'));
+    ui.stdin.write('\r');
+    await until(() => answers.length > 0);
+    expect(answers).toEqual([['accept', { copies: 3 }]]);
+    ui.unmount();
+  });
+
+  it('declines with d and cancels with Esc', async () => {
+    const answers: ElicitationAction[] = [];
+    const declining = render(<QuestionModal event={question} onAnswer={(action) => answers.push(action)} />);
+    declining.stdin.write('d');
+    await until(() => answers.length === 1);
+    declining.unmount();
+    const cancelling = render(<QuestionModal event={question} onAnswer={(action) => answers.push(action)} />);
+    cancelling.stdin.write('\u001b');
+    await until(() => answers.length === 2);
+    cancelling.unmount();
+    expect(answers).toEqual(['decline', 'cancel']);
   });
 });
