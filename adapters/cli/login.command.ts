@@ -1,6 +1,7 @@
 import { text } from 'node:stream/consumers';
-import { createRuntime, currentApiKey, deleteApiKey, maskApiKey, saveApiKey, type Runtime } from '../../actors/runtime/index.js';
+import { currentApiKey, deleteApiKey, maskApiKey, saveApiKey, type Runtime } from '../../actors/runtime/index.js';
 import { errorMessage, type ProviderSettings } from '../../protocol/index.js';
+import { commandRuntime } from './command.runtime.js';
 
 interface LoginIo {
   stdin: NodeJS.ReadStream;
@@ -17,15 +18,7 @@ export interface LoginFlags {
 
 /** The runtime and the configured provider, which decide where keys are stored and which key applies. */
 async function configured(io: LoginIo, config: string[]): Promise<{ runtime: Runtime; provider: ProviderSettings }> {
-  const runtime = await createRuntime({
-    env: io.env,
-    cwd: process.cwd(),
-    source: 'cli',
-    originator: 'statecraft',
-    cliVersion: io.version,
-    configOverrides: config,
-    onWarning: (message) => io.stderr.write(`warning: ${message}\n`),
-  });
+  const runtime = await commandRuntime(io, process.cwd(), config);
   const { provider } = await runtime.resolveSettings({});
   return { runtime, provider };
 }

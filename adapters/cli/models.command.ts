@@ -1,5 +1,5 @@
-import { createRuntime } from '../../actors/runtime/index.js';
 import { errorMessage } from '../../protocol/index.js';
+import { commandRuntime, type CommandRuntimeIo } from './command.runtime.js';
 
 export interface ModelsListFlags {
   json: boolean;
@@ -9,11 +9,8 @@ export interface ModelsListFlags {
   config: string[];
 }
 
-interface ModelsIo {
+interface ModelsIo extends CommandRuntimeIo {
   stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  env: NodeJS.ProcessEnv;
-  version: string;
 }
 
 /**
@@ -25,15 +22,7 @@ interface ModelsIo {
 export async function runModelsList(flags: ModelsListFlags, io: ModelsIo): Promise<number> {
   const cwd = flags.cd ?? process.cwd();
   try {
-    const runtime = await createRuntime({
-      env: io.env,
-      cwd,
-      source: 'cli',
-      originator: 'statecraft',
-      cliVersion: io.version,
-      configOverrides: flags.config,
-      onWarning: (message) => io.stderr.write(`warning: ${message}\n`),
-    });
+    const runtime = await commandRuntime(io, cwd, flags.config);
     const listing = await runtime.models({ cwd, ...(flags.provider !== undefined ? { modelProvider: flags.provider } : {}) });
     if (listing.warning !== null) io.stderr.write(`warning: ${listing.warning}\n`);
     const models = listing.models.filter((model) => flags.includeHidden || !model.hidden);

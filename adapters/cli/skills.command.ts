@@ -1,5 +1,5 @@
-import { createRuntime } from '../../actors/runtime/index.js';
 import { errorMessage } from '../../protocol/index.js';
+import { commandRuntime, type CommandRuntimeIo } from './command.runtime.js';
 
 export interface SkillsListFlags {
   json: boolean;
@@ -7,11 +7,8 @@ export interface SkillsListFlags {
   config: string[];
 }
 
-interface SkillsIo {
+interface SkillsIo extends CommandRuntimeIo {
   stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  env: NodeJS.ProcessEnv;
-  version: string;
 }
 
 /**
@@ -22,15 +19,7 @@ interface SkillsIo {
 export async function runSkillsList(flags: SkillsListFlags, io: SkillsIo): Promise<number> {
   const cwd = flags.cd ?? process.cwd();
   try {
-    const runtime = await createRuntime({
-      env: io.env,
-      cwd,
-      source: 'cli',
-      originator: 'statecraft',
-      cliVersion: io.version,
-      configOverrides: flags.config,
-      onWarning: (message) => io.stderr.write(`warning: ${message}\n`),
-    });
+    const runtime = await commandRuntime(io, cwd, flags.config);
     const settings = await runtime.resolveSettings({ cwd });
     const { skills, errors } = await runtime.skills(settings.cwd, settings.projectTrusted);
     if (flags.json) {
