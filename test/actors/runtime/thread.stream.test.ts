@@ -4,17 +4,14 @@
  * inspection events for every actor of the tree, its trace records for a watcher that comes
  * late, and the session's answer to a second turn.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { firstValueFrom, filter, type Observable } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InspectionEvent } from 'xstate';
-import { startScriptedServer, type Script, type ScriptedServer } from '../../../actors/model/index.js';
-import { createRuntime, openThread, type TraceRecord } from '../../../actors/runtime/index.js';
+import type { Script } from '../../../actors/model/index.js';
+import { openThread, type TraceRecord } from '../../../actors/runtime/index.js';
 import type { TextDeltasEvent } from '../../../machines/index.js';
 import type { ProtocolEvent } from '../../../protocol/index.js';
-import { writeMockProviderConfig } from '../../support/appServer.js';
+import { scriptedRuntime } from '../../support/runtime.js';
 
 let cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -23,21 +20,8 @@ afterEach(async () => {
 });
 
 async function scene(turns: number | Script['turns']) {
-  const root = await mkdtemp(join(tmpdir(), 'statecraft-stream-'));
   const script = { turns: typeof turns === 'number' ? Array.from({ length: turns }, (_, i) => [{ text: `answer ${i}` }]) : turns };
-  const model: ScriptedServer = await startScriptedServer({ script });
-  cleanup.push(
-    () => rm(root, { recursive: true, force: true }),
-    () => model.close(),
-  );
-  await writeMockProviderConfig(root, model.url);
-  const runtime = await createRuntime({
-    env: { STATECRAFT_HOME: root, HOME: root, PATH: process.env.PATH },
-    cwd: root,
-    source: 'exec',
-    originator: 'test',
-    cliVersion: '0.0.0',
-  });
+  const runtime = await scriptedRuntime(script, cleanup);
   const thread = openThread(runtime, { overrides: { ephemeral: true } });
   cleanup.push(() => thread.close());
   return thread;

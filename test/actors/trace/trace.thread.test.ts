@@ -2,15 +2,14 @@
  * Tracing a real thread (the runtime with the scripted model on 127.0.0.1): the trace file
  * beside the rollout, its records, its bound on a 20,000-delta turn, and nothing when off.
  */
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { filter, firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startScriptedServer, type Script } from '../../../actors/model/index.js';
-import { createRuntime, openThread } from '../../../actors/runtime/index.js';
+import type { Script } from '../../../actors/model/index.js';
+import { openThread } from '../../../actors/runtime/index.js';
 import { readTrace, tracePath, type TraceRecord } from '../../../actors/trace/index.js';
-import { writeMockProviderConfig } from '../../support/appServer.js';
+import { scriptedRuntime } from '../../support/runtime.js';
 
 let cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -20,21 +19,7 @@ afterEach(async () => {
 
 /** Runs one turn of `script` on a recorded thread, traced when `trace`; returns the rollout path. */
 async function runTurn(script: Script, trace: boolean): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'statecraft-trace-'));
-  const model = await startScriptedServer({ script });
-  cleanup.push(
-    () => rm(root, { recursive: true, force: true }),
-    () => model.close(),
-  );
-  await writeMockProviderConfig(root, model.url);
-  const runtime = await createRuntime({
-    env: { STATECRAFT_HOME: root, HOME: root, PATH: process.env.PATH },
-    cwd: root,
-    source: 'exec',
-    originator: 'test',
-    cliVersion: '0.0.0',
-    configOverrides: trace ? ['trace=true'] : [],
-  });
+  const runtime = await scriptedRuntime(script, cleanup, trace ? ['trace=true'] : []);
   const thread = openThread(runtime);
   const { thread: record } = await thread.ready();
   const done = firstValueFrom(thread.events$.pipe(filter((event) => event.method === 'turn/completed')));
