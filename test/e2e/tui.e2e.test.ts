@@ -68,15 +68,13 @@ describe.skipIf(!hasTmux)('statecraft (interactive UI) in tmux', () => {
       expect(existsSync(join(current.workspace, 'one.txt'))).toBe(true);
       expect(readFileSync(join(current.home, 'rules', 'default.toml'), 'utf8')).toContain('touch');
 
-      await tui.type('make two');
-      await tui.keys('Enter');
+      await tui.typeLine('make two');
       screen = await tui.waitFor('made two');
       expect(screen).not.toContain('The agent wants to run');
       expect(existsSync(join(current.workspace, 'two.txt'))).toBe(true);
 
       // The rule covers the touch, not the mkdir after it: the compound command is asked about.
-      await tui.type('make three and four');
-      await tui.keys('Enter');
+      await tui.typeLine('make three and four');
       screen = await tui.waitFor('The agent wants to run');
       expect(screen).toContain('touch three.txt && mkdir four');
       // No prefix rule is offered for a compound command.
@@ -107,24 +105,20 @@ describe.skipIf(!hasTmux)('statecraft (interactive UI) in tmux', () => {
     await tui.waitFor('first ok');
 
     // The same command again in this session runs without a question.
-    await tui.type('second');
-    await tui.keys('Enter');
+    await tui.typeLine('second');
     let screen = await tui.waitFor('second ok');
     expect(screen).not.toContain('The agent wants to run');
 
-    await tui.type('third');
-    await tui.keys('Enter');
+    await tui.typeLine('third');
     await tui.waitFor('$ touch b2.txt');
     await tui.keys('n');
     await tui.waitFor('What should the model do instead?');
-    await tui.type('use printf instead');
-    await tui.keys('Enter');
+    await tui.typeLine('use printf instead');
     await tui.waitFor('taking the advice');
     expect(existsSync(join(current.workspace, 'b2.txt'))).toBe(false);
     expect(userTexts(current.server.requests)).toContain('use printf instead');
 
-    await tui.type('fourth');
-    await tui.keys('Enter');
+    await tui.typeLine('fourth');
     await tui.waitFor('$ touch b3.txt');
     await tui.keys('c');
     screen = await tui.waitFor('turn interrupted');
@@ -169,8 +163,7 @@ describe.skipIf(!hasTmux)('statecraft (interactive UI) in tmux', () => {
     await tui.waitFor('› gpt-5.1-codex-max low');
     await tui.keys('Enter');
     await tui.waitFor('model for the next turns: gpt-5.1-codex-max (low)');
-    await tui.type('again');
-    await tui.keys('Enter');
+    await tui.typeLine('again');
     await tui.waitFor('second answer');
     const bodies = current.server.requests as Array<{ model: string; reasoning?: { effort?: string } }>;
     expect(bodies[0]!.model).toBe('gpt-5.1-codex');
@@ -185,8 +178,7 @@ describe.skipIf(!hasTmux)('statecraft (interactive UI) in tmux', () => {
     tui = await TmuxTui.start(current, ['resume', '--last']);
     let screen = await tui.waitFor('recorded answer');
     expect(screen).toContain('› remember the first prompt');
-    await tui.type('and now more');
-    await tui.keys('Enter');
+    await tui.typeLine('and now more');
     await tui.waitFor('continued answer');
     await quitAndCheckTerminal(tui);
     await tui.kill();

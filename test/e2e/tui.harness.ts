@@ -87,6 +87,12 @@ export class TmuxTui {
     await execa('tmux', ['send-keys', '-t', this.name, '-l', text]);
   }
 
+  /** Text typed literally, then Enter: a line sent, as a person sends it. */
+  async typeLine(text: string): Promise<void> {
+    await this.type(text);
+    await this.keys('Enter');
+  }
+
   /** The pane's terminal device, to check its settings once the UI is gone. */
   async tty(): Promise<string> {
     const { stdout } = await execa('tmux', ['display', '-p', '-t', this.name, '#{pane_tty}']);

@@ -41,8 +41,7 @@ describe.skipIf(!hasTmux)('statecraft (interactive UI): what the composer sends'
     // The compaction request carries the conversation and asks for a handoff.
     expect(sent(current, 1)).toContain('EARLY-DETAIL-MARKER');
     expect(sent(current, 1)).toContain('handoff note');
-    await tui.type('carry on');
-    await tui.keys('Enter');
+    await tui.typeLine('carry on');
     await tui.waitFor('after the summary');
     const next = sent(current, 2);
     expect(next).toContain('HANDOFF-SUMMARY');
@@ -66,8 +65,7 @@ describe.skipIf(!hasTmux)('statecraft (interactive UI): what the composer sends'
     expect(screen).toContain('Writes release notes from the git log');
     await tui.keys('Tab');
     await tui.waitFor('write them with $release-notes');
-    await tui.type('please');
-    await tui.keys('Enter');
+    await tui.typeLine('please');
     screen = await tui.waitFor('used the skill');
     expect(screen).toContain('› write them with $release-notes please');
     const request = sent(current, 0);
@@ -90,8 +88,7 @@ describe.skipIf(!hasTmux)('statecraft (interactive UI): what the composer sends'
     // A path pasted in one piece (as a terminal pastes a dropped file) attaches the file.
     await tui.type(second);
     await tui.waitFor(`[image 1] ${second}`);
-    await tui.type('and this one?');
-    await tui.keys('Enter');
+    await tui.typeLine('and this one?');
     await tui.waitFor('saw the second');
     const request = sent(current, 1);
     expect(request).toContain(`path=\\"${second}\\"`);
@@ -132,15 +129,12 @@ describe.skipIf(!hasTmux)('statecraft (interactive UI): what the composer sends'
     await tui.waitFor('The MCP server fx asks: Which color should the note be?');
     await tui.keys('a');
     await tui.waitFor('1/2 Color [red/green]');
-    await tui.type('blue');
-    await tui.keys('Enter');
+    await tui.typeLine('blue');
     await tui.waitFor('type one of: red, green');
     await tui.keys('BSpace', 'BSpace', 'BSpace', 'BSpace');
-    await tui.type('green');
-    await tui.keys('Enter');
+    await tui.typeLine('green');
     await tui.waitFor('2/2 Urgent');
-    await tui.type('y');
-    await tui.keys('Enter');
+    await tui.typeLine('y');
     await tui.waitFor('Green it is.');
     expect(toolOutputsSeen(current.server.requests)).toEqual([JSON.stringify({ action: 'accept', content: { color: 'green', urgent: true } })]);
     await quitAndCheckTerminal(tui);
