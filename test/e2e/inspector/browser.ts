@@ -39,6 +39,16 @@ export async function launchChromium(): Promise<Browser> {
   };
 }
 
+/** A new page at `url`, 1400x900, once its charts are drawn; the page's script errors are added to `errors`. */
+export async function openPage(browser: Browser, url: string, errors: string[]): Promise<Page> {
+  const page = await browser.context.newPage();
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto(url);
+  await page.waitForSelector('svg.chart');
+  return page;
+}
+
 /** Keeps what the page shows now as test-artifacts/inspector/NAME.png. */
 export const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
 

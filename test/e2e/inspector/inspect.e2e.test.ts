@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { machineDefinitions, type StateDefinition } from '../../../machines/index.js';
 import { CLI, execCli, scene, type Scene } from '../cli.harness.js';
-import { activeStates as active, launchChromium, shot, timelineRows as rows, type Browser } from './browser.js';
+import { activeStates as active, launchChromium, openPage, shot, timelineRows as rows, type Browser } from './browser.js';
 
 let s: Scene;
 let trace: string;
@@ -29,12 +29,8 @@ async function inspect(args: string[]): Promise<string> {
 }
 
 async function open(url: string): Promise<Page> {
-  const page = await browser.context.newPage();
   const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.setViewportSize({ width: 1400, height: 900 });
-  await page.goto(url);
-  await page.waitForSelector('svg.chart');
+  const page = await openPage(browser, url, errors);
   expect(errors).toEqual([]);
   return page;
 }

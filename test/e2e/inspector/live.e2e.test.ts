@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenes, text } from '../appServer/client.js';
 import { execCli, jsonEvents, scene as cliScene } from '../cli.harness.js';
-import { activeStates, launchChromium, shot, timelineRows, type Browser } from './browser.js';
+import { activeStates, launchChromium, openPage, shot, timelineRows, type Browser } from './browser.js';
 
 const scene = scenes();
 let browser: Browser;
@@ -39,12 +39,8 @@ describe('app-server --inspect', () => {
     await expect.poll(() => /inspector: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(c.stderr())?.[1], { timeout: 20_000 }).toBeTruthy();
     const url = /inspector: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(c.stderr())![1]!;
 
-    const page = await browser.context.newPage();
     const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.setViewportSize({ width: 1400, height: 900 });
-    await page.goto(url);
-    await page.waitForSelector('svg.chart');
+    const page = await openPage(browser, url, errors);
     await expect.poll(() => page.locator('#live-status').textContent()).toBe('live');
     expect(await page.locator('#thread option').count()).toBe(0);
 
