@@ -55,7 +55,8 @@ describe('processes started without the sandbox do not outlive their turn', () =
     const marker = scene.marker();
     const { f, c, thread, turn, completed } = await fullAccessTurn(`${daemon(marker)}; sleep ${scene.marker()}`, 30_000, 'start a daemon and wait');
     await waitForFile(join(f.ws, 'daemon-started'));
-    expect(livePidsMatching(marker).length).toBeGreaterThan(0);
+    // The file is touched as the daemon is forked; its `sleep` may take a moment more to exist.
+    await expect.poll(() => livePidsMatching(marker).length, { timeout: 10_000 }).toBeGreaterThan(0);
     await c.call('turn/interrupt', { threadId: thread.id, turnId: turn.id });
     expect((await completed()).params.turn.status).toBe('interrupted');
     expect(await gone(marker)).toEqual([]);
