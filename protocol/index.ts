@@ -11,7 +11,6 @@ export * from './execJson.schema.js';
 export * from './settings.schema.js';
 export * from './skills.schema.js';
 export * from './toolArgs.schema.js';
-export * from './appServer/index.js';
+export * from './models.schema.js';
 export * from './toolRuns.schema.js';
 export * from './text.js';
-export * from './mcpServer/index.js';

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { ExecOutcome } from '../../machines/index.js';
 import { modelText, type HeadTailBuffer } from './output.js';
+import { failedOutcome } from './outcome.js';
 import { ExecProcess, CAPTURE_CAP_CHARS, type ProcessExit } from './process.js';
 import { RootPins } from './roots.js';
 import { confine, findOnPath, type Launch } from './sandbox.js';
@@ -28,18 +29,6 @@ interface Session {
   spec: ExecSpec;
 }
 
-export const failedOutcome = (message: string, durationMs = 0): ExecOutcome => ({
-  exitCode: null,
-  stillRunning: false,
-  interrupted: false,
-  failedToRun: true,
-  sandboxDenial: null,
-  processId: null,
-  aggregatedOutput: '',
-  durationMs,
-  modelOutput: message,
-});
-
 /** The shell invocation of a spec, maybe under a pty (`script`); unconfined. */
 export function shellArgv(spec: ExecSpec): string[] {
   const flag = spec.login ? '-lc' : '-c';
@@ -66,8 +55,9 @@ export class ExecSessions {
   private readonly sessions = new Map<number, Session>();
   /** Every process started here whose group may still be alive. */
   private readonly spawned = new Set<ExecProcess>();
-  /** The writable roots as they were when the thread (or the turn naming them) started. */
-  readonly roots = new RootPins();
+
+  /** `roots`: the writable roots as they were when the thread (or the turn naming them) started. */
+  constructor(readonly roots: RootPins = new RootPins()) {}
 
   start(spec: ExecSpec, sink: OutputSink): ExecHandle {
     const callStart = Date.now();

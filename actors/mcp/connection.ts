@@ -13,7 +13,8 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { pathToFileURL } from 'node:url';
-import type { ElicitationAction, ElicitationContent, ElicitationQuestion, McpServerSettings, McpServerStatus } from '../../protocol/index.js';
+import type { ElicitationAction, ElicitationContent, ElicitationQuestion, McpServerSettings } from '../../protocol/index.js';
+import type { McpServerStatus } from '../../protocol/appServer/index.js';
 import { errorMessage } from '../../protocol/index.js';
 
 export type McpServerState = 'starting' | 'ready' | 'failed';

@@ -1,5 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ElicitationQuestion, McpServerSettings, McpServerStatus, McpStartupState, ToolSpec } from '../../protocol/index.js';
+import type { ElicitationQuestion, McpServerSettings, McpStartupState, ToolSpec } from '../../protocol/index.js';
+import type { McpServerStatus } from '../../protocol/appServer/index.js';
 import { McpConnection, type ElicitationAnswer, type ElicitationAsker, type McpServerState } from './connection.js';
 import { qualifiedToolName } from './names.js';
 import { mcpToolSpec, offeredParameters } from './tools.js';

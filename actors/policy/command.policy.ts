@@ -1,16 +1,7 @@
 import type { PolicyCheckInput, PolicyVerdict } from '../../machines/index.js';
 import type { ApprovalDecision } from '../../protocol/index.js';
-import { findProjectRoot } from '../config/index.js';
 import { loadBashParser, parseCommand, type ParsedScript } from './parse/index.js';
-import {
-  evaluateCommand,
-  loadRules,
-  type EvaluateInput,
-  type Evaluation,
-  type LoadRulesOptions,
-  type RuleBaseline,
-  type RuleFileError,
-} from './rules/index.js';
+import { evaluateCommand, loadRules, ruleSources, type EvaluateInput, type Evaluation, type RuleBaseline, type RuleFileError } from './rules/index.js';
 import { shellProblem, type ShellChoice } from './shell.policy.js';
 
 /** Where a command's policy is looked up: the home and project holding rule files, and what the host can confine. */
@@ -23,11 +14,6 @@ export interface PolicyContext {
   onRuleError?: (error: RuleFileError) => void;
   /** The thread's rule files as they were when it started; without one, rule files are taken as they are. */
   baseline?: RuleBaseline | null;
-}
-
-/** Where the rules for commands run in `cwd` come from. */
-export async function ruleSources(home: string, cwd: string, projectTrusted: boolean): Promise<LoadRulesOptions> {
-  return { home, projectRoot: await findProjectRoot(cwd), projectTrusted };
 }
 
 /** The parse and the rule evaluation behind a verdict, for `statecraft execpolicy check`. */

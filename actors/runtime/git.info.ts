@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { findRepositoryRoot } from '../config/index.js';
 import type { GitInfo } from '../../protocol/index.js';
 
@@ -38,8 +37,11 @@ function gitEnv(overrides: Array<[string, string]>, extra: Record<string, string
   return env;
 }
 
-const git = (cwd: string, args: string[], env: Record<string, string>, timeoutMs: number) =>
-  execa('git', args, { cwd, env, reject: false, stdin: 'ignore', timeout: timeoutMs });
+/** execa loads with the first git a thread runs: outside a repository, none runs. */
+async function git(cwd: string, args: string[], env: Record<string, string>, timeoutMs: number) {
+  const { execa } = await import('execa');
+  return execa('git', args, { cwd, env, reject: false, stdin: 'ignore', timeout: timeoutMs });
+}
 
 /**
  * Every filter driver the config defines, with its commands emptied and its `required` off:

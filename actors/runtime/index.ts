@@ -1,5 +1,5 @@
 export * from './thread.runtime.js';
-export { sandboxFor, prepareToolCall, toolActors } from './tool.actors.js';
+export { sandboxFor } from './thread.sandbox.js';
 export * from './runtime.js';
 export * from './thread.registry.js';
 export type { ModelListing } from './model.list.js';

@@ -2,7 +2,7 @@ import { fromCallback, fromPromise, type EventObject } from 'xstate';
 import { toModelEvent, type CompactInput, type CompactionResult, type ModelActorInput, type TextDeltasEvent } from '../../machines/index.js';
 import { streamModel, type ModelRequest } from '../model/index.js';
 import { compactedHistory, compactionRequest, instructionsFor, withoutOldestExchange } from '../prompt/index.js';
-import { toolSpecs } from '../tools/index.js';
+import { toolSpecs } from '../tools/specs.js';
 import { errorMessage, type ResponseItem, type ThreadSettings, type TokenUsageBreakdown, type ToolSpec } from '../../protocol/index.js';
 
 /** The name the final answer's schema goes by, as Codex names it. */

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig, resolveThreadSettings, statecraftHome } from '../config/index.js';
-import { probeSandbox } from '../exec/index.js';
 import type { McpConnections } from '../mcp/index.js';
 import { fetchServedModels } from '../model/index.js';
 import { discoverSkills } from '../prompt/index.js';
@@ -63,8 +62,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   return {
     home,
     env: options.env,
-    // Probed when the first command is judged: a turn that runs none spawns nothing.
+    // Probed when the first command is judged: a turn that runs none spawns nothing, nor loads the sandbox's code.
     async sandboxAvailable() {
+      const { probeSandbox } = await import('../exec/sandbox.js');
       const sandbox = await probeSandbox();
       if (!sandbox.available) {
         warn(`the sandbox is unavailable: ${sandbox.reason}. Commands that need it will ask for approval first (or be refused under approval policy never).`);

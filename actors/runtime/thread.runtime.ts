@@ -18,7 +18,6 @@ import {
   referenceOnlyThreadFields,
   type ApprovalDecision,
   type ElicitationContent,
-  type McpServerStatus,
   type ProtocolEvent,
   type ResponseItem,
   type SessionSource,
@@ -32,10 +31,11 @@ import {
   type TurnOverrides,
   type UserInput,
 } from '../../protocol/index.js';
+import type { McpServerStatus } from '../../protocol/appServer/index.js';
 import { resolveTurnOverrides, upgradeNotice } from '../config/index.js';
-import { ExecSessions } from '../exec/index.js';
 import type { ElicitationAsker, McpConnections, McpStatusWatcher, ThreadMcp } from '../mcp/index.js';
-import { RuleBaseline, ruleSources } from '../policy/index.js';
+import { RuleBaseline } from '../policy/rules/baseline.js';
+import { ruleSources } from '../policy/rules/rule.file.js';
 import { prepareTurn } from '../prompt/index.js';
 import { rolloutPath, type StoredThread } from '../rollout/index.js';
 import { TraceBuilder, type TraceRecord } from '../trace/index.js';
@@ -45,7 +45,8 @@ import { compactActor, modelActor } from './model.actor.js';
 import { ThreadPersistence } from './thread.persistence.js';
 import { StartupReplay } from './startup.replay.js';
 import { beginTurnDiff, disposeTurnDiff, measureTurnDiff } from './turn.diff.js';
-import { liveToolCall, sandboxFor } from './tool.actors.js';
+import { ThreadTools } from './tool.call.js';
+import { sandboxFor } from './thread.sandbox.js';
 
 /** What every thread of one process shares: where state lives, how settings resolve, what the host can do. */
 export interface Runtime {
@@ -169,7 +170,6 @@ interface SessionCache {
 /** The session machine with every actor it invokes bound to real I/O for one thread. */
 function liveSessionMachine(
   runtime: Runtime,
-  sessions: ExecSessions,
   stored: StoredThread | null,
   cache: SessionCache,
   onConfigureError: (error: unknown) => void,
@@ -177,7 +177,7 @@ function liveSessionMachine(
   onMcpStatus: McpStatusWatcher,
 ) {
   const rules = new RuleBaseline();
-  const toolCall = liveToolCall(sessions, {
+  const tools = new ThreadTools({
     sandboxAvailable: () => runtime.sandboxAvailable(),
     env: runtime.env,
     home: runtime.home,
@@ -187,7 +187,7 @@ function liveSessionMachine(
   });
   const turn = turnMachine.provide({
     actors: {
-      toolCall,
+      toolCall: tools.machine(),
       model: modelActor(runtime.env, {
         home: runtime.home,
         extraTools: () => cache.mcp?.toolSpecs((message) => runtime.warn(message)) ?? Promise.resolve([]),
@@ -196,10 +196,10 @@ function liveSessionMachine(
       compact: compactActor(runtime.env, { home: runtime.home, userAgent: runtime.userAgent }),
       prepareTurn: fromPromise<PreparedTurn, { settings: ThreadSettings; history: ResponseItem[]; userInput: UserInput[] }>(async ({ input }) => {
         // Roots a turn names for the first time are pinned as they are now; the others keep their first identity.
-        sessions.roots.pin(sandboxFor(input.settings, runtime.env)?.writableRoots ?? []);
+        tools.roots.pin(sandboxFor(input.settings, runtime.env)?.writableRoots ?? []);
         return prepareTurn({ ...input, home: runtime.home, skills: cache.skills });
       }),
-      stopProcesses: fromPromise<void, { threadId: string }>(() => sessions.killAll()),
+      stopProcesses: fromPromise<void, { threadId: string }>(() => tools.killAll()),
     },
   });
   const turnDiff = turnDiffMachine.provide({
@@ -219,7 +219,7 @@ function liveSessionMachine(
           throw error;
         });
         const roots = sandboxFor(settings, runtime.env)?.writableRoots ?? [settings.cwd];
-        sessions.roots.pin(roots);
+        tools.roots.pin(roots);
         // MCP servers start now, all at once, and are not waited for: the first model request waits for those still starting.
         const servers = settings.mcpServers ?? [];
         cache.mcp = servers.length > 0 ? (await runtime.mcp()).acquire(input.threadId, servers, roots, askUser, onMcpStatus) : null;
@@ -243,9 +243,9 @@ function liveSessionMachine(
       }),
       // A turn that ended leaves no process behind but the sessions the model may come back to.
       reapProcesses: fromPromise<void, { threadId: string }>(() =>
-        sessions.reapFinished().catch((error: unknown) => runtime.warn(`could not end what finished commands left running: ${errorMessage(error)}`)),
+        tools.reapFinished().catch((error: unknown) => runtime.warn(`could not end what finished commands left running: ${errorMessage(error)}`)),
       ),
-      shutdown: fromPromise<void, { threadId: string }>(() => sessions.killAll()),
+      shutdown: fromPromise<void, { threadId: string }>(() => tools.killAll()),
     },
   });
 }
@@ -254,7 +254,6 @@ function liveSessionMachine(
 export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): ThreadHandle {
   const stored = options.stored ?? null;
   const threadId = stored?.thread.id ?? options.threadId ?? randomUUID();
-  const sessions = new ExecSessions();
   const events = new StartupReplay<ProtocolEvent>();
   const cache: SessionCache = { skills: [], mcp: null };
   const inspection = new Subject<InspectionEvent>();
@@ -285,7 +284,6 @@ export function openThread(runtime: Runtime, options: OpenThreadOptions = {}): T
   const actor: ActorRefFrom<typeof sessionMachine> = createActor(
     liveSessionMachine(
       runtime,
-      sessions,
       stored,
       cache,
       (error) => (configureError = error),

@@ -1,20 +1,13 @@
 import { isAbsolute, relative, resolve } from 'node:path';
-import { fromCallback, fromPromise } from 'xstate';
-import {
-  approvalMachine,
-  execCallMachine,
-  patchCallMachine,
-  toolCallMachine,
-  type ExecActorInput,
-  type ExecOutcome,
-  mcpCallMachine,
-  type McpOutcome,
-  type McpToolInput,
-  type PatchOutcome,
-  type PolicyCheckInput,
-  type PolicyVerdict,
-  type PreparedCall,
-  type ToolCallRequest,
+import type {
+  ExecActorInput,
+  McpOutcome,
+  McpToolInput,
+  PatchOutcome,
+  PolicyCheckInput,
+  PolicyVerdict,
+  PreparedCall,
+  ToolCallRequest,
 } from '../../machines/index.js';
 import {
   errorMessage,
@@ -28,7 +21,8 @@ import {
 } from '../../protocol/index.js';
 import { applyPlan, describeUnwritable, parsePatch, PatchError, planPatch, unwritableTargets, type PatchPlan, type PlannedChange } from '../patch/index.js';
 import { patchBaselines } from './turn.diff.js';
-import { commandEnvironment, type ExecSessions, failedOutcome, shellQuote, type ExecHandle, type ExecSpec, type SandboxSpec } from '../exec/index.js';
+import { commandEnvironment, ExecSessions, failedOutcome, type RootPins, shellQuote, type ExecHandle, type ExecSpec, type OutputSink } from '../exec/index.js';
+import { sandboxFor } from './thread.sandbox.js';
 import {
   appendAllowRule,
   assessCommandRisk,
@@ -48,20 +42,6 @@ import { resultForItem, resultForModel } from '../mcp/tools.js';
 
 /** The command line as clients see it: the shell invocation that actually runs. */
 const displayCommand = (shell: string, login: boolean, script: string) => `${shell} ${login ? '-lc' : '-c'} ${shellQuote(script)}`;
-
-/**
- * What the sandbox lets a command write: the thread's working directory, the configured
- * roots and the temp directories. Never the directory a call asks to run in: a workdir
- * is where a command starts, not something it may write.
- */
-export function sandboxFor(settings: ThreadSettings, env: NodeJS.ProcessEnv = process.env): SandboxSpec | null {
-  if (settings.sandboxMode === 'danger-full-access') return null;
-  if (settings.sandboxMode === 'read-only') return { mode: 'read-only', writableRoots: [], networkAccess: settings.networkAccess };
-  const tmpdirVar = env['TMPDIR'] && !settings.excludeTmpdirEnvVar ? [resolve(env['TMPDIR'])] : [];
-  const slashTmp = settings.excludeSlashTmp ? [] : ['/tmp'];
-  const roots = new Set([settings.cwd, ...settings.writableRoots, ...tmpdirVar, ...slashTmp]);
-  return { mode: 'workspace-write', writableRoots: [...roots], networkAccess: settings.networkAccess };
-}
 
 /** Every file a plan writes: the paths it names and where moves land. */
 const writtenPaths = (plan: PatchPlan) => plan.changes.flatMap((change) => [change.path, ...(change.movePath ? [change.movePath] : [])]);
@@ -184,35 +164,35 @@ export async function prepareToolCall(
   }
 }
 
-/** The actors the tool-call machine invokes, bound to one thread's process sessions. */
-export function toolActors(
-  sessions: ExecSessions,
-  options: {
-    sandboxAvailable: () => Promise<boolean>;
-    env: NodeJS.ProcessEnv;
-    home: string;
-    onRuleError: (error: RuleFileError) => void;
-    /** The thread's rule files as they were when it started. */
-    rules: RuleBaseline;
-    /** The thread's MCP servers once it is configured (null before, or without any). */
-    mcp?: () => ThreadMcp | null;
-  },
-) {
+/** What the tool work of one thread is bound to. */
+export interface ToolOptions {
+  sandboxAvailable: () => Promise<boolean>;
+  env: NodeJS.ProcessEnv;
+  home: string;
+  onRuleError: (error: RuleFileError) => void;
+  /** The thread's rule files as they were when it started. */
+  rules: RuleBaseline;
+  /** The thread's MCP servers once it is configured (null before, or without any). */
+  mcp?: () => ThreadMcp | null;
+}
+
+/**
+ * The work behind the tool-call machine's actors for one thread: reading calls, judging them
+ * against the policy, running commands and patches. This module, with the policy, the process
+ * library and the patch code it holds, loads with a thread's first tool call (see tool.call.ts).
+ */
+export function toolWork(roots: RootPins, options: ToolOptions) {
+  const sessions = new ExecSessions(roots);
   return {
-    approval: approvalMachine.provide({
-      actors: {
-        // The model's view of an escalation's risk; the approval machine bounds how long it may take.
-        assessRisk: fromPromise<CommandRisk | null, { request: ApprovalRequest; settings: ThreadSettings }>(async ({ input, signal }) => {
-          if (input.request.method !== 'item/commandExecution/requestApproval') return null;
-          const { command, cwd, reason, threadId } = input.request.params;
-          return assessCommandRisk({ command, cwd, reason }, input.settings, { signal, env: options.env, threadId });
-        }),
-      },
-    }),
-    prepareCall: fromPromise<PreparedCall, { call: ToolCallRequest; settings: ThreadSettings }>(async ({ input }) =>
+    /** The model's view of an escalation's risk; the approval machine bounds how long it may take. */
+    assessRisk: async (input: { request: ApprovalRequest; settings: ThreadSettings }, signal: AbortSignal): Promise<CommandRisk | null> => {
+      if (input.request.method !== 'item/commandExecution/requestApproval') return null;
+      const { command, cwd, reason, threadId } = input.request.params;
+      return assessCommandRisk({ command, cwd, reason }, input.settings, { signal, env: options.env, threadId });
+    },
+    prepareCall: (input: { call: ToolCallRequest; settings: ThreadSettings }): Promise<PreparedCall> =>
       prepareToolCall(input.call, input.settings, sessions, options.env, options.mcp?.() ?? null),
-    ),
-    callMcpTool: fromPromise<McpOutcome, McpToolInput>(async ({ input, signal }) => {
+    callMcpTool: async (input: McpToolInput, signal: AbortSignal): Promise<McpOutcome> => {
       const mcp = options.mcp?.() ?? null;
       if (mcp === null) throw new Error('this thread has no MCP servers');
       try {
@@ -221,13 +201,13 @@ export function toolActors(
       } catch (error) {
         return { result: null, error: errorMessage(error), items: [] };
       }
-    }),
-    amendPolicy: fromPromise<void, { prefix: string[] }>(async ({ input }) => {
+    },
+    amendPolicy: async (input: { prefix: string[] }): Promise<void> => {
       if (input.prefix.length === 0) return;
       const { file, before, after } = await appendAllowRule(options.home, input.prefix);
       options.rules.accept(file, before, after);
-    }),
-    applyPatch: fromPromise<PatchOutcome, { run: PatchRun }>(async ({ input }) => {
+    },
+    applyPatch: async (input: { run: PatchRun }): Promise<PatchOutcome> => {
       const { plan, cwd } = input.run;
       const started = Date.now();
       try {
@@ -236,8 +216,8 @@ export function toolActors(
         return { status: 'failed', modelOutput: `apply_patch failed, and nothing was written: ${errorMessage(error)}` };
       }
       return { status: 'completed', modelOutput: patchSummary(plan, cwd, Date.now() - started) };
-    }),
-    checkPolicy: fromPromise<PolicyVerdict, PolicyCheckInput>(async ({ input }) => {
+    },
+    checkPolicy: async (input: PolicyCheckInput): Promise<PolicyVerdict> => {
       if (input.prepared.kind === 'patch') return checkPatchPolicy(input, input.prepared.run.outside);
       const { run } = input.prepared;
       const spec = run.kind === 'spawn' ? run.spec : null;
@@ -254,8 +234,8 @@ export function toolActors(
           baseline: options.rules,
         },
       );
-    }),
-    viewImage: fromPromise<ResponseItem[], { call: ToolCallRequest; path: string }>(async ({ input }) => {
+    },
+    viewImage: async (input: { call: ToolCallRequest; path: string }): Promise<ResponseItem[]> => {
       const image = await loadImage(input.path);
       return [
         { type: 'function_call_output', call_id: input.call.callId, output: `attached image ${input.path}` },
@@ -269,48 +249,22 @@ export function toolActors(
           ],
         },
       ];
-    }),
-    exec: fromCallback<{ type: 'kill' }, ExecActorInput>(({ input, sendBack, receive }) => {
+    },
+    /** Starts a command, or writes to (polls) a running session; a command that cannot start ends at once, failed. */
+    startExec: (input: ExecActorInput, sink: OutputSink): ExecHandle => {
       const { run } = input;
-      let handle: ExecHandle | null = null;
-      let settled = false;
-      const onOutput = (chunk: string) => {
-        if (!settled) sendBack({ type: 'exec.output', chunk });
-      };
-      const finish = (outcome: ExecOutcome) => {
-        if (settled) return;
-        settled = true;
-        sendBack({ type: 'exec.finished', outcome });
-      };
       try {
-        handle =
-          run.kind === 'spawn'
-            ? sessions.start({ ...run.spec, sandbox: input.mode === 'sandboxed' ? run.spec.sandbox : null }, { onOutput })
-            : sessions.writeStdin(run.sessionId, { chars: run.chars, yieldTimeMs: run.yieldTimeMs, maxOutputTokens: run.maxOutputTokens }, { onOutput });
-        sendBack({ type: 'exec.started', processId: handle.processId });
-        handle.done.then(finish, (error: unknown) => finish(failedOutcome(`failed to run the command: ${String(error)}`)));
+        return run.kind === 'spawn'
+          ? sessions.start({ ...run.spec, sandbox: input.mode === 'sandboxed' ? run.spec.sandbox : null }, sink)
+          : sessions.writeStdin(run.sessionId, { chars: run.chars, yieldTimeMs: run.yieldTimeMs, maxOutputTokens: run.maxOutputTokens }, sink);
       } catch (error) {
-        finish(failedOutcome(`failed to run the command: ${errorMessage(error)}`));
+        return { processId: null, kill: () => undefined, done: Promise.resolve(failedOutcome(`failed to run the command: ${errorMessage(error)}`)) };
       }
-      receive(() => handle?.kill());
-      // A process still running when its call is torn down (the turn stopped) must not outlive it.
-      return () => {
-        if (!settled) handle?.kill();
-      };
-    }),
+    },
+    killAll: () => sessions.killAll(),
+    reapFinished: () => sessions.reapFinished(),
   };
 }
 
-/** The tool-call machine with every actor bound to one thread's processes and rule files. */
-export function liveToolCall(sessions: ExecSessions, options: Parameters<typeof toolActors>[1]) {
-  const { approval, prepareCall, amendPolicy, applyPatch, checkPolicy, viewImage, exec, callMcpTool } = toolActors(sessions, options);
-  return toolCallMachine.provide({
-    actors: {
-      prepareCall,
-      viewImage,
-      execCall: execCallMachine.provide({ actors: { checkPolicy, exec, approval, amendPolicy } }),
-      patchCall: patchCallMachine.provide({ actors: { checkPolicy, approval, applyPatch } }),
-      mcpCall: mcpCallMachine.provide({ actors: { approval, callMcpTool } }),
-    },
-  });
-}
+/** A thread's tool work, as tool.call.ts binds the machine's actors to it. */
+export type ToolWork = ReturnType<typeof toolWork>;

@@ -4,8 +4,9 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Baseline, MeasureInput } from '../../machines/index.js';
 import type { TurnDiffBase } from '../../protocol/index.js';
 import { findRepositoryRoot } from '../config/index.js';
-import { unifiedDiff, type PatchPlan } from '../patch/index.js';
-import { isInside } from '../policy/index.js';
+import type { PatchPlan } from '../patch/index.js';
+import { unifiedDiff } from '../patch/unified.js';
+import { isInside } from '../policy/patch.policy.js';
 import { runGit } from './git.info.js';
 
 /** Git's object name for a file's content, so the diff reads like `git diff`. */

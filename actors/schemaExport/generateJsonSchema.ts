@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { wireCatalog } from '../../protocol/index.js';
+import { wireCatalog } from '../../protocol/appServer/index.js';
 import { bundleJsonSchema, entryJsonSchema } from './json.schema.js';
 
 export const JSON_SCHEMA_BUNDLE_FILE = 'statecraft.app-server.schemas.json';

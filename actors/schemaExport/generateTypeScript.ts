@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { wireCatalog } from '../../protocol/index.js';
+import { wireCatalog } from '../../protocol/appServer/index.js';
 import { entryJsonSchema } from './json.schema.js';
 import { printModule } from './ts.printer.js';
 

@@ -18,9 +18,8 @@ import {
   TurnError,
   UserInput,
   ModelInfo,
-  sentByClient,
-  type WireCatalogEntry,
 } from '../../protocol/index.js';
+import { sentByClient, type WireCatalogEntry } from '../../protocol/appServer/index.js';
 
 /** A JSON Schema document as plain data. */
 export type JsonSchema = Record<string, unknown>;

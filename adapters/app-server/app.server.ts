@@ -4,16 +4,14 @@ import { statecraftHome } from '../../actors/config/config.paths.js';
 import type { Runtime as Agent, ModelListing, ThreadHandle, ThreadRegistry } from '../../actors/runtime/index.js';
 import {
   errorMessage,
-  JsonRpcErrorCode,
-  type ClientRequestParams,
   type ProtocolEvent,
   type SandboxPolicy,
   type ThreadOverrides,
-  type ThreadSessionResult,
   type ThreadSettings,
   type Turn,
   type TurnOverrides,
 } from '../../protocol/index.js';
+import { JsonRpcErrorCode, type ClientRequestParams, type ThreadSessionResult } from '../../protocol/appServer/index.js';
 import { clientUserAgent, type StdioServerOptions } from '../shared/index.js';
 import { ApprovalBridge, forwardEvent } from './approvals.bridge.js';
 import { createConnection } from './connection.js';

@@ -1,13 +1,11 @@
+import { type FileUpdateChange, type PlainApprovalDecision, type ProtocolEventOf } from '../../protocol/index.js';
 import {
   ApprovalFormContent,
   ElicitationAnswer,
   ReviewDecisionAnswer,
   type ExecApprovalElicitation,
-  type FileUpdateChange,
   type PatchApprovalElicitation,
-  type PlainApprovalDecision,
-  type ProtocolEventOf,
-} from '../../protocol/index.js';
+} from '../../protocol/mcpServer/index.js';
 
 export type ApprovalEvent = ProtocolEventOf<'item/commandExecution/requestApproval'> | ProtocolEventOf<'item/fileChange/requestApproval'>;
 

@@ -14,7 +14,8 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { createRuntime, present, ThreadRegistry } from '../../actors/runtime/index.js';
-import { errorMessage, StatecraftReplyToolParams, StatecraftToolOutput, StatecraftToolParams, type ThreadOverrides } from '../../protocol/index.js';
+import { errorMessage, type ThreadOverrides } from '../../protocol/index.js';
+import { StatecraftReplyToolParams, StatecraftToolOutput, StatecraftToolParams } from '../../protocol/mcpServer/index.js';
 import { clientUserAgent, DEFAULT_MAX_LINE_BYTES, type StdioServerOptions } from '../shared/index.js';
 import { LineTransport } from './stdio.transport.js';
 import { runTurnForCall, toolError, type CallChannel } from './turn.call.js';

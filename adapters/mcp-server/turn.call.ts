@@ -1,16 +1,9 @@
 import { Subscription } from 'rxjs';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ThreadHandle } from '../../actors/runtime/index.js';
-import {
-  errorMessage,
-  McpServerElicitationRequestResult,
-  type FileUpdateChange,
-  type ProtocolEvent,
-  type ProtocolEventOf,
-  type StatecraftEventParams,
-  type StatecraftToolOutput,
-  type Turn,
-} from '../../protocol/index.js';
+import { errorMessage, type FileUpdateChange, type ProtocolEvent, type ProtocolEventOf, type Turn } from '../../protocol/index.js';
+import { McpServerElicitationRequestResult } from '../../protocol/appServer/index.js';
+import type { StatecraftEventParams, StatecraftToolOutput } from '../../protocol/mcpServer/index.js';
 import { approvalElicitation, decisionFromAnswer, offeredDecisions, type ApprovalEvent } from './elicitation.js';
 
 /** What one `tools/call` request gives the turn it runs: where its notifications go and how to ask its client. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ApprovalPolicy, ReasoningEffort, ReasoningSummary, SandboxMode, SandboxPolicy } from '../common.schema.js';
 import { SkillErrorInfo, SkillMetadata } from '../skills.schema.js';
 import { Thread, Turn } from '../thread.schema.js';
+import { ModelInfo } from '../models.schema.js';
 import { UserInput } from '../userInput.schema.js';
 
 /*
@@ -146,23 +147,6 @@ export const ModelListParams = z.object({
   modelProvider: z.string().nullish(),
 });
 export type ModelListParams = z.infer<typeof ModelListParams>;
-
-const ReasoningEffortOption = z.object({ reasoningEffort: ReasoningEffort, description: z.string() });
-type ReasoningEffortOption = z.infer<typeof ReasoningEffortOption>;
-
-export const ModelInfo = z.object({
-  id: z.string(),
-  model: z.string(),
-  displayName: z.string(),
-  description: z.string(),
-  hidden: z.boolean(),
-  supportedReasoningEfforts: z.array(ReasoningEffortOption),
-  defaultReasoningEffort: ReasoningEffort,
-  /** The model this one should be replaced by, if any. */
-  upgrade: z.string().nullable(),
-  isDefault: z.boolean(),
-});
-export type ModelInfo = z.infer<typeof ModelInfo>;
 
 const ModelListResult = z.object({ data: z.array(ModelInfo), nextCursor: z.string().nullable() });
 type ModelListResult = z.infer<typeof ModelListResult>;

@@ -4,7 +4,7 @@
  * times and paths differ by nature); fields only one side has must be listed as known
  * differences, so a new or lost field fails the comparison.
  */
-import { clientRequests, serverNotificationParams, serverRequests } from '../../protocol/index.js';
+import { clientRequests, serverNotificationParams, serverRequests } from '../../protocol/appServer/index.js';
 import type { Recorded } from './runner.js';
 
 type Json = any;

@@ -33,6 +33,10 @@ const AGENT = filesHolding('actors/runtime/', 'machines/', 'node_modules/xstate/
 const SCHEMAS = filesHolding('protocol/', 'node_modules/zod/');
 const MCP_CLIENT = filesHolding('node_modules/@modelcontextprotocol/sdk/dist/esm/client/');
 const YAML = filesHolding('node_modules/yaml/');
+/** What running a command takes: the process library, the command policy's rules, the patch parser. */
+const COMMANDS = filesHolding('node_modules/execa/', 'actors/policy/rules/heuristics.ts', 'actors/patch/parse.ts');
+/** The schemas of the servers' own wire, which a thread run from the command line never speaks. */
+const SERVER_WIRE = filesHolding('protocol/appServer/', 'protocol/mcpServer/');
 
 let root: string;
 beforeAll(async () => {
@@ -69,7 +73,7 @@ const overlap = (loaded: string[], files: string[]) => loaded.filter((file) => f
 describe('what start-up reads', () => {
   it('finds the parts it checks in the bundle', () => {
     // Without these the assertions below would pass vacuously.
-    for (const files of [PARSER, MODEL_CLIENT, AGENT, SCHEMAS, MCP_CLIENT, YAML]) expect(files.length).toBeGreaterThan(0);
+    for (const files of [PARSER, MODEL_CLIENT, AGENT, SCHEMAS, MCP_CLIENT, YAML, COMMANDS, SERVER_WIRE]) expect(files.length).toBeGreaterThan(0);
   });
 
   it('--version and --help read the command line alone: no schemas, no agent, no model client, no parser', async () => {
@@ -115,15 +119,16 @@ describe('what start-up reads', () => {
       return trace.read();
     };
 
-    it('a turn the model answers in text never reads the bash parser, nor the MCP client or YAML parser when no server or skill is configured', async () => {
+    it("a turn the model answers in text reads neither what runs commands nor the servers' wire, nor the MCP client or YAML parser when no server or skill is configured", async () => {
       const loaded = await run({ turns: [[{ text: 'Hello.' }]] }, 'say hello');
       expect(overlap(loaded, MODEL_CLIENT).length).toBeGreaterThan(0);
-      expect(overlap(loaded, [...PARSER, ...MCP_CLIENT, ...YAML])).toEqual([]);
+      expect(overlap(loaded, [...PARSER, ...COMMANDS, ...SERVER_WIRE, ...MCP_CLIENT, ...YAML])).toEqual([]);
     });
 
-    it('a turn that runs a command reads it, to judge the command', async () => {
+    it('a turn that runs a command reads the parser and the process library, to judge and run the command', async () => {
       const loaded = await run({ turns: [[{ call: 'exec_command', args: { cmd: 'echo hi' } }], [{ text: 'Done.' }]] }, 'run echo');
       expect(overlap(loaded, PARSER).length).toBeGreaterThan(0);
+      expect(overlap(loaded, COMMANDS).length).toBeGreaterThan(0);
     });
   });
 });

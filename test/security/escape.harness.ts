@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { ExecSessions, probeSandbox } from '../../actors/exec/index.js';
 import { checkCommandPolicy } from '../../actors/policy/index.js';
-import { prepareToolCall } from '../../actors/runtime/index.js';
+import { prepareToolCall } from '../../actors/runtime/tool.actors.js';
 import { policyCheckInput, type PolicyVerdict } from '../../machines/index.js';
 import type { ApprovalPolicy } from '../../protocol/index.js';
 import { settingsFixture } from '../machines/fixtures.js';

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:f
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ExecSpec } from '../../actors/exec/index.js';
-import { prepareToolCall } from '../../actors/runtime/index.js';
+import { prepareToolCall } from '../../actors/runtime/tool.actors.js';
 import { settingsFixture } from '../machines/fixtures.js';
 import { escapeScene, probe } from './escape.harness.js';
 

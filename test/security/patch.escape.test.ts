@@ -10,10 +10,9 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createActor, toPromise } from 'xstate';
 import { ExecSessions } from '../../actors/exec/index.js';
 import { RuleBaseline } from '../../actors/policy/index.js';
-import { prepareToolCall, toolActors } from '../../actors/runtime/index.js';
+import { prepareToolCall, toolWork } from '../../actors/runtime/tool.actors.js';
 import { policyCheckInput, type PatchCall, type PolicyVerdict } from '../../machines/index.js';
 import type { ApprovalPolicy } from '../../protocol/index.js';
 import { settingsFixture } from '../machines/fixtures.js';
@@ -89,12 +88,11 @@ const sessions = new ExecSessions();
 /** The patch actors of a thread in `ws` under `approvalPolicy` with a workspace-write sandbox. */
 function actorsFor(ws: string, approvalPolicy: ApprovalPolicy) {
   const settings = settingsFixture({ cwd: ws, approvalPolicy, sandboxMode: 'workspace-write', projectTrusted: false });
-  const actors = toolActors(sessions, { sandboxAvailable: async () => true, env: {}, home: ws, rules: new RuleBaseline(), onRuleError: () => {} });
+  const work = toolWork(sessions.roots, { sandboxAvailable: async () => true, env: {}, home: ws, rules: new RuleBaseline(), onRuleError: () => {} });
   return {
     prepare: (patch: string) => prepareToolCall({ callId: 'c', name: 'apply_patch', kind: 'custom', payload: patch }, settings, sessions, {}),
-    check: (prepared: PatchCall): Promise<PolicyVerdict> =>
-      toPromise(createActor(actors.checkPolicy, { input: policyCheckInput(prepared, settings, []) }).start()),
-    apply: (prepared: PatchCall) => toPromise(createActor(actors.applyPatch, { input: { run: prepared.run } }).start()),
+    check: (prepared: PatchCall): Promise<PolicyVerdict> => work.checkPolicy(policyCheckInput(prepared, settings, [])),
+    apply: (prepared: PatchCall) => work.applyPatch({ run: prepared.run }),
   };
 }
 

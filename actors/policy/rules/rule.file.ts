@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { z } from 'zod';
+import { findProjectRoot } from '../../config/index.js';
 import { describePattern, patternMatches } from './match.js';
 import { splitShellWords } from './shellwords.js';
 import type { Rule, RuleFileError } from './types.js';
@@ -256,6 +257,11 @@ export interface LoadRulesOptions {
   /** The project root; its `.statecraft/rules/` is read only when the project is trusted. */
   projectRoot: string | null;
   projectTrusted: boolean;
+}
+
+/** Where the rules for commands run in `cwd` come from. */
+export async function ruleSources(home: string, cwd: string, projectTrusted: boolean): Promise<LoadRulesOptions> {
+  return { home, projectRoot: await findProjectRoot(cwd), projectTrusted };
 }
 
 /** The rules folders in load order. */

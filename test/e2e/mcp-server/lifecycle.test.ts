@@ -6,7 +6,7 @@ import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { rolloutFiles, sleep, within } from '../appServer/client.js';
 import { alive, livePidsMatching } from '../../support/processes.js';
-import { MAX_PROMPT_CHARS } from '../../../protocol/index.js';
+import { MAX_PROMPT_CHARS } from '../../../protocol/mcpServer/index.js';
 import { eventsOf, mcpScenes, textOf } from './harness.js';
 
 type Json = any;

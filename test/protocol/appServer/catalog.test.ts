@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientRequests, serverNotificationParams, serverRequests, wireCatalog } from '../../../protocol/index.js';
+import { clientRequests, serverNotificationParams, serverRequests, wireCatalog } from '../../../protocol/appServer/index.js';
 
 describe('wireCatalog', () => {
   const catalog = wireCatalog();

@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JSON_SCHEMA_BUNDLE_FILE, generateJsonSchema, generateTypeScript } from '../../../actors/schemaExport/index.js';
-import { wireCatalog } from '../../../protocol/index.js';
+import { wireCatalog } from '../../../protocol/appServer/index.js';
 import { readTranscript, subsetMessages, transcriptFiles } from './transcripts.fixture.js';
 
 const tscBin = createRequire(import.meta.url).resolve('typescript/bin/tsc');

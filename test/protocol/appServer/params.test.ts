@@ -15,7 +15,7 @@ import {
   TurnStartParams,
   invalidParamsError,
   messageKind,
-} from '../../../protocol/index.js';
+} from '../../../protocol/appServer/index.js';
 
 /** The dotted paths of every issue a failed parse reports. */
 const issuePaths = (schema: z.ZodType, value: unknown): string[] => {

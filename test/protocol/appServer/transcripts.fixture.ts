@@ -11,7 +11,7 @@ import {
   serverNotifications,
   serverRequests,
   wireCatalog,
-} from '../../../protocol/index.js';
+} from '../../../protocol/appServer/index.js';
 
 /** The conformance fixtures (copies of the reference transcripts), one folder per scenario. */
 const FIXTURE_DIR = fileURLToPath(new URL('../../conformance/fixtures/', import.meta.url));

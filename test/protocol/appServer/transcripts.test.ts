@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { JsonRpcMessage, messageKind } from '../../../protocol/index.js';
+import { JsonRpcMessage, messageKind } from '../../../protocol/appServer/index.js';
 import { readTranscript, subsetMessages, transcriptFiles } from './transcripts.fixture.js';
 
 const files = transcriptFiles();

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { bundleJsonSchema } from '../../../actors/schemaExport/index.js';
-import { pascalMethod, sentByClient, wireCatalog, type WireCatalogEntry } from '../../../protocol/index.js';
+import { pascalMethod, sentByClient, wireCatalog, type WireCatalogEntry } from '../../../protocol/appServer/index.js';
 import { diffSchemas, type Difference, type Direction } from './schemaDiff.js';
 
 type Json = any;
