@@ -2,18 +2,11 @@ import { platform } from 'node:os';
 // Not the runtime's face: that would read the runtime before `initialize` is answered.
 import { statecraftHome } from '../../actors/config/config.paths.js';
 import type { Runtime as Agent, ModelListing, ThreadHandle, ThreadRegistry } from '../../actors/runtime/index.js';
-import {
-  errorMessage,
-  type ProtocolEvent,
-  type SandboxPolicy,
-  type ThreadOverrides,
-  type ThreadSettings,
-  type Turn,
-  type TurnOverrides,
-} from '../../protocol/index.js';
-import { JsonRpcErrorCode, type ClientRequestParams, type ThreadSessionResult } from '../../protocol/appServer/index.js';
+import type { ProtocolEvent, SandboxPolicy, ThreadOverrides, ThreadSettings, Turn, TurnOverrides } from '../../protocol/index.js';
+import type { ClientRequestParams, ThreadSessionResult } from '../../protocol/appServer/index.js';
+import { JsonRpcErrorCode } from '../../protocol/appServer/jsonrpc.schema.js';
+import { errorMessage } from '../../protocol/text.js';
 import { clientUserAgent, type StdioServerOptions } from '../shared/index.js';
-import { ApprovalBridge, forwardEvent } from './approvals.bridge.js';
 import { createConnection } from './connection.js';
 import { RpcError } from './errors.js';
 import { ResponseGates } from './response.order.js';
@@ -79,7 +72,8 @@ function asRpcError({ UnknownThreadError, AmbiguousThreadIdError, ConfigError, K
  * thread registry and forwards each thread's events; everything else lives in the runtime.
  */
 export async function runAppServer(options: AppServerOptions): Promise<void> {
-  type Served = { runtime: Runtime; agent: Agent; registry: ThreadRegistry };
+  /** `attach` sends a thread's events to the client: approvals as server requests (see approvals.bridge.ts), the rest as notifications. */
+  type Served = { runtime: Runtime; agent: Agent; registry: ThreadRegistry; attach: (handle: ThreadHandle) => void };
   const inspector = options.inspect === undefined ? null : await startInspector(options.inspect);
   if (inspector) options.log(`inspector: ${inspector.url} (a live view of this process's state machines)`);
   let served: Served | null = null;
@@ -92,15 +86,14 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
    * (thread/started, turn/started, ...) follow that request's answer.
    */
   const order = new ResponseGates<ProtocolEvent>();
-  const attach = (handle: ThreadHandle) => {
-    inspector?.watch(handle);
-    order.ordered(handle.threadId, handle.events$).subscribe((event) => forwardEvent(connection, approvals, handle.threadId, event));
-  };
 
-  /** The runtime and the registry, loaded once (again after a failure); requests reach here only after `initialize`. */
+  /**
+   * The runtime, the registry and the approval bridge (with the server requests' schemas),
+   * loaded once (again after a failure); requests reach here only after `initialize`.
+   */
   const threads = () =>
     (loading ??= (async () => {
-      const runtime = await loadRuntime();
+      const [runtime, { ApprovalBridge, forwardEvent }] = await Promise.all([loadRuntime(), import('./approvals.bridge.js')]);
       const agent = await runtime.createRuntime({
         env: options.env,
         cwd: process.cwd(),
@@ -111,7 +104,17 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
         configOverrides: options.trace ? ['trace=true'] : [],
         onWarning: (message) => options.log(`warning: ${message}`),
       });
-      served = { runtime, agent, registry: new runtime.ThreadRegistry(agent) };
+      const registry = new runtime.ThreadRegistry(agent);
+      const approvals = new ApprovalBridge(
+        connection,
+        (threadId, approvalId, decision, content) => registry.get(threadId)?.decide(approvalId, decision, content),
+        options.log,
+      );
+      const attach = (handle: ThreadHandle) => {
+        inspector?.watch(handle);
+        order.ordered(handle.threadId, handle.events$).subscribe((event) => forwardEvent(connection, approvals, handle.threadId, event));
+      };
+      served = { runtime, agent, registry, attach };
       return served;
     })().catch((error: unknown) => {
       loading = null;
@@ -164,7 +167,7 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
         };
       },
       async 'thread/start'(params, ctx) {
-        const { runtime, registry: reg } = await threads();
+        const { runtime, registry: reg, attach } = await threads();
         try {
           const handle = await reg.start(threadOverrides(runtime, params), (h) => {
             order.holdUntil(h.threadId, ctx.answered);
@@ -176,7 +179,7 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
         }
       },
       async 'thread/resume'(params, ctx) {
-        const { runtime, registry: reg } = await threads();
+        const { runtime, registry: reg, attach } = await threads();
         try {
           const { handle, stored } = await reg.resume(params.threadId, threadOverrides(runtime, params), (h) => {
             // The status of the thread being loaded goes out ahead of the answer, as the reference sends it.
@@ -334,10 +337,5 @@ export async function runAppServer(options: AppServerOptions): Promise<void> {
       },
     },
   });
-  const approvals = new ApprovalBridge(
-    connection,
-    (threadId, approvalId, decision, content) => served?.registry.get(threadId)?.decide(approvalId, decision, content),
-    options.log,
-  );
   await connection.closed;
 }

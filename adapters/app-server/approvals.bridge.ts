@@ -1,9 +1,9 @@
 import type { ApprovalDecision, ElicitationContent } from '../../protocol/approval.schema.js';
-import { serverRequests, type ServerRequestMethod } from '../../protocol/appServer/index.js';
+import { serverRequests, type ServerRequestMethod } from '../../protocol/appServer/serverRequests.schema.js';
 import type { ProtocolEvent } from '../../protocol/events.schema.js';
 import type { Connection } from './connection.js';
 import { RequestAbandonedError } from './errors.js';
-import { errorMessage } from '../../protocol/index.js';
+import { errorMessage } from '../../protocol/text.js';
 
 /** Hands the client's decision back to the runtime, with the form's fields when it accepted an MCP server's question. */
 export type DecideFn = (threadId: string, approvalId: string, decision: ApprovalDecision, content: ElicitationContent | null) => void | Promise<void>;

@@ -1,19 +1,13 @@
 import type { Readable, Writable } from 'node:stream';
-import {
-  clientRequests,
-  invalidParamsError,
-  isClientRequestMethod,
-  JsonRpcErrorCode,
-  type ClientRequestMethod,
-  type ClientRequestParams,
-  type ClientRequestResult,
-  type JsonRpcErrorObject,
-} from '../../protocol/appServer/index.js';
+import type { ClientRequestMethod, ClientRequestParams, ClientRequestResult } from '../../protocol/appServer/index.js';
+import { invalidParamsError } from '../../protocol/appServer/errors.js';
+import { InitializeParams } from '../../protocol/appServer/initialize.schema.js';
+import { JsonRpcErrorCode, type JsonRpcErrorObject } from '../../protocol/appServer/jsonrpc.schema.js';
 import { RequestAbandonedError, RpcError, toErrorObject } from './errors.js';
 import { classify, idJson, type WireId } from './incoming.js';
 import { DEFAULT_MAX_LINE_BYTES, readLines } from '../shared/index.js';
 import { Outbox, type OutboxStats } from './outbox.js';
-import { errorMessage } from '../../protocol/index.js';
+import { errorMessage } from '../../protocol/text.js';
 
 /** What a method handler learns about the request it serves. */
 interface RequestContext {
@@ -76,6 +70,14 @@ interface Pending {
 
 type InitState = 'none' | 'pending' | 'done';
 
+/**
+ * The schemas of every request after `initialize`, with the protocol's item and thread
+ * schemas they are built from: read when the first line after the handshake arrives, so
+ * answering `initialize` builds only its own.
+ */
+const loadRequestSchemas = () => import('../../protocol/appServer/requests.schema.js');
+type RequestSchemas = Awaited<ReturnType<typeof loadRequestSchemas>>;
+
 const defaultLog = (line: string): void => {
   process.stderr.write(`[statecraft app-server] ${line}\n`);
 };
@@ -111,6 +113,7 @@ export const createConnection = (options: ConnectionOptions): Connection => {
   };
 
   let initializing: Promise<void> = Promise.resolve();
+  let requestSchemas: RequestSchemas | null = null;
 
   const runHandler = (id: WireId, method: ClientRequestMethod, params: unknown): void => {
     const handler = handlers[method] as ((params: unknown, ctx: RequestContext) => unknown) | undefined;
@@ -138,18 +141,23 @@ export const createConnection = (options: ConnectionOptions): Connection => {
   };
 
   const onRequest = (id: WireId, method: string, params: unknown): void => {
+    // An absent params key is read as an empty object, so missing fields get named.
     if (method === 'initialize') {
       if (init !== 'none') return sendError(id, { code: JsonRpcErrorCode.InvalidRequest, message: 'Already initialized' });
-    } else if (init !== 'done') {
-      return sendError(id, { code: JsonRpcErrorCode.InvalidRequest, message: 'Not initialized' });
+      const parsed = InitializeParams.safeParse(params ?? {});
+      if (!parsed.success) return sendError(id, invalidParamsError(method, parsed.error));
+      init = 'pending';
+      return runHandler(id, method, parsed.data);
     }
-    if (!isClientRequestMethod(method)) {
+    if (init !== 'done') return sendError(id, { code: JsonRpcErrorCode.InvalidRequest, message: 'Not initialized' });
+    if (requestSchemas === null) {
+      return sendError(id, { code: JsonRpcErrorCode.InternalError, message: 'Internal error: the request schemas could not be loaded (see the server log)' });
+    }
+    if (!requestSchemas.isClientRequestMethod(method)) {
       return sendError(id, { code: JsonRpcErrorCode.MethodNotFound, message: `Method not found: ${method}` });
     }
-    // An absent params key is read as an empty object, so missing fields get named.
-    const parsed = clientRequests[method].params.safeParse(params ?? {});
+    const parsed = requestSchemas.clientRequests[method].params.safeParse(params ?? {});
     if (!parsed.success) return sendError(id, invalidParamsError(method, parsed.error));
-    if (method === 'initialize') init = 'pending';
     runHandler(id, method, parsed.data);
   };
 
@@ -248,6 +256,12 @@ export const createConnection = (options: ConnectionOptions): Connection => {
           } else {
             // Lines sent right behind initialize wait for its answer, so a client may pipeline them.
             if (init === 'pending') await initializing;
+            if (init === 'done' && requestSchemas === null) {
+              requestSchemas = await loadRequestSchemas().catch((err: unknown) => {
+                log(`cannot load the request schemas: ${errorMessage(err)}`);
+                return null;
+              });
+            }
             onLine(event.text);
           }
         } catch (err) {

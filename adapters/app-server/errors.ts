@@ -1,4 +1,4 @@
-import { JsonRpcErrorCode, type JsonRpcErrorObject } from '../../protocol/appServer/index.js';
+import { JsonRpcErrorCode, type JsonRpcErrorObject } from '../../protocol/appServer/jsonrpc.schema.js';
 
 /**
  * An error a method handler throws to choose the JSON-RPC error the client gets.

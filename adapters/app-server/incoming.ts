@@ -1,4 +1,4 @@
-import type { JsonRpcErrorObject, RequestId } from '../../protocol/appServer/index.js';
+import type { JsonRpcErrorObject, RequestId } from '../../protocol/appServer/jsonrpc.schema.js';
 
 /**
  * A numeric id as the client wrote it, where a double would change it (beyond 2^53,

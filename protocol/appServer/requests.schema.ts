@@ -3,6 +3,7 @@ import { ApprovalPolicy, ReasoningEffort, ReasoningSummary, SandboxMode, Sandbox
 import { SkillErrorInfo, SkillMetadata } from '../skills.schema.js';
 import { Thread, Turn } from '../thread.schema.js';
 import { ModelInfo } from '../models.schema.js';
+import { InitializeParams, InitializeResult } from './initialize.schema.js';
 import { UserInput } from '../userInput.schema.js';
 
 /*
@@ -12,30 +13,6 @@ import { UserInput } from '../userInput.schema.js';
  */
 
 const nonEmpty = z.string().min(1);
-
-// ── initialize ────────────────────────────────────────────────────────────────
-
-const ClientInfo = z.object({
-  name: nonEmpty,
-  title: z.string().nullish(),
-  version: z.string(),
-});
-type ClientInfo = z.infer<typeof ClientInfo>;
-
-export const InitializeParams = z.object({
-  clientInfo: ClientInfo,
-  /** Feature switches a client announces; kept as given, none changes our behaviour yet. */
-  capabilities: z.record(z.string(), z.unknown()).nullish(),
-});
-export type InitializeParams = z.infer<typeof InitializeParams>;
-
-const InitializeResult = z.object({
-  userAgent: z.string(),
-  codexHome: z.string(),
-  platformFamily: z.string(),
-  platformOs: z.string(),
-});
-type InitializeResult = z.infer<typeof InitializeResult>;
 
 // ── thread/start, thread/resume ───────────────────────────────────────────────
 

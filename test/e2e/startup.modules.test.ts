@@ -37,6 +37,8 @@ const YAML = filesHolding('node_modules/yaml/');
 const COMMANDS = filesHolding('node_modules/execa/', 'actors/policy/rules/heuristics.ts', 'actors/patch/parse.ts');
 /** The schemas of the servers' own wire, which a thread run from the command line never speaks. */
 const SERVER_WIRE = filesHolding('protocol/appServer/', 'protocol/mcpServer/');
+/** The schemas of the requests after the handshake, and of the threads and items they carry. */
+const REQUEST_SCHEMAS = filesHolding('protocol/appServer/requests.schema.ts', 'protocol/thread.schema.ts', 'protocol/items.schema.ts');
 
 let root: string;
 beforeAll(async () => {
@@ -73,7 +75,8 @@ const overlap = (loaded: string[], files: string[]) => loaded.filter((file) => f
 describe('what start-up reads', () => {
   it('finds the parts it checks in the bundle', () => {
     // Without these the assertions below would pass vacuously.
-    for (const files of [PARSER, MODEL_CLIENT, AGENT, SCHEMAS, MCP_CLIENT, YAML, COMMANDS, SERVER_WIRE]) expect(files.length).toBeGreaterThan(0);
+    for (const files of [PARSER, MODEL_CLIENT, AGENT, SCHEMAS, MCP_CLIENT, YAML, COMMANDS, SERVER_WIRE, REQUEST_SCHEMAS])
+      expect(files.length).toBeGreaterThan(0);
   });
 
   it('--version and --help read the command line alone: no schemas, no agent, no model client, no parser', async () => {
@@ -87,7 +90,7 @@ describe('what start-up reads', () => {
     }
   });
 
-  it('an app-server asked only to initialize loads neither the agent runtime nor the model client nor the parser', async () => {
+  it("an app-server asked only to initialize loads neither the other requests' schemas nor the agent runtime, the model client or the parser", async () => {
     const trace = tracing();
     const home = join(root, 'app-home');
     const child = execa('node', [CLI, 'app-server'], {
@@ -100,7 +103,7 @@ describe('what start-up reads', () => {
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(String(result.stdout).split('\n')[0]!)).toMatchObject({ id: 1, result: { codexHome: home } });
     const loaded = await trace.read();
-    expect(overlap(loaded, [...AGENT, ...MODEL_CLIENT, ...PARSER])).toEqual([]);
+    expect(overlap(loaded, [...REQUEST_SCHEMAS, ...AGENT, ...MODEL_CLIENT, ...PARSER])).toEqual([]);
   });
 
   describe('exec', () => {
