@@ -22,6 +22,20 @@ export default tseslint.config(
     },
   },
   {
+    // What the bundle ships: `import { z }` names zod's whole namespace object, which esbuild
+    // then cannot trim; through `import * as z` only the parts used are bundled.
+    files: ['actors/**/*.ts', 'adapters/**/*.ts', 'adapters/**/*.tsx', 'machines/**/*.ts', 'protocol/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='zod'][importKind='value'] > ImportSpecifier[imported.name='z'][importKind='value']",
+          message: "Write `import * as z from 'zod'`, so the bundle keeps only the zod it uses.",
+        },
+      ],
+    },
+  },
+  {
     // Tests drive wire messages as loose JSON on purpose.
     files: ['test/**/*.ts', 'test/**/*.tsx'],
     rules: {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CommandAction } from './items.schema.js';
 
 /** The answers every approval request offers; `options` lists them in the order they are offered. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** When the user is asked before the agent acts. */
 export const ApprovalPolicy = z.enum(['untrusted', 'on-failure', 'on-request', 'never']);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ThreadTokenUsage } from './common.schema.js';
 import { ThreadItem } from './items.schema.js';
 import { Thread, ThreadStatus, Turn, TurnError } from './thread.schema.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Items of `statecraft exec --json`, in the snake_case the CLI's JSONL uses. */
 export const ExecJsonItem = z.discriminatedUnion('type', [

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserInput } from './userInput.schema.js';
 
 /** What a parsed command does, for clients that summarise commands. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TokenUsageBreakdown } from './common.schema.js';
 import { TurnError } from './thread.schema.js';
 import { ResponseItem } from './responses.schema.js';

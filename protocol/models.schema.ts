@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ReasoningEffort } from './common.schema.js';
 
 const ReasoningEffortOption = z.object({ reasoningEffort: ReasoningEffort, description: z.string() });

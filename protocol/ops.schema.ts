@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApprovalPolicy, ReasoningEffort, ReasoningSummary, SandboxMode, SandboxPolicy } from './common.schema.js';
 
 /** Settings a client may change for one thread at its start (all optional: config fills the rest). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Items of a Responses API conversation: what the model produced and what we send back.

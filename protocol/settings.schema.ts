@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApprovalPolicy, ReasoningEffort, ReasoningSummary, SandboxMode, Verbosity } from './common.schema.js';
 
 /** The built-in OpenAI provider's id: `openai_base_url` and CODEX_API_KEY concern it alone. */

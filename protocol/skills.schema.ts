@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Where a skill was found: the user's home (`user`) or the project's `.statecraft/skills` (`repo`). */
 export const SkillScope = z.enum(['user', 'repo']);

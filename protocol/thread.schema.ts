@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ThreadItem } from './items.schema.js';
 
 const ThreadActiveFlag = z.enum(['waitingOnApproval', 'waitingOnUserInput']);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Models often send `null` for an argument they mean to leave out; both read as "not given". */
 const optionalMs = () => z.number().int().min(0).nullish();

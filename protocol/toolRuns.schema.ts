@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What a prepared tool call carries from its preparation to the actor that carries it out.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A span inside a text input that a client marked up (mentions and the like), by byte offsets; kept as given. */
 const TextElement = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApprovalPolicy, CredentialsStoreMode, ReasoningEffort, ReasoningSummary, SandboxMode, Verbosity, WebSearchMode } from '../../protocol/index.js';
 
 // Strict objects everywhere: an unknown key surfaces as an issue, which the validator turns

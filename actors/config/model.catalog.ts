@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ModelInfo, type ReasoningEffort } from '../../protocol/index.js';
 
 /** One model of the catalog: what `model/list` shows, plus what the runtime needs to know. */

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Streamed assistant text: `chunks` are the deltas (default: the whole text), sent `repeat` times. */
 const ScriptText = z.strictObject({

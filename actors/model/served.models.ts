@@ -1,5 +1,5 @@
 import { text } from 'node:stream/consumers';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ProviderSettings } from '../../protocol/settings.schema.js';
 import { errorMessage } from '../../protocol/text.js';
 import { describeError, parseErrorBody } from './errors.js';

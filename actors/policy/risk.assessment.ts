@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CommandRisk, type ThreadSettings } from '../../protocol/index.js';
 import { streamModel } from '../model/index.js';
 

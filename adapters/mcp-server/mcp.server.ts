@@ -12,7 +12,7 @@ import {
   type ServerRequest,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createRuntime, present, ThreadRegistry } from '../../actors/runtime/index.js';
 import { errorMessage, type ThreadOverrides } from '../../protocol/index.js';
 import { StatecraftReplyToolParams, StatecraftToolOutput, StatecraftToolParams } from '../../protocol/mcpServer/index.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /*
  * The handshake: what `initialize` carries each way. The app-server answers it with these

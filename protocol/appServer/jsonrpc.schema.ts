@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * JSON-RPC framing as the app-server uses it: one object a line, no `jsonrpc` field sent,

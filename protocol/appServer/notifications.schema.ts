@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { notificationParams } from '../events.schema.js';
 import { RequestId } from './jsonrpc.schema.js';
 

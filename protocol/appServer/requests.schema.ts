@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApprovalPolicy, ReasoningEffort, ReasoningSummary, SandboxMode, SandboxPolicy } from '../common.schema.js';
 import { SkillErrorInfo, SkillMetadata } from '../skills.schema.js';
 import { Thread, Turn } from '../thread.schema.js';

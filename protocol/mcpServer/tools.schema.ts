@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApprovalPolicy, SandboxMode } from '../common.schema.js';
 import { CommandAction, FileUpdateChange } from '../items.schema.js';
 

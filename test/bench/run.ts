@@ -165,6 +165,14 @@ async function execFigures() {
 const { values } = parseArgs({ options: { 'vs-codex': { type: 'string' }, json: { type: 'boolean', default: false } } });
 const codex = values['vs-codex'] ?? null;
 if (values.json) reportAsJson();
+/**
+ * Node reads NODE_EXTRA_CA_CERTS at every start, before any program code runs (a whole CA
+ * bundle, some 50 ms on a machine that sets it): a cost of the environment, paid alike by
+ * statecraft and by Codex's Node launcher, that would blur both programs' own figures.
+ */
+const unset = ['NODE_EXTRA_CA_CERTS'].filter((name) => process.env[name] !== undefined);
+for (const name of unset) delete process.env[name];
+if (unset.length > 0) say(`bench: the measured processes run without ${unset.join(', ')} (set in this environment)`);
 await runStartupBench(codex);
 await execFigures();
 await runAppServerBench(codex);
@@ -173,4 +181,4 @@ await runPatchBench();
 await runMcpBench();
 await runInspectorBench();
 await runTuiBench();
-finish({ versusCodex: codex });
+finish({ versusCodex: codex, unsetEnvironment: unset });

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { findProjectRoot } from '../../config/index.js';
 import { describePattern, patternMatches } from './match.js';
 import { splitShellWords } from './shellwords.js';
