@@ -39,9 +39,8 @@ interface Run {
 async function runExec(url: string, workspace: string, home: string, extra: string[] = []): Promise<Run> {
   const started = performance.now();
   const child = execa(
-    'node',
+    CLI,
     [
-      CLI,
       'exec',
       '--json',
       '--skip-git-repo-check',

@@ -19,7 +19,7 @@ const PAIRS = 9;
 async function versionAndHelp(codex: string | null): Promise<void> {
   const bare = () => runProcess(['node', '-e', '0']);
   for (const flag of ['--version', '--help']) {
-    const paired = await alternate(PAIRS, () => runProcess(['node', CLI, flag]), bare);
+    const paired = await alternate(PAIRS, () => runProcess([CLI, flag]), bare);
     const wall = compare(paired, (run) => run.wallMs)!;
     const cpu = compare(paired, (run) => run.cpuMs)!;
     say(
@@ -30,7 +30,7 @@ async function versionAndHelp(codex: string | null): Promise<void> {
   if (codex) {
     const paired = await alternate(
       PAIRS,
-      () => runProcess(['node', CLI, '--version']),
+      () => runProcess([CLI, '--version']),
       () => runProcess([codex, '--version']),
     );
     const wall = compare(paired, (run) => run.wallMs)!;
@@ -49,7 +49,7 @@ async function execTextTurn(root: string, codex: string | null): Promise<void> {
     await mkdir(home, { recursive: true });
     await writeMockProviderConfig(home, model.url);
     const args = ['exec', '--json', '--ephemeral', '--skip-git-repo-check', '-C', workspace, 'say hi'];
-    const ours = () => runProcess(['node', CLI, ...args], { env: { STATECRAFT_HOME: home, HOME: root, OPENAI_API_KEY: '' } });
+    const ours = () => runProcess([CLI, ...args], { env: { STATECRAFT_HOME: home, HOME: root, OPENAI_API_KEY: '' } });
     const describe = (label: string, runs: ProcessRun[]) =>
       `${label} ${fmt(median(runs.map((r) => r.wallMs)))} ms wall, ${fmt(median(runs.map((r) => r.cpuMs)), 0)} ms CPU, ${fmt(mib(median(runs.map((r) => r.peakKb ?? 0))))} MiB peak`;
     if (!codex) {

@@ -22,7 +22,8 @@ export async function writeMockProviderConfig(home: string, url: string): Promis
 
 /** `statecraft app-server ARGS` with its own home, HOME pointing at `root`, no API key, stdout streamed line by line by the caller. */
 export function spawnAppServer(home: string, root: string, args: string[] = []) {
-  return execa('node', [CLI, 'app-server', ...args], {
+  // The bin itself, as a client spawns it: its first line gives Node its flags.
+  return execa(CLI, ['app-server', ...args], {
     env: { STATECRAFT_HOME: home, HOME: root, OPENAI_API_KEY: '' },
     stdin: 'pipe',
     stdout: 'pipe',
