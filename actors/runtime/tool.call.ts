@@ -32,14 +32,19 @@ export class ThreadTools {
     return this.work;
   }
 
-  /** Kills every process the thread started and waits for them to go (nothing to do before the first command). */
+  /** The work if it loaded: before the first tool call (or when it could not load) no command has run. */
+  private async loaded(): Promise<ToolWork | null> {
+    return (await this.work?.catch(() => null)) ?? null;
+  }
+
+  /** Kills every process the thread started and waits for them to go. */
   async killAll(): Promise<void> {
-    if (this.work) await (await this.work).killAll();
+    await (await this.loaded())?.killAll();
   }
 
   /** Ends what finished commands left behind; sessions still running stay. */
   async reapFinished(): Promise<void> {
-    if (this.work) await (await this.work).reapFinished();
+    await (await this.loaded())?.reapFinished();
   }
 
   /** The tool-call machine with every actor bound to this thread's work. */
