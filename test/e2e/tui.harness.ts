@@ -2,7 +2,7 @@ import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { shellQuote } from '../../actors/exec/index.js';
 import { CLI, type Scene } from './cli.harness.js';
 
@@ -125,6 +125,18 @@ export class TmuxTui {
   async kill(): Promise<void> {
     await execa('tmux', ['kill-session', '-t', this.name], { reject: false });
   }
+}
+
+/** What a test opens: its scene and the terminal UI running in it, both ended after each test. */
+export function openedPerTest(): { scene: Scene | null; tui: TmuxTui | null } {
+  const opened: { scene: Scene | null; tui: TmuxTui | null } = { scene: null, tui: null };
+  afterEach(async () => {
+    await opened.tui?.kill();
+    opened.tui = null;
+    await opened.scene?.cleanup();
+    opened.scene = null;
+  });
+  return opened;
 }
 
 /** Quits with Ctrl+C twice and checks the terminal is back in cooked mode with the cursor shown. */

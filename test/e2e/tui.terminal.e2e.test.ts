@@ -4,18 +4,11 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { scene, type Scene } from './cli.harness.js';
-import { hasTmux, quitAndCheckTerminal, TmuxTui } from './tui.harness.js';
+import { describe, expect, it } from 'vitest';
+import { scene } from './cli.harness.js';
+import { hasTmux, openedPerTest, quitAndCheckTerminal, TmuxTui } from './tui.harness.js';
 
-let current: Scene | null = null;
-let tui: TmuxTui | null = null;
-afterEach(async () => {
-  await tui?.kill();
-  tui = null;
-  await current?.cleanup();
-  current = null;
-});
+const run = openedPerTest();
 
 /** The SGR sequences on a screen captured with escapes that set a colour (foreground or background). */
 function colourCodes(screen: string): string[] {
@@ -52,76 +45,76 @@ function expectLayout(screen: string, columns: number): void {
 
 describe.skipIf(!hasTmux)('statecraft (interactive UI): the terminal', () => {
   it('with NO_COLOR set, no colour reaches the screen; without it, Markdown, code, the diff and the status are coloured', { timeout: 180_000 }, async () => {
-    current = await scene({ turns: [...colourfulTurns(), ...colourfulTurns()] });
-    await writeFile(join(current.workspace, 'notes.txt'), 'one\ntwo\n');
-    tui = await TmuxTui.start(current, ['-a', 'never', 'show me colours'], { env: { NO_COLOR: '1' } });
-    await tui.waitFor('all done');
-    let screen = await tui.screen(true);
+    run.scene = await scene({ turns: [...colourfulTurns(), ...colourfulTurns()] });
+    await writeFile(join(run.scene.workspace, 'notes.txt'), 'one\ntwo\n');
+    run.tui = await TmuxTui.start(run.scene, ['-a', 'never', 'show me colours'], { env: { NO_COLOR: '1' } });
+    await run.tui.waitFor('all done');
+    let screen = await run.tui.screen(true);
     // Everything is there, as plain text: the code, the diff lines, the failed command.
     expect(screen).toContain('const answer: number = 42;');
     expect(screen).toMatch(/^-two$/m);
     expect(screen).toMatch(/^\+TWO$/m);
     expect(screen).toContain('✗ exit 1');
     expect(colourCodes(screen)).toEqual([]);
-    await quitAndCheckTerminal(tui);
-    await tui.kill();
+    await quitAndCheckTerminal(run.tui);
+    await run.tui.kill();
 
-    await writeFile(join(current.workspace, 'notes.txt'), 'one\ntwo\n');
-    tui = await TmuxTui.start(current, ['-a', 'never', 'show me colours']);
-    await tui.waitFor('all done');
-    screen = await tui.screen(true);
+    await writeFile(join(run.scene.workspace, 'notes.txt'), 'one\ntwo\n');
+    run.tui = await TmuxTui.start(run.scene, ['-a', 'never', 'show me colours']);
+    await run.tui.waitFor('all done');
+    screen = await run.tui.screen(true);
     const codes = colourCodes(screen);
     expect(codes.length).toBeGreaterThan(5);
     // The diff's added line in green, its removed line in red, the failed command's status in red.
     expect(screen).toContain('\u001b[32m+TWO');
     expect(screen).toContain('\u001b[31m-two');
     expect(screen).toContain('\u001b[31m✗ exit 1');
-    await quitAndCheckTerminal(tui);
+    await quitAndCheckTerminal(run.tui);
   });
 
   it('fits 80x24, and a resize redraws the history and the composer for the new width without leftovers', { timeout: 180_000 }, async () => {
     const paragraphs = Array.from({ length: 30 }, (_, i) => `paragraph ${i + 1} of an answer long enough to wrap when the terminal narrows`).join('\n\n');
-    current = await scene({ turns: [[{ text: paragraphs }]] });
-    tui = await TmuxTui.start(current, ['-a', 'never', 'a long answer please'], { size: [80, 24] });
-    let screen = await tui.waitFor((text) => text.includes('paragraph 30 of') && !text.includes('working'));
+    run.scene = await scene({ turns: [[{ text: paragraphs }]] });
+    run.tui = await TmuxTui.start(run.scene, ['-a', 'never', 'a long answer please'], { size: [80, 24] });
+    let screen = await run.tui.waitFor((text) => text.includes('paragraph 30 of') && !text.includes('working'));
     expectLayout(screen, 80);
 
-    await tui.resize(60, 20);
+    await run.tui.resize(60, 20);
     // The last paragraph is rewrapped for 60 columns.
-    screen = await tui.waitFor((text) => /^paragraph 30 of an answer long enough to wrap when the\s*$/m.test(text));
+    screen = await run.tui.waitFor((text) => /^paragraph 30 of an answer long enough to wrap when the\s*$/m.test(text));
     expectLayout(screen, 60);
     expect(screen).toMatch(/^terminal narrows$/m);
 
-    await tui.resize(120, 30);
-    screen = await tui.waitFor(
+    await run.tui.resize(120, 30);
+    screen = await run.tui.waitFor(
       (text) => /^paragraph 30 of an answer long enough to wrap when the terminal narrows$/m.test(text) && text.includes('╭' + '─'.repeat(117)),
     );
     expectLayout(screen, 120);
     // Typing still goes to the one composer.
-    await tui.type('typed after the resize');
-    screen = await tui.waitFor('│ › typed after the resize');
+    await run.tui.type('typed after the resize');
+    screen = await run.tui.waitFor('│ › typed after the resize');
     expectLayout(screen, 120);
     // The first Ctrl+C clears the draft.
-    await tui.keys('C-c');
-    await tui.waitFor('│ ›  ask for a change');
-    await quitAndCheckTerminal(tui);
+    await run.tui.keys('C-c');
+    await run.tui.waitFor('│ ›  ask for a change');
+    await quitAndCheckTerminal(run.tui);
   });
 
   it(
     'when the model server dies mid-answer, the turn fails with the reason and the UI carries on; the terminal is restored on quit',
     { timeout: 180_000 },
     async () => {
-      current = await scene({ turns: [[{ text: 'streaming slowly '.repeat(400), chunks: ['streaming ', 'slowly '], repeat: 400, delayMs: 20 }]] });
-      tui = await TmuxTui.start(current, ['-a', 'never', 'talk slowly']);
-      await tui.waitFor('streaming slowly streaming');
-      await current.server.close();
-      const screen = await tui.waitFor('turn failed');
+      run.scene = await scene({ turns: [[{ text: 'streaming slowly '.repeat(400), chunks: ['streaming ', 'slowly '], repeat: 400, delayMs: 20 }]] });
+      run.tui = await TmuxTui.start(run.scene, ['-a', 'never', 'talk slowly']);
+      await run.tui.waitFor('streaming slowly streaming');
+      await run.scene.server.close();
+      const screen = await run.tui.waitFor('turn failed');
       expect(screen).toMatch(/│ › /);
-      await tui.type('still here');
-      await tui.waitFor('│ › still here');
-      await tui.keys('C-c');
-      await tui.waitFor('│ ›  ask for a change');
-      await quitAndCheckTerminal(tui);
+      await run.tui.type('still here');
+      await run.tui.waitFor('│ › still here');
+      await run.tui.keys('C-c');
+      await run.tui.waitFor('│ ›  ask for a change');
+      await quitAndCheckTerminal(run.tui);
     },
   );
 
@@ -129,38 +122,38 @@ describe.skipIf(!hasTmux)('statecraft (interactive UI): the terminal', () => {
     'SIGTERM in the middle of a streamed answer ends the UI with 143 and gives the terminal back (echo, line mode, cursor)',
     { timeout: 180_000 },
     async () => {
-      current = await scene({ turns: [[{ text: 'word '.repeat(2000), chunks: ['word '], repeat: 2000, delayMs: 10 }]] });
-      tui = await TmuxTui.start(current, ['-a', 'never', 'keep going']);
-      await tui.waitFor('word word word');
-      expect(await tui.cursorShown()).toBe(false);
-      const pid = await tui.pid();
+      run.scene = await scene({ turns: [[{ text: 'word '.repeat(2000), chunks: ['word '], repeat: 2000, delayMs: 10 }]] });
+      run.tui = await TmuxTui.start(run.scene, ['-a', 'never', 'keep going']);
+      await run.tui.waitFor('word word word');
+      expect(await run.tui.cursorShown()).toBe(false);
+      const pid = await run.tui.pid();
       expect(pid).not.toBeNull();
       process.kill(pid!, 'SIGTERM');
-      await tui.waitFor('EXITED=143');
-      const settings = await tui.ttySettings();
+      await run.tui.waitFor('EXITED=143');
+      const settings = await run.tui.ttySettings();
       expect(settings).toMatch(/(^|\s)icanon(\s|$)/);
       expect(settings).toMatch(/(^|\s)echo(\s|$)/);
-      expect(await tui.cursorShown()).toBe(true);
+      expect(await run.tui.cursorShown()).toBe(true);
     },
   );
 
   it('a crash (an exception nothing catches) mid-stream ends the UI with the error on screen and gives the terminal back', { timeout: 180_000 }, async () => {
     // The crash comes from outside the product: a module preloaded into the UI's Node throws when sent SIGUSR2.
     const crasher = `process.on('SIGUSR2', () => setImmediate(() => { throw new Error('injected crash'); }));`;
-    current = await scene({ turns: [[{ text: 'word '.repeat(2000), chunks: ['word '], repeat: 2000, delayMs: 10 }]] });
-    tui = await TmuxTui.start(current, ['-a', 'never', 'keep going'], {
+    run.scene = await scene({ turns: [[{ text: 'word '.repeat(2000), chunks: ['word '], repeat: 2000, delayMs: 10 }]] });
+    run.tui = await TmuxTui.start(run.scene, ['-a', 'never', 'keep going'], {
       env: { NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(crasher)}` },
     });
-    await tui.waitFor('word word word');
-    expect(await tui.cursorShown()).toBe(false);
-    const pid = await tui.pid();
+    await run.tui.waitFor('word word word');
+    expect(await run.tui.cursorShown()).toBe(false);
+    const pid = await run.tui.pid();
     expect(pid).not.toBeNull();
     process.kill(pid!, 'SIGUSR2');
-    const screen = await tui.waitFor('EXITED=1');
+    const screen = await run.tui.waitFor('EXITED=1');
     expect(screen).toContain('the terminal UI failed: Error: injected crash');
-    const settings = await tui.ttySettings();
+    const settings = await run.tui.ttySettings();
     expect(settings).toMatch(/(^|\s)icanon(\s|$)/);
     expect(settings).toMatch(/(^|\s)echo(\s|$)/);
-    expect(await tui.cursorShown()).toBe(true);
+    expect(await run.tui.cursorShown()).toBe(true);
   });
 });
